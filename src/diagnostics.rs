@@ -1,0 +1,497 @@
+//! Diagnostics: what emend tells a user about their input, with file, line and
+//! column, a snippet, and a hint. Every stage reports into a [`Diagnostics`]
+//! collector so that one run shows all problems at once.
+//!
+//! Human output is rendered by `codespan-reporting` (compiler-style snippets with
+//! carets); machine output is JSON for editors and CI.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+use serde::Serialize;
+
+use crate::text::{LineIndex, strip_bom};
+
+/// How bad a diagnostic is. Errors fail the build; warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The build cannot produce a correct site.
+    Error,
+    /// Worth a look, but the site is still built.
+    Warning,
+}
+
+/// A place in a source file: a byte span plus the 1-based line and column
+/// (in characters) of its start, as shown to users.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file, as the user should see it (joined onto `--root`).
+    pub file: PathBuf,
+    /// 1-based line of the span start.
+    pub line: usize,
+    /// 1-based column (characters) of the span start.
+    pub column: usize,
+    /// Byte span in the file's text (after a byte order mark, if any).
+    pub span: Range<usize>,
+}
+
+impl Location {
+    /// A location for the byte range `span` in `text`, read from `file`.
+    pub fn in_text(file: &Path, text: &str, span: Range<usize>) -> Self {
+        Self::with_index(file, text, &LineIndex::new(text), span)
+    }
+
+    /// Like [`Location::in_text`] with a prebuilt line index (for many locations in one text).
+    pub fn with_index(file: &Path, text: &str, index: &LineIndex, span: Range<usize>) -> Self {
+        let (line, column) = index.line_col(text, span.start);
+        Location {
+            file: file.to_path_buf(),
+            line,
+            column,
+            span,
+        }
+    }
+
+    /// A location that names only a file (no useful position inside it).
+    pub fn file_only(file: &Path) -> Self {
+        Location {
+            file: file.to_path_buf(),
+            line: 1,
+            column: 1,
+            span: 0..0,
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+/// A secondary location that explains the primary one ("first defined here").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// Where.
+    pub location: Location,
+    /// What is there.
+    pub message: String,
+}
+
+/// One problem found in the user's input or environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable, kebab-case identifier (`find-not-found`), for tools and docs.
+    pub code: &'static str,
+    /// One line saying what is wrong.
+    pub message: String,
+    /// Where it is wrong, if a place can be named.
+    pub location: Option<Location>,
+    /// Text under the caret at `location`.
+    pub label: String,
+    /// Other places that explain it.
+    pub related: Vec<Related>,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// Extra facts.
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// A new error with a stable `code` and a one-line `message`.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    /// A new warning.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            location: None,
+            label: String::new(),
+            related: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Sets the primary location.
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Sets the text shown under the primary location.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    /// Adds a secondary location.
+    pub fn related(mut self, location: Location, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Sets the hint.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a note.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Whether this diagnostic fails the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// A one-line `file:line:col: error[code]: message` form, used by tests and logs.
+    pub fn one_line(&self) -> String {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match &self.location {
+            Some(loc) => format!("{loc}: {sev}[{}]: {}", self.code, self.message),
+            None => format!("{sev}[{}]: {}", self.code, self.message),
+        }
+    }
+}
+
+/// Collects diagnostics from all stages of a run.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty collector.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records one diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Records many.
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(diagnostics);
+    }
+
+    /// Whether any error (not warning) was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    /// All diagnostics, sorted by file, position, then message, so output is
+    /// deterministic whatever order parallel stages finished in.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                d.location
+                    .as_ref()
+                    .map(|l| (l.file.clone(), l.span.start, l.span.end))
+            };
+            key(a)
+                .cmp(&key(b))
+                .then(a.severity.cmp(&b.severity))
+                .then(a.message.cmp(&b.message))
+        });
+        self.items
+    }
+
+    /// The recorded diagnostics, in recording order.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+}
+
+/// When to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorMode {
+    /// Colour when stderr is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorMode {
+    /// Resolves `auto` against the environment.
+    pub fn use_color(self) -> bool {
+        match self {
+            ColorMode::Always => true,
+            ColorMode::Never => false,
+            ColorMode::Auto => {
+                std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            }
+        }
+    }
+}
+
+/// Renders diagnostics compiler-style, reading each file once for snippets.
+pub fn render_human(diagnostics: &[Diagnostic], color: bool) -> String {
+    let mut files = SimpleFiles::new();
+    let mut ids: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    let mut file_id = |path: &Path| -> usize {
+        *ids.entry(path.to_path_buf()).or_insert_with(|| {
+            let bytes = std::fs::read(path).unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes);
+            let (text, _) = strip_bom(&text);
+            files.add(path.display().to_string(), text.to_string())
+        })
+    };
+    // Resolve every file first so `files` is complete before rendering borrows it.
+    let converted: Vec<cs::Diagnostic<usize>> = diagnostics
+        .iter()
+        .map(|d| to_codespan(d, &mut file_id))
+        .collect();
+    let config = term::Config::default();
+    let mut out = Vec::new();
+    for (diag, cs_diag) in diagnostics.iter().zip(&converted) {
+        let rendered = if color {
+            let mut buf = term::termcolor::Buffer::ansi();
+            term::emit_to_write_style(&mut buf, &config, &files, cs_diag)
+                .map(|()| String::from_utf8_lossy(buf.as_slice()).into_owned())
+        } else {
+            term::emit_into_string(&config, &files, cs_diag)
+        };
+        match rendered {
+            Ok(text) => out.push(text),
+            // The file changed under us or vanished: fall back to one line.
+            Err(_) => out.push(format!("{}\n", diag.one_line())),
+        }
+    }
+    out.join("\n")
+}
+
+fn to_codespan(d: &Diagnostic, file_id: &mut impl FnMut(&Path) -> usize) -> cs::Diagnostic<usize> {
+    let base = match d.severity {
+        Severity::Error => cs::Diagnostic::error(),
+        Severity::Warning => cs::Diagnostic::warning(),
+    };
+    let mut labels = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(loc) = &d.location {
+        if loc.span.is_empty() && loc.line == 1 && loc.column == 1 && loc.span.start == 0 {
+            // File-level problem: no caret, but say which file.
+            notes.push(format!("in {}", loc.file.display()));
+        } else {
+            labels.push(
+                cs::Label::primary(file_id(&loc.file), loc.span.clone()).with_message(&d.label),
+            );
+        }
+    }
+    for rel in &d.related {
+        labels.push(
+            cs::Label::secondary(file_id(&rel.location.file), rel.location.span.clone())
+                .with_message(&rel.message),
+        );
+    }
+    notes.extend(d.notes.iter().map(|n| format!("note: {n}")));
+    if let Some(help) = &d.help {
+        notes.push(format!("help: {help}"));
+    }
+    base.with_code(d.code)
+        .with_message(&d.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+/// The JSON shape of one diagnostic (`emend check --format json`).
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic<'a> {
+    severity: Severity,
+    code: &'a str,
+    message: &'a str,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    label: &'a str,
+    help: Option<&'a str>,
+    notes: &'a [String],
+    related: Vec<JsonRelated<'a>>,
+}
+
+/// A related location in JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonRelated<'a> {
+    file: String,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+/// Renders diagnostics as one JSON document:
+/// `{"errors": N, "warnings": M, "diagnostics": [...]}`.
+pub fn render_json(diagnostics: &[Diagnostic]) -> String {
+    let items: Vec<JsonDiagnostic<'_>> = diagnostics
+        .iter()
+        .map(|d| {
+            let end = d.location.as_ref().map(end_line_col);
+            JsonDiagnostic {
+                severity: d.severity,
+                code: d.code,
+                message: &d.message,
+                file: d.location.as_ref().map(|l| l.file.display().to_string()),
+                line: d.location.as_ref().map(|l| l.line),
+                column: d.location.as_ref().map(|l| l.column),
+                end_line: end.map(|(l, _)| l),
+                end_column: end.map(|(_, c)| c),
+                label: &d.label,
+                help: d.help.as_deref(),
+                notes: &d.notes,
+                related: d
+                    .related
+                    .iter()
+                    .map(|r| JsonRelated {
+                        file: r.location.file.display().to_string(),
+                        line: r.location.line,
+                        column: r.location.column,
+                        message: &r.message,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let doc = serde_json::json!({
+        "errors": errors,
+        "warnings": diagnostics.len() - errors,
+        "diagnostics": items,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// Line and column just past the end of a location's span, computed from the
+/// file on disk (JSON consumers want ranges; human output does not need this).
+fn end_line_col(loc: &Location) -> (usize, usize) {
+    if loc.span.is_empty() {
+        return (loc.line, loc.column);
+    }
+    let bytes = std::fs::read(&loc.file).unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    let (text, _) = strip_bom(&text);
+    if loc.span.end > text.len() || !text.is_char_boundary(loc.span.end) {
+        return (loc.line, loc.column);
+    }
+    LineIndex::new(text).line_col(text, loc.span.end)
+}
+
+/// Writes a summary line (`error: 3 errors, 1 warning`) after the diagnostics.
+pub fn summary_line(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    match (errors, warnings) {
+        (0, 0) => String::new(),
+        (0, w) => format!("warning: {}", plural(w, "warning")),
+        (e, 0) => format!("error: {}", plural(e, "error")),
+        (e, w) => format!("error: {}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+/// Prints diagnostics to stderr in the chosen style.
+pub fn eprint(diagnostics: &[Diagnostic], color: bool) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "{}", render_human(diagnostics, color));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_output_has_location_snippet_and_help() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("corrections.yaml");
+        let text = "- find: \"mentoined\"\n  replace: said\n";
+        std::fs::write(&file, text).unwrap();
+        let d = Diagnostic::error(
+            "find-not-found",
+            "`find` text does not occur in the original",
+        )
+        .at(Location::in_text(&file, text, 8..19))
+        .label("not found")
+        .help("did you mean `mentioned`?");
+        let out = render_human(&[d], false);
+        assert!(out.starts_with("error[find-not-found]: `find` text does not occur"));
+        assert!(out.contains(&format!("{}:1:9", file.display())), "{out}");
+        assert!(out.contains("^^^^^^^^^^^ not found"), "{out}");
+        assert!(out.contains("= help: did you mean `mentioned`?"), "{out}");
+    }
+
+    #[test]
+    fn json_output_carries_positions() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("meta.yaml");
+        std::fs::write(&file, "title: x\ntitel: y\n").unwrap();
+        let d = Diagnostic::warning("unknown-key", "unknown key `titel`").at(Location::in_text(
+            &file,
+            "title: x\ntitel: y\n",
+            9..14,
+        ));
+        let json: serde_json::Value = serde_json::from_str(&render_json(&[d])).unwrap();
+        assert_eq!(json["warnings"], 1);
+        let d = &json["diagnostics"][0];
+        assert_eq!(d["severity"], "warning");
+        assert_eq!(d["code"], "unknown-key");
+        assert_eq!(d["line"], 2);
+        assert_eq!(d["column"], 1);
+        assert_eq!(d["end_line"], 2);
+        assert_eq!(d["end_column"], 6);
+    }
+
+    #[test]
+    fn summary_pluralises() {
+        assert_eq!(summary_line(1, 0), "error: 1 error");
+        assert_eq!(summary_line(2, 1), "error: 2 errors, 1 warning");
+        assert_eq!(summary_line(0, 3), "warning: 3 warnings");
+    }
+}

@@ -1,0 +1,208 @@
+//! Exact anchoring: finding every occurrence of many anchors in one pass.
+//!
+//! All distinct anchor texts of an article go into one Aho-Corasick automaton,
+//! which reports every (possibly overlapping) occurrence in a single scan of
+//! the text; the per-anchor rules (word boundaries, before/after context,
+//! occurrence) are then applied to each anchor's own list of matches.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::content::{Pick, Selector};
+use crate::text::on_word_boundaries;
+
+/// Why a selector did not resolve to the matches it asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnchorFailure {
+    /// No match satisfied the selector. `without_context` lists matches of the
+    /// exact text that failed only the before/after context.
+    NotFound {
+        /// Matches of `exact` that the context rejected.
+        without_context: Vec<Range<usize>>,
+    },
+    /// Several matches and no rule to pick one.
+    Ambiguous(Vec<Range<usize>>),
+    /// `occurrence: n` with fewer matches than `n`.
+    OutOfRange {
+        /// The occurrence asked for.
+        n: u32,
+        /// The matches there are.
+        matches: Vec<Range<usize>>,
+    },
+}
+
+/// Every word-boundary-respecting occurrence of a set of texts in one text.
+pub struct Matches<'t> {
+    text: &'t str,
+    by_text: HashMap<String, Vec<Range<usize>>>,
+}
+
+impl<'t> Matches<'t> {
+    /// Scans `text` once for all `needles` (duplicates and empty needles are fine).
+    pub fn find<'n>(text: &'t str, needles: impl IntoIterator<Item = &'n str>) -> Self {
+        let mut patterns: Vec<&str> = needles.into_iter().filter(|n| !n.is_empty()).collect();
+        patterns.sort_unstable();
+        patterns.dedup();
+        let mut by_text: HashMap<String, Vec<Range<usize>>> = patterns
+            .iter()
+            .map(|p| ((*p).to_string(), Vec::new()))
+            .collect();
+        if patterns.is_empty() {
+            return Matches { text, by_text };
+        }
+        // Standard semantics are required for overlapping search: a short anchor
+        // inside a longer one ("Chinese" in "Chinese language") must still be found.
+        let Ok(ac) = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+        else {
+            // Only fails on absurd pattern sizes; fall back to one search per needle.
+            for p in &patterns {
+                let list = by_text.get_mut(*p).expect("pattern was inserted");
+                let mut from = 0;
+                while let Some(i) = text[from..].find(p) {
+                    let r = from + i..from + i + p.len();
+                    if on_word_boundaries(text, &r) {
+                        list.push(r.clone());
+                        from = r.end;
+                    } else {
+                        from = from + i + p.chars().next().map_or(1, char::len_utf8);
+                    }
+                }
+            }
+            return Matches { text, by_text };
+        };
+        let mut last_end: Vec<usize> = vec![0; patterns.len()];
+        let mut lists: Vec<Vec<Range<usize>>> = vec![Vec::new(); patterns.len()];
+        for m in ac.find_overlapping_iter(text) {
+            let id = m.pattern().as_usize();
+            let r = m.start()..m.end();
+            // Occurrences of one text do not overlap each other ("aa" in "aaa" is one match).
+            if !lists[id].is_empty() && r.start < last_end[id] {
+                continue;
+            }
+            if on_word_boundaries(text, &r) {
+                last_end[id] = r.end;
+                lists[id].push(r);
+            }
+        }
+        for (p, list) in patterns.iter().zip(lists) {
+            by_text.insert((*p).to_string(), list);
+        }
+        Matches { text, by_text }
+    }
+
+    /// All occurrences of `exact` (must have been among the needles).
+    pub fn of(&self, exact: &str) -> &[Range<usize>] {
+        self.by_text.get(exact).map_or(&[], Vec::as_slice)
+    }
+
+    /// Resolves a selector to its matches (one, unless `all`).
+    pub fn select(&self, sel: &Selector) -> Result<Vec<Range<usize>>, AnchorFailure> {
+        let all = self.of(&sel.exact);
+        let fits = |r: &Range<usize>| {
+            sel.before
+                .as_deref()
+                .is_none_or(|b| self.text[..r.start].ends_with(b))
+                && sel
+                    .after
+                    .as_deref()
+                    .is_none_or(|a| self.text[r.end..].starts_with(a))
+        };
+        let matching: Vec<Range<usize>> = all.iter().filter(|r| fits(r)).cloned().collect();
+        if matching.is_empty() {
+            return Err(AnchorFailure::NotFound {
+                without_context: all.to_vec(),
+            });
+        }
+        match sel.pick {
+            Pick::All => Ok(matching),
+            Pick::Unique if matching.len() == 1 => Ok(matching),
+            Pick::Unique => Err(AnchorFailure::Ambiguous(matching)),
+            Pick::Nth(n) => match matching.get(n as usize - 1) {
+                Some(r) => Ok(vec![r.clone()]),
+                None => Err(AnchorFailure::OutOfRange {
+                    n,
+                    matches: matching,
+                }),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sel(exact: &str) -> Selector {
+        Selector {
+            exact: exact.into(),
+            before: None,
+            after: None,
+            pick: Pick::Unique,
+        }
+    }
+
+    #[test]
+    fn finds_overlapping_anchors_in_one_pass() {
+        let text = "the Chinese language consul, Chinese language";
+        let m = Matches::find(
+            text,
+            ["Chinese language", "Chinese language consul", "consul"],
+        );
+        assert_eq!(m.of("Chinese language"), [4..20, 29..45]);
+        assert_eq!(m.of("Chinese language consul"), [4..27]);
+        assert_eq!(m.of("consul"), [21..27]);
+    }
+
+    #[test]
+    fn respects_word_boundaries() {
+        let text = "unsaid said saids 2021 2";
+        let m = Matches::find(text, ["said", "2"]);
+        assert_eq!(m.of("said"), [7..11]);
+        assert_eq!(m.of("2"), [23..24]);
+    }
+
+    #[test]
+    fn context_and_occurrence_pick_one() {
+        let text = "a said b; c said d; e said f";
+        let m = Matches::find(text, ["said"]);
+        assert_eq!(
+            m.select(&sel("said")),
+            Err(AnchorFailure::Ambiguous(vec![2..6, 12..16, 22..26]))
+        );
+        let mut s = sel("said");
+        s.before = Some("c ".into());
+        assert_eq!(m.select(&s), Ok(vec![12..16]));
+        s.before = None;
+        s.after = Some(" f".into());
+        assert_eq!(m.select(&s), Ok(vec![22..26]));
+        s.after = None;
+        s.pick = Pick::Nth(2);
+        assert_eq!(m.select(&s), Ok(vec![12..16]));
+        s.pick = Pick::Nth(4);
+        assert!(matches!(
+            m.select(&s),
+            Err(AnchorFailure::OutOfRange { n: 4, .. })
+        ));
+        s.pick = Pick::All;
+        assert_eq!(m.select(&s).unwrap().len(), 3);
+        // context that matches nothing reports where the bare text was
+        let mut s = sel("said");
+        s.before = Some("z ".into());
+        assert_eq!(
+            m.select(&s),
+            Err(AnchorFailure::NotFound {
+                without_context: vec![2..6, 12..16, 22..26]
+            })
+        );
+    }
+
+    #[test]
+    fn self_overlapping_text_counts_once() {
+        let m = Matches::find("x:::y", ["::"]);
+        assert_eq!(m.of("::"), [1..3]);
+    }
+}

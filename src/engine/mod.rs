@@ -1,0 +1,689 @@
+//! The correction and annotation engine: resolves an article's corrections
+//! against its original (exact, unique anchors or a located error), applies
+//! them all at once to produce the corrected text, and anchors annotations.
+//!
+//! Rules: matching is exact and case-sensitive; an anchor that begins or ends
+//! with a word character matches only at word boundaries; all corrections match
+//! the *original* and apply simultaneously (their order does not matter and
+//! replacements never chain); overlapping corrections are an error.
+
+pub mod anchor;
+pub mod nearmiss;
+
+use std::ops::Range;
+
+use crate::content::{Article, Side, Status};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::text::{LineIndex, excerpt};
+use crate::yaml::SourceFile;
+
+use anchor::{AnchorFailure, Matches};
+use nearmiss::NearMiss;
+
+/// One applied change: a range of the original replaced by a range of the corrected text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// 1-based number in document order (what readers see).
+    pub number: usize,
+    /// Index of the correction entry in `corrections.yaml`.
+    pub entry: usize,
+    /// Byte range in the original.
+    pub original: Range<usize>,
+    /// Byte range in the corrected text.
+    pub corrected: Range<usize>,
+}
+
+/// One anchored annotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Index of the annotation entry in `annotations.yaml`.
+    pub entry: usize,
+    /// Which text the range is in.
+    pub side: Side,
+    /// Byte range in that text.
+    pub range: Range<usize>,
+}
+
+/// An article with its corrections applied and annotations anchored.
+#[derive(Debug, Clone)]
+pub struct Edition {
+    /// The corrected text (in the original's format).
+    pub corrected: String,
+    /// Changes, sorted by position.
+    pub changes: Vec<Change>,
+    /// Notes, in annotation-file order.
+    pub notes: Vec<Note>,
+}
+
+impl Edition {
+    /// Maps a position in the original to the corrected text. Positions inside a
+    /// change map to the change's corrected end.
+    pub fn to_corrected(&self, pos: usize) -> usize {
+        map_pos(&self.changes, pos, |c| (&c.original, &c.corrected))
+    }
+
+    /// Maps a position in the corrected text back to the original (inside a change:
+    /// the change's original end).
+    pub fn to_original(&self, pos: usize) -> usize {
+        map_pos(&self.changes, pos, |c| (&c.corrected, &c.original))
+    }
+}
+
+fn map_pos(
+    changes: &[Change],
+    pos: usize,
+    sides: impl Fn(&Change) -> (&Range<usize>, &Range<usize>),
+) -> usize {
+    // Changes are sorted and disjoint on both sides; find the last change starting before pos.
+    let idx = changes.partition_point(|c| sides(c).0.start < pos);
+    if idx == 0 {
+        return pos;
+    }
+    let (from, to) = sides(&changes[idx - 1]);
+    if pos < from.end {
+        to.end
+    } else {
+        pos - from.end + to.end
+    }
+}
+
+/// A correction or annotation that could not be resolved, with where it is and why.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum EngineError {
+    /// The anchor text occurs nowhere (or nowhere with its context).
+    #[error("`{field}` text not found in the {side}")]
+    NotFound {
+        /// `find` or `quote`.
+        field: &'static str,
+        /// Which text was searched.
+        side: Side,
+        /// The anchor text.
+        exact: String,
+        /// Where the anchor is written.
+        at: Location,
+        /// The closest passage, if any.
+        near: Option<(Location, String, Option<String>)>,
+        /// Places where the exact text occurs but the before/after context differs.
+        context_misses: Vec<Location>,
+        /// For annotations: where the text occurs in the other text instead.
+        elsewhere: Option<Location>,
+    },
+    /// Several matches and no rule to pick one.
+    #[error("`{field}` matches {} times in the {side}", matches.len())]
+    Ambiguous {
+        /// `find` or `quote`.
+        field: &'static str,
+        /// Which text was searched.
+        side: Side,
+        /// Where the anchor is written.
+        at: Location,
+        /// Every match.
+        matches: Vec<Location>,
+    },
+    /// `occurrence: n` beyond the number of matches.
+    #[error("`occurrence: {n}`, but `{field}` matches only {} time(s) in the {side}", matches.len())]
+    OccurrenceOutOfRange {
+        /// `find` or `quote`.
+        field: &'static str,
+        /// Which text was searched.
+        side: Side,
+        /// The occurrence asked for.
+        n: u32,
+        /// Where the `occurrence` is written.
+        at: Location,
+        /// The matches there are.
+        matches: Vec<Location>,
+    },
+    /// Two corrections claim overlapping text of the original.
+    #[error("corrections overlap: {first_text:?} and {second_text:?} claim the same text")]
+    Overlap {
+        /// The earlier entry in the file.
+        first: Location,
+        /// The later entry.
+        second: Location,
+        /// The overlapping text in the original.
+        region: Location,
+        /// First entry's `find`.
+        first_text: String,
+        /// Second entry's `find`.
+        second_text: String,
+    },
+}
+
+impl EngineError {
+    /// The user-facing diagnostic.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let mut d = match self {
+            EngineError::NotFound {
+                field,
+                side,
+                exact,
+                at,
+                near,
+                context_misses,
+                elsewhere,
+            } => {
+                let what = if context_misses.is_empty() {
+                    format!("`{field}` text {:?} does not occur in the {side}", excerpt(exact, 60))
+                } else {
+                    format!("`{field}` text {:?} occurs in the {side}, but never with the given before/after context", excerpt(exact, 60))
+                };
+                let mut d = Diagnostic::error(
+                    if *field == "find" { "find-not-found" } else { "quote-not-found" },
+                    what,
+                )
+                .at(at.clone())
+                .label("not found");
+                for (i, m) in context_misses.iter().take(10).enumerate() {
+                    d = d.related(m.clone(), format!("occurrence {} (context differs)", i + 1));
+                }
+                if !context_misses.is_empty() {
+                    d = d.help("check `before`/`after`: they must be the exact text right next to the match");
+                } else if let Some(loc) = elsewhere {
+                    d = d.related(loc.clone(), format!("occurs here in the {}", other(*side)));
+                    d = d.help(match side {
+                        Side::Corrected => "a correction changes this text: quote the corrected wording, or add `on: original` to annotate the garbled text",
+                        Side::Original => "this text is in the corrected text only: quote the original wording, or remove `on: original`",
+                    });
+                } else if let Some((loc, found, hint)) = near {
+                    d = d.related(loc.clone(), "closest match");
+                    let mut help = format!("did you mean {:?} (line {}, column {})?", excerpt(found, 80), loc.line, loc.column);
+                    if let Some(h) = hint {
+                        help.push_str(&format!(" {h}"));
+                    }
+                    d = d.help(help);
+                } else {
+                    d = d.help(format!("copy the text exactly from the {side}; matching is exact and case-sensitive, and respects word boundaries"));
+                }
+                d
+            }
+            EngineError::Ambiguous { field, side, at, matches } => {
+                let mut d = Diagnostic::error(
+                    if *field == "find" { "find-ambiguous" } else { "quote-ambiguous" },
+                    format!("`{field}` matches {} times in the {side}", matches.len()),
+                )
+                .at(at.clone())
+                .label("ambiguous");
+                for (i, m) in matches.iter().enumerate().take(20) {
+                    d = d.related(m.clone(), format!("match {}", i + 1));
+                }
+                let places: Vec<String> = matches.iter().map(|m| format!("{}:{}", m.line, m.column)).collect();
+                d.note(format!("matches at line:column {}", places.join(", ")))
+                    .help(if *field == "find" {
+                        "add `occurrence: N` (1-based), `all: true`, or `before:`/`after:` context to pick one"
+                    } else {
+                        "add `occurrence: N` (1-based) or `before:`/`after:` context to pick one"
+                    })
+            }
+            EngineError::OccurrenceOutOfRange { field, side, n, at, matches } => {
+                let mut d = Diagnostic::error(
+                    "occurrence-out-of-range",
+                    format!("`occurrence: {n}`, but `{field}` matches only {} time(s) in the {side}", matches.len()),
+                )
+                .at(at.clone())
+                .label("out of range");
+                for (i, m) in matches.iter().enumerate().take(20) {
+                    d = d.related(m.clone(), format!("match {}", i + 1));
+                }
+                d.help(format!("use an occurrence between 1 and {}", matches.len()))
+            }
+            EngineError::Overlap {
+                first,
+                second,
+                region,
+                ..
+            } => Diagnostic::error("overlap", self.to_string())
+                .at(second.clone())
+                .label("this correction")
+                .related(first.clone(), "overlaps this one")
+                .related(region.clone(), "both match here")
+                .help("corrections apply to the original at once and must not overlap: merge them into one correction, or narrow one with `before`/`after`"),
+        };
+        if d.notes.is_empty()
+            && let EngineError::NotFound { exact, .. } = self
+            && exact.contains('\n')
+        {
+            d = d.note(
+                "the text spans a line break; each line of a .txt original is its own paragraph",
+            );
+        }
+        d
+    }
+}
+
+fn other(side: Side) -> Side {
+    match side {
+        Side::Original => Side::Corrected,
+        Side::Corrected => Side::Original,
+    }
+}
+
+/// Resolves and applies an article's corrections, then anchors its annotations.
+/// Returns every problem found (all corrections are checked before giving up).
+pub fn resolve(article: &Article) -> Result<Edition, Vec<EngineError>> {
+    let (corrected, changes) = apply_corrections(article)?;
+    let mut edition = Edition {
+        corrected,
+        changes,
+        notes: Vec::new(),
+    };
+    edition.notes = anchor_annotations(article, &edition)?;
+    Ok(edition)
+}
+
+fn failure_error(
+    failure: AnchorFailure,
+    field: &'static str,
+    side: Side,
+    exact: &str,
+    at: &Location,
+    occurrence_at: &Location,
+    locate: &dyn Fn(&Range<usize>) -> Location,
+    searched: &str,
+) -> EngineError {
+    match failure {
+        AnchorFailure::NotFound { without_context } => EngineError::NotFound {
+            field,
+            side,
+            exact: exact.to_string(),
+            at: at.clone(),
+            near: if without_context.is_empty() {
+                nearmiss::nearest(searched, exact).map(|NearMiss { range, hint, .. }| {
+                    (locate(&range), searched[range.clone()].to_string(), hint)
+                })
+            } else {
+                None
+            },
+            context_misses: without_context.iter().map(locate).collect(),
+            elsewhere: None,
+        },
+        AnchorFailure::Ambiguous(ms) => EngineError::Ambiguous {
+            field,
+            side,
+            at: at.clone(),
+            matches: ms.iter().map(locate).collect(),
+        },
+        AnchorFailure::OutOfRange { n, matches } => EngineError::OccurrenceOutOfRange {
+            field,
+            side,
+            n,
+            at: occurrence_at.clone(),
+            matches: matches.iter().map(locate).collect(),
+        },
+    }
+}
+
+/// Applies all corrections to the original at once.
+pub fn apply_corrections(article: &Article) -> Result<(String, Vec<Change>), Vec<EngineError>> {
+    let original: &SourceFile = &article.original;
+    let text = original.text.as_str();
+    let matches = Matches::find(
+        text,
+        article
+            .corrections
+            .iter()
+            .map(|c| c.selector.exact.as_str()),
+    );
+    let locate = |r: &Range<usize>| original.location(r.clone());
+    let mut errors = Vec::new();
+    // (original range, entry index)
+    let mut claimed: Vec<(Range<usize>, usize)> = Vec::new();
+    for (i, spec) in article.corrections.iter().enumerate() {
+        match matches.select(&spec.selector) {
+            Ok(ranges) => claimed.extend(ranges.into_iter().map(|r| (r, i))),
+            Err(f) => errors.push(failure_error(
+                f,
+                "find",
+                Side::Original,
+                &spec.selector.exact,
+                spec.pos.of("find"),
+                spec.pos.of("occurrence"),
+                &locate,
+                text,
+            )),
+        }
+    }
+    claimed.sort_by_key(|(r, i)| (r.start, r.end, *i));
+    // Report each overlapping pair once, naming the earlier file entry first.
+    let mut reported = std::collections::BTreeSet::new();
+    for w in 0..claimed.len() {
+        for v in w + 1..claimed.len() {
+            let (a, ai) = &claimed[w];
+            let (b, bi) = &claimed[v];
+            if b.start >= a.end {
+                break;
+            }
+            let (first, second) = if ai <= bi { (*ai, *bi) } else { (*bi, *ai) };
+            if reported.insert((first, second)) {
+                let fs = &article.corrections[first];
+                let ss = &article.corrections[second];
+                errors.push(EngineError::Overlap {
+                    first: fs.pos.of("find").clone(),
+                    second: ss.pos.of("find").clone(),
+                    region: locate(&(b.start.max(a.start)..a.end.min(b.end))),
+                    first_text: fs.selector.exact.clone(),
+                    second_text: ss.selector.exact.clone(),
+                });
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut corrected = String::with_capacity(text.len() + text.len() / 8);
+    let mut changes = Vec::with_capacity(claimed.len());
+    let mut pos = 0;
+    for (n, (range, entry)) in claimed.into_iter().enumerate() {
+        corrected.push_str(&text[pos..range.start]);
+        let start = corrected.len();
+        corrected.push_str(&article.corrections[entry].replace);
+        changes.push(Change {
+            number: n + 1,
+            entry,
+            original: range.clone(),
+            corrected: start..corrected.len(),
+        });
+        pos = range.end;
+    }
+    corrected.push_str(&text[pos..]);
+    Ok((corrected, changes))
+}
+
+/// Anchors annotations in the corrected text (or the original, with `on: original`).
+pub fn anchor_annotations(
+    article: &Article,
+    edition: &Edition,
+) -> Result<Vec<Note>, Vec<EngineError>> {
+    let original = &article.original;
+    let corrected = edition.corrected.as_str();
+    let quotes = |side: Side| {
+        article
+            .annotations
+            .iter()
+            .filter(move |a| a.side == side)
+            .map(|a| a.selector.exact.as_str())
+    };
+    let in_original = Matches::find(&original.text, quotes(Side::Original));
+    let in_corrected = Matches::find(corrected, quotes(Side::Corrected));
+    let corrected_lines = LineIndex::new(corrected);
+    // Positions in the corrected text are reported at the matching place of the
+    // original file (the corrected text is not a file the user can open).
+    let locate_corrected = |r: &Range<usize>| {
+        let start = edition.to_original(r.start);
+        let start = edition
+            .changes
+            .iter()
+            .find(|c| c.corrected.start <= r.start && r.start < c.corrected.end)
+            .map_or(start, |c| c.original.start);
+        let mut loc = original.location(start..start.max(edition.to_original(r.end)));
+        let (line, col) = corrected_lines.line_col(corrected, r.start);
+        loc.line = line;
+        loc.column = col;
+        loc
+    };
+    let locate_original = |r: &Range<usize>| original.location(r.clone());
+    let mut notes = Vec::new();
+    let mut errors = Vec::new();
+    for (i, spec) in article.annotations.iter().enumerate() {
+        let (matches, searched, locate): (&Matches, &str, &dyn Fn(&Range<usize>) -> Location) =
+            match spec.side {
+                Side::Original => (&in_original, original.text.as_str(), &locate_original),
+                Side::Corrected => (&in_corrected, corrected, &locate_corrected),
+            };
+        match matches.select(&spec.selector) {
+            Ok(ranges) => notes.extend(ranges.into_iter().map(|range| Note {
+                entry: i,
+                side: spec.side,
+                range,
+            })),
+            Err(f) => {
+                let mut err = failure_error(
+                    f,
+                    "quote",
+                    spec.side,
+                    &spec.selector.exact,
+                    spec.pos.of("quote"),
+                    spec.pos.of("occurrence"),
+                    locate,
+                    searched,
+                );
+                // Text a correction changed: say so instead of guessing a near miss.
+                if let EngineError::NotFound {
+                    elsewhere,
+                    near,
+                    context_misses,
+                    ..
+                } = &mut err
+                    && context_misses.is_empty()
+                {
+                    let (other_text, other_locate): (&str, &dyn Fn(&Range<usize>) -> Location) =
+                        match spec.side {
+                            Side::Corrected => (original.text.as_str(), &locate_original),
+                            Side::Original => (corrected, &locate_corrected),
+                        };
+                    let other_matches = Matches::find(other_text, [spec.selector.exact.as_str()]);
+                    if let Some(r) = other_matches.of(&spec.selector.exact).first() {
+                        *elsewhere = Some(other_locate(r));
+                        *near = None;
+                    }
+                }
+                errors.push(err);
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(notes)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Share of the original's words touched by a change (0–1).
+pub fn words_changed(original: &str, changes: &[Change]) -> (usize, usize) {
+    let mut total = 0;
+    let mut changed = 0;
+    let mut ci = 0;
+    for w in crate::text::word_ranges(original) {
+        total += 1;
+        while ci < changes.len() && changes[ci].original.end <= w.start {
+            ci += 1;
+        }
+        if ci < changes.len() && changes[ci].original.start < w.end {
+            changed += 1;
+        }
+    }
+    (changed, total)
+}
+
+/// Warnings about corrections that are still unreviewed suggestions.
+pub fn unreviewed(article: &Article) -> impl Iterator<Item = &crate::content::CorrectionSpec> {
+    article
+        .corrections
+        .iter()
+        .filter(|c| c.status == Status::Suggested)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Loaded, load_article};
+
+    fn article(
+        original: &str,
+        corrections: &str,
+        annotations: &str,
+    ) -> (tempfile::TempDir, Article) {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("content/a");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("original.txt"), original).unwrap();
+        std::fs::write(dir.join("meta.yaml"), "title: T\n").unwrap();
+        std::fs::write(dir.join("corrections.yaml"), corrections).unwrap();
+        std::fs::write(dir.join("annotations.yaml"), annotations).unwrap();
+        let mut out = Vec::new();
+        let Loaded::Article(a) = load_article(root.path(), &dir, false, &mut out) else {
+            panic!("load failed: {out:?}");
+        };
+        (root, *a)
+    }
+
+    fn diag_lines(errs: &[EngineError]) -> Vec<String> {
+        errs.iter()
+            .map(|e| {
+                let d = e.to_diagnostic();
+                let loc = d.location.as_ref().unwrap();
+                format!(
+                    "{}:{} {} | {}",
+                    loc.line,
+                    loc.column,
+                    d.message,
+                    d.help.unwrap_or_default()
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn applies_all_at_once_without_chaining() {
+        let (_d, a) = article(
+            "Dong suggested, and Murphy urged that it was fine.",
+            "- {find: suggested, replace: advised, why: w}\n- {find: urged, replace: suggested, why: w}\n",
+            "",
+        );
+        let e = resolve(&a).unwrap();
+        assert_eq!(
+            e.corrected,
+            "Dong advised, and Murphy suggested that it was fine."
+        );
+        assert_eq!(e.changes[0].original, 5..14);
+        assert_eq!(e.changes[0].corrected, 5..12);
+        assert_eq!(e.changes[1].number, 2);
+        assert_eq!(e.to_corrected(20), 18);
+        assert_eq!(e.to_original(18), 20);
+        // a position inside a change maps to its end
+        assert_eq!(e.to_corrected(7), 12);
+    }
+
+    #[test]
+    fn order_of_entries_does_not_matter() {
+        let c1 = "- {find: a, replace: b, why: w}\n- {find: b, replace: a, why: w}\n";
+        let c2 = "- {find: b, replace: a, why: w}\n- {find: a, replace: b, why: w}\n";
+        let (_d1, a1) = article("a b", c1, "");
+        let (_d2, a2) = article("a b", c2, "");
+        assert_eq!(resolve(&a1).unwrap().corrected, "b a");
+        assert_eq!(resolve(&a2).unwrap().corrected, "b a");
+    }
+
+    #[test]
+    fn not_found_points_at_the_near_miss() {
+        let (_d, a) = article(
+            "line one\nBeijing favored Trudeau’s Liberals",
+            "- find: \"Trudeau's Liberals\"\n  replace: x\n  why: w\n",
+            "",
+        );
+        let errs = resolve(&a).unwrap_err();
+        assert_eq!(
+            diag_lines(&errs),
+            [
+                "1:9 `find` text \"Trudeau's Liberals\" does not occur in the original | did you mean \"Trudeau’s Liberals\" (line 2, column 17)? the text uses curly quotes or apostrophes (’ “ ”): copy them exactly"
+            ]
+        );
+    }
+
+    #[test]
+    fn ambiguous_lists_every_match() {
+        let (_d, a) = article(
+            "said x\nsaid y said",
+            "- {find: said, replace: told, why: w}\n",
+            "",
+        );
+        let errs = resolve(&a).unwrap_err();
+        let d = errs[0].to_diagnostic();
+        assert_eq!(d.message, "`find` matches 3 times in the original");
+        assert_eq!(d.notes, ["matches at line:column 1:1, 2:1, 2:8"]);
+        assert_eq!(d.related.len(), 3);
+    }
+
+    #[test]
+    fn overlaps_name_both_entries() {
+        let (_d, a) = article(
+            "the Liberal Celebration won",
+            "- {find: Liberal Celebration, replace: Liberal Party, why: w}\n- {find: Celebration, replace: Party, why: w}\n",
+            "",
+        );
+        let errs = resolve(&a).unwrap_err();
+        let d = errs[0].to_diagnostic();
+        assert_eq!(d.code, "overlap");
+        assert_eq!(d.location.as_ref().unwrap().line, 2);
+        assert_eq!(d.related[0].location.line, 1);
+        assert_eq!(d.related[0].message, "overlaps this one");
+        assert_eq!(d.related[1].location.column, 13);
+    }
+
+    #[test]
+    fn all_errors_of_an_article_are_reported() {
+        let (_d, a) = article(
+            "a a b",
+            "- {find: a, replace: x, why: w}\n- {find: q, replace: y, why: w}\n- {find: b, replace: z, why: w, occurrence: 2}\n",
+            "",
+        );
+        let errs = resolve(&a).unwrap_err();
+        let codes: Vec<_> = errs.iter().map(|e| e.to_diagnostic().code).collect();
+        assert_eq!(
+            codes,
+            [
+                "find-ambiguous",
+                "find-not-found",
+                "occurrence-out-of-range"
+            ]
+        );
+    }
+
+    #[test]
+    fn annotation_on_text_a_correction_removed_says_so() {
+        let (_d, a) = article(
+            "International Information reported it.",
+            "- {find: International Information, replace: Global News, why: w}\n",
+            "- quote: International Information\n  note: n\n",
+        );
+        let errs = resolve(&a).unwrap_err();
+        let d = errs[0].to_diagnostic();
+        assert_eq!(d.code, "quote-not-found");
+        assert!(
+            d.help
+                .unwrap()
+                .starts_with("a correction changes this text")
+        );
+        // on: original works
+        let (_d, a) = article(
+            "International Information reported it.",
+            "- {find: International Information, replace: Global News, why: w}\n",
+            "- quote: International Information\n  note: n\n  on: original\n- quote: Global News reported\n  note: m\n",
+        );
+        let e = resolve(&a).unwrap();
+        assert_eq!(e.notes[0].range, 0..25);
+        assert_eq!(e.notes[0].side, Side::Original);
+        assert_eq!(e.notes[1].range, 0..20);
+    }
+
+    #[test]
+    fn paragraph_breaks_may_be_changed() {
+        let (_d, a) = article(
+            "one two\nthree four",
+            "- {find: \"two\\nthree\", replace: two three, why: w}\n",
+            "",
+        );
+        assert_eq!(resolve(&a).unwrap().corrected, "one two three four");
+    }
+
+    #[test]
+    fn counts_changed_words() {
+        let changes = vec![Change {
+            number: 1,
+            entry: 0,
+            original: 4..9,
+            corrected: 4..8,
+        }];
+        assert_eq!(words_changed("the quick brown fox", &changes), (1, 4));
+    }
+}

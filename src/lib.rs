@@ -1,0 +1,19 @@
+//! emend: a static site generator for corrected, annotated editions of garbled
+//! articles.
+//!
+//! Data flows one way: [`content`] loads and validates article folders →
+//! [`engine`] resolves corrections and annotations against the texts →
+//! [`render`] turns an edition into aligned rows, notes and a reading view →
+//! [`theme`] renders pages with Tera templates → [`output`] writes them safely.
+//! [`site`] runs these phases for a whole site.
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod engine;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod text;
+pub mod theme;
+pub mod yaml;

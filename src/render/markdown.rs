@@ -1,0 +1,432 @@
+//! Rendering Markdown (`.md` originals and annotation notes) from
+//! pulldown-cmark's event stream with source offsets.
+//!
+//! Change and note marks are inserted at the event level, never by splicing HTML
+//! into Markdown text, so a correction next to `*emphasis*` or inside a link
+//! renders correctly and `<`, `&` in content stay text. Raw HTML is escaped
+//! unless the site opts in; links and images with script-capable URLs lose
+//! their URL; headings are shifted down so content never competes with the page
+//! title; source footnotes get ids scoped to their column.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use super::blocks::{Block, markdown_options};
+use super::highlight::Highlighter;
+use super::overlay::Overlay;
+use crate::text::escape_html;
+
+/// Settings for one Markdown rendering.
+#[derive(Clone, Copy)]
+pub struct MarkdownStyle<'a> {
+    /// Let raw HTML through (site opt-in).
+    pub allow_raw_html: bool,
+    /// How many levels to shift headings down (h1 → h2 with 1).
+    pub heading_shift: u8,
+    /// Prefix for ids of footnotes written in the source (`o-`, `c-`).
+    pub id_prefix: &'a str,
+    /// Highlighter for fenced code.
+    pub highlighter: &'a Highlighter,
+}
+
+/// Whether a URL is safe to put in `href`/`src`: relative, fragment, or an
+/// http(s)/mailto address. `javascript:`, `data:`, `vbscript:` and unknown
+/// schemes are not (browsers ignore tabs, newlines and case in schemes, so we do too).
+pub fn is_safe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match cleaned.find(':') {
+        None => true,
+        Some(colon) => {
+            let scheme = &cleaned[..colon];
+            // A ':' after '/', '?' or '#' is part of a path, not a scheme.
+            if scheme.contains(['/', '?', '#']) {
+                return true;
+            }
+            matches!(scheme, "http" | "https" | "mailto")
+        }
+    }
+}
+
+fn shift(level: HeadingLevel, by: u8) -> HeadingLevel {
+    let n = (level as usize + by as usize).min(6);
+    match n {
+        1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+fn footnote_id(label: &str) -> String {
+    let mut id: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if id.is_empty() {
+        id.push('x');
+    }
+    id
+}
+
+/// Renders the blocks `blocks` of a parsed document (in order) into HTML,
+/// overlaying `overlay`'s marks.
+pub fn render_blocks(
+    events: &[(Event<'_>, Range<usize>)],
+    source: &str,
+    blocks: &[&Block],
+    overlay: &mut Overlay,
+    style: &MarkdownStyle<'_>,
+) -> String {
+    let mut html = String::new();
+    for block in blocks {
+        let mut out: Vec<Event<'_>> = Vec::new();
+        if let Some(item) = block.list_item {
+            out.push(Event::Start(Tag::List(item)));
+        }
+        let slice = &events[block.events.clone()];
+        convert(slice, source, overlay, style, &mut out, block.range.end);
+        if let Some(item) = block.list_item {
+            out.push(Event::End(TagEnd::List(item.is_some())));
+        }
+        pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    }
+    html
+}
+
+/// Renders a standalone Markdown string (an annotation note) with no marks.
+pub fn render_note(source: &str, style: &MarkdownStyle<'_>) -> String {
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(
+        source,
+        markdown_options() - pulldown_cmark::Options::ENABLE_FOOTNOTES,
+    )
+    .into_offset_iter()
+    .collect();
+    let mut out = Vec::new();
+    let mut overlay = Overlay::empty();
+    convert(&events, source, &mut overlay, style, &mut out, source.len());
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    html
+}
+
+fn convert<'a>(
+    events: &[(Event<'a>, Range<usize>)],
+    source: &'a str,
+    overlay: &mut Overlay,
+    style: &MarkdownStyle<'_>,
+    out: &mut Vec<Event<'a>>,
+    block_end: usize,
+) {
+    let run = |overlay: &mut Overlay, out: &mut Vec<Event<'a>>, text: &str, range: Range<usize>| {
+        let exact = source.get(range.clone()) == Some(text);
+        let mut buf = String::new();
+        overlay.run(&mut buf, text, range, exact);
+        out.push(Event::InlineHtml(CowStr::from(buf)));
+    };
+    // Links we dropped (unsafe URL) must also lose their end tag.
+    let mut link_kept: Vec<bool> = Vec::new();
+    let mut image_depth = 0usize;
+    let mut image_kept: Vec<bool> = Vec::new();
+    let mut in_link = 0usize;
+    let mut i = 0;
+    let last = events.len().saturating_sub(1);
+    while i < events.len() {
+        let (ev, range) = &events[i];
+        if i == last && matches!(ev, Event::End(_)) {
+            // Before the block closes: anything still pending belongs inside it.
+            let mut buf = String::new();
+            overlay.close_all(&mut buf);
+            overlay.flush_points(&mut buf, block_end);
+            if !buf.is_empty() {
+                out.push(Event::InlineHtml(CowStr::from(buf)));
+            }
+        }
+        match ev {
+            Event::Text(t) if image_depth > 0 => out.push(Event::Text(t.clone())),
+            Event::Text(t) => run(overlay, out, t, range.clone()),
+            Event::Code(t) => {
+                let src = &source[range.clone()];
+                let inner = src
+                    .find(t.as_ref())
+                    .map(|off| range.start + off..range.start + off + t.len());
+                out.push(Event::InlineHtml("<code>".into()));
+                match inner {
+                    Some(r) => run(overlay, out, t, r),
+                    None => run(overlay, out, t, range.clone()),
+                }
+                out.push(Event::InlineHtml("</code>".into()));
+            }
+            Event::Html(t) | Event::InlineHtml(t) if style.allow_raw_html => {
+                out.push(Event::Html(t.clone()))
+            }
+            Event::Html(t) | Event::InlineHtml(t) => {
+                if image_depth > 0 {
+                    out.push(Event::Text(t.clone()));
+                } else {
+                    run(overlay, out, t, range.clone());
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let keep = is_safe_url(dest_url) && in_link == 0;
+                link_kept.push(keep);
+                if keep {
+                    in_link += 1;
+                    overlay.link(true);
+                    out.push(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: dest_url.clone(),
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if link_kept.pop().unwrap_or(false) {
+                    let mut buf = String::new();
+                    overlay.close_all(&mut buf);
+                    if !buf.is_empty() {
+                        out.push(Event::InlineHtml(CowStr::from(buf)));
+                    }
+                    out.push(Event::End(TagEnd::Link));
+                    in_link -= 1;
+                    overlay.link(false);
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let keep = is_safe_url(dest_url);
+                image_kept.push(keep);
+                if keep {
+                    image_depth += 1;
+                    out.push(Event::Start(Tag::Image {
+                        link_type: *link_type,
+                        dest_url: dest_url.clone(),
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if image_kept.pop().unwrap_or(false) {
+                    image_depth -= 1;
+                    out.push(Event::End(TagEnd::Image));
+                }
+            }
+            Event::Start(Tag::Heading { level, .. }) => out.push(Event::Start(Tag::Heading {
+                level: shift(*level, style.heading_shift),
+                id: None,
+                classes: Vec::new(),
+                attrs: Vec::new(),
+            })),
+            Event::End(TagEnd::Heading(level)) => out.push(Event::End(TagEnd::Heading(shift(
+                *level,
+                style.heading_shift,
+            )))),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let end = events[i..]
+                    .iter()
+                    .position(|(e, _)| matches!(e, Event::End(TagEnd::CodeBlock)))
+                    .map_or(events.len(), |p| i + p);
+                let lang = match kind {
+                    CodeBlockKind::Fenced(l) => l.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                if !overlay.touches(range) {
+                    let code: String = events[i + 1..end]
+                        .iter()
+                        .filter_map(|(e, _)| match e {
+                            Event::Text(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    if let Some(inner) = style.highlighter.highlight(&code, &lang) {
+                        let lang_class = escape_html(lang.split([',', ' ']).next().unwrap_or(""));
+                        out.push(Event::Html(CowStr::from(format!(
+                            "<pre class=\"code\"><code class=\"language-{lang_class}\">{inner}</code></pre>\n"
+                        ))));
+                        i = end + 1;
+                        continue;
+                    }
+                }
+                out.push(Event::Start(Tag::CodeBlock(kind.clone())));
+            }
+            Event::FootnoteReference(label) => {
+                let id = footnote_id(label);
+                let text = escape_html(label);
+                let html = if in_link > 0 {
+                    format!("<sup class=\"src-fnref\">{text}</sup>")
+                } else {
+                    format!(
+                        "<sup class=\"src-fnref\"><a href=\"#{p}fn-{id}\">{text}</a></sup>",
+                        p = style.id_prefix
+                    )
+                };
+                out.push(Event::InlineHtml(CowStr::from(html)));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"src-fn\" id=\"{p}fn-{id}\"><span class=\"src-fn-label\">{text}</span>",
+                    p = style.id_prefix,
+                    id = footnote_id(label),
+                    text = escape_html(label)
+                ))));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => out.push(Event::Html("</div>\n".into())),
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::blocks::markdown_blocks;
+    use super::super::overlay::{Mark, Point};
+    use super::*;
+
+    fn style(h: &Highlighter) -> MarkdownStyle<'_> {
+        MarkdownStyle {
+            allow_raw_html: false,
+            heading_shift: 1,
+            id_prefix: "o-",
+            highlighter: h,
+        }
+    }
+
+    fn ins(range: Range<usize>) -> Mark {
+        Mark {
+            range,
+            rank: 1,
+            open_first: "<ins id=\"c1\">".into(),
+            open_rest: "<ins>".into(),
+            close: "</ins>",
+        }
+    }
+
+    fn render(src: &str, marks: Vec<Mark>, points: Vec<Point>) -> String {
+        let h = Highlighter::new();
+        let doc = markdown_blocks(src);
+        let blocks: Vec<&Block> = doc.blocks.iter().collect();
+        let mut o = Overlay::new(marks, points);
+        render_blocks(&doc.events, src, &blocks, &mut o, &style(&h))
+    }
+
+    #[test]
+    fn marks_next_to_emphasis_and_inside_links() {
+        let src = "said *very* loudly [the Global News](https://globalnews.ca) site";
+        // mark "loudly " (12..19) and "Global" inside the link text
+        let g = src.find("Global").unwrap();
+        let html = render(src, vec![ins(12..19), ins(g..g + 6)], vec![]);
+        assert_eq!(
+            html,
+            "<p>said <em>very</em> <ins id=\"c1\">loudly </ins><a href=\"https://globalnews.ca\">the <ins id=\"c1\">Global</ins> News</a> site</p>\n"
+        );
+    }
+
+    #[test]
+    fn raw_html_and_entities_stay_text() {
+        let html = render("a <script>alert(1)</script> & <b>b</b>", vec![], vec![]);
+        assert_eq!(
+            html,
+            "<p>a &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;b&lt;/b&gt;</p>\n"
+        );
+    }
+
+    #[test]
+    fn unsafe_urls_are_dropped() {
+        let html = render(
+            "[x](javascript:alert(1)) [y](JaVaScRiPt:alert(1)) [z](<java\tscript:alert(1)>) ![i](data:image/png;base64,AA) [ok](/p)",
+            vec![],
+            vec![],
+        );
+        assert!(!html.contains("javascript"), "{html}");
+        assert!(!html.to_lowercase().contains("data:"), "{html}");
+        assert!(html.contains("<a href=\"/p\">ok</a>"), "{html}");
+        assert!(html.contains("x y z i"), "{html}");
+    }
+
+    #[test]
+    fn headings_shift_and_points_land_inside_the_block() {
+        let html = render(
+            "# Title\n\nend",
+            vec![],
+            vec![Point {
+                at: 7,
+                html: "<sup>1</sup>".into(),
+                is_link: true,
+            }],
+        );
+        assert_eq!(html, "<h2>Title<sup>1</sup></h2>\n<p>end</p>\n");
+    }
+
+    #[test]
+    fn source_footnotes_get_scoped_ids() {
+        let html = render("A claim.[^1]\n\n[^1]: The source.\n", vec![], vec![]);
+        assert!(html.contains("<a href=\"#o-fn-1\">1</a>"), "{html}");
+        assert!(
+            html.contains("<div class=\"src-fn\" id=\"o-fn-1\">"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn code_is_highlighted_unless_marked() {
+        let src = "```rust\nfn main() {}\n```\n";
+        let html = render(src, vec![], vec![]);
+        assert!(
+            html.contains("<pre class=\"code\"><code class=\"language-rust\">"),
+            "{html}"
+        );
+        let html = render(src, vec![ins(11..15)], vec![]);
+        assert!(
+            html.contains("<pre><code class=\"language-rust\">fn <ins id=\"c1\">main</ins>()"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn safe_url_rules() {
+        for ok in [
+            "https://x.org",
+            "/a/b",
+            "#n1",
+            "mailto:a@b.c",
+            "a/b:c",
+            "?q=a:b",
+        ] {
+            assert!(is_safe_url(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:x",
+            " JAVASCRIPT:x",
+            "java\nscript:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "file:///etc",
+        ] {
+            assert!(!is_safe_url(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,530 @@
+//! The build, in explicit phases: load the site (config, theme) → discover
+//! articles → for each article, in parallel: load, validate, resolve, render,
+//! write → write the site-wide pages → swap the output in. Each phase is timed.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{SiteConfig, normalize_base_url};
+use crate::content::{self, Article, Loaded};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::engine::{self, Edition};
+use crate::output::{NullSink, OutputDir, Sink};
+use crate::render::highlight::{self, Highlighter};
+use crate::render::{ArticleInfo, EditionView, edition_view};
+use crate::theme::{StaticSource, Theme};
+
+/// What to build and how.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Site root (folder with `site.yaml`).
+    pub root: PathBuf,
+    /// Output folder override (relative to the working directory).
+    pub output: Option<PathBuf>,
+    /// `base_url` override (preview deploys).
+    pub base_url: Option<String>,
+    /// Include `draft: true` articles.
+    pub drafts: bool,
+}
+
+/// Build (write output) or check (validate and render, write nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write the site.
+    Build,
+    /// Validate only.
+    Check,
+}
+
+/// Figures about a finished run.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Articles published.
+    pub articles: usize,
+    /// Drafts left out.
+    pub drafts_skipped: usize,
+    /// HTML pages rendered.
+    pub pages: usize,
+    /// Files written (build only).
+    pub files: usize,
+    /// The output folder (build only).
+    pub output: Option<PathBuf>,
+    /// Time per phase.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// The result of a run: a summary if it succeeded, and every diagnostic.
+pub struct Outcome {
+    /// `Some` when the run succeeded (no errors).
+    pub summary: Option<Summary>,
+    /// Errors and warnings, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The site-wide values every template sees as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// Site title.
+    pub title: String,
+    /// Site description.
+    pub description: String,
+    /// Absolute base URL (ends with `/`).
+    pub base_url: String,
+    /// Site language.
+    pub language: String,
+    /// Publisher.
+    pub publisher: Option<String>,
+}
+
+/// Per-page values every template sees as `page`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    /// `index`, `article`, `reading`, `404`.
+    pub kind: &'static str,
+    /// `<title>` text.
+    pub title: String,
+    /// Meta description.
+    pub description: String,
+    /// Relative prefix to the site root (`""`, `"../"`), so links work under any
+    /// sub-path and from `file://`.
+    pub root: String,
+    /// Link to the home page.
+    pub home: String,
+    /// Absolute canonical URL.
+    pub canonical: String,
+    /// `"index.html"` to append to folder links, or `""` with `pretty_links`.
+    pub index: &'static str,
+    /// Whether to link the code stylesheet.
+    pub has_code: bool,
+}
+
+/// An article as listed on the index.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleSummary {
+    /// Metadata and counts.
+    #[serde(flatten)]
+    pub info: ArticleInfo,
+    /// Site-relative path of its page (`slug/`).
+    pub path: String,
+}
+
+/// A loaded site: configuration and compiled theme.
+pub struct Site {
+    /// Settings.
+    pub config: SiteConfig,
+    /// Templates and assets.
+    pub theme: Theme,
+    /// Shared code highlighter.
+    pub highlighter: Highlighter,
+}
+
+/// What building one article produced.
+pub struct ArticleOutcome {
+    /// The index entry, if the article was published.
+    pub summary: Option<ArticleSummary>,
+    /// Diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages rendered.
+    pub pages: usize,
+    /// Whether it was a skipped draft.
+    pub skipped_draft: bool,
+    /// Whether its pages contain highlighted code.
+    pub has_code: bool,
+}
+
+impl Site {
+    /// Loads configuration (with overrides) and the theme.
+    pub fn load(opts: &BuildOptions, out: &mut Vec<Diagnostic>) -> Option<Site> {
+        let mut config = SiteConfig::load(&opts.root, out)?;
+        if let Some(url) = &opts.base_url {
+            match normalize_base_url(url) {
+                Ok(u) => config.base_url = u,
+                Err(msg) => {
+                    out.push(
+                        Diagnostic::error("bad-url", msg)
+                            .help("pass an absolute http(s) URL to --base-url"),
+                    );
+                    return None;
+                }
+            }
+        }
+        if let Some(dir) = &opts.output {
+            config.output_dir = dir.clone();
+        }
+        for (key, name) in [
+            ("highlight_theme", &config.highlight_theme),
+            ("highlight_theme_dark", &config.highlight_theme_dark),
+        ] {
+            if !highlight::theme_exists(name) {
+                let msg = highlight::stylesheet(name, name).err().unwrap_or_default();
+                out.push(
+                    Diagnostic::error("bad-highlight-theme", format!("`{key}`: {msg}"))
+                        .at(Location::file_only(&opts.root.join("site.yaml"))),
+                );
+            }
+        }
+        let theme = Theme::load(&config, out)?;
+        Some(Site {
+            config,
+            theme,
+            highlighter: Highlighter::new(),
+        })
+    }
+
+    /// The `site` template value.
+    pub fn site_view(&self) -> SiteView {
+        SiteView {
+            title: self.config.title.clone(),
+            description: self.config.description.clone(),
+            base_url: self.config.base_url.clone(),
+            language: self.config.language.clone(),
+            publisher: self.config.publisher.clone(),
+        }
+    }
+
+    /// The `page` value for a page at site path `path` (`""`, `slug/`, `slug/corrected/`).
+    pub fn page_view(
+        &self,
+        kind: &'static str,
+        path: &str,
+        title: String,
+        description: String,
+        has_code: bool,
+    ) -> PageView {
+        let depth = path.split('/').filter(|s| !s.is_empty()).count();
+        let root = "../".repeat(depth);
+        let index = if self.config.pretty_links {
+            ""
+        } else {
+            "index.html"
+        };
+        let home = if self.config.pretty_links && root.is_empty() {
+            "./".to_string()
+        } else {
+            format!("{root}{index}")
+        };
+        PageView {
+            kind,
+            title,
+            description,
+            root,
+            home,
+            canonical: self.config.absolute(path),
+            index,
+            has_code,
+        }
+    }
+
+    /// Loads, resolves, renders and writes one article.
+    pub fn build_article(&self, dir: &Path, sink: &dyn Sink, drafts: bool) -> ArticleOutcome {
+        let mut diagnostics = Vec::new();
+        let outcome = |summary, pages, skipped_draft, has_code, diagnostics| ArticleOutcome {
+            summary,
+            diagnostics,
+            pages,
+            skipped_draft,
+            has_code,
+        };
+        let article = match content::load_article(&self.config.root, dir, drafts, &mut diagnostics)
+        {
+            Loaded::Article(a) => a,
+            Loaded::SkippedDraft => return outcome(None, 0, true, false, diagnostics),
+            Loaded::Failed => return outcome(None, 0, false, false, diagnostics),
+        };
+        let edition = match engine::resolve(&article) {
+            Ok(e) => e,
+            Err(errors) => {
+                diagnostics.extend(errors.iter().map(|e| e.to_diagnostic()));
+                return outcome(None, 0, false, false, diagnostics);
+            }
+        };
+        diagnostics.extend(self.edition_warnings(&article));
+        let view = edition_view(&article, &edition, &self.config, &self.highlighter);
+        match self.write_article(&article, &edition, &view, sink) {
+            Ok(pages) => {
+                let summary = ArticleSummary {
+                    info: view.article.clone(),
+                    path: format!("{}/", article.slug),
+                };
+                outcome(Some(summary), pages, false, view.has_code, diagnostics)
+            }
+            Err(mut errs) => {
+                diagnostics.append(&mut errs);
+                outcome(None, 0, false, false, diagnostics)
+            }
+        }
+    }
+
+    fn edition_warnings(&self, article: &Article) -> Vec<Diagnostic> {
+        engine::unreviewed(article)
+            .map(|c| {
+                let d = Diagnostic::warning(
+                    "unreviewed",
+                    format!("correction {:?} → {:?} is an unreviewed suggestion", c.selector.exact, c.replace),
+                )
+                .at(c.pos.entry.clone())
+                .help("review it, then remove `status: suggested` (or set `status: reviewed`)");
+                if self.config.allow_unreviewed {
+                    d
+                } else {
+                    Diagnostic { severity: crate::diagnostics::Severity::Error, ..d }
+                        .note("site.yaml sets `allow_unreviewed: false`, so unreviewed suggestions cannot be published")
+                }
+            })
+            .collect()
+    }
+
+    fn write_article(
+        &self,
+        article: &Article,
+        edition: &Edition,
+        view: &EditionView,
+        sink: &dyn Sink,
+    ) -> Result<usize, Vec<Diagnostic>> {
+        let slug = &article.slug;
+        let title = &view.article.title;
+        let description = view
+            .article
+            .summary
+            .clone()
+            .unwrap_or_else(|| format!("A corrected, annotated edition of “{title}”."));
+        let mut errors = Vec::new();
+        let side = serde_json::json!({
+            "site": self.site_view(),
+            "page": self.page_view("article", &format!("{slug}/"), title.clone(), description.clone(), view.has_code),
+            "article": &view.article,
+            "rows": &view.rows,
+            "notes": &view.notes,
+        });
+        let reading = serde_json::json!({
+            "site": self.site_view(),
+            "page": self.page_view("reading", &format!("{slug}/corrected/"), format!("{title} (corrected text)"), description, view.has_code),
+            "article": &view.article,
+            "html": &view.reading_html,
+            "notes": &view.reading_notes,
+        });
+        let mut pages = 0;
+        for (template, data, rel) in [
+            ("article.html", &side, format!("{slug}/index.html")),
+            (
+                "reading.html",
+                &reading,
+                format!("{slug}/corrected/index.html"),
+            ),
+        ] {
+            match self.theme.render(template, data, &rel) {
+                Ok(html) => {
+                    pages += 1;
+                    if let Err(d) = sink.write(&rel, html.as_bytes()) {
+                        errors.push(d);
+                    }
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        let ext = article.format.ext();
+        if let Err(d) = sink.copy(&format!("{slug}/original.{ext}"), &article.original_path) {
+            errors.push(d);
+        }
+        if let Err(d) = sink.write(
+            &format!("{slug}/corrected.{ext}"),
+            edition.corrected.as_bytes(),
+        ) {
+            errors.push(d);
+        }
+        if errors.is_empty() {
+            Ok(pages)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Writes the index, the 404 page, static assets and the code stylesheet.
+    pub fn write_site_pages(
+        &self,
+        articles: &[ArticleSummary],
+        has_code: bool,
+        sink: &dyn Sink,
+    ) -> Result<usize, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let mut pages = 0;
+        let index = serde_json::json!({
+            "site": self.site_view(),
+            "page": self.page_view("index", "", self.config.title.clone(), self.config.description.clone(), false),
+            "articles": articles,
+        });
+        // The 404 page is served at any depth, so it links from the site root path.
+        let mut not_found_page = self.page_view(
+            "404",
+            "404.html",
+            "Page not found".into(),
+            String::new(),
+            false,
+        );
+        not_found_page.root = self.config.base_path().to_string();
+        not_found_page.home = format!("{}{}", not_found_page.root, not_found_page.index);
+        let not_found = serde_json::json!({
+            "site": self.site_view(),
+            "page": not_found_page,
+            "articles": articles,
+        });
+        for (template, data, rel) in [
+            ("index.html", &index, "index.html"),
+            ("404.html", &not_found, "404.html"),
+        ] {
+            match self.theme.render(template, data, rel) {
+                Ok(html) => {
+                    pages += 1;
+                    if let Err(d) = sink.write(rel, html.as_bytes()) {
+                        errors.push(d);
+                    }
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        for (rel, source) in &self.theme.statics {
+            let result = match source {
+                StaticSource::Embedded(bytes) => sink.write(rel, bytes),
+                StaticSource::File(path) => sink.copy(rel, path),
+            };
+            if let Err(d) = result {
+                errors.push(d);
+            }
+        }
+        if has_code {
+            match highlight::stylesheet(
+                &self.config.highlight_theme,
+                &self.config.highlight_theme_dark,
+            ) {
+                Ok(css) => {
+                    if let Err(d) = sink.write("syntax.css", css.as_bytes()) {
+                        errors.push(d);
+                    }
+                }
+                Err(msg) => errors.push(Diagnostic::error("bad-highlight-theme", msg)),
+            }
+        }
+        if errors.is_empty() {
+            Ok(pages)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Index order: newest first by publication date (then retrieval date), then by slug.
+pub fn sort_for_index(articles: &mut [ArticleSummary]) {
+    articles.sort_by(|a, b| {
+        let key = |x: &ArticleSummary| {
+            x.info
+                .published
+                .clone()
+                .or_else(|| x.info.retrieved.clone())
+        };
+        key(b)
+            .cmp(&key(a))
+            .then_with(|| a.info.slug.cmp(&b.info.slug))
+    });
+}
+
+/// Runs a whole build or check.
+pub fn run(opts: &BuildOptions, mode: Mode) -> Outcome {
+    let mut diags = Diagnostics::new();
+    let mut timings = Vec::new();
+    let started = Instant::now();
+    let mut out = Vec::new();
+    let site = Site::load(opts, &mut out);
+    diags.extend(out);
+    let Some(site) = site else {
+        return Outcome {
+            summary: None,
+            diagnostics: diags.sorted(),
+        };
+    };
+    timings.push(("load site and theme", started.elapsed()));
+
+    let phase = Instant::now();
+    let mut out = Vec::new();
+    let dirs = content::discover(&site.config.root, &mut out);
+    diags.extend(out);
+    timings.push(("discover", phase.elapsed()));
+
+    let output = match mode {
+        Mode::Build => match OutputDir::prepare(&site.config.output_dir, &site.config.root) {
+            Ok(o) => Some(o),
+            Err(d) => {
+                diags.push(d);
+                return Outcome {
+                    summary: None,
+                    diagnostics: diags.sorted(),
+                };
+            }
+        },
+        Mode::Check => None,
+    };
+    let sink: &dyn Sink = match &output {
+        Some(o) => o,
+        None => &NullSink,
+    };
+
+    let phase = Instant::now();
+    let results: Vec<ArticleOutcome> = dirs
+        .par_iter()
+        .map(|dir| site.build_article(dir, sink, opts.drafts))
+        .collect();
+    timings.push(("articles", phase.elapsed()));
+
+    let mut summary = Summary::default();
+    let mut articles = Vec::new();
+    let mut has_code = false;
+    for r in results {
+        diags.extend(r.diagnostics);
+        summary.pages += r.pages;
+        summary.drafts_skipped += usize::from(r.skipped_draft);
+        has_code |= r.has_code;
+        if let Some(s) = r.summary {
+            articles.push(s);
+        }
+    }
+    sort_for_index(&mut articles);
+    summary.articles = articles.len();
+
+    let phase = Instant::now();
+    match site.write_site_pages(&articles, has_code, sink) {
+        Ok(pages) => summary.pages += pages,
+        Err(errs) => diags.extend(errs),
+    }
+    timings.push(("site pages", phase.elapsed()));
+
+    if diags.has_errors() {
+        if let Some(o) = output {
+            o.abort();
+        }
+        return Outcome {
+            summary: None,
+            diagnostics: diags.sorted(),
+        };
+    }
+    if let Some(o) = output {
+        summary.files = o.files_written();
+        summary.output = Some(o.target().to_path_buf());
+        let phase = Instant::now();
+        if let Err(d) = o.commit() {
+            diags.push(d);
+            return Outcome {
+                summary: None,
+                diagnostics: diags.sorted(),
+            };
+        }
+        timings.push(("commit", phase.elapsed()));
+    }
+    timings.push(("total", started.elapsed()));
+    summary.timings = timings;
+    Outcome {
+        summary: Some(summary),
+        diagnostics: diags.sorted(),
+    }
+}

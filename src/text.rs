@@ -1,0 +1,251 @@
+//! Small text utilities shared by the loader, the engine and the renderer:
+//! line/column lookup, word boundaries, and input normalisation.
+
+use std::ops::Range;
+
+/// The UTF-8 byte order mark. Editors on Windows like to add it; it is not
+/// content, so emend strips it before parsing (the downloadable original keeps it).
+pub const BOM: &str = "\u{feff}";
+
+/// Strips a leading byte order mark, returning the text and how many bytes were removed.
+pub fn strip_bom(text: &str) -> (&str, usize) {
+    match text.strip_prefix(BOM) {
+        Some(rest) => (rest, BOM.len()),
+        None => (text, 0),
+    }
+}
+
+/// A word character for boundary purposes: letters, digits (any script) and `_`.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Whether `text[range]` sits on word boundaries at each end where the needle
+/// itself starts or ends with a word character ("said" never matches inside "unsaid").
+pub fn on_word_boundaries(text: &str, range: &Range<usize>) -> bool {
+    let needle = &text[range.clone()];
+    let starts_word = needle.chars().next().is_some_and(is_word_char);
+    let ends_word = needle.chars().next_back().is_some_and(is_word_char);
+    if starts_word
+        && text[..range.start]
+            .chars()
+            .next_back()
+            .is_some_and(is_word_char)
+    {
+        return false;
+    }
+    if ends_word && text[range.end..].chars().next().is_some_and(is_word_char) {
+        return false;
+    }
+    true
+}
+
+/// Maps byte offsets in a text to 1-based line and column numbers
+/// (columns count characters, as editors do).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset at which each line starts.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line and column (in characters) of byte offset `offset` in `text`.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.starts[line];
+        let col = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+
+    /// Byte offset of a 1-based line and character column, clamped to the text.
+    pub fn offset(&self, text: &str, line: usize, col: usize) -> usize {
+        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
+            return text.len();
+        };
+        let line_text = &text[start..];
+        let line_end = line_text.find('\n').unwrap_or(line_text.len());
+        let within = line_text[..line_end]
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(line_end, |(i, _)| i);
+        start + within
+    }
+
+    /// Byte range of the whole line containing `offset`, without its line break.
+    pub fn line_range(&self, text: &str, offset: usize) -> Range<usize> {
+        let (line, _) = self.line_col(text, offset);
+        let start = self.starts[line - 1];
+        let end = self.starts.get(line).map_or(text.len(), |&next| next - 1);
+        let end = if text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b'\n').then_some(i))
+}
+
+/// Rounds `offset` down to the nearest char boundary of `text`.
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Counts words (maximal runs of word characters, allowing inner apostrophes and hyphens).
+pub fn count_words(text: &str) -> usize {
+    word_ranges(text).count()
+}
+
+/// Byte ranges of the words in `text`, as counted by [`count_words`].
+pub fn word_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        // skip to the next word character
+        let (start, _) = loop {
+            let (i, c) = chars.next()?;
+            if is_word_char(c) {
+                break (i, c);
+            }
+        };
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if is_word_char(c) {
+                chars.next();
+                continue;
+            }
+            // "Canada’s", "then-Conservative": joiners inside a word
+            let joiner = matches!(c, '\'' | '’' | '-' | '‐');
+            let next_is_word = text[i + c.len_utf8()..]
+                .chars()
+                .next()
+                .is_some_and(is_word_char);
+            if joiner && next_is_word {
+                chars.next();
+                continue;
+            }
+            end = i;
+            break;
+        }
+        Some(start..end)
+    })
+}
+
+/// A short, single-line excerpt for messages: newlines shown as `⏎`, long text elided.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c == '\n' { '⏎' } else { c })
+        .collect();
+    if flat.chars().count() <= max_chars {
+        flat
+    } else {
+        let mut s: String = flat.chars().take(max_chars.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\n’cd\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        assert_eq!(idx.line_col(text, 3), (2, 1));
+        // after the 3-byte curly apostrophe comes column 2
+        assert_eq!(idx.line_col(text, 6), (2, 2));
+        assert_eq!(idx.line_col(text, text.len()), (3, 2));
+        assert_eq!(idx.offset(text, 2, 2), 6);
+        assert_eq!(idx.line_range(text, 7), 3..8);
+    }
+
+    #[test]
+    fn boundaries_apply_only_at_word_ends() {
+        let text = "unsaid said, (said)";
+        assert!(!on_word_boundaries(text, &(2..6)));
+        assert!(on_word_boundaries(text, &(7..11)));
+        // a needle starting with punctuation needs no boundary at its start
+        assert!(on_word_boundaries("x(said)", &(1..6)));
+        assert!(!on_word_boundaries("2021", &(0..1)));
+    }
+
+    #[test]
+    fn words_keep_inner_apostrophes() {
+        let words: Vec<_> = word_ranges("Canada’s then-Conservative chief, 2 'quoted'")
+            .map(|r| &"Canada’s then-Conservative chief, 2 'quoted'"[r])
+            .collect();
+        assert_eq!(
+            words,
+            ["Canada’s", "then-Conservative", "chief", "2", "quoted"]
+        );
+    }
+
+    #[test]
+    fn bom_is_stripped_once() {
+        assert_eq!(strip_bom("\u{feff}hi"), ("hi", 3));
+        assert_eq!(strip_bom("hi"), ("hi", 0));
+    }
+}
+
+/// Appends `text` to `out` with the HTML special characters escaped
+/// (safe in element content and in double- or single-quoted attributes).
+pub fn escape_html_into(out: &mut String, text: &str) {
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&text[last..]);
+}
+
+/// [`escape_html_into`] into a new string.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    escape_html_into(&mut out, text);
+    out
+}
+
+#[cfg(test)]
+mod escape_tests {
+    #[test]
+    fn escapes_the_five_specials() {
+        assert_eq!(
+            super::escape_html("<a href=\"x\">&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+}

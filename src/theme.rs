@@ -1,0 +1,383 @@
+//! Themes: Tera templates and static assets.
+//!
+//! Templates are layered, later layers overriding earlier ones by name:
+//! 1. the default theme built into the binary (so every template exists),
+//! 2. `themes/<theme>/templates/` of the site,
+//! 3. the site's own `templates/` (override single templates without a theme).
+//!
+//! Static files are layered the same way (`themes/<theme>/static/`, then the
+//! site's `static/`). Templates are compiled once per build.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tera::{Context, ErrorKind, Tera};
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::yaml::{SourceFile, io_diagnostic};
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!("../themes/default/", $name)) as &[u8])),*]
+    };
+}
+
+/// The default theme, compiled into the binary: `(path under the theme, contents)`.
+pub const DEFAULT_THEME: &[(&str, &[u8])] = embedded!(
+    "templates/base.html",
+    "templates/index.html",
+    "templates/article.html",
+    "templates/reading.html",
+    "templates/404.html",
+    "static/style.css",
+    "static/edition.js",
+    "static/favicon.svg",
+);
+
+/// Where a static file comes from.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    /// Built into the binary.
+    Embedded(&'static [u8]),
+    /// A file of the site or its theme.
+    File(PathBuf),
+}
+
+/// A loaded theme, ready to render.
+pub struct Theme {
+    tera: Tera,
+    /// Template name → file it came from (for error locations).
+    origins: BTreeMap<String, (PathBuf, String)>,
+    /// Output path → source.
+    pub statics: BTreeMap<String, StaticSource>,
+}
+
+impl Theme {
+    /// Loads and compiles the templates of the site's theme; reports every broken template.
+    pub fn load(config: &SiteConfig, out: &mut Vec<Diagnostic>) -> Option<Theme> {
+        let root = &config.root;
+        let theme_dir = root.join("themes").join(&config.theme);
+        let mut templates: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+        let mut statics: BTreeMap<String, StaticSource> = BTreeMap::new();
+        for (path, bytes) in DEFAULT_THEME {
+            if let Some(name) = path.strip_prefix("templates/") {
+                let shown = PathBuf::from(format!("<built-in default theme>/{path}"));
+                templates.insert(
+                    name.to_string(),
+                    (shown, String::from_utf8_lossy(bytes).into_owned()),
+                );
+            } else if let Some(name) = path.strip_prefix("static/") {
+                statics.insert(name.to_string(), StaticSource::Embedded(bytes));
+            }
+        }
+        if !theme_dir.is_dir() && config.theme != "default" {
+            let available = list_themes(root);
+            out.push(
+                Diagnostic::error(
+                    "theme-not-found",
+                    format!(
+                        "theme `{}` not found at {}",
+                        config.theme,
+                        theme_dir.display()
+                    ),
+                )
+                .at(Location::file_only(&root.join("site.yaml")))
+                .help(if available.is_empty() {
+                    "remove `theme:` to use the built-in default theme".to_string()
+                } else {
+                    format!(
+                        "available themes: default (built in), {}",
+                        available.join(", ")
+                    )
+                }),
+            );
+            return None;
+        }
+        let before = out.len();
+        collect(root, &theme_dir.join("templates"), out, |rel, path| {
+            if rel.ends_with(".html") || rel.ends_with(".xml") || rel.ends_with(".txt") {
+                templates.insert(rel.to_string(), (path.to_path_buf(), String::new()));
+            }
+        });
+        collect(root, &root.join("templates"), out, |rel, path| {
+            if rel.ends_with(".html") || rel.ends_with(".xml") || rel.ends_with(".txt") {
+                templates.insert(rel.to_string(), (path.to_path_buf(), String::new()));
+            }
+        });
+        collect(root, &theme_dir.join("static"), out, |rel, path| {
+            statics.insert(rel.to_string(), StaticSource::File(path.to_path_buf()));
+        });
+        collect(root, &root.join("static"), out, |rel, path| {
+            statics.insert(rel.to_string(), StaticSource::File(path.to_path_buf()));
+        });
+        // Read the template files that replaced built-ins.
+        for (path, content) in templates.values_mut() {
+            if content.is_empty() && path.exists() {
+                match SourceFile::read(path) {
+                    Ok(f) => *content = f.text,
+                    Err(d) => out.push(d),
+                }
+            }
+        }
+        if out.len() > before {
+            return None;
+        }
+        // Check each template's syntax on its own first, so every broken
+        // template is reported, not only the first.
+        let mut ok = true;
+        for (name, (path, content)) in &templates {
+            let mut scratch = Tera::new();
+            if let Err(e) = scratch.add_raw_template(name, content)
+                && !matches!(e.kind(), ErrorKind::MissingParent { .. })
+            {
+                out.push(template_diagnostic(&e, path, content, None));
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let mut tera = Tera::new();
+        if let Err(e) =
+            tera.add_raw_templates(templates.iter().map(|(n, (_, c))| (n.as_str(), c.as_str())))
+        {
+            let (path, content) = match &e.kind() {
+                ErrorKind::MissingParent { current, .. } => templates.get(current).cloned(),
+                _ => None,
+            }
+            .unwrap_or_else(|| (root.join("templates"), String::new()));
+            out.push(template_diagnostic(&e, &path, &content, None));
+            return None;
+        }
+        Some(Theme {
+            tera,
+            origins: templates,
+            statics,
+        })
+    }
+
+    /// Renders template `name` with `data` (serialised as the context).
+    /// `page` names what was being rendered, for error messages.
+    pub fn render(
+        &self,
+        name: &str,
+        data: &impl Serialize,
+        page: &str,
+    ) -> Result<String, Diagnostic> {
+        let context = Context::from_serialize(data).map_err(|e| {
+            Diagnostic::error(
+                "template-context",
+                format!("cannot prepare data for {name}: {e}"),
+            )
+        })?;
+        self.tera.render(name, &context).map_err(|e| {
+            let origin = match e.kind() {
+                ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r) => {
+                    self.origins.get(r.filename())
+                }
+                _ => self.origins.get(name),
+            };
+            match origin {
+                Some((path, content)) => template_diagnostic(&e, path, content, Some(page)),
+                None => Diagnostic::error("template", format!("rendering {page}: {e}")),
+            }
+        })
+    }
+
+    /// Whether the theme has a template of that name.
+    pub fn has(&self, name: &str) -> bool {
+        self.origins.contains_key(name)
+    }
+}
+
+fn list_themes(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("themes"))
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Walks `dir` (if it exists), calling `f` with each file's `/`-separated
+/// relative path. Symbolic links that lead outside the site are refused.
+fn collect(root: &Path, dir: &Path, out: &mut Vec<Diagnostic>, mut f: impl FnMut(&str, &Path)) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                out.push(io_diagnostic(
+                    &path,
+                    "read",
+                    &std::io::Error::other(e.to_string()),
+                ));
+                continue;
+            }
+        };
+        if entry.path_is_symlink()
+            && let Err(d) = crate::content::check_symlink(root, entry.path())
+        {
+            out.push(d);
+            continue;
+        }
+        if !entry.path().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        if rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        f(&rel, entry.path());
+    }
+}
+
+fn template_diagnostic(
+    e: &tera::Error,
+    path: &Path,
+    content: &str,
+    page: Option<&str>,
+) -> Diagnostic {
+    let (message, location) = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let span = r.span().range.clone();
+            let span = span.start.min(content.len())..span.end.min(content.len());
+            (
+                r.message().to_string(),
+                Location::in_text(path, content, span),
+            )
+        }
+        other => (other.to_string(), Location::file_only(path)),
+    };
+    let mut d = Diagnostic::error("template", format!("template error: {message}"))
+        .at(location)
+        .label("here");
+    if let Some(page) = page {
+        d = d.note(format!("while rendering {page}"));
+    }
+    d.help("fix the template, or delete the override to use the default theme's version")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(root: &Path) -> SiteConfig {
+        std::fs::write(
+            root.join("site.yaml"),
+            "title: T\nbase_url: https://e.org/\n",
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        SiteConfig::load(root, &mut out).unwrap()
+    }
+
+    #[test]
+    fn built_in_theme_loads_without_a_themes_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut out = Vec::new();
+        let theme = Theme::load(&config(dir.path()), &mut out).unwrap();
+        assert!(out.is_empty(), "{out:?}");
+        assert!(theme.has("article.html"));
+        assert!(theme.statics.contains_key("style.css"));
+    }
+
+    #[test]
+    fn site_templates_override_single_templates() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/404.html"),
+            "gone: {{ site.title }}",
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        let theme = Theme::load(&config(dir.path()), &mut out).unwrap();
+        let html = theme
+            .render(
+                "404.html",
+                &serde_json::json!({"site": {"title": "T"}}),
+                "404",
+            )
+            .unwrap();
+        assert_eq!(html, "gone: T");
+    }
+
+    #[test]
+    fn broken_templates_are_all_reported_with_positions() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/404.html"),
+            "ok\n{% if x %}never closed",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("templates/index.html"), "{{ a b }}").unwrap();
+        let mut out = Vec::new();
+        assert!(Theme::load(&config(dir.path()), &mut out).is_none());
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out.iter().all(|d| d.code == "template"));
+        let files: Vec<_> = out
+            .iter()
+            .map(|d| {
+                d.location
+                    .as_ref()
+                    .unwrap()
+                    .file
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(files, ["404.html", "index.html"]);
+    }
+
+    #[test]
+    fn rendering_errors_name_the_template_and_page() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/404.html"),
+            "line\n{{ no_such_var }}",
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        let theme = Theme::load(&config(dir.path()), &mut out).unwrap();
+        let d = theme
+            .render("404.html", &serde_json::json!({}), "404.html")
+            .unwrap_err();
+        assert_eq!(d.code, "template");
+        assert_eq!(d.location.as_ref().unwrap().line, 2);
+        assert_eq!(d.notes, ["while rendering 404.html"]);
+    }
+
+    #[test]
+    fn unknown_theme_lists_available_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("themes/plain")).unwrap();
+        let mut cfg = config(dir.path());
+        cfg.theme = "fancy".into();
+        let mut out = Vec::new();
+        assert!(Theme::load(&cfg, &mut out).is_none());
+        assert_eq!(
+            out[0].help.as_deref(),
+            Some("available themes: default (built in), plain")
+        );
+    }
+}

@@ -1,0 +1,742 @@
+//! Loading YAML files with positions.
+//!
+//! Typed values come from `serde_yaml`. serde stops at the first problem and does
+//! not expose where values sit, so before deserialising, a light pass over
+//! `yaml-rust2`'s marked events builds a [`YamlIndex`] of where every key and
+//! value is. That index is used to report *all* unknown, duplicate and missing
+//! keys of a file at once (with did-you-mean hints), and later to point engine
+//! errors (a `find` that matches nothing) at the exact line of the entry.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::text::{LineIndex, strip_bom};
+
+/// A text file read for emend: decoded as UTF-8, with its byte order mark removed
+/// and a line index for positions.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path as shown to users.
+    pub path: PathBuf,
+    /// Contents without a leading byte order mark.
+    pub text: String,
+    /// Whether the file started with a byte order mark.
+    pub had_bom: bool,
+    lines: LineIndex,
+}
+
+impl SourceFile {
+    /// Wraps already-read bytes, reporting invalid UTF-8 with its position.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Self, Diagnostic> {
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(err) => {
+                let valid_up_to = err.utf8_error().valid_up_to();
+                let bytes = err.into_bytes();
+                let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]);
+                let (prefix, _) = strip_bom(&prefix);
+                let loc = Location::in_text(path, prefix, prefix.len()..prefix.len());
+                return Err(Diagnostic::error(
+                    "invalid-utf8",
+                    format!(
+                        "file is not valid UTF-8 (byte 0x{:02X})",
+                        bytes[valid_up_to]
+                    ),
+                )
+                .at(loc)
+                .label("invalid byte here")
+                .help("save the file as UTF-8; emend reads text only in UTF-8"));
+            }
+        };
+        let had_bom = text.starts_with(crate::text::BOM);
+        let text = if had_bom {
+            text[crate::text::BOM.len()..].to_string()
+        } else {
+            text
+        };
+        let lines = LineIndex::new(&text);
+        Ok(SourceFile {
+            path: path.to_path_buf(),
+            text,
+            had_bom,
+            lines,
+        })
+    }
+
+    /// Reads and decodes a file.
+    pub fn read(path: &Path) -> Result<Self, Diagnostic> {
+        let bytes = std::fs::read(path).map_err(|e| io_diagnostic(path, "read", &e))?;
+        Self::from_bytes(path, bytes)
+    }
+
+    /// A location for a byte span of the text.
+    pub fn location(&self, span: Range<usize>) -> Location {
+        Location::with_index(&self.path, &self.text, &self.lines, span)
+    }
+
+    /// The line index of the text.
+    pub fn lines(&self) -> &LineIndex {
+        &self.lines
+    }
+}
+
+/// A diagnostic for a failed file operation.
+pub fn io_diagnostic(path: &Path, action: &str, err: &std::io::Error) -> Diagnostic {
+    let help = match err.kind() {
+        std::io::ErrorKind::PermissionDenied => "check the file's permissions",
+        std::io::ErrorKind::NotFound => "check the path",
+        _ if err.raw_os_error() == Some(28) => "the disk is full: free some space and rebuild",
+        _ => "check that the path exists and is accessible",
+    };
+    Diagnostic::error("io", format!("cannot {action} {}: {err}", path.display()))
+        .at(Location::file_only(path))
+        .help(help)
+}
+
+/// What kind of YAML node sits somewhere.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    /// A scalar, with its text.
+    Scalar(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in source order (duplicates kept, so they can be reported).
+    Map(Vec<(Node, Node)>),
+}
+
+/// A YAML node and its byte span in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Byte span (for collections: from the start marker to the end marker).
+    pub span: Range<usize>,
+    /// The node.
+    pub kind: NodeKind,
+}
+
+impl Node {
+    /// The value under `key`, if this is a mapping that has it (the first one).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            NodeKind::Map(pairs) => pairs
+                .iter()
+                .find(|(k, _)| matches!(&k.kind, NodeKind::Scalar(s) if s == key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The key node for `key`.
+    pub fn key(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            NodeKind::Map(pairs) => pairs
+                .iter()
+                .find(|(k, _)| matches!(&k.kind, NodeKind::Scalar(s) if s == key))
+                .map(|(k, _)| k),
+            _ => None,
+        }
+    }
+
+    /// Items, if this is a sequence.
+    pub fn items(&self) -> &[Node] {
+        match &self.kind {
+            NodeKind::Seq(items) => items,
+            _ => &[],
+        }
+    }
+
+    fn type_name(&self) -> &'static str {
+        match self.kind {
+            NodeKind::Scalar(_) => "a single value",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// Positions of everything in one YAML document.
+#[derive(Debug, Clone)]
+pub struct YamlIndex {
+    /// The document's root node (`None` for an empty document).
+    pub root: Option<Node>,
+}
+
+struct IndexBuilder<'a> {
+    text: &'a str,
+    char_to_byte: Option<Vec<usize>>,
+    stack: Vec<(usize, Vec<Node>, bool)>, // (start byte, children, is_map)
+    root: Option<Node>,
+}
+
+impl IndexBuilder<'_> {
+    fn byte(&self, mark: &Marker) -> usize {
+        match &self.char_to_byte {
+            None => mark.index().min(self.text.len()),
+            Some(map) => map.get(mark.index()).copied().unwrap_or(self.text.len()),
+        }
+    }
+
+    fn scalar_end(&self, start: usize, value: &str, style: TScalarStyle) -> usize {
+        let rest = &self.text[start..];
+        let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let end = match style {
+            TScalarStyle::Plain if rest.starts_with(value) => value.len(),
+            TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
+                let quote = if style == TScalarStyle::DoubleQuoted {
+                    '"'
+                } else {
+                    '\''
+                };
+                let mut escaped = false;
+                let mut end = line_end;
+                for (i, c) in rest.char_indices().skip(1) {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' && quote == '"' {
+                        escaped = true;
+                    } else if c == quote {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                end
+            }
+            _ => line_end,
+        };
+        start + end.max(1).min(rest.len())
+    }
+
+    fn push(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            Some((_, children, _)) => children.push(node),
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+        }
+    }
+}
+
+impl MarkedEventReceiver for IndexBuilder<'_> {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let at = self.byte(&mark);
+        match ev {
+            Event::Scalar(value, style, _, _) => {
+                let end = self.scalar_end(at, &value, style);
+                self.push(Node {
+                    span: at..end,
+                    kind: NodeKind::Scalar(value),
+                });
+            }
+            Event::Alias(_) => self.push(Node {
+                span: at..at + 1,
+                kind: NodeKind::Scalar(String::new()),
+            }),
+            Event::SequenceStart(..) => self.stack.push((at, Vec::new(), false)),
+            Event::MappingStart(..) => self.stack.push((at, Vec::new(), true)),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((start, children, is_map)) = self.stack.pop() {
+                    // Mapping start markers point at the first value; the first key is earlier.
+                    let start = children.first().map_or(start, |c| c.span.start.min(start));
+                    let end = children.last().map_or(at, |c| c.span.end).max(start);
+                    let kind = if is_map {
+                        let mut pairs = Vec::new();
+                        let mut it = children.into_iter();
+                        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                            pairs.push((k, v));
+                        }
+                        NodeKind::Map(pairs)
+                    } else {
+                        NodeKind::Seq(children)
+                    };
+                    self.push(Node {
+                        span: start..end,
+                        kind,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl YamlIndex {
+    /// Indexes `text`; `None` when yaml-rust2 cannot parse it (serde_yaml then
+    /// reports the syntax error with its own, more familiar message).
+    pub fn build(text: &str) -> Option<YamlIndex> {
+        let char_to_byte = if text.is_ascii() {
+            None
+        } else {
+            let mut map: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            map.push(text.len());
+            Some(map)
+        };
+        let mut builder = IndexBuilder {
+            text,
+            char_to_byte,
+            stack: Vec::new(),
+            root: None,
+        };
+        let mut parser = Parser::new_from_str(text);
+        parser.load(&mut builder, false).ok()?;
+        Some(YamlIndex { root: builder.root })
+    }
+}
+
+/// The keys a YAML mapping may have.
+#[derive(Debug, Clone, Copy)]
+pub struct Schema {
+    /// What the mapping is, for messages ("correction", "site.yaml").
+    pub what: &'static str,
+    /// Every accepted key.
+    pub keys: &'static [&'static str],
+    /// Keys that must be present.
+    pub required: &'static [&'static str],
+    /// A short example of a valid entry, shown when the shape is wrong.
+    pub example: &'static str,
+}
+
+/// Checks one mapping node against a schema: all unknown, duplicate and missing
+/// keys at once. Returns whether the node passed.
+pub fn check_keys(
+    file: &SourceFile,
+    node: &Node,
+    schema: &Schema,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let NodeKind::Map(pairs) = &node.kind else {
+        out.push(
+            Diagnostic::error(
+                "wrong-type",
+                format!(
+                    "expected a {} (a mapping of keys), found {}",
+                    schema.what,
+                    node.type_name()
+                ),
+            )
+            .at(file.location(node.span.clone()))
+            .label(format!("this should be a {}", schema.what))
+            .help(format!("write it like:\n{}", schema.example)),
+        );
+        return false;
+    };
+    let before = out.len();
+    let mut seen: Vec<(&str, &Node)> = Vec::new();
+    for (k, _) in pairs {
+        let NodeKind::Scalar(name) = &k.kind else {
+            out.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    format!("keys of a {} must be plain words", schema.what),
+                )
+                .at(file.location(k.span.clone())),
+            );
+            continue;
+        };
+        if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
+            out.push(
+                Diagnostic::error(
+                    "duplicate-key",
+                    format!("duplicate key `{name}` in this {}", schema.what),
+                )
+                .at(file.location(k.span.clone()))
+                .label("second definition")
+                .related(file.location(first.span.clone()), "first defined here")
+                .help("remove one of them: YAML would silently keep only one"),
+            );
+            continue;
+        }
+        seen.push((name, k));
+        if !schema.keys.contains(&name.as_str()) {
+            let help = match did_you_mean(name, schema.keys) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!(
+                    "a {} accepts: {}",
+                    schema.what,
+                    schema
+                        .keys
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            out.push(
+                Diagnostic::error(
+                    "unknown-key",
+                    format!("unknown key `{name}` in {}", schema.what),
+                )
+                .at(file.location(k.span.clone()))
+                .label("not a known key")
+                .help(help),
+            );
+        }
+    }
+    for req in schema.required {
+        if !seen.iter().any(|(n, _)| n == req) {
+            let start = node.span.start;
+            let line = file.lines().line_range(&file.text, start);
+            out.push(
+                Diagnostic::error(
+                    "missing-key",
+                    format!("{} is missing the required key `{req}`", schema.what),
+                )
+                .at(file.location(start..line.end.max(start)))
+                .label(format!("this {} has no `{req}`", schema.what))
+                .help(format!("write it like:\n{}", schema.example)),
+            );
+        }
+    }
+    out.len() == before
+}
+
+/// The closest of `candidates` to `word`, if close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (c, strsim::jaro_winkler(word, c)))
+        .filter(|(_, score)| *score >= 0.8)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| *c)
+}
+
+/// Turns a serde_yaml error into a diagnostic at its position.
+pub fn serde_diagnostic(file: &SourceFile, err: &serde_yaml::Error) -> Diagnostic {
+    let raw = err.to_string();
+    // serde_yaml appends " at line L column C"; we show the position ourselves.
+    let message = match raw.rfind(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.clone(),
+    };
+    // and prefixes the path (".[2].find: "); keep it but make it readable.
+    let message = readable_path(&message);
+    let (code, help) = if message.contains("invalid type") || message.contains("invalid value") {
+        (
+            "wrong-type",
+            "check the value's type: text in quotes, numbers bare, `true`/`false` for yes/no",
+        )
+    } else if message.contains("missing field") {
+        ("missing-key", "add the missing key")
+    } else if message.contains("unknown variant") {
+        ("unknown-value", "use one of the listed values")
+    } else {
+        (
+            "yaml-syntax",
+            "check the YAML syntax near this position (indentation, quotes, colons); quote text that contains `: ` or starts with a special character",
+        )
+    };
+    let location = match err.location() {
+        Some(loc) => {
+            let offset = file.lines().offset(&file.text, loc.line(), loc.column());
+            let end = crate::text::floor_char_boundary(&file.text, offset + 1).max(offset);
+            let end = if end == offset {
+                (offset + file.text[offset..].chars().next().map_or(0, char::len_utf8))
+                    .min(file.text.len())
+            } else {
+                end
+            };
+            file.location(offset..end)
+        }
+        None => Location::file_only(&file.path),
+    };
+    Diagnostic::error(code, message).at(location).help(help)
+}
+
+fn readable_path(message: &str) -> String {
+    // ".[2].find: invalid type" -> "entry 3, `find`: invalid type"
+    let Some(rest) = message.strip_prefix('.') else {
+        return message.to_string();
+    };
+    let Some((path, msg)) = rest.split_once(": ") else {
+        return message.to_string();
+    };
+    let mut parts = Vec::new();
+    for seg in path.split('.') {
+        if let Some(n) = seg.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            match n.parse::<usize>() {
+                Ok(i) => parts.push(format!("entry {}", i + 1)),
+                Err(_) => parts.push(seg.to_string()),
+            }
+        } else if let Some((name, idx)) = seg.split_once('[') {
+            parts.push(format!("`{name}`"));
+            if let Ok(i) = idx.trim_end_matches(']').parse::<usize>() {
+                parts.push(format!("item {}", i + 1));
+            }
+        } else if !seg.is_empty() {
+            parts.push(format!("`{seg}`"));
+        }
+    }
+    format!("{}: {msg}", parts.join(", "))
+}
+
+/// A YAML list file (corrections, annotations) loaded into typed entries, each
+/// paired with its node for positions.
+pub struct LoadedList<T> {
+    /// The entries, in file order.
+    pub entries: Vec<(T, Option<Node>)>,
+}
+
+/// Loads a YAML file whose top level is a list of mappings of `schema`.
+/// An empty file (or only comments) is an empty list.
+pub fn load_list<T: DeserializeOwned>(
+    file: &SourceFile,
+    schema: &Schema,
+    out: &mut Vec<Diagnostic>,
+) -> Option<LoadedList<T>> {
+    let index = YamlIndex::build(&file.text);
+    let items: Option<Vec<Node>> = match index.as_ref().map(|i| i.root.as_ref()) {
+        Some(None) => {
+            return Some(LoadedList {
+                entries: Vec::new(),
+            });
+        }
+        Some(Some(root)) => match &root.kind {
+            NodeKind::Seq(items) => Some(items.clone()),
+            NodeKind::Scalar(s) if s.is_empty() => {
+                return Some(LoadedList {
+                    entries: Vec::new(),
+                });
+            }
+            _ => {
+                out.push(
+                    Diagnostic::error(
+                        "wrong-type",
+                        format!(
+                            "{} must be a list of {} entries",
+                            file_name(file),
+                            schema.what
+                        ),
+                    )
+                    .at(file.location(root.span.clone()))
+                    .label(format!("found {}", root.type_name()))
+                    .help(format!(
+                        "start each entry with `- `, like:\n{}",
+                        schema.example
+                    )),
+                );
+                return None;
+            }
+        },
+        None => None,
+    };
+    if let Some(items) = &items {
+        let mut ok = true;
+        for item in items {
+            ok &= check_keys(file, item, schema, out);
+        }
+        if !ok {
+            return None;
+        }
+    }
+    match serde_yaml::from_str::<Option<Vec<T>>>(&file.text) {
+        Ok(values) => {
+            let values = values.unwrap_or_default();
+            let nodes = items.unwrap_or_default();
+            let entries = values
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (v, nodes.get(i).cloned()))
+                .collect();
+            Some(LoadedList { entries })
+        }
+        Err(err) => {
+            out.push(serde_diagnostic(file, &err));
+            None
+        }
+    }
+}
+
+/// Loads a YAML file whose top level is one mapping of `schema`.
+pub fn load_map<T: DeserializeOwned>(
+    file: &SourceFile,
+    schema: &Schema,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(T, Option<Node>)> {
+    let index = YamlIndex::build(&file.text);
+    let root = index.as_ref().and_then(|i| i.root.clone());
+    match (&index, &root) {
+        (Some(_), None) => {
+            let d = Diagnostic::error("empty-file", format!("{} is empty", file_name(file)))
+                .at(Location::file_only(&file.path));
+            let d = if schema.required.is_empty() {
+                d.help(format!("write it like:\n{}", schema.example))
+            } else {
+                d.help(format!(
+                    "it needs at least {}; for example:\n{}",
+                    schema
+                        .required
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    schema.example
+                ))
+            };
+            if schema.required.is_empty() {
+                // An empty optional-only file means "all defaults".
+                return serde_yaml::from_str::<T>("{}").ok().map(|v| (v, None));
+            }
+            out.push(d);
+            return None;
+        }
+        (Some(_), Some(root)) => {
+            if !check_keys(file, root, schema, out) {
+                return None;
+            }
+        }
+        (None, _) => {}
+    }
+    match serde_yaml::from_str::<T>(&file.text) {
+        Ok(v) => Some((v, root)),
+        Err(err) => {
+            out.push(serde_diagnostic(file, &err));
+            None
+        }
+    }
+}
+
+fn file_name(file: &SourceFile) -> String {
+    file.path.file_name().map_or_else(
+        || file.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// Where the value of `key` is in `node`, falling back to the key, then the node,
+/// then the file.
+pub fn value_location(file: &SourceFile, node: Option<&Node>, key: &str) -> Location {
+    match node {
+        Some(n) => match (n.get(key), n.key(key)) {
+            (Some(v), _) => file.location(v.span.clone()),
+            (None, Some(k)) => file.location(k.span.clone()),
+            (None, None) => file.location(n.span.start..n.span.start),
+        },
+        None => Location::file_only(&file.path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Entry {
+        find: String,
+        replace: String,
+        occurrence: Option<u32>,
+    }
+
+    const SCHEMA: Schema = Schema {
+        what: "correction",
+        keys: &["find", "replace", "occurrence"],
+        required: &["find", "replace"],
+        example: "- find: \"x\"\n  replace: \"y\"",
+    };
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::from_bytes(Path::new("c.yaml"), text.as_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn index_points_at_values_with_unicode() {
+        let f = file("- find: \"é’x\"\n  replace: b\n");
+        let idx = YamlIndex::build(&f.text).unwrap();
+        let item = &idx.root.unwrap().items()[0].clone();
+        let v = item.get("find").unwrap();
+        assert_eq!(&f.text[v.span.clone()], "\"é’x\"");
+        let r = item.get("replace").unwrap();
+        assert_eq!(&f.text[r.span.clone()], "b");
+        assert_eq!(f.location(r.span.clone()).line, 2);
+        assert_eq!(f.location(r.span.clone()).column, 12);
+    }
+
+    #[test]
+    fn reports_all_key_problems_of_a_file_at_once() {
+        let f = file("- find: a\n  replce: b\n- replace: c\n- find: d\n  replace: e\n  find: f\n");
+        let mut out = Vec::new();
+        assert!(load_list::<Entry>(&f, &SCHEMA, &mut out).is_none());
+        let lines: Vec<_> = out.iter().map(|d| d.one_line()).collect();
+        assert_eq!(
+            lines,
+            [
+                "c.yaml:2:3: error[unknown-key]: unknown key `replce` in correction",
+                "c.yaml:1:3: error[missing-key]: correction is missing the required key `replace`",
+                "c.yaml:3:3: error[missing-key]: correction is missing the required key `find`",
+                "c.yaml:6:3: error[duplicate-key]: duplicate key `find` in this correction",
+            ]
+        );
+        assert_eq!(out[0].help.as_deref(), Some("did you mean `replace`?"));
+    }
+
+    #[test]
+    fn type_errors_come_from_serde_with_position() {
+        let f = file("- find: a\n  replace: b\n  occurrence: two\n");
+        let mut out = Vec::new();
+        assert!(load_list::<Entry>(&f, &SCHEMA, &mut out).is_none());
+        assert_eq!(
+            out[0].one_line(),
+            "c.yaml:3:15: error[wrong-type]: entry 1, `occurrence`: invalid type: string \"two\", expected u32"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let f = file("- find: 'a\n");
+        let mut out = Vec::new();
+        assert!(load_list::<Entry>(&f, &SCHEMA, &mut out).is_none());
+        assert_eq!(out[0].code, "yaml-syntax");
+        assert_eq!(out[0].location.as_ref().unwrap().line, 2);
+    }
+
+    #[test]
+    fn bom_and_crlf_load() {
+        let f = file("\u{feff}- find: a\r\n  replace: b\r\n");
+        let mut out = Vec::new();
+        let list = load_list::<Entry>(&f, &SCHEMA, &mut out).unwrap();
+        assert!(out.is_empty(), "{out:?}");
+        assert_eq!(list.entries[0].0.replace, "b");
+        assert!(list.entries[0].1.is_some());
+    }
+
+    #[test]
+    fn empty_list_files_are_fine_but_a_mapping_is_not() {
+        let mut out = Vec::new();
+        assert!(
+            load_list::<Entry>(&file("# nothing yet\n"), &SCHEMA, &mut out)
+                .unwrap()
+                .entries
+                .is_empty()
+        );
+        assert!(load_list::<Entry>(&file("find: a\nreplace: b\n"), &SCHEMA, &mut out).is_none());
+        assert_eq!(out[0].code, "wrong-type");
+        assert_eq!(
+            out[0].message,
+            "c.yaml must be a list of correction entries"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let err = SourceFile::from_bytes(Path::new("o.txt"), b"ok\nab\xffcd".to_vec()).unwrap_err();
+        assert_eq!(
+            err.one_line(),
+            "o.txt:2:3: error[invalid-utf8]: file is not valid UTF-8 (byte 0xFF)"
+        );
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        assert_eq!(
+            did_you_mean("replce", &["find", "replace"]),
+            Some("replace")
+        );
+        assert_eq!(did_you_mean("zzz", &["find", "replace"]), None);
+    }
+}
