@@ -29,7 +29,6 @@ pub const SITE_SCHEMA: Schema = Schema {
 };
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct SiteYaml {
     title: String,
     description: Option<String>,
@@ -96,8 +95,8 @@ impl SiteConfig {
                 return None;
             }
         };
-        let (raw, node) = yaml::load_map::<SiteYaml>(&file, &SITE_SCHEMA, out)?;
         let before = out.len();
+        let (raw, node) = yaml::load_map::<SiteYaml>(&file, &SITE_SCHEMA, out)?;
         let base_url = match normalize_base_url(&raw.base_url) {
             Ok(url) => url,
             Err(msg) => {

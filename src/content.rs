@@ -212,7 +212,6 @@ pub struct CorrectionSpec {
 
 /// A source cited by an annotation.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct SourceRef {
     /// Title of the cited page.
     pub title: String,
@@ -429,7 +428,6 @@ impl Text {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct CorrectionYaml {
     find: Text,
     replace: Text,
@@ -445,7 +443,6 @@ struct CorrectionYaml {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct AnnotationYaml {
     quote: Text,
     note: String,
@@ -458,7 +455,6 @@ struct AnnotationYaml {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct MetaYaml {
     title: Text,
     source: Option<String>,
@@ -584,11 +580,11 @@ pub fn discover(root: &Path, out: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
             continue;
         }
         let path = entry.path().to_path_buf();
-        if entry.path_is_symlink() {
-            if let Err(d) = check_symlink(root, &path) {
-                out.push(d);
-                continue;
-            }
+        if entry.path_is_symlink()
+            && let Err(d) = check_symlink(root, &path)
+        {
+            out.push(d);
+            continue;
         }
         if path.is_dir() {
             dirs.push(path);
@@ -800,9 +796,9 @@ fn load_meta(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Meta> {
             return None;
         }
     };
+    let before = out.len();
     let (raw, node) = yaml::load_map::<MetaYaml>(&file, &META_SCHEMA, out)?;
     let node = node.as_ref();
-    let before = out.len();
     let title = raw.title.resolve(node, "title");
     if title.trim().is_empty() {
         out.push(
@@ -861,17 +857,29 @@ fn load_meta(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Meta> {
     })
 }
 
-fn selector(
-    file: &SourceFile,
-    node: Option<&Node>,
+/// The anchor fields of an entry, as read.
+struct RawSelector {
     exact: String,
-    exact_key: &str,
     before: Option<Text>,
     after: Option<Text>,
     occurrence: Option<u32>,
     all: bool,
+}
+
+fn selector(
+    file: &SourceFile,
+    node: Option<&Node>,
+    exact_key: &str,
+    raw: RawSelector,
     out: &mut Vec<Diagnostic>,
 ) -> Selector {
+    let RawSelector {
+        exact,
+        before,
+        after,
+        occurrence,
+        all,
+    } = raw;
     let before = before
         .map(|t| t.resolve(node, "before"))
         .filter(|s| !s.is_empty());
@@ -927,8 +935,8 @@ fn load_corrections(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Correc
     let Some(file) = read_optional(path, out)? else {
         return Some(Vec::new());
     };
-    let list = yaml::load_list::<CorrectionYaml>(&file, &CORRECTION_SCHEMA, out)?;
     let before = out.iter().filter(|d| d.is_error()).count();
+    let list = yaml::load_list::<CorrectionYaml>(&file, &CORRECTION_SCHEMA, out)?;
     let mut specs = Vec::with_capacity(list.entries.len());
     for (raw, node) in list.entries {
         let node = node.as_ref();
@@ -971,17 +979,14 @@ fn load_corrections(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Correc
                     .at(pos.of("confidence").clone()),
             );
         }
-        let selector = selector(
-            &file,
-            node,
-            find,
-            "find",
-            raw.before,
-            raw.after,
-            raw.occurrence,
-            raw.all.unwrap_or(false),
-            out,
-        );
+        let raw_selector = RawSelector {
+            exact: find,
+            before: raw.before,
+            after: raw.after,
+            occurrence: raw.occurrence,
+            all: raw.all.unwrap_or(false),
+        };
+        let selector = selector(&file, node, "find", raw_selector, out);
         if selector.exact == replace && !selector.exact.is_empty() {
             out.push(
                 Diagnostic::warning(
@@ -1023,20 +1028,20 @@ fn load_annotations(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Annota
     };
     // Check the nested `sources` entries' keys before serde, so all typos show at once.
     if let Some(root) = yaml::YamlIndex::build(&file.text).and_then(|i| i.root) {
-        let mut ok = true;
+        let mut worst = yaml::KeyStatus::Clean;
         for item in root.items() {
             if let Some(sources) = item.get("sources") {
                 for s in sources.items() {
-                    ok &= yaml::check_keys(&file, s, &SOURCE_SCHEMA, out);
+                    worst = worst.max(yaml::check_keys(&file, s, &SOURCE_SCHEMA, out));
                 }
             }
         }
-        if !ok {
+        if worst == yaml::KeyStatus::Broken {
             return None;
         }
     }
-    let list = yaml::load_list::<AnnotationYaml>(&file, &ANNOTATION_SCHEMA, out)?;
     let before = out.iter().filter(|d| d.is_error()).count();
+    let list = yaml::load_list::<AnnotationYaml>(&file, &ANNOTATION_SCHEMA, out)?;
     let mut specs = Vec::with_capacity(list.entries.len());
     for (raw, node) in list.entries {
         let node = node.as_ref();
@@ -1087,17 +1092,14 @@ fn load_annotations(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Annota
                 );
             }
         }
-        let selector = selector(
-            &file,
-            node,
-            quote,
-            "quote",
-            raw.before,
-            raw.after,
-            raw.occurrence,
-            false,
-            out,
-        );
+        let raw_selector = RawSelector {
+            exact: quote,
+            before: raw.before,
+            after: raw.after,
+            occurrence: raw.occurrence,
+            all: false,
+        };
+        let selector = selector(&file, node, "quote", raw_selector, out);
         specs.push(AnnotationSpec {
             selector,
             side,

@@ -71,7 +71,23 @@ impl Location {
 
 impl std::fmt::Display for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+        write!(
+            f,
+            "{}:{}:{}",
+            display_path(&self.file),
+            self.line,
+            self.column
+        )
+    }
+}
+
+/// A path as shown to users: `./content/a` is shown as `content/a`.
+pub fn display_path(path: &Path) -> String {
+    let shown = path.strip_prefix(".").unwrap_or(path);
+    if shown.as_os_str().is_empty() {
+        ".".to_string()
+    } else {
+        shown.display().to_string()
     }
 }
 
@@ -275,7 +291,7 @@ pub fn render_human(diagnostics: &[Diagnostic], color: bool) -> String {
             let bytes = std::fs::read(path).unwrap_or_default();
             let text = String::from_utf8_lossy(&bytes);
             let (text, _) = strip_bom(&text);
-            files.add(path.display().to_string(), text.to_string())
+            files.add(display_path(path), text.to_string())
         })
     };
     // Resolve every file first so `files` is complete before rendering borrows it.
@@ -312,7 +328,7 @@ fn to_codespan(d: &Diagnostic, file_id: &mut impl FnMut(&Path) -> usize) -> cs::
     if let Some(loc) = &d.location {
         if loc.span.is_empty() && loc.line == 1 && loc.column == 1 && loc.span.start == 0 {
             // File-level problem: no caret, but say which file.
-            notes.push(format!("in {}", loc.file.display()));
+            notes.push(format!("in {}", display_path(&loc.file)));
         } else {
             labels.push(
                 cs::Label::primary(file_id(&loc.file), loc.span.clone()).with_message(&d.label),
@@ -372,7 +388,7 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
                 severity: d.severity,
                 code: d.code,
                 message: &d.message,
-                file: d.location.as_ref().map(|l| l.file.display().to_string()),
+                file: d.location.as_ref().map(|l| display_path(&l.file)),
                 line: d.location.as_ref().map(|l| l.line),
                 column: d.location.as_ref().map(|l| l.column),
                 end_line: end.map(|(l, _)| l),
@@ -384,7 +400,7 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
                     .related
                     .iter()
                     .map(|r| JsonRelated {
-                        file: r.location.file.display().to_string(),
+                        file: display_path(&r.location.file),
                         line: r.location.line,
                         column: r.location.column,
                         message: &r.message,

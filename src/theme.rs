@@ -124,15 +124,30 @@ impl Theme {
         if out.len() > before {
             return None;
         }
-        // Check each template's syntax on its own first, so every broken
-        // template is reported, not only the first.
+        // Compile each replaced template next to the built-in ones first, so
+        // every broken template is reported, not only the first.
+        let builtin: Vec<(String, String)> = DEFAULT_THEME
+            .iter()
+            .filter_map(|(p, b)| {
+                p.strip_prefix("templates/")
+                    .map(|n| (n.to_string(), String::from_utf8_lossy(b).into_owned()))
+            })
+            .collect();
         let mut ok = true;
         for (name, (path, content)) in &templates {
+            if path.starts_with("<built-in default theme>") {
+                continue;
+            }
             let mut scratch = Tera::new();
-            if let Err(e) = scratch.add_raw_template(name, content)
+            let batch = builtin
+                .iter()
+                .filter(|(n, _)| n != name)
+                .map(|(n, c)| (n.as_str(), c.as_str()))
+                .chain(std::iter::once((name.as_str(), content.as_str())));
+            if let Err(e) = scratch.add_raw_templates(batch)
                 && !matches!(e.kind(), ErrorKind::MissingParent { .. })
             {
-                out.push(template_diagnostic(&e, path, content, None));
+                out.extend(located_errors(&e, &templates, name));
                 ok = false;
             }
         }
@@ -143,12 +158,8 @@ impl Theme {
         if let Err(e) =
             tera.add_raw_templates(templates.iter().map(|(n, (_, c))| (n.as_str(), c.as_str())))
         {
-            let (path, content) = match &e.kind() {
-                ErrorKind::MissingParent { current, .. } => templates.get(current).cloned(),
-                _ => None,
-            }
-            .unwrap_or_else(|| (root.join("templates"), String::new()));
-            out.push(template_diagnostic(&e, &path, &content, None));
+            let first = templates.keys().next().cloned().unwrap_or_default();
+            out.extend(located_errors(&e, &templates, &first));
             return None;
         }
         Some(Theme {
@@ -247,6 +258,70 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<Diagnostic>, mut f: impl FnMut
     }
 }
 
+/// Diagnostics for a compile error, located in the templates it names. Tera
+/// reports reference errors (unknown filters, tests, functions) as one text of
+/// rustc-style reports; those are split and located one by one.
+fn located_errors(
+    e: &tera::Error,
+    templates: &BTreeMap<String, (PathBuf, String)>,
+    fallback: &str,
+) -> Vec<Diagnostic> {
+    if let ErrorKind::Msg(text) = e.kind() {
+        let parsed: Vec<Diagnostic> = text
+            .split("\n\n")
+            .filter_map(|report| parse_report(report, templates))
+            .collect();
+        if !parsed.is_empty() {
+            return parsed;
+        }
+    }
+    let name = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => r.filename().to_string(),
+        ErrorKind::MissingParent { current, .. } => current.clone(),
+        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
+            tpl.clone()
+        }
+        _ => fallback.to_string(),
+    };
+    let (path, content) = templates
+        .get(&name)
+        .or_else(|| templates.get(fallback))
+        .cloned()
+        .unwrap_or_default();
+    vec![template_diagnostic(e, &path, &content, None)]
+}
+
+/// Parses one "error: msg\n --> name:line:col\n ... ^^^" report.
+fn parse_report(
+    report: &str,
+    templates: &BTreeMap<String, (PathBuf, String)>,
+) -> Option<Diagnostic> {
+    let mut lines = report.trim_start_matches('\n').lines();
+    let message = lines.next()?.strip_prefix("error: ")?.to_string();
+    let place = lines.next()?.trim().strip_prefix("--> ")?;
+    let mut parts = place.rsplitn(3, ':');
+    let col: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    let (path, content) = templates.get(name)?;
+    let carets = report
+        .lines()
+        .find(|l| l.trim_start_matches([' ', '|']).starts_with('^'));
+    let len = carets.map_or(1, |l| l.matches('^').count()).max(1);
+    let index = crate::text::LineIndex::new(content);
+    let start = index.offset(content, line, col);
+    let end = content[start..]
+        .char_indices()
+        .nth(len)
+        .map_or(content.len(), |(i, _)| start + i);
+    Some(
+        Diagnostic::error("template", format!("template error: {message}"))
+            .at(Location::in_text(path, content, start..end))
+            .label("here")
+            .help("fix the template, or delete the override to use the default theme's version"),
+    )
+}
+
 fn template_diagnostic(
     e: &tera::Error,
     path: &Path,
@@ -258,7 +333,7 @@ fn template_diagnostic(
             let span = r.span().range.clone();
             let span = span.start.min(content.len())..span.end.min(content.len());
             (
-                r.message().to_string(),
+                r.message().trim_start_matches("error: ").to_string(),
                 Location::in_text(path, content, span),
             )
         }

@@ -301,14 +301,26 @@ pub struct Schema {
     pub example: &'static str,
 }
 
-/// Checks one mapping node against a schema: all unknown, duplicate and missing
-/// keys at once. Returns whether the node passed.
+/// The outcome of checking a mapping's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KeyStatus {
+    /// Every key is known and every required key is present.
+    Clean,
+    /// Only unknown keys (reported): the known ones can still be read, so later
+    /// checks run too and the user sees every problem in one go.
+    UnknownOnly,
+    /// Missing, duplicate or malformed keys (reported): the entry cannot be read.
+    Broken,
+}
+
+/// Checks one mapping node against a schema, reporting all unknown, duplicate
+/// and missing keys at once.
 pub fn check_keys(
     file: &SourceFile,
     node: &Node,
     schema: &Schema,
     out: &mut Vec<Diagnostic>,
-) -> bool {
+) -> KeyStatus {
     let NodeKind::Map(pairs) = &node.kind else {
         out.push(
             Diagnostic::error(
@@ -323,10 +335,11 @@ pub fn check_keys(
             .label(format!("this should be a {}", schema.what))
             .help(format!("write it like:\n{}", schema.example)),
         );
-        return false;
+        return KeyStatus::Broken;
     };
-    let before = out.len();
+    let mut status = KeyStatus::Clean;
     let mut seen: Vec<(&str, &Node)> = Vec::new();
+    let mut typo_for: Vec<&str> = Vec::new();
     for (k, _) in pairs {
         let NodeKind::Scalar(name) = &k.kind else {
             out.push(
@@ -336,9 +349,11 @@ pub fn check_keys(
                 )
                 .at(file.location(k.span.clone())),
             );
+            status = KeyStatus::Broken;
             continue;
         };
         if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
+            status = KeyStatus::Broken;
             out.push(
                 Diagnostic::error(
                     "duplicate-key",
@@ -353,8 +368,12 @@ pub fn check_keys(
         }
         seen.push((name, k));
         if !schema.keys.contains(&name.as_str()) {
+            status = status.max(KeyStatus::UnknownOnly);
             let help = match did_you_mean(name, schema.keys) {
-                Some(s) => format!("did you mean `{s}`?"),
+                Some(s) => {
+                    typo_for.push(s);
+                    format!("did you mean `{s}`?")
+                }
                 None => format!(
                     "a {} accepts: {}",
                     schema.what,
@@ -379,6 +398,11 @@ pub fn check_keys(
     }
     for req in schema.required {
         if !seen.iter().any(|(n, _)| n == req) {
+            status = KeyStatus::Broken;
+            // "replce: x" already says "did you mean `replace`?"; do not also say it is missing.
+            if typo_for.contains(req) {
+                continue;
+            }
             let start = node.span.start;
             let line = file.lines().line_range(&file.text, start);
             out.push(
@@ -392,14 +416,51 @@ pub fn check_keys(
             );
         }
     }
-    out.len() == before
+    status
+}
+
+/// Key checks without positions, for the rare YAML that yaml-rust2 cannot
+/// index but serde_yaml reads: unknown keys must never pass silently.
+fn check_keys_unlocated(
+    file: &SourceFile,
+    value: &serde_yaml::Value,
+    schema: &Schema,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let serde_yaml::Value::Mapping(map) = value {
+        for key in map.keys() {
+            let name = key.as_str().unwrap_or("?");
+            if !schema.keys.contains(&name) {
+                let mut d = Diagnostic::error(
+                    "unknown-key",
+                    format!("unknown key `{name}` in {}", schema.what),
+                )
+                .at(Location::file_only(&file.path));
+                if let Some(s) = did_you_mean(name, schema.keys) {
+                    d = d.help(format!("did you mean `{s}`?"));
+                }
+                out.push(d);
+            }
+        }
+    }
 }
 
 /// The closest of `candidates` to `word`, if close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
-        .map(|c| (c, strsim::jaro_winkler(word, c)))
+        .map(|c| {
+            // Short keys ("wy" for "why") score low on Jaro-Winkler; one edit is still a typo.
+            let one_edit = strsim::osa_distance(word, c) <= 1;
+            (
+                c,
+                if one_edit {
+                    1.0
+                } else {
+                    strsim::jaro_winkler(word, c)
+                },
+            )
+        })
         .filter(|(_, score)| *score >= 0.8)
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(c, _)| *c)
@@ -408,11 +469,10 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
 /// Turns a serde_yaml error into a diagnostic at its position.
 pub fn serde_diagnostic(file: &SourceFile, err: &serde_yaml::Error) -> Diagnostic {
     let raw = err.to_string();
-    // serde_yaml appends " at line L column C"; we show the position ourselves.
-    let message = match raw.rfind(" at line ") {
-        Some(i) => raw[..i].to_string(),
-        None => raw.clone(),
-    };
+    // serde_yaml writes positions into the message ("... at line 3 column 1,
+    // while scanning a quoted scalar at line 1 column 9"); we show positions as
+    // locations instead, and keep the earlier one as a secondary label.
+    let (message, positions) = strip_positions(&raw);
     // and prefixes the path (".[2].find: "); keep it but make it readable.
     let message = readable_path(&message);
     let (code, help) = if message.contains("invalid type") || message.contains("invalid value") {
@@ -430,21 +490,59 @@ pub fn serde_diagnostic(file: &SourceFile, err: &serde_yaml::Error) -> Diagnosti
             "check the YAML syntax near this position (indentation, quotes, colons); quote text that contains `: ` or starts with a special character",
         )
     };
+    let at = |line: usize, col: usize| {
+        let offset = file.lines().offset(&file.text, line, col);
+        let next = file.text[offset..]
+            .chars()
+            .next()
+            .filter(|c| *c != '\n')
+            .map_or(0, char::len_utf8);
+        file.location(offset..offset + next)
+    };
     let location = match err.location() {
-        Some(loc) => {
-            let offset = file.lines().offset(&file.text, loc.line(), loc.column());
-            let end = crate::text::floor_char_boundary(&file.text, offset + 1).max(offset);
-            let end = if end == offset {
-                (offset + file.text[offset..].chars().next().map_or(0, char::len_utf8))
-                    .min(file.text.len())
-            } else {
-                end
-            };
-            file.location(offset..end)
-        }
+        Some(loc) => at(loc.line(), loc.column()),
         None => Location::file_only(&file.path),
     };
-    Diagnostic::error(code, message).at(location).help(help)
+    let mut d = Diagnostic::error(code, message)
+        .at(location.clone())
+        .help(help);
+    // "while scanning a quoted scalar at line 1 column 9": point at where it began.
+    if let Some(&(line, col)) = positions.get(1)
+        && (line, col) != (location.line, location.column)
+    {
+        d = d.related(at(line, col), "started here");
+    }
+    d
+}
+
+/// Removes " at line L column C" phrases from a serde_yaml message, returning
+/// the message and the positions in order.
+fn strip_positions(raw: &str) -> (String, Vec<(usize, usize)>) {
+    let mut message = String::new();
+    let mut positions = Vec::new();
+    let mut rest = raw;
+    while let Some(i) = rest.find(" at line ") {
+        message.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let line_len = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
+        let line: usize = after[..line_len].parse().unwrap_or(0);
+        let after_line = &after[line_len..];
+        match after_line.strip_prefix(" column ") {
+            Some(c) => {
+                let col_len = c.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(c.len());
+                positions.push((line, c[..col_len].parse().unwrap_or(0)));
+                rest = &c[col_len..];
+            }
+            None => {
+                positions.push((line, 1));
+                rest = after_line;
+            }
+        }
+    }
+    message.push_str(rest);
+    (message, positions)
 }
 
 fn readable_path(message: &str) -> String {
@@ -524,13 +622,25 @@ pub fn load_list<T: DeserializeOwned>(
         },
         None => None,
     };
-    if let Some(items) = &items {
-        let mut ok = true;
-        for item in items {
-            ok &= check_keys(file, item, schema, out);
+    match &items {
+        Some(items) => {
+            let worst = items
+                .iter()
+                .map(|item| check_keys(file, item, schema, out))
+                .max()
+                .unwrap_or(KeyStatus::Clean);
+            if worst == KeyStatus::Broken {
+                return None;
+            }
         }
-        if !ok {
-            return None;
+        None => {
+            if let Ok(serde_yaml::Value::Sequence(seq)) =
+                serde_yaml::from_str::<serde_yaml::Value>(&file.text)
+            {
+                for v in &seq {
+                    check_keys_unlocated(file, v, schema, out);
+                }
+            }
         }
     }
     match serde_yaml::from_str::<Option<Vec<T>>>(&file.text) {
@@ -585,11 +695,15 @@ pub fn load_map<T: DeserializeOwned>(
             return None;
         }
         (Some(_), Some(root)) => {
-            if !check_keys(file, root, schema, out) {
+            if check_keys(file, root, schema, out) == KeyStatus::Broken {
                 return None;
             }
         }
-        (None, _) => {}
+        (None, _) => {
+            if let Ok(v) = serde_yaml::from_str::<serde_yaml::Value>(&file.text) {
+                check_keys_unlocated(file, &v, schema, out);
+            }
+        }
     }
     match serde_yaml::from_str::<T>(&file.text) {
         Ok(v) => Some((v, root)),
@@ -666,8 +780,8 @@ mod tests {
         assert_eq!(
             lines,
             [
+                // `replace` is not reported missing: the typo hint already explains it
                 "c.yaml:2:3: error[unknown-key]: unknown key `replce` in correction",
-                "c.yaml:1:3: error[missing-key]: correction is missing the required key `replace`",
                 "c.yaml:3:3: error[missing-key]: correction is missing the required key `find`",
                 "c.yaml:6:3: error[duplicate-key]: duplicate key `find` in this correction",
             ]

@@ -133,6 +133,7 @@ impl<'t> Matches<'t> {
 }
 
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)] // expected match lists
 mod tests {
     use super::*;
 

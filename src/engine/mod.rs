@@ -271,16 +271,40 @@ pub fn resolve(article: &Article) -> Result<Edition, Vec<EngineError>> {
     Ok(edition)
 }
 
+/// Turns a range of a searched text into a location users can open.
+type Locate<'a> = &'a dyn Fn(&Range<usize>) -> Location;
+
+/// The text an anchor was searched in.
+struct Searched<'a> {
+    side: Side,
+    text: &'a str,
+    locate: Locate<'a>,
+}
+
+/// An anchor as written in a YAML entry.
+struct Written<'a> {
+    field: &'static str,
+    exact: &'a str,
+    at: &'a Location,
+    occurrence_at: &'a Location,
+}
+
 fn failure_error(
     failure: AnchorFailure,
-    field: &'static str,
-    side: Side,
-    exact: &str,
-    at: &Location,
-    occurrence_at: &Location,
-    locate: &dyn Fn(&Range<usize>) -> Location,
-    searched: &str,
+    written: &Written<'_>,
+    searched: &Searched<'_>,
 ) -> EngineError {
+    let Written {
+        field,
+        exact,
+        at,
+        occurrence_at,
+    } = *written;
+    let Searched {
+        side,
+        text: searched,
+        locate,
+    } = *searched;
     match failure {
         AnchorFailure::NotFound { without_context } => EngineError::NotFound {
             field,
@@ -333,13 +357,17 @@ pub fn apply_corrections(article: &Article) -> Result<(String, Vec<Change>), Vec
             Ok(ranges) => claimed.extend(ranges.into_iter().map(|r| (r, i))),
             Err(f) => errors.push(failure_error(
                 f,
-                "find",
-                Side::Original,
-                &spec.selector.exact,
-                spec.pos.of("find"),
-                spec.pos.of("occurrence"),
-                &locate,
-                text,
+                &Written {
+                    field: "find",
+                    exact: &spec.selector.exact,
+                    at: spec.pos.of("find"),
+                    occurrence_at: spec.pos.of("occurrence"),
+                },
+                &Searched {
+                    side: Side::Original,
+                    text,
+                    locate: &locate,
+                },
             )),
         }
     }
@@ -425,11 +453,24 @@ pub fn anchor_annotations(
     let mut notes = Vec::new();
     let mut errors = Vec::new();
     for (i, spec) in article.annotations.iter().enumerate() {
-        let (matches, searched, locate): (&Matches, &str, &dyn Fn(&Range<usize>) -> Location) =
-            match spec.side {
-                Side::Original => (&in_original, original.text.as_str(), &locate_original),
-                Side::Corrected => (&in_corrected, corrected, &locate_corrected),
-            };
+        let (matches, searched) = match spec.side {
+            Side::Original => (
+                &in_original,
+                Searched {
+                    side: Side::Original,
+                    text: original.text.as_str(),
+                    locate: &locate_original,
+                },
+            ),
+            Side::Corrected => (
+                &in_corrected,
+                Searched {
+                    side: Side::Corrected,
+                    text: corrected,
+                    locate: &locate_corrected,
+                },
+            ),
+        };
         match matches.select(&spec.selector) {
             Ok(ranges) => notes.extend(ranges.into_iter().map(|range| Note {
                 entry: i,
@@ -437,16 +478,13 @@ pub fn anchor_annotations(
                 range,
             })),
             Err(f) => {
-                let mut err = failure_error(
-                    f,
-                    "quote",
-                    spec.side,
-                    &spec.selector.exact,
-                    spec.pos.of("quote"),
-                    spec.pos.of("occurrence"),
-                    locate,
-                    searched,
-                );
+                let written = Written {
+                    field: "quote",
+                    exact: &spec.selector.exact,
+                    at: spec.pos.of("quote"),
+                    occurrence_at: spec.pos.of("occurrence"),
+                };
+                let mut err = failure_error(f, &written, &searched);
                 // Text a correction changed: say so instead of guessing a near miss.
                 if let EngineError::NotFound {
                     elsewhere,
@@ -456,11 +494,10 @@ pub fn anchor_annotations(
                 } = &mut err
                     && context_misses.is_empty()
                 {
-                    let (other_text, other_locate): (&str, &dyn Fn(&Range<usize>) -> Location) =
-                        match spec.side {
-                            Side::Corrected => (original.text.as_str(), &locate_original),
-                            Side::Original => (corrected, &locate_corrected),
-                        };
+                    let (other_text, other_locate): (&str, Locate<'_>) = match spec.side {
+                        Side::Corrected => (original.text.as_str(), &locate_original),
+                        Side::Original => (corrected, &locate_corrected),
+                    };
                     let other_matches = Matches::find(other_text, [spec.selector.exact.as_str()]);
                     if let Some(r) = other_matches.of(&spec.selector.exact).first() {
                         *elsewhere = Some(other_locate(r));

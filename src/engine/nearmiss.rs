@@ -75,7 +75,28 @@ pub fn nearest(text: &str, needle: &str) -> Option<NearMiss> {
         std::mem::swap(&mut prev, &mut cur);
         std::mem::swap(&mut prev_start, &mut cur_start);
     }
-    let (distance, start, end) = best?;
+    let (distance, mut start, mut end) = best?;
+    // A needle that starts or ends with a word character is compared with
+    // whole words: suggest "alpha" for "alpah", not "alph".
+    let is_word = |ci: usize| {
+        chars
+            .get(ci)
+            .is_some_and(|&(_, c)| crate::text::is_word_char(c))
+    };
+    if needle.chars().next().is_some_and(crate::text::is_word_char) {
+        while start > 0 && is_word(start - 1) && is_word(start) {
+            start -= 1;
+        }
+    }
+    if needle
+        .chars()
+        .next_back()
+        .is_some_and(crate::text::is_word_char)
+    {
+        while end < chars.len() && is_word(end) && end > 0 && is_word(end - 1) {
+            end += 1;
+        }
+    }
     let byte = |ci: usize| chars.get(ci).map_or(text.len(), |&(b, _)| b);
     let range = byte(start)..byte(end);
     let found = &text[range.clone()];
@@ -141,6 +162,12 @@ mod tests {
             n.hint.as_deref(),
             Some("matching is case-sensitive: the letter case differs")
         );
+    }
+
+    #[test]
+    fn suggests_whole_words() {
+        let n = nearest("alpha beta", "alpah").unwrap();
+        assert_eq!(n.range, 0..5);
     }
 
     #[test]

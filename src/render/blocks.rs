@@ -87,22 +87,21 @@ pub fn markdown_blocks(text: &str) -> MarkdownDoc<'_> {
                 depth = depth.saturating_sub(1);
                 if depth == 0 && matches!(tag, TagEnd::List(_)) {
                     list = None;
-                } else if (depth == 0 && list.is_none())
-                    || (depth == 1 && matches!(tag, TagEnd::Item))
+                } else if ((depth == 0 && list.is_none())
+                    || (depth == 1 && matches!(tag, TagEnd::Item)))
+                    && let Some((first, range)) = block_start.take()
                 {
-                    if let Some((first, range)) = block_start.take() {
-                        let list_item = list.as_mut().map(|(start, seen)| {
-                            let n = start.map(|s| s + *seen);
-                            *seen += 1;
-                            n
-                        });
-                        blocks.push(Block {
-                            range,
-                            section_break: false,
-                            events: first..i + 1,
-                            list_item,
-                        });
-                    }
+                    let list_item = list.as_mut().map(|(start, seen)| {
+                        let n = start.map(|s| s + *seen);
+                        *seen += 1;
+                        n
+                    });
+                    blocks.push(Block {
+                        range,
+                        section_break: false,
+                        events: first..i + 1,
+                        list_item,
+                    });
                 }
             }
             _ if depth == 0 => blocks.push(Block {

@@ -365,8 +365,8 @@ pub fn edition_view(
         orig_marks.push(Mark {
             range: change.original.clone(),
             rank: 1,
-            open_first: format!("<del class=\"{class}\" id=\"c{n}-o\" data-c=\"{n}\" >"),
-            open_rest: format!("<del class=\"{class}\" data-c=\"{n}\" >"),
+            open_first: format!("<del class=\"{class}\" id=\"c{n}-o\" data-c=\"{n}\">"),
+            open_rest: format!("<del class=\"{class}\" data-c=\"{n}\">"),
             close: "</del>",
         });
         if change.corrected.is_empty() {
@@ -379,8 +379,8 @@ pub fn edition_view(
             corr_marks.push(Mark {
                 range: change.corrected.clone(),
                 rank: 1,
-                open_first: format!("<ins class=\"{class}\" id=\"c{n}-c\" data-c=\"{n}\" >"),
-                open_rest: format!("<ins class=\"{class}\" data-c=\"{n}\" >"),
+                open_first: format!("<ins class=\"{class}\" id=\"c{n}-c\" data-c=\"{n}\">"),
+                open_rest: format!("<ins class=\"{class}\" data-c=\"{n}\">"),
                 close: "</ins>",
             });
         }
