@@ -88,21 +88,25 @@ impl SiteConfig {
             );
             return None;
         }
-        let file = match SourceFile::read(&path) {
-            Ok(f) => f,
+        match SourceFile::read(&path) {
+            Ok(file) => SiteConfig::parse(root, &file, out),
             Err(d) => {
                 out.push(d);
-                return None;
+                None
             }
-        };
+        }
+    }
+
+    /// Parses an already-read `site.yaml` of the site at `root`.
+    pub fn parse(root: &Path, file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
         let before = out.len();
-        let (raw, node) = yaml::load_map::<SiteYaml>(&file, &SITE_SCHEMA, out)?;
+        let (raw, node) = yaml::load_map::<SiteYaml>(file, &SITE_SCHEMA, out)?;
         let base_url = match normalize_base_url(&raw.base_url) {
             Ok(url) => url,
             Err(msg) => {
                 out.push(
                     Diagnostic::error("bad-url", msg)
-                        .at(value_location(&file, node.as_ref(), "base_url"))
+                        .at(value_location(file, node.as_ref(), "base_url"))
                         .label("base_url")
                         .help("use the address the site will be served from, e.g. `https://user.github.io/project/`"),
                 );
@@ -120,7 +124,7 @@ impl SiteConfig {
                     "bad-theme",
                     format!("theme name `{theme}` is not a folder name"),
                 )
-                .at(value_location(&file, node.as_ref(), "theme"))
+                .at(value_location(file, node.as_ref(), "theme"))
                 .help("use the name of a folder under `themes/`, e.g. `default`"),
             );
         }
@@ -131,7 +135,7 @@ impl SiteConfig {
                     "bad-language",
                     format!("`{language}` is not a language tag"),
                 )
-                .at(value_location(&file, node.as_ref(), "language"))
+                .at(value_location(file, node.as_ref(), "language"))
                 .help("use a BCP 47 tag such as `en`, `en-CA` or `fr`"),
             );
         }

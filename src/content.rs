@@ -744,15 +744,8 @@ pub fn load_article(
             return Loaded::Failed;
         }
     };
-    if original.text.trim().is_empty() {
-        out.push(
-            Diagnostic::error(
-                "empty-original",
-                format!("the original of `{slug}` is empty"),
-            )
-            .at(Location::file_only(&original_path))
-            .help("paste the article text exactly as received"),
-        );
+    if let Err(d) = check_original(&slug, &original) {
+        out.push(d);
         return Loaded::Failed;
     }
     let corrections = load_corrections(&dir.join("corrections.yaml"), out);
@@ -775,6 +768,84 @@ pub fn load_article(
     }
 }
 
+fn check_original(slug: &str, original: &SourceFile) -> Result<(), Diagnostic> {
+    if original.text.trim().is_empty() {
+        return Err(Diagnostic::error(
+            "empty-original",
+            format!("the original of `{slug}` is empty"),
+        )
+        .at(Location::file_only(&original.path))
+        .help("paste the article text exactly as received"));
+    }
+    Ok(())
+}
+
+/// The files of one article, held in memory.
+#[derive(Debug, Clone, Copy)]
+pub struct ArticleTexts<'a> {
+    /// The folder name.
+    pub slug: &'a str,
+    /// The original's format.
+    pub format: Format,
+    /// `original.txt` / `original.md`, as bytes.
+    pub original: &'a [u8],
+    /// `meta.yaml`.
+    pub meta: &'a [u8],
+    /// `corrections.yaml`, if the article has one.
+    pub corrections: Option<&'a [u8]>,
+    /// `annotations.yaml`, if the article has one.
+    pub annotations: Option<&'a [u8]>,
+}
+
+/// Loads an article from in-memory files, applying exactly the checks
+/// [`load_article`] applies to a folder (drafts are not skipped). Diagnostics
+/// name the files `content/<slug>/...`. This is the entry point for fuzzing and
+/// property tests, which must not touch the disk for every case.
+pub fn article_from_texts(texts: &ArticleTexts<'_>, out: &mut Vec<Diagnostic>) -> Option<Article> {
+    let errors_before = out.iter().filter(|d| d.is_error()).count();
+    let dir = Path::new("content").join(texts.slug);
+    if let Err(d) = check_slug(texts.slug, Location::file_only(&dir)) {
+        out.push(d);
+        return None;
+    }
+    let read = |name: &str, bytes: &[u8], out: &mut Vec<Diagnostic>| {
+        SourceFile::from_bytes(&dir.join(name), bytes.to_vec())
+            .map_err(|d| out.push(d))
+            .ok()
+    };
+    let meta = read("meta.yaml", texts.meta, out).and_then(|f| parse_meta(&f, out));
+    let original_name = format!("original.{}", texts.format.ext());
+    let original = read(&original_name, texts.original, out)?;
+    if let Err(d) = check_original(texts.slug, &original) {
+        out.push(d);
+        return None;
+    }
+    let corrections = match texts.corrections {
+        Some(b) => read("corrections.yaml", b, out).and_then(|f| parse_corrections(&f, out)),
+        None => Some(Vec::new()),
+    };
+    let annotations = match texts.annotations {
+        Some(b) => read("annotations.yaml", b, out).and_then(|f| parse_annotations(&f, out)),
+        None => Some(Vec::new()),
+    };
+    let errors_after = out.iter().filter(|d| d.is_error()).count();
+    match (meta, corrections, annotations) {
+        (Some(meta), Some(corrections), Some(annotations)) if errors_after == errors_before => {
+            Some(Article {
+                slug: texts.slug.to_string(),
+                original_path: dir.join(&original_name),
+                dir,
+                meta,
+                original,
+                format: texts.format,
+                corrections,
+                annotations,
+            })
+        }
+        _ => None,
+    }
+}
+
 fn read_optional(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Option<SourceFile>> {
     if !path.exists() {
         return Some(None);
@@ -789,21 +860,25 @@ fn read_optional(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Option<Source
 }
 
 fn load_meta(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Meta> {
-    let file = match SourceFile::read(path) {
-        Ok(f) => f,
+    match SourceFile::read(path) {
+        Ok(file) => parse_meta(&file, out),
         Err(d) => {
             out.push(d);
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Parses and validates an already-read `meta.yaml`, reporting every problem into `out`.
+pub fn parse_meta(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Meta> {
     let before = out.len();
-    let (raw, node) = yaml::load_map::<MetaYaml>(&file, &META_SCHEMA, out)?;
+    let (raw, node) = yaml::load_map::<MetaYaml>(file, &META_SCHEMA, out)?;
     let node = node.as_ref();
     let title = raw.title.resolve(node, "title");
     if title.trim().is_empty() {
         out.push(
             Diagnostic::error("empty-title", "`title` is empty")
-                .at(value_location(&file, node, "title")),
+                .at(value_location(file, node, "title")),
         );
     }
     if let Some(url) = &raw.source_url
@@ -814,7 +889,7 @@ fn load_meta(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Meta> {
                 "bad-url",
                 format!("source_url `{url}` is not an http(s) address"),
             )
-            .at(value_location(&file, node, "source_url"))
+            .at(value_location(file, node, "source_url"))
             .help("use the full address of the original publication, starting with https://"),
         );
     }
@@ -823,7 +898,7 @@ fn load_meta(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Meta> {
         if !is_valid_date(&s) {
             out.push(
                 Diagnostic::error("bad-date", format!("`{key}: {s}` is not a date"))
-                    .at(value_location(&file, node, key))
+                    .at(value_location(file, node, key))
                     .help("write dates as YYYY-MM-DD, e.g. 2023-03-22"),
             );
         }
@@ -836,7 +911,7 @@ fn load_meta(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Meta> {
     {
         out.push(
             Diagnostic::error("bad-language", format!("`{lang}` is not a language tag"))
-                .at(value_location(&file, node, "language"))
+                .at(value_location(file, node, "language"))
                 .help("use a BCP 47 tag such as `en`, `en-CA` or `fr`"),
         );
     }
@@ -932,15 +1007,21 @@ fn selector(
 }
 
 fn load_corrections(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<CorrectionSpec>> {
-    let Some(file) = read_optional(path, out)? else {
-        return Some(Vec::new());
-    };
+    match read_optional(path, out)? {
+        Some(file) => parse_corrections(&file, out),
+        None => Some(Vec::new()),
+    }
+}
+
+/// Parses and validates an already-read `corrections.yaml` (the entries are not
+/// matched against any text yet), reporting every problem into `out`.
+pub fn parse_corrections(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Vec<CorrectionSpec>> {
     let before = out.iter().filter(|d| d.is_error()).count();
-    let list = yaml::load_list::<CorrectionYaml>(&file, &CORRECTION_SCHEMA, out)?;
+    let list = yaml::load_list::<CorrectionYaml>(file, &CORRECTION_SCHEMA, out)?;
     let mut specs = Vec::with_capacity(list.entries.len());
     for (raw, node) in list.entries {
         let node = node.as_ref();
-        let pos = EntryPos::new(&file, node, CORRECTION_SCHEMA.keys);
+        let pos = EntryPos::new(file, node, CORRECTION_SCHEMA.keys);
         let find = raw.find.resolve(node, "find");
         let replace = raw.replace.resolve(node, "replace");
         let kind = match raw.kind.as_deref() {
@@ -986,7 +1067,7 @@ fn load_corrections(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Correc
             occurrence: raw.occurrence,
             all: raw.all.unwrap_or(false),
         };
-        let selector = selector(&file, node, "find", raw_selector, out);
+        let selector = selector(file, node, "find", raw_selector, out);
         if selector.exact == replace && !selector.exact.is_empty() {
             out.push(
                 Diagnostic::warning(
@@ -1023,16 +1104,22 @@ fn load_corrections(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Correc
 }
 
 fn load_annotations(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<AnnotationSpec>> {
-    let Some(file) = read_optional(path, out)? else {
-        return Some(Vec::new());
-    };
+    match read_optional(path, out)? {
+        Some(file) => parse_annotations(&file, out),
+        None => Some(Vec::new()),
+    }
+}
+
+/// Parses and validates an already-read `annotations.yaml`, reporting every
+/// problem into `out`.
+pub fn parse_annotations(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Vec<AnnotationSpec>> {
     // Check the nested `sources` entries' keys before serde, so all typos show at once.
     if let Some(root) = yaml::YamlIndex::build(&file.text).and_then(|i| i.root) {
         let mut worst = yaml::KeyStatus::Clean;
         for item in root.items() {
             if let Some(sources) = item.get("sources") {
                 for s in sources.items() {
-                    worst = worst.max(yaml::check_keys(&file, s, &SOURCE_SCHEMA, out));
+                    worst = worst.max(yaml::check_keys(file, s, &SOURCE_SCHEMA, out));
                 }
             }
         }
@@ -1041,11 +1128,11 @@ fn load_annotations(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Annota
         }
     }
     let before = out.iter().filter(|d| d.is_error()).count();
-    let list = yaml::load_list::<AnnotationYaml>(&file, &ANNOTATION_SCHEMA, out)?;
+    let list = yaml::load_list::<AnnotationYaml>(file, &ANNOTATION_SCHEMA, out)?;
     let mut specs = Vec::with_capacity(list.entries.len());
     for (raw, node) in list.entries {
         let node = node.as_ref();
-        let pos = EntryPos::new(&file, node, ANNOTATION_SCHEMA.keys);
+        let pos = EntryPos::new(file, node, ANNOTATION_SCHEMA.keys);
         let side = match raw.on.as_deref() {
             None | Some("corrected") => Side::Corrected,
             Some("original") => Side::Original,
@@ -1078,7 +1165,7 @@ fn load_annotations(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Annota
                         "bad-url",
                         format!("source url `{}` is not an http(s) address", s.url),
                     )
-                    .at(value_location(&file, item, "url"))
+                    .at(value_location(file, item, "url"))
                     .help("sources must be web pages readers can open: use an https:// address"),
                 );
             }
@@ -1087,7 +1174,7 @@ fn load_annotations(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Annota
             {
                 out.push(
                     Diagnostic::error("bad-date", format!("source date `{d}` is not a date"))
-                        .at(value_location(&file, item, "date"))
+                        .at(value_location(file, item, "date"))
                         .help("write dates as YYYY-MM-DD"),
                 );
             }
@@ -1099,7 +1186,7 @@ fn load_annotations(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Annota
             occurrence: raw.occurrence,
             all: false,
         };
-        let selector = selector(&file, node, "quote", raw_selector, out);
+        let selector = selector(file, node, "quote", raw_selector, out);
         specs.push(AnnotationSpec {
             selector,
             side,

@@ -284,11 +284,23 @@ impl ColorMode {
 
 /// Renders diagnostics compiler-style, reading each file once for snippets.
 pub fn render_human(diagnostics: &[Diagnostic], color: bool) -> String {
+    render_human_with(diagnostics, color, |path| {
+        std::fs::read(path).unwrap_or_default()
+    })
+}
+
+/// [`render_human`] with the files' bytes supplied by `read` (for in-memory
+/// sources, as in fuzzing).
+pub fn render_human_with(
+    diagnostics: &[Diagnostic],
+    color: bool,
+    mut read: impl FnMut(&Path) -> Vec<u8>,
+) -> String {
     let mut files = SimpleFiles::new();
     let mut ids: BTreeMap<PathBuf, usize> = BTreeMap::new();
     let mut file_id = |path: &Path| -> usize {
         *ids.entry(path.to_path_buf()).or_insert_with(|| {
-            let bytes = std::fs::read(path).unwrap_or_default();
+            let bytes = read(path);
             let text = String::from_utf8_lossy(&bytes);
             let (text, _) = strip_bom(&text);
             files.add(display_path(path), text.to_string())

@@ -234,16 +234,32 @@ impl Site {
             Loaded::SkippedDraft => return outcome(None, 0, true, false, diagnostics),
             Loaded::Failed => return outcome(None, 0, false, false, diagnostics),
         };
-        let edition = match engine::resolve(&article) {
+        let mut result = self.build_loaded(&article, sink);
+        diagnostics.append(&mut result.diagnostics);
+        result.diagnostics = diagnostics;
+        result
+    }
+
+    /// Resolves, renders and writes an already loaded article.
+    pub fn build_loaded(&self, article: &Article, sink: &dyn Sink) -> ArticleOutcome {
+        let mut diagnostics = Vec::new();
+        let outcome = |summary, pages, skipped_draft, has_code, diagnostics| ArticleOutcome {
+            summary,
+            diagnostics,
+            pages,
+            skipped_draft,
+            has_code,
+        };
+        let edition = match engine::resolve(article) {
             Ok(e) => e,
             Err(errors) => {
                 diagnostics.extend(errors.iter().map(|e| e.to_diagnostic()));
                 return outcome(None, 0, false, false, diagnostics);
             }
         };
-        diagnostics.extend(self.edition_warnings(&article));
-        let view = edition_view(&article, &edition, &self.config, &self.highlighter);
-        match self.write_article(&article, &edition, &view, sink) {
+        diagnostics.extend(self.edition_warnings(article));
+        let view = edition_view(article, &edition, &self.config, &self.highlighter);
+        match self.write_article(article, &edition, &view, sink) {
             Ok(pages) => {
                 let summary = ArticleSummary {
                     info: view.article.clone(),

@@ -239,6 +239,28 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// Whether `c` cannot be carried by an HTML or XML document: control
+/// characters other than tab, line feed and carriage return (NUL, escape, DEL,
+/// C1 controls, form feed), and Unicode noncharacters. Parsers report them as
+/// errors and browsers drop or replace them, even when written as references.
+pub fn is_unrepresentable(c: char) -> bool {
+    let u = u32::from(c);
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || (0xFDD0..=0xFDEF).contains(&u)
+        || u & 0xFFFE == 0xFFFE
+}
+
+/// Replaces every [unrepresentable](is_unrepresentable) character with U+FFFD
+/// (�), as a browser would show it, so every page emend writes is well-formed.
+pub fn replace_unrepresentable(text: String) -> String {
+    if !text.chars().any(is_unrepresentable) {
+        return text;
+    }
+    text.chars()
+        .map(|c| if is_unrepresentable(c) { '\u{fffd}' } else { c })
+        .collect()
+}
+
 #[cfg(test)]
 mod escape_tests {
     #[test]
@@ -247,5 +269,16 @@ mod escape_tests {
             super::escape_html("<a href=\"x\">&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
         );
+    }
+
+    #[test]
+    fn unrepresentable_characters_become_replacement_characters() {
+        let text = "a\0b\u{1b}[0m\u{7f}\u{85}\u{c}\u{fdd0}\u{fffe}\u{10ffff}\t\r\n\u{feff}é".to_string();
+        assert_eq!(
+            super::replace_unrepresentable(text),
+            "a\u{fffd}b\u{fffd}[0m\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\t\r\n\u{feff}é"
+        );
+        let clean = "nothing to do".to_string();
+        assert_eq!(super::replace_unrepresentable(clean), "nothing to do");
     }
 }

@@ -183,7 +183,7 @@ impl Theme {
                 format!("cannot prepare data for {name}: {e}"),
             )
         })?;
-        self.tera.render(name, &context).map_err(|e| {
+        let rendered = self.tera.render(name, &context).map_err(|e| {
             let origin = match e.kind() {
                 ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r) => {
                     self.origins.get(r.filename())
@@ -194,7 +194,9 @@ impl Theme {
                 Some((path, content)) => template_diagnostic(&e, path, content, Some(page)),
                 None => Diagnostic::error("template", format!("rendering {page}: {e}")),
             }
-        })
+        })?;
+        // Content may hold characters no HTML or XML document can carry.
+        Ok(crate::text::replace_unrepresentable(rendered))
     }
 
     /// Whether the theme has a template of that name.

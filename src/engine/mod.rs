@@ -10,6 +10,7 @@
 pub mod anchor;
 pub mod nearmiss;
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use crate::content::{Article, Side, Status};
@@ -279,6 +280,8 @@ struct Searched<'a> {
     side: Side,
     text: &'a str,
     locate: Locate<'a>,
+    /// What is left of the article's near-miss search budget.
+    budget: &'a Cell<usize>,
 }
 
 /// An anchor as written in a YAML entry.
@@ -304,6 +307,7 @@ fn failure_error(
         side,
         text: searched,
         locate,
+        budget,
     } = *searched;
     match failure {
         AnchorFailure::NotFound { without_context } => EngineError::NotFound {
@@ -312,7 +316,10 @@ fn failure_error(
             exact: exact.to_string(),
             at: at.clone(),
             near: if without_context.is_empty() {
-                nearmiss::nearest(searched, exact).map(|NearMiss { range, hint, .. }| {
+                let mut left = budget.get();
+                let near = nearmiss::nearest(searched, exact, &mut left);
+                budget.set(left);
+                near.map(|NearMiss { range, hint, .. }| {
                     (locate(&range), searched[range.clone()].to_string(), hint)
                 })
             } else {
@@ -349,6 +356,7 @@ pub fn apply_corrections(article: &Article) -> Result<(String, Vec<Change>), Vec
             .map(|c| c.selector.exact.as_str()),
     );
     let locate = |r: &Range<usize>| original.location(r.clone());
+    let budget = Cell::new(nearmiss::ARTICLE_BUDGET);
     let mut errors = Vec::new();
     // (original range, entry index)
     let mut claimed: Vec<(Range<usize>, usize)> = Vec::new();
@@ -367,6 +375,7 @@ pub fn apply_corrections(article: &Article) -> Result<(String, Vec<Change>), Vec
                     side: Side::Original,
                     text,
                     locate: &locate,
+                    budget: &budget,
                 },
             )),
         }
@@ -438,10 +447,14 @@ pub fn anchor_annotations(
     // original file (the corrected text is not a file the user can open).
     let locate_corrected = |r: &Range<usize>| {
         let start = edition.to_original(r.start);
-        let start = edition
+        // Inside a change: point at the start of what it replaced.
+        let last_before = edition
             .changes
-            .iter()
-            .find(|c| c.corrected.start <= r.start && r.start < c.corrected.end)
+            .partition_point(|c| c.corrected.start <= r.start)
+            .checked_sub(1)
+            .map(|i| &edition.changes[i]);
+        let start = last_before
+            .filter(|c| r.start < c.corrected.end)
             .map_or(start, |c| c.original.start);
         let mut loc = original.location(start..start.max(edition.to_original(r.end)));
         let (line, col) = corrected_lines.line_col(corrected, r.start);
@@ -450,6 +463,11 @@ pub fn anchor_annotations(
         loc
     };
     let locate_original = |r: &Range<usize>| original.location(r.clone());
+    let budget = Cell::new(nearmiss::ARTICLE_BUDGET);
+    // Where quotes that miss occur in the *other* text: one scan per text for all
+    // quotes, made only if some quote misses.
+    let elsewhere_in_original = std::cell::OnceCell::new();
+    let elsewhere_in_corrected = std::cell::OnceCell::new();
     let mut notes = Vec::new();
     let mut errors = Vec::new();
     for (i, spec) in article.annotations.iter().enumerate() {
@@ -460,6 +478,7 @@ pub fn anchor_annotations(
                     side: Side::Original,
                     text: original.text.as_str(),
                     locate: &locate_original,
+                    budget: &budget,
                 },
             ),
             Side::Corrected => (
@@ -468,6 +487,7 @@ pub fn anchor_annotations(
                     side: Side::Corrected,
                     text: corrected,
                     locate: &locate_corrected,
+                    budget: &budget,
                 },
             ),
         };
@@ -494,11 +514,20 @@ pub fn anchor_annotations(
                 } = &mut err
                     && context_misses.is_empty()
                 {
-                    let (other_text, other_locate): (&str, Locate<'_>) = match spec.side {
-                        Side::Corrected => (original.text.as_str(), &locate_original),
-                        Side::Original => (corrected, &locate_corrected),
+                    let (other_matches, other_locate): (&Matches<'_>, Locate<'_>) = match spec.side
+                    {
+                        Side::Corrected => (
+                            elsewhere_in_original.get_or_init(|| {
+                                Matches::find(&original.text, quotes(Side::Corrected))
+                            }),
+                            &locate_original,
+                        ),
+                        Side::Original => (
+                            elsewhere_in_corrected
+                                .get_or_init(|| Matches::find(corrected, quotes(Side::Original))),
+                            &locate_corrected,
+                        ),
                     };
-                    let other_matches = Matches::find(other_text, [spec.selector.exact.as_str()]);
                     if let Some(r) = other_matches.of(&spec.selector.exact).first() {
                         *elsewhere = Some(other_locate(r));
                         *near = None;

@@ -30,18 +30,28 @@ fn fold(c: char) -> char {
     }
 }
 
+/// How much near-miss searching one article may do in total (in cells of the
+/// O(text × needle) table): a file of thousands of corrections that all miss
+/// (corrections pasted into the wrong article) must still fail in seconds.
+pub const ARTICLE_BUDGET: usize = 4 * MAX_CELLS;
+
 /// Finds the passage of `text` closest to `needle` (approximate substring
 /// matching, Sellers' algorithm), if it is close enough to be a likely typo.
-pub fn nearest(text: &str, needle: &str) -> Option<NearMiss> {
+/// The search's cost is taken from `budget`; when it would exceed what is
+/// left, there is no search and no suggestion.
+pub fn nearest(text: &str, needle: &str, budget: &mut usize) -> Option<NearMiss> {
     let pat: Vec<char> = needle.chars().map(fold).collect();
     let m = pat.len();
     if m == 0 {
         return None;
     }
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    if chars.len().saturating_mul(m) > MAX_CELLS {
+    // Count before collecting: a huge text must not be expanded for nothing.
+    let cells = text.chars().count().saturating_mul(m);
+    if cells > MAX_CELLS || cells > *budget {
         return None;
     }
+    *budget -= cells;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
     // Allow roughly one edit in four characters, at least one.
     let max_dist = (m / 4).max(1);
     // prev[j]: cost of matching pat[..j] ending at the previous text char; start[j]: where it began.
@@ -142,7 +152,7 @@ mod tests {
     #[test]
     fn finds_curly_apostrophe_misses() {
         let text = "Beijing favored the re-election of Trudeau’s Liberals";
-        let n = nearest(text, "Trudeau's Liberals").unwrap();
+        let n = nearest(text, "Trudeau's Liberals", &mut ARTICLE_BUDGET.clone()).unwrap();
         assert_eq!(&text[n.range.clone()], "Trudeau’s Liberals");
         assert_eq!(n.distance, 0);
         assert_eq!(
@@ -154,9 +164,9 @@ mod tests {
     #[test]
     fn finds_typos_and_case() {
         let text = "the two sources mentioned that Dong";
-        let n = nearest(text, "mentoined").unwrap();
+        let n = nearest(text, "mentoined", &mut ARTICLE_BUDGET.clone()).unwrap();
         assert_eq!(&text[n.range.clone()], "mentioned");
-        let n = nearest(text, "Two sources").unwrap();
+        let n = nearest(text, "Two sources", &mut ARTICLE_BUDGET.clone()).unwrap();
         assert_eq!(&text[n.range.clone()], "two sources");
         assert_eq!(
             n.hint.as_deref(),
@@ -166,14 +176,14 @@ mod tests {
 
     #[test]
     fn suggests_whole_words() {
-        let n = nearest("alpha beta", "alpah").unwrap();
+        let n = nearest("alpha beta", "alpah", &mut ARTICLE_BUDGET.clone()).unwrap();
         assert_eq!(n.range, 0..5);
     }
 
     #[test]
     fn gives_up_when_nothing_is_close() {
         assert_eq!(
-            nearest("completely different words here", "zebra crossing"),
+            nearest("completely different words here", "zebra crossing", &mut ARTICLE_BUDGET.clone()),
             None
         );
     }

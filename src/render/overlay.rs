@@ -78,13 +78,16 @@ impl Overlay {
     /// Whether any mark or point falls inside `range` (used to decide whether a
     /// code block can be syntax-highlighted, which cannot carry marks).
     pub fn touches(&self, range: &Range<usize>) -> bool {
+        // Marks and points are sorted by position: stop at the first past the range.
         self.marks[self.next_mark..]
             .iter()
+            .take_while(|m| m.range.start < range.end)
             .chain(self.pool.iter().map(|&i| &self.marks[i]))
             .any(|m| m.range.start < range.end && m.range.end > range.start)
             || self.points[self.next_point..]
                 .iter()
-                .any(|p| p.at >= range.start && p.at <= range.end)
+                .take_while(|p| p.at <= range.end)
+                .any(|p| p.at >= range.start)
     }
 
     /// Entering (`true`) or leaving a link: links must not nest, so link points wait.
@@ -131,18 +134,15 @@ impl Overlay {
         }
     }
 
-    fn desired(&self, a: usize, b: usize, whole: bool) -> Vec<usize> {
+    /// The pooled marks overlapping `a..b`, in nesting order.
+    fn overlapping(&self, a: usize, b: usize) -> Vec<usize> {
         let mut d: Vec<usize> = self
             .pool
             .iter()
             .copied()
             .filter(|&i| {
                 let r = &self.marks[i].range;
-                if whole {
-                    r.start < b && r.end > a
-                } else {
-                    r.start <= a && r.end >= b
-                }
+                r.start < b && r.end > a
             })
             .collect();
         d.sort_by_key(|&i| self.order_key(i));
@@ -173,7 +173,7 @@ impl Overlay {
         self.admit(range.end);
         self.pool.retain(|&i| self.marks[i].range.end > range.start);
         if !exact || text.len() != range.len() {
-            let desired = self.desired(range.start, range.end, true);
+            let desired = self.overlapping(range.start, range.end);
             self.reconcile(out, &desired);
             escape_html_into(out, text);
             self.close_all(out);
@@ -201,13 +201,37 @@ impl Overlay {
         cuts.push(range.end);
         cuts.sort_unstable();
         cuts.dedup();
+        // The marks open over a segment change only at cuts, so they are kept
+        // in an active list (in nesting order) updated at each cut instead of
+        // re-filtering the whole pool per segment: a paragraph with thousands
+        // of changes stays linear.
+        let pool = std::mem::take(&mut self.pool);
+        let mut next = 0;
+        let mut active: Vec<usize> = Vec::new();
         let mut a = range.start;
         for b in cuts {
             if !text.is_char_boundary(a - range.start) || !text.is_char_boundary(b - range.start) {
                 continue;
             }
+            active.retain(|&i| self.marks[i].range.end > a);
+            while let Some(&i) = pool.get(next) {
+                if self.marks[i].range.start > a {
+                    break;
+                }
+                next += 1;
+                if self.marks[i].range.end > a {
+                    let key = self.order_key(i);
+                    let at = active.partition_point(|&j| self.order_key(j) < key);
+                    active.insert(at, i);
+                }
+            }
+            // The marks covering the whole segment.
+            let desired: Vec<usize> = active
+                .iter()
+                .copied()
+                .filter(|&i| self.marks[i].range.end >= b)
+                .collect();
             // Close what ends here before the points, so a note reference follows its passage.
-            let desired = self.desired(a, b, false);
             let keep: Vec<usize> = self
                 .open
                 .iter()
@@ -220,6 +244,7 @@ impl Overlay {
             escape_html_into(out, &text[a - range.start..b - range.start]);
             a = b;
         }
+        self.pool = pool;
         self.close_all(out);
         self.flush_points(out, range.end);
     }
