@@ -286,6 +286,41 @@ pub struct Article {
     pub annotations: Vec<AnnotationSpec>,
 }
 
+impl Article {
+    /// In an original with CRLF line endings throughout, a line break written
+    /// in YAML (`"two\nthree"`, or a block scalar, which YAML reads as `\n`)
+    /// stands for the original's CRLF: anchors and replacements get CRLF too,
+    /// so paragraph joins and splits work on Windows files.
+    fn match_line_endings(&mut self) {
+        let bytes = self.original.text.as_bytes();
+        let crlf = bytes.windows(2).any(|w| w == b"\r\n");
+        let lone_lf = bytes
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| b == b'\n' && (i == 0 || bytes[i - 1] != b'\r'));
+        if !crlf || lone_lf {
+            return;
+        }
+        let fix = |s: &mut String| {
+            if s.contains('\n') {
+                *s = s.replace("\r\n", "\n").replace('\n', "\r\n");
+            }
+        };
+        let fix_selector = |sel: &mut Selector| {
+            fix(&mut sel.exact);
+            sel.before.as_mut().map(fix);
+            sel.after.as_mut().map(fix);
+        };
+        for c in &mut self.corrections {
+            fix_selector(&mut c.selector);
+            fix(&mut c.replace);
+        }
+        for a in &mut self.annotations {
+            fix_selector(&mut a.selector);
+        }
+    }
+}
+
 /// Schema of one correction entry.
 pub const CORRECTION_SCHEMA: Schema = Schema {
     what: "correction",
@@ -554,6 +589,10 @@ pub fn discover(root: &Path, out: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
         .min_depth(1)
         .max_depth(1)
         .sort_by_file_name();
+    if let Err(d) = check_path_inside(root, &content) {
+        out.push(d);
+        return dirs;
+    }
     if !content.is_dir() {
         out.push(
             Diagnostic::error(
@@ -604,24 +643,44 @@ pub fn discover(root: &Path, out: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
 pub fn check_symlink(root: &Path, path: &Path) -> Result<(), Diagnostic> {
     let target = std::fs::canonicalize(path);
     let root = std::fs::canonicalize(root);
+    let shown = crate::diagnostics::display_path(path);
     match (target, root) {
         (Ok(t), Ok(r)) if t.starts_with(&r) => Ok(()),
         (Ok(t), _) => Err(Diagnostic::error(
             "symlink-outside",
             format!(
-                "{} is a symbolic link to {}, outside the site",
-                path.display(),
+                "{shown} is a symbolic link to {}, outside the site",
                 t.display()
             ),
         )
         .at(Location::file_only(path))
-        .help("copy the file into the site instead of linking to it")),
+        .help("copy the files into the site instead of linking to them")),
         (Err(e), _) => Err(Diagnostic::error(
             "broken-symlink",
-            format!("{} is a broken link: {e}", path.display()),
+            format!("{shown} is a broken link: {e}"),
         )
         .at(Location::file_only(path))),
     }
+}
+
+/// Checks every folder on the way from `root` to `path` (a folder emend is
+/// about to read, such as `content/` or `themes/<name>/templates/`): a link
+/// among them that leads outside the site is refused like a linked file.
+pub fn check_path_inside(root: &Path, path: &Path) -> Result<(), Diagnostic> {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return Ok(());
+    };
+    let mut current = root.to_path_buf();
+    for part in rel.components() {
+        current.push(part);
+        if current
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+        {
+            check_symlink(root, &current)?;
+        }
+    }
+    Ok(())
 }
 
 /// What loading one article folder produced.
@@ -661,6 +720,7 @@ pub fn load_article(
     }
     // Look at what is in the folder: typos in file names are a common mistake.
     let mut originals = Vec::new();
+    let mut refused_original = false;
     if let Ok(entries) = std::fs::read_dir(dir) {
         let mut names: Vec<_> = entries.flatten().collect();
         names.sort_by_key(|e| e.file_name());
@@ -674,6 +734,7 @@ pub fn load_article(
                 && let Err(d) = check_symlink(root, &path)
             {
                 out.push(d);
+                refused_original |= name == "original.txt" || name == "original.md";
                 continue;
             }
             if name == "original.txt" || name == "original.md" {
@@ -717,6 +778,8 @@ pub fn load_article(
             };
             (one.clone(), format)
         }
+        // The refused link was reported; "no original" would only confuse.
+        [] if refused_original => return Loaded::Failed,
         [] => {
             out.push(
                 Diagnostic::error("missing-original", format!("article `{slug}` has no original.txt or original.md"))
@@ -753,7 +816,7 @@ pub fn load_article(
     let errors_after = out.iter().filter(|d| d.is_error()).count();
     match (meta, corrections, annotations) {
         (Some(meta), Some(corrections), Some(annotations)) if errors_after == errors_before => {
-            Loaded::Article(Box::new(Article {
+            let mut article = Article {
                 slug,
                 dir: dir.to_path_buf(),
                 meta,
@@ -762,7 +825,9 @@ pub fn load_article(
                 format,
                 corrections,
                 annotations,
-            }))
+            };
+            article.match_line_endings();
+            Loaded::Article(Box::new(article))
         }
         _ => Loaded::Failed,
     }
@@ -831,7 +896,7 @@ pub fn article_from_texts(texts: &ArticleTexts<'_>, out: &mut Vec<Diagnostic>) -
     let errors_after = out.iter().filter(|d| d.is_error()).count();
     match (meta, corrections, annotations) {
         (Some(meta), Some(corrections), Some(annotations)) if errors_after == errors_before => {
-            Some(Article {
+            let mut article = Article {
                 slug: texts.slug.to_string(),
                 original_path: dir.join(&original_name),
                 dir,
@@ -840,7 +905,9 @@ pub fn article_from_texts(texts: &ArticleTexts<'_>, out: &mut Vec<Diagnostic>) -
                 format: texts.format,
                 corrections,
                 annotations,
-            })
+            };
+            article.match_line_endings();
+            Some(article)
         }
         _ => None,
     }
@@ -1266,6 +1333,27 @@ mod tests {
         assert_eq!(a.corrections[1].selector.exact, "2");
         assert_eq!(a.corrections[1].pos.of("find").line, 5);
         assert_eq!(a.annotations[0].side, Side::Corrected);
+    }
+
+    #[test]
+    fn line_breaks_in_anchors_follow_a_crlf_original() {
+        let corrections = "- find: \"two\\nthree\"\n  replace: \"two\\nand three\"\n  why: w\n";
+        let (a, out) = load(&[
+            ("original.txt", "one two\r\nthree four\r\n"),
+            ("meta.yaml", "title: T\n"),
+            ("corrections.yaml", corrections),
+        ]);
+        assert!(out.is_empty(), "{out:?}");
+        let a = a.unwrap();
+        assert_eq!(a.corrections[0].selector.exact, "two\r\nthree");
+        assert_eq!(a.corrections[0].replace, "two\r\nand three");
+        // Mixed line endings: nothing is guessed.
+        let (a, _) = load(&[
+            ("original.txt", "one two\r\nthree\nfour"),
+            ("meta.yaml", "title: T\n"),
+            ("corrections.yaml", corrections),
+        ]);
+        assert_eq!(a.unwrap().corrections[0].selector.exact, "two\nthree");
     }
 
     #[test]

@@ -297,19 +297,21 @@ pub fn render_human_with(
     mut read: impl FnMut(&Path) -> Vec<u8>,
 ) -> String {
     let mut files = SimpleFiles::new();
-    let mut ids: BTreeMap<PathBuf, usize> = BTreeMap::new();
-    let mut file_id = |path: &Path| -> usize {
-        *ids.entry(path.to_path_buf()).or_insert_with(|| {
+    let mut ids: BTreeMap<PathBuf, (usize, Shifts)> = BTreeMap::new();
+    let mut file_span = |path: &Path, span: Range<usize>| -> (usize, Range<usize>) {
+        let (id, shifts) = ids.entry(path.to_path_buf()).or_insert_with(|| {
             let bytes = read(path);
             let text = String::from_utf8_lossy(&bytes);
             let (text, _) = strip_bom(&text);
-            files.add(display_path(path), text.to_string())
-        })
+            let (text, shifts) = terminal_safe_source(text);
+            (files.add(terminal_safe(&display_path(path)), text), shifts)
+        });
+        (*id, shifts.map(span.start)..shifts.map(span.end))
     };
     // Resolve every file first so `files` is complete before rendering borrows it.
     let converted: Vec<cs::Diagnostic<usize>> = diagnostics
         .iter()
-        .map(|d| to_codespan(d, &mut file_id))
+        .map(|d| to_codespan(d, &mut file_span))
         .collect();
     let config = term::Config::default();
     let mut out = Vec::new();
@@ -324,13 +326,67 @@ pub fn render_human_with(
         match rendered {
             Ok(text) => out.push(text),
             // The file changed under us or vanished: fall back to one line.
-            Err(_) => out.push(format!("{}\n", diag.one_line())),
+            Err(_) => out.push(format!("{}\n", terminal_safe(&diag.one_line()))),
         }
     }
     out.join("\n")
 }
 
-fn to_codespan(d: &Diagnostic, file_id: &mut impl FnMut(&Path) -> usize) -> cs::Diagnostic<usize> {
+/// Where characters were widened by [`terminal_safe_source`]: (byte offset in
+/// the original text, bytes added up to and including it), for moving spans.
+#[derive(Default)]
+struct Shifts(Vec<(usize, usize)>);
+
+impl Shifts {
+    fn map(&self, offset: usize) -> usize {
+        let i = self.0.partition_point(|&(at, _)| at < offset);
+        offset + i.checked_sub(1).map_or(0, |i| self.0[i].1)
+    }
+}
+
+/// The printable stand-in for a character that must not reach a terminal raw:
+/// control characters (an escape sequence in a file could recolour or rewrite
+/// the terminal) and bidirectional overrides (which reorder what is shown).
+fn terminal_stand_in(c: char) -> Option<char> {
+    match c {
+        '\t' | '\n' | '\r' => None,
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)), // ␀ … ␟
+        '\u{7f}' => Some('\u{2421}'),                               // ␡
+        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+            Some('\u{fffd}')
+        }
+        _ => None,
+    }
+}
+
+/// Text safe to print to a terminal (see [`terminal_stand_in`]).
+pub fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| terminal_stand_in(c).unwrap_or(c))
+        .collect()
+}
+
+fn terminal_safe_source(text: &str) -> (String, Shifts) {
+    let mut out = String::with_capacity(text.len());
+    let mut shifts = Shifts::default();
+    let mut added = 0;
+    for (i, c) in text.char_indices() {
+        match terminal_stand_in(c) {
+            Some(r) => {
+                out.push(r);
+                added += r.len_utf8() - c.len_utf8();
+                shifts.0.push((i, added));
+            }
+            None => out.push(c),
+        }
+    }
+    (out, shifts)
+}
+
+fn to_codespan(
+    d: &Diagnostic,
+    file_span: &mut impl FnMut(&Path, Range<usize>) -> (usize, Range<usize>),
+) -> cs::Diagnostic<usize> {
     let base = match d.severity {
         Severity::Error => cs::Diagnostic::error(),
         Severity::Warning => cs::Diagnostic::warning(),
@@ -340,25 +396,22 @@ fn to_codespan(d: &Diagnostic, file_id: &mut impl FnMut(&Path) -> usize) -> cs::
     if let Some(loc) = &d.location {
         if loc.span.is_empty() && loc.line == 1 && loc.column == 1 && loc.span.start == 0 {
             // File-level problem: no caret, but say which file.
-            notes.push(format!("in {}", display_path(&loc.file)));
+            notes.push(format!("in {}", terminal_safe(&display_path(&loc.file))));
         } else {
-            labels.push(
-                cs::Label::primary(file_id(&loc.file), loc.span.clone()).with_message(&d.label),
-            );
+            let (id, span) = file_span(&loc.file, loc.span.clone());
+            labels.push(cs::Label::primary(id, span).with_message(terminal_safe(&d.label)));
         }
     }
     for rel in &d.related {
-        labels.push(
-            cs::Label::secondary(file_id(&rel.location.file), rel.location.span.clone())
-                .with_message(&rel.message),
-        );
+        let (id, span) = file_span(&rel.location.file, rel.location.span.clone());
+        labels.push(cs::Label::secondary(id, span).with_message(terminal_safe(&rel.message)));
     }
-    notes.extend(d.notes.iter().map(|n| format!("note: {n}")));
+    notes.extend(d.notes.iter().map(|n| format!("note: {}", terminal_safe(n))));
     if let Some(help) = &d.help {
-        notes.push(format!("help: {help}"));
+        notes.push(format!("help: {}", terminal_safe(help)));
     }
     base.with_code(d.code)
-        .with_message(&d.message)
+        .with_message(terminal_safe(&d.message))
         .with_labels(labels)
         .with_notes(notes)
 }
@@ -493,6 +546,28 @@ mod tests {
         assert!(out.contains(&format!("{}:1:9", file.display())), "{out}");
         assert!(out.contains("^^^^^^^^^^^ not found"), "{out}");
         assert!(out.contains("= help: did you mean `mentioned`?"), "{out}");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal_raw() {
+        // An escape sequence in a file (or in a `find` quoted in a message)
+        // would recolour or rewrite the user's terminal.
+        let text = "why: \"\u{1b}[2J\u{202e}x\"\nnext: \u{7}bad\n";
+        let bad = text.find("bad").unwrap();
+        let d = Diagnostic::error("yaml-syntax", "text \u{1b}[31mred")
+            .at(Location::in_text(Path::new("f.yaml"), text, bad..bad + 3))
+            .label("here \u{9b}")
+            .related(Location::in_text(Path::new("f.yaml"), text, 6..7), "esc");
+        let out = render_human_with(&[d], false, |_| text.as_bytes().to_vec());
+        assert!(
+            !out.chars().any(|c| c.is_control() && c != '\n'),
+            "{out:?}"
+        );
+        assert!(out.contains("text ␛[31mred"), "{out}");
+        assert!(out.contains("why: \"␛[2J\u{fffd}x\""), "{out}");
+        // Spans after a widened character still underline the right text.
+        assert!(out.contains("2 │ next: ␇bad\n  │        ^^^ here \u{fffd}"), "{out}");
+        assert!(out.contains("1 │ why: \"␛[2J\u{fffd}x\"\n  │       - esc"), "{out}");
     }
 
     #[test]

@@ -156,6 +156,7 @@ pub fn word_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 pub fn excerpt(text: &str, max_chars: usize) -> String {
     let flat: String = text
         .chars()
+        .filter(|&c| c != '\r')
         .map(|c| if c == '\n' { '⏎' } else { c })
         .collect();
     if flat.chars().count() <= max_chars {

@@ -221,6 +221,13 @@ fn list_themes(root: &Path) -> Vec<String> {
 /// Walks `dir` (if it exists), calling `f` with each file's `/`-separated
 /// relative path. Symbolic links that lead outside the site are refused.
 fn collect(root: &Path, dir: &Path, out: &mut Vec<Diagnostic>, mut f: impl FnMut(&str, &Path)) {
+    // `themes/<name>` or `templates/` may itself be a link out of the site.
+    if let Err(d) = crate::content::check_path_inside(root, dir) {
+        if !out.contains(&d) {
+            out.push(d);
+        }
+        return;
+    }
     if !dir.is_dir() {
         return;
     }

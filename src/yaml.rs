@@ -473,8 +473,11 @@ pub fn serde_diagnostic(file: &SourceFile, err: &serde_yaml::Error) -> Diagnosti
     // while scanning a quoted scalar at line 1 column 9"); we show positions as
     // locations instead, and keep the earlier one as a secondary label.
     let (message, positions) = strip_positions(&raw);
+    // The reader's errors (control characters, bad encodings) say "at position N" instead.
+    let (message, position) = strip_offset(&message);
     // and prefixes the path (".[2].find: "); keep it but make it readable.
     let message = readable_path(&message);
+    let tab = message.contains("tab character");
     let (code, help) = if message.contains("invalid type") || message.contains("invalid value") {
         (
             "wrong-type",
@@ -484,6 +487,16 @@ pub fn serde_diagnostic(file: &SourceFile, err: &serde_yaml::Error) -> Diagnosti
         ("missing-key", "add the missing key")
     } else if message.contains("unknown variant") {
         ("unknown-value", "use one of the listed values")
+    } else if tab {
+        (
+            "yaml-syntax",
+            "YAML does not allow tabs for indentation: indent with spaces",
+        )
+    } else if message.contains("control characters are not allowed") {
+        (
+            "yaml-syntax",
+            "remove the invisible control character (often copied from a terminal or a PDF); to keep one, write it as an escape inside double quotes, such as \"\\u001b\"",
+        )
     } else {
         (
             "yaml-syntax",
@@ -499,20 +512,77 @@ pub fn serde_diagnostic(file: &SourceFile, err: &serde_yaml::Error) -> Diagnosti
             .map_or(0, char::len_utf8);
         file.location(offset..offset + next)
     };
-    let location = match err.location() {
-        Some(loc) => at(loc.line(), loc.column()),
-        None => Location::file_only(&file.path),
+    let mut location = match (position.and_then(|p| reader_offset(&file.text, p)), err.location()) {
+        (Some(offset), _) => {
+            let len = file.text[offset..].chars().next().map_or(0, char::len_utf8);
+            file.location(offset..offset + len)
+        }
+        (None, Some(loc)) => at(loc.line(), loc.column()),
+        (None, None) => Location::file_only(&file.path),
     };
+    if code == "wrong-type" {
+        // Underline the whole value, not just its first character.
+        let start = location.span.start;
+        let line = &file.text[start..];
+        let line = &line[..line.find(['\n', '\r']).unwrap_or(line.len())];
+        let value = line.split(" #").next().unwrap_or(line).trim_end();
+        if !value.is_empty() {
+            location = file.location(start..start + value.len());
+        }
+    }
+    let at_end = location.span.start >= file.text.trim_end().len()
+        && code == "yaml-syntax"
+        && !message.contains("quoted scalar");
     let mut d = Diagnostic::error(code, message)
         .at(location.clone())
         .help(help);
     // "while scanning a quoted scalar at line 1 column 9": point at where it began.
     if let Some(&(line, col)) = positions.get(1)
         && (line, col) != (location.line, location.column)
+        && !tab
     {
         d = d.related(at(line, col), "started here");
     }
+    if at_end {
+        d = d.note("this is the end of the file: is the file complete?");
+    }
     d
+}
+
+/// Removes an " at position N" phrase, returning the message and N.
+fn strip_offset(message: &str) -> (String, Option<usize>) {
+    let Some(i) = message.find(" at position ") else {
+        return (message.to_string(), None);
+    };
+    let after = &message[i + " at position ".len()..];
+    let digits = after
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(after.len());
+    match after[..digits].parse() {
+        Ok(n) => (
+            format!("{}{}", &message[..i], &after[digits..]),
+            Some(n),
+        ),
+        Err(_) => (message.to_string(), None),
+    }
+}
+
+/// The byte offset of a reader error's position: libyaml counts characters;
+/// accept a byte offset too, preferring whichever lands on the character a
+/// reader rejects (a control character).
+fn reader_offset(text: &str, n: usize) -> Option<usize> {
+    let by_char = text.char_indices().nth(n).map(|(i, _)| i);
+    let by_byte = text.is_char_boundary(n).then_some(n).filter(|&b| b < text.len());
+    let rejected = |i: &usize| {
+        text[*i..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    };
+    by_char
+        .filter(rejected)
+        .or(by_byte.filter(rejected))
+        .or(by_char)
 }
 
 /// Removes " at line L column C" phrases from a serde_yaml message, returning

@@ -108,6 +108,8 @@ pub enum EngineError {
         context_misses: Vec<Location>,
         /// For annotations: where the text occurs in the other text instead.
         elsewhere: Option<Location>,
+        /// For annotations: that occurrence is text a correction deleted.
+        deleted: bool,
     },
     /// Several matches and no rule to pick one.
     #[error("`{field}` matches {} times in the {side}", matches.len())]
@@ -163,6 +165,7 @@ impl EngineError {
                 near,
                 context_misses,
                 elsewhere,
+                deleted,
             } => {
                 let what = if context_misses.is_empty() {
                     format!("`{field}` text {:?} does not occur in the {side}", excerpt(exact, 60))
@@ -183,6 +186,7 @@ impl EngineError {
                 } else if let Some(loc) = elsewhere {
                     d = d.related(loc.clone(), format!("occurs here in the {}", other(*side)));
                     d = d.help(match side {
+                        Side::Corrected if *deleted => "a correction deletes this text: add `on: original` to annotate it in the text as received",
                         Side::Corrected => "a correction changes this text: quote the corrected wording, or add `on: original` to annotate the garbled text",
                         Side::Original => "this text is in the corrected text only: quote the original wording, or remove `on: original`",
                     });
@@ -327,6 +331,7 @@ fn failure_error(
             },
             context_misses: without_context.iter().map(locate).collect(),
             elsewhere: None,
+            deleted: false,
         },
         AnchorFailure::Ambiguous(ms) => EngineError::Ambiguous {
             field,
@@ -510,6 +515,7 @@ pub fn anchor_annotations(
                     elsewhere,
                     near,
                     context_misses,
+                    deleted,
                     ..
                 } = &mut err
                     && context_misses.is_empty()
@@ -531,6 +537,16 @@ pub fn anchor_annotations(
                     if let Some(r) = other_matches.of(&spec.selector.exact).first() {
                         *elsewhere = Some(other_locate(r));
                         *near = None;
+                        // The change that starts last at or before the quote.
+                        let around = edition
+                            .changes
+                            .partition_point(|c| c.original.start <= r.start)
+                            .checked_sub(1)
+                            .map(|i| &edition.changes[i]);
+                        *deleted = spec.side == Side::Corrected
+                            && around.is_some_and(|c| {
+                                c.corrected.is_empty() && r.end <= c.original.end
+                            });
                     }
                 }
                 errors.push(err);
