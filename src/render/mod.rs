@@ -144,6 +144,12 @@ pub struct EditionView {
     pub has_code: bool,
 }
 
+/// A passage quoted outside its text (apparatus, notes) with CRLF line breaks
+/// as plain line feeds: pages carry no carriage returns.
+fn lf(passage: &str) -> String {
+    passage.replace("\r\n", "\n")
+}
+
 /// "2023-03-22" → "22 March 2023".
 pub fn human_date(iso: &str) -> Option<String> {
     const MONTHS: [&str; 12] = [
@@ -428,8 +434,8 @@ pub fn edition_view(
         if let Some(list) = changes_by_row.get_mut(r) {
             list.push(ChangeView {
                 number: change.number,
-                original: was.to_string(),
-                corrected: now.to_string(),
+                original: lf(was),
+                corrected: lf(now),
                 kind: spec.kind.as_str(),
                 why: spec.why.clone(),
                 suggested: spec.status == Status::Suggested,
@@ -489,7 +495,7 @@ pub fn edition_view(
         NoteView {
             number,
             side: note.side,
-            quote: text[note.range.clone()].to_string(),
+            quote: lf(&text[note.range.clone()]),
             html: render_note(&spec.note, &note_html_style),
             sources: spec.sources.clone(),
             row: format!("p{}", row_of(note.side, end) + 1),
