@@ -1,9 +1,9 @@
 //! Writing the site: where output may go, and how it gets there safely.
 //!
 //! A build never writes into the live output folder. It writes a staging
-//! folder next to it and, only when the whole build succeeded, swaps the two.
-//! A failed or interrupted build therefore leaves the previous output exactly
-//! as it was. Files identical to the previous build's are hard-linked from it,
+//! folder next to it and, only when the whole build succeeded, swaps the two
+//! (in one atomic step on Linux). A failed or interrupted build therefore
+//! leaves the previous output exactly as it was. Files identical to the previous build's are hard-linked from it,
 //! so unchanged pages keep their timestamps and deploy tools skip them.
 //!
 //! emend only ever deletes folders that carry its marker file, and refuses
@@ -231,6 +231,13 @@ impl OutputDir {
     /// Replaces the live output with the staging folder.
     pub fn commit(self) -> Result<(), Diagnostic> {
         if self.target.exists() {
+            // One atomic step where the system allows it: at every instant the
+            // output folder holds either the whole previous or the whole new build.
+            if exchange(&self.staging, &self.target).is_ok() {
+                // The previous output now sits at the staging path.
+                return remove_marked(&self.staging)
+                    .map_err(|e| io_diagnostic(&self.staging, "remove", &e));
+            }
             std::fs::rename(&self.target, &self.old)
                 .map_err(|e| io_diagnostic(&self.target, "move aside", &e))?;
             if let Err(e) = std::fs::rename(&self.staging, &self.target) {
@@ -250,6 +257,40 @@ impl OutputDir {
     pub fn abort(self) {
         let _ = remove_marked(&self.staging);
     }
+}
+
+/// Atomically swaps two folders (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes()).map_err(|e| std::io::Error::other(e.to_string()))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both arguments are valid NUL-terminated paths that outlive the
+    // call; renameat2 reads them and touches no other memory.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere the swap falls back to two renames (see [`OutputDir::commit`]).
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 impl Sink for OutputDir {
