@@ -1082,7 +1082,10 @@ fn load_corrections(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Correc
 
 /// Parses and validates an already-read `corrections.yaml` (the entries are not
 /// matched against any text yet), reporting every problem into `out`.
-pub fn parse_corrections(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Vec<CorrectionSpec>> {
+pub fn parse_corrections(
+    file: &SourceFile,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Vec<CorrectionSpec>> {
     let before = out.iter().filter(|d| d.is_error()).count();
     let list = yaml::load_list::<CorrectionYaml>(file, &CORRECTION_SCHEMA, out)?;
     let mut specs = Vec::with_capacity(list.entries.len());
@@ -1179,7 +1182,10 @@ fn load_annotations(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Annota
 
 /// Parses and validates an already-read `annotations.yaml`, reporting every
 /// problem into `out`.
-pub fn parse_annotations(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Vec<AnnotationSpec>> {
+pub fn parse_annotations(
+    file: &SourceFile,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Vec<AnnotationSpec>> {
     // Check the nested `sources` entries' keys before serde, so all typos show at once.
     if let Some(root) = yaml::YamlIndex::build(&file.text).and_then(|i| i.root) {
         let mut worst = yaml::KeyStatus::Clean;

@@ -351,10 +351,8 @@ fn terminal_stand_in(c: char) -> Option<char> {
     match c {
         '\t' | '\n' | '\r' => None,
         '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)), // ␀ … ␟
-        '\u{7f}' => Some('\u{2421}'),                               // ␡
-        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
-            Some('\u{fffd}')
-        }
+        '\u{7f}' => Some('\u{2421}'),                                // ␡
+        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Some('\u{fffd}'),
         _ => None,
     }
 }
@@ -406,7 +404,11 @@ fn to_codespan(
         let (id, span) = file_span(&rel.location.file, rel.location.span.clone());
         labels.push(cs::Label::secondary(id, span).with_message(terminal_safe(&rel.message)));
     }
-    notes.extend(d.notes.iter().map(|n| format!("note: {}", terminal_safe(n))));
+    notes.extend(
+        d.notes
+            .iter()
+            .map(|n| format!("note: {}", terminal_safe(n))),
+    );
     if let Some(help) = &d.help {
         notes.push(format!("help: {}", terminal_safe(help)));
     }
@@ -445,10 +447,11 @@ pub struct JsonRelated<'a> {
 /// Renders diagnostics as one JSON document:
 /// `{"errors": N, "warnings": M, "diagnostics": [...]}`.
 pub fn render_json(diagnostics: &[Diagnostic]) -> String {
+    let mut files = EndIndex::new();
     let items: Vec<JsonDiagnostic<'_>> = diagnostics
         .iter()
         .map(|d| {
-            let end = d.location.as_ref().map(end_line_col);
+            let end = d.location.as_ref().map(|l| end_line_col(l, &mut files));
             JsonDiagnostic {
                 severity: d.severity,
                 code: d.code,
@@ -485,17 +488,25 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
 
 /// Line and column just past the end of a location's span, computed from the
 /// file on disk (JSON consumers want ranges; human output does not need this).
-fn end_line_col(loc: &Location) -> (usize, usize) {
+/// Files read for end positions, each read and indexed once per rendering
+/// (thousands of diagnostics may point into one file).
+type EndIndex = BTreeMap<PathBuf, (String, LineIndex)>;
+
+fn end_line_col(loc: &Location, files: &mut EndIndex) -> (usize, usize) {
     if loc.span.is_empty() {
         return (loc.line, loc.column);
     }
-    let bytes = std::fs::read(&loc.file).unwrap_or_default();
-    let text = String::from_utf8_lossy(&bytes);
-    let (text, _) = strip_bom(&text);
+    let (text, index) = files.entry(loc.file.clone()).or_insert_with(|| {
+        let bytes = std::fs::read(&loc.file).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        let text = strip_bom(&text).0.to_string();
+        let index = LineIndex::new(&text);
+        (text, index)
+    });
     if loc.span.end > text.len() || !text.is_char_boundary(loc.span.end) {
         return (loc.line, loc.column);
     }
-    LineIndex::new(text).line_col(text, loc.span.end)
+    index.line_col(text, loc.span.end)
 }
 
 /// Writes a summary line (`error: 3 errors, 1 warning`) after the diagnostics.
@@ -559,15 +570,18 @@ mod tests {
             .label("here \u{9b}")
             .related(Location::in_text(Path::new("f.yaml"), text, 6..7), "esc");
         let out = render_human_with(&[d], false, |_| text.as_bytes().to_vec());
-        assert!(
-            !out.chars().any(|c| c.is_control() && c != '\n'),
-            "{out:?}"
-        );
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
         assert!(out.contains("text ␛[31mred"), "{out}");
         assert!(out.contains("why: \"␛[2J\u{fffd}x\""), "{out}");
         // Spans after a widened character still underline the right text.
-        assert!(out.contains("2 │ next: ␇bad\n  │        ^^^ here \u{fffd}"), "{out}");
-        assert!(out.contains("1 │ why: \"␛[2J\u{fffd}x\"\n  │       - esc"), "{out}");
+        assert!(
+            out.contains("2 │ next: ␇bad\n  │        ^^^ here \u{fffd}"),
+            "{out}"
+        );
+        assert!(
+            out.contains("1 │ why: \"␛[2J\u{fffd}x\"\n  │       - esc"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -187,6 +187,14 @@ impl OutputDir {
             }
         }
         if let Some(parent) = target.parent() {
+            // create_dir_all reports a file in the way as "File exists": say what it is.
+            if let Some(file) = parent.ancestors().find(|a| a.exists() && !a.is_dir()) {
+                return Err(io_diagnostic(
+                    file,
+                    "create the output folder inside",
+                    &std::io::Error::from(std::io::ErrorKind::NotADirectory),
+                ));
+            }
             std::fs::create_dir_all(parent).map_err(|e| io_diagnostic(parent, "create", &e))?;
         }
         std::fs::create_dir(&staging).map_err(|e| io_diagnostic(&staging, "create", &e))?;
@@ -293,9 +301,76 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
     Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
+/// Whether `rel` is a plain relative path inside the output (no `..`, `.`,
+/// empty or absolute segments), so that no write can land outside it.
+pub fn is_output_path(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.contains('\\')
+        && rel
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+}
+
+/// A sink wrapper that gives each output path to one writer only: a static
+/// file named like a generated page (`static/index.html`) is an error rather
+/// than a silent overwrite, in `check` as in `build`.
+pub struct Claims<'a> {
+    inner: &'a dyn Sink,
+    claimed: Mutex<std::collections::HashSet<String>>,
+}
+
+impl<'a> Claims<'a> {
+    /// Wraps `inner`.
+    pub fn new(inner: &'a dyn Sink) -> Self {
+        Claims {
+            inner,
+            claimed: Mutex::new(Default::default()),
+        }
+    }
+
+    fn claim(&self, rel: &str) -> Result<(), Diagnostic> {
+        if !is_output_path(rel) {
+            return Err(Diagnostic::error(
+                "bad-output-path",
+                format!("refusing to write `{rel}`: not a plain path inside the output folder"),
+            ));
+        }
+        let fresh = self
+            .claimed
+            .lock()
+            .map(|mut c| c.insert(rel.to_string()))
+            .unwrap_or(false);
+        if fresh {
+            Ok(())
+        } else {
+            Err(Diagnostic::error(
+                "output-collision",
+                format!("two files of the site would be written to `{rel}`"),
+            )
+            .help("a static file has the name of a page emend generates: rename or remove it (to change a generated page, override its template)"))
+        }
+    }
+}
+
+impl Sink for Claims<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.claim(rel)?;
+        self.inner.write(rel, bytes)
+    }
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
+        self.claim(rel)?;
+        self.inner.copy(rel, from)
+    }
+}
+
 impl Sink for OutputDir {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        debug_assert!(!rel.starts_with('/') && !rel.contains(".."));
+        if !is_output_path(rel) {
+            return Err(Diagnostic::error(
+                "bad-output-path",
+                format!("refusing to write `{rel}`: not a plain path inside the output folder"),
+            ));
+        }
         let dest = self.staging.join(rel);
         self.ensure_parent(&dest)?;
         // Reuse the previous build's file when identical: same inode, same mtime.
@@ -309,7 +384,15 @@ impl Sink for OutputDir {
             self.written.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        std::fs::write(&dest, bytes).map_err(|e| io_diagnostic(&dest, "write", &e))?;
+        // A new file, never through an existing path: a staging file may be a
+        // hard link to the live output, which must not change.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&dest)
+            .map_err(|e| io_diagnostic(&dest, "write", &e))?;
+        std::io::Write::write_all(&mut file, bytes)
+            .map_err(|e| io_diagnostic(&dest, "write", &e))?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

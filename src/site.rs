@@ -12,7 +12,7 @@ use crate::config::{SiteConfig, normalize_base_url};
 use crate::content::{self, Article, Loaded};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::engine::{self, Edition};
-use crate::output::{NullSink, OutputDir, Sink};
+use crate::output::{Claims, NullSink, OutputDir, Sink};
 use crate::render::highlight::{self, Highlighter};
 use crate::render::{ArticleInfo, EditionView, edition_view};
 use crate::theme::{StaticSource, Theme};
@@ -485,6 +485,8 @@ pub fn run(opts: &BuildOptions, mode: Mode) -> Outcome {
         Some(o) => o,
         None => &NullSink,
     };
+    let claims = Claims::new(sink);
+    let sink: &dyn Sink = &claims;
 
     let phase = Instant::now();
     let results: Vec<ArticleOutcome> = dirs

@@ -254,7 +254,20 @@ pub fn is_unrepresentable(c: char) -> bool {
 /// Replaces every [unrepresentable](is_unrepresentable) character with U+FFFD
 /// (�), as a browser would show it, so every page emend writes is well-formed.
 pub fn replace_unrepresentable(text: String) -> String {
-    if !text.chars().any(is_unrepresentable) {
+    // Pages are large and almost always clean: a byte scan (which the compiler
+    // vectorises) rules most out before characters are decoded. Every
+    // unrepresentable character is an ASCII control, or starts with 0xC2
+    // (C1 controls), 0xEF (U+FDD0–U+FDEF, U+FFFE, U+FFFF) or 0xF0–0xF4.
+    let suspect = |b: u8| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f || b == 0xc2 || b >= 0xef
+    };
+    // Suspect bytes are ASCII or lead bytes, so each starts a character.
+    let found = text
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| suspect(b))
+        .any(|(i, _)| text[i..].chars().next().is_some_and(is_unrepresentable));
+    if !found {
         return text;
     }
     text.chars()
@@ -274,7 +287,8 @@ mod escape_tests {
 
     #[test]
     fn unrepresentable_characters_become_replacement_characters() {
-        let text = "a\0b\u{1b}[0m\u{7f}\u{85}\u{c}\u{fdd0}\u{fffe}\u{10ffff}\t\r\n\u{feff}é".to_string();
+        let text =
+            "a\0b\u{1b}[0m\u{7f}\u{85}\u{c}\u{fdd0}\u{fffe}\u{10ffff}\t\r\n\u{feff}é".to_string();
         assert_eq!(
             super::replace_unrepresentable(text),
             "a\u{fffd}b\u{fffd}[0m\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\t\r\n\u{feff}é"

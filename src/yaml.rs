@@ -87,15 +87,28 @@ impl SourceFile {
 
 /// A diagnostic for a failed file operation.
 pub fn io_diagnostic(path: &Path, action: &str, err: &std::io::Error) -> Diagnostic {
+    use std::io::ErrorKind;
     let help = match err.kind() {
-        std::io::ErrorKind::PermissionDenied => "check the file's permissions",
-        std::io::ErrorKind::NotFound => "check the path",
+        ErrorKind::PermissionDenied => "check the file's permissions",
+        ErrorKind::NotFound => "check the path",
+        ErrorKind::StorageFull => "the disk is full: free some space and rebuild",
+        ErrorKind::ReadOnlyFilesystem => {
+            "the disk is mounted read-only: build to a folder on a writable disk"
+        }
+        ErrorKind::NotADirectory => "a file is where a folder should be: move it away",
+        ErrorKind::IsADirectory => "a folder is where a file should be: move it away",
         _ if err.raw_os_error() == Some(28) => "the disk is full: free some space and rebuild",
         _ => "check that the path exists and is accessible",
     };
-    Diagnostic::error("io", format!("cannot {action} {}: {err}", path.display()))
-        .at(Location::file_only(path))
-        .help(help)
+    Diagnostic::error(
+        "io",
+        format!(
+            "cannot {action} {}: {err}",
+            crate::diagnostics::display_path(path)
+        ),
+    )
+    .at(Location::file_only(path))
+    .help(help)
 }
 
 /// What kind of YAML node sits somewhere.
@@ -512,7 +525,10 @@ pub fn serde_diagnostic(file: &SourceFile, err: &serde_yaml::Error) -> Diagnosti
             .map_or(0, char::len_utf8);
         file.location(offset..offset + next)
     };
-    let mut location = match (position.and_then(|p| reader_offset(&file.text, p)), err.location()) {
+    let mut location = match (
+        position.and_then(|p| reader_offset(&file.text, p)),
+        err.location(),
+    ) {
         (Some(offset), _) => {
             let len = file.text[offset..].chars().next().map_or(0, char::len_utf8);
             file.location(offset..offset + len)
@@ -559,10 +575,7 @@ fn strip_offset(message: &str) -> (String, Option<usize>) {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(after.len());
     match after[..digits].parse() {
-        Ok(n) => (
-            format!("{}{}", &message[..i], &after[digits..]),
-            Some(n),
-        ),
+        Ok(n) => (format!("{}{}", &message[..i], &after[digits..]), Some(n)),
         Err(_) => (message.to_string(), None),
     }
 }
@@ -572,7 +585,10 @@ fn strip_offset(message: &str) -> (String, Option<usize>) {
 /// reader rejects (a control character).
 fn reader_offset(text: &str, n: usize) -> Option<usize> {
     let by_char = text.char_indices().nth(n).map(|(i, _)| i);
-    let by_byte = text.is_char_boundary(n).then_some(n).filter(|&b| b < text.len());
+    let by_byte = text
+        .is_char_boundary(n)
+        .then_some(n)
+        .filter(|&b| b < text.len());
     let rejected = |i: &usize| {
         text[*i..]
             .chars()

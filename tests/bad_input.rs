@@ -21,7 +21,10 @@ fn make_outside(outside: &Path) {
         ("article/meta.yaml", "title: \"From elsewhere\"\n"),
         ("article/original.txt", "Text from outside the site.\n"),
         ("content/story/meta.yaml", "title: \"From elsewhere\"\n"),
-        ("content/story/original.txt", "Text from outside the site.\n"),
+        (
+            "content/story/original.txt",
+            "Text from outside the site.\n",
+        ),
         ("theme/templates/article.html", "{{ article.title }}\n"),
     ];
     for (rel, text) in files {
@@ -35,7 +38,10 @@ fn make_links(case: &Path, site: &Path, outside: &Path) {
     let Ok(spec) = std::fs::read_to_string(case.join("links.txt")) else {
         return;
     };
-    for line in spec.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+    for line in spec
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
         let (link, target) = line.split_once(" -> ").expect("`path -> target`");
         let target = target.replace("$OUTSIDE", &outside.to_string_lossy());
         let link = site.join(link);

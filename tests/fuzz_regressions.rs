@@ -30,16 +30,14 @@ fn each(items: &[PathBuf], f: impl Fn(&Path)) -> Vec<String> {
     items
         .iter()
         .filter_map(|p| {
-            catch_unwind(AssertUnwindSafe(|| f(p)))
-                .err()
-                .map(|e| {
-                    let msg = e
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                        .unwrap_or_default();
-                    format!("{}: {msg}", p.display())
-                })
+            catch_unwind(AssertUnwindSafe(|| f(p))).err().map(|e| {
+                let msg = e
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                format!("{}: {msg}", p.display())
+            })
         })
         .collect()
 }
@@ -132,7 +130,10 @@ fn the_page_checker_rejects_what_it_must() {
         ("<p onclick=\"x\">y</p>", "event handler"),
         ("<p style=\"x\">y</p>", "style attribute"),
         ("<style>p{}</style>", "<style> element"),
-        ("<iframe src=\"https://e.org\"></iframe>", "<iframe> element"),
+        (
+            "<iframe src=\"https://e.org\"></iframe>",
+            "<iframe> element",
+        ),
         ("<p>open", "unclosed"),
     ] {
         let err = check::check_page(bad).expect_err(bad);

@@ -52,7 +52,10 @@ fn shown_text(public: &Path, slugs: &[String]) -> String {
         }
         let reading = html(&public.join(slug).join("corrected/index.html"));
         writeln!(out, "== {slug}: reading view").unwrap();
-        for p in all(&reading, ".reading-text p, .reading-text h2, .reading-text li") {
+        for p in all(
+            &reading,
+            ".reading-text p, .reading-text h2, .reading-text li",
+        ) {
             writeln!(out, "{}", flat(&text_without(p, "sup.nref"))).unwrap();
         }
         writeln!(out, "== {slug}: notes").unwrap();
@@ -107,7 +110,10 @@ fn run_case(case: &Path) -> Result<(), String> {
     }
     for slug in &slugs {
         for ext in ["txt", "md"] {
-            let source = site.join("content").join(slug).join(format!("original.{ext}"));
+            let source = site
+                .join("content")
+                .join(slug)
+                .join(format!("original.{ext}"));
             let Ok(original) = std::fs::read(&source) else {
                 continue;
             };

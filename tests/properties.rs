@@ -34,10 +34,44 @@ use emend::engine::{self, Edition};
 
 /// Tokens chosen to trip up matching, escaping and rendering.
 const TOKENS: &[&str] = &[
-    "said", "mentioned", "unsaid", "the", "MP", "Dong", "Dong’s", "2", "2021", "élan", "日本",
-    "naïve", "<b>", "</p>", "&amp;", "&", "\"quoted\"", "'single'", "{{ site.title }}",
-    "{% raw %}", "a-b", "x_y", "(paren)", "—", ".", ",", "javascript:alert(1)", "<script>",
-    "onload=x", "🙂", "e\u{301}", "\u{0}", "\u{1b}[0m", "\u{7f}", "\u{85}", "\u{feff}", "\t", "\u{fffe}",
+    "said",
+    "mentioned",
+    "unsaid",
+    "the",
+    "MP",
+    "Dong",
+    "Dong’s",
+    "2",
+    "2021",
+    "élan",
+    "日本",
+    "naïve",
+    "<b>",
+    "</p>",
+    "&amp;",
+    "&",
+    "\"quoted\"",
+    "'single'",
+    "{{ site.title }}",
+    "{% raw %}",
+    "a-b",
+    "x_y",
+    "(paren)",
+    "—",
+    ".",
+    ",",
+    "javascript:alert(1)",
+    "<script>",
+    "onload=x",
+    "🙂",
+    "e\u{301}",
+    "\u{0}",
+    "\u{1b}[0m",
+    "\u{7f}",
+    "\u{85}",
+    "\u{feff}",
+    "\t",
+    "\u{fffe}",
 ];
 
 fn is_word_char(c: char) -> bool {
@@ -138,7 +172,9 @@ fn yaml_str(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{2028}' | '\u{2029}') => {
+            c if c.is_control()
+                || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{2028}' | '\u{2029}') =>
+            {
                 out.push_str(&format!("\\u{:04x}", u32::from(c)))
             }
             c => out.push(c),
@@ -356,7 +392,13 @@ fn most_generated_selections_are_valid() {
 #[test]
 fn edition_type_is_what_the_properties_inspect() {
     // A fixed example the properties generalise, so a failure here explains them.
-    let article = load(Format::Text, "He mentioned 2 things.", "- {find: mentioned, replace: said, why: w}\n", "").unwrap();
+    let article = load(
+        Format::Text,
+        "He mentioned 2 things.",
+        "- {find: mentioned, replace: said, why: w}\n",
+        "",
+    )
+    .unwrap();
     let e: Edition = engine::resolve(&article).unwrap();
     assert_eq!(e.corrected, "He said 2 things.");
     assert_eq!(e.changes[0].original, 3..12);

@@ -57,7 +57,10 @@ fn hostile_site(root: &Path) {
         y(&p),
         y(PAYLOADS[0])
     );
-    let lines: Vec<String> = PAYLOADS.iter().map(|x| format!("Line: {x} mentioned.")).collect();
+    let lines: Vec<String> = PAYLOADS
+        .iter()
+        .map(|x| format!("Line: {x} mentioned."))
+        .collect();
     write("content/plain/meta.yaml", &meta);
     write("content/plain/original.txt", &lines.join("\n"));
     let corrections = format!(
@@ -240,14 +243,19 @@ fn hostile_content_is_rendered_inert() {
     let note = one(&page, "#note-1");
     let note_text: String = note.text().collect();
     for visible in ["a", "b", "c", "d", "e", "f", "<script>alert(8)</script>"] {
-        assert!(note_text.contains(visible), "{visible:?} missing from {note_text:?}");
+        assert!(
+            note_text.contains(visible),
+            "{visible:?} missing from {note_text:?}"
+        );
     }
     let hrefs: Vec<&str> = note
         .select(&sel("a"))
         .filter_map(|a| a.value().attr("href"))
         .collect();
     assert!(
-        hrefs.iter().all(|h| h.starts_with('#') || h.starts_with("https://")),
+        hrefs
+            .iter()
+            .all(|h| h.starts_with('#') || h.starts_with("https://")),
         "{hrefs:?}"
     );
 }
@@ -257,7 +265,11 @@ fn script_urls_in_metadata_and_sources_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     std::fs::create_dir_all(root.join("content/a")).unwrap();
-    std::fs::write(root.join("site.yaml"), "title: T\nbase_url: \"https://e.org/\"\n").unwrap();
+    std::fs::write(
+        root.join("site.yaml"),
+        "title: T\nbase_url: \"https://e.org/\"\n",
+    )
+    .unwrap();
     std::fs::write(root.join("content/a/original.txt"), "Text here.").unwrap();
     std::fs::write(
         root.join("content/a/meta.yaml"),
@@ -269,7 +281,10 @@ fn script_urls_in_metadata_and_sources_are_refused() {
         "- quote: Text\n  note: n\n  sources:\n    - title: S\n      url: \"data:text/html,<script>alert(1)</script>\"\n    - title: S\n      url: \"https://e.org/\\\" onmouseover=\\\"alert(1)\"\n",
     )
     .unwrap();
-    let out = emend(root).args(["check", "--format", "json"]).output().unwrap();
+    let out = emend(root)
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let codes: Vec<(&str, u64)> = json["diagnostics"]
@@ -278,9 +293,17 @@ fn script_urls_in_metadata_and_sources_are_refused() {
         .iter()
         .map(|d| (d["code"].as_str().unwrap(), d["line"].as_u64().unwrap_or(0)))
         .collect();
-    assert_eq!(codes, [("bad-url", 5), ("bad-url", 7), ("bad-url", 2)], "{json}");
+    assert_eq!(
+        codes,
+        [("bad-url", 5), ("bad-url", 7), ("bad-url", 2)],
+        "{json}"
+    );
     // and the base URL
-    std::fs::write(root.join("site.yaml"), "title: T\nbase_url: \"javascript:alert(1)//\"\n").unwrap();
+    std::fs::write(
+        root.join("site.yaml"),
+        "title: T\nbase_url: \"javascript:alert(1)//\"\n",
+    )
+    .unwrap();
     let out = emend(root).arg("check").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[bad-url]"));
 }
@@ -296,18 +319,37 @@ fn links_inside_the_site_are_followed_and_hidden_folders_ignored() {
         root.join("shared/alpha.txt"),
     )
     .unwrap();
-    std::os::unix::fs::symlink("../../shared/alpha.txt", root.join("content/alpha/original.txt"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        "../../shared/alpha.txt",
+        root.join("content/alpha/original.txt"),
+    )
+    .unwrap();
     // Folders whose names start with dots are not articles, and nothing of them is published.
     for hidden in ["..x", ".git"] {
         std::fs::create_dir_all(root.join("content").join(hidden)).unwrap();
-        std::fs::write(root.join("content").join(hidden).join("meta.yaml"), "title: H\n").unwrap();
-        std::fs::write(root.join("content").join(hidden).join("original.txt"), "secret").unwrap();
+        std::fs::write(
+            root.join("content").join(hidden).join("meta.yaml"),
+            "title: H\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("content").join(hidden).join("original.txt"),
+            "secret",
+        )
+        .unwrap();
     }
     build(root);
-    let files: Vec<String> = snapshot_dir(&root.join("public")).into_iter().map(|(p, _)| p).collect();
+    let files: Vec<String> = snapshot_dir(&root.join("public"))
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
     assert!(files.contains(&"alpha/original.txt".to_string()));
-    assert!(files.iter().all(|f| !f.contains("..") && !f.starts_with(".git")), "{files:?}");
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.contains("..") && !f.starts_with(".git")),
+        "{files:?}"
+    );
     assert_eq!(
         std::fs::read(root.join("public/alpha/original.txt")).unwrap(),
         std::fs::read(root.join("shared/alpha.txt")).unwrap()
@@ -326,7 +368,10 @@ fn build_into(cwd: &Path, root: &Path, out: &Path, home: &Path) -> (Option<i32>,
         .arg(out)
         .output()
         .unwrap();
-    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -345,16 +390,31 @@ fn the_output_guard_refuses_folders_emend_did_not_create() {
     let before = snapshot_dir(tmp.path());
     let refusals = [
         (home.clone(), "it is (or contains) your home folder"),
-        (root.join("home-link"), "it is (or contains) your home folder"),
+        (
+            root.join("home-link"),
+            "it is (or contains) your home folder",
+        ),
         (home.join("Documents"), "was not created by emend"),
         (root.clone(), "it contains the site"),
         (root.join(".."), "it contains the site"),
         (home.join("../work"), "it contains the site"),
         (root.join("content"), "inside the site's `content/` folder"),
-        (root.join("public/../content"), "inside the site's `content/` folder"),
-        (root.join("content/alpha/out"), "inside the site's `content/` folder"),
-        (root.join("content/alpha/original.txt"), "inside the site's `content/` folder"),
-        (root.join("themes/default"), "inside the site's `themes/` folder"),
+        (
+            root.join("public/../content"),
+            "inside the site's `content/` folder",
+        ),
+        (
+            root.join("content/alpha/out"),
+            "inside the site's `content/` folder",
+        ),
+        (
+            root.join("content/alpha/original.txt"),
+            "inside the site's `content/` folder",
+        ),
+        (
+            root.join("themes/default"),
+            "inside the site's `themes/` folder",
+        ),
         (root.join("docs"), "was not created by emend"),
         (root.join("site.yaml"), "it exists and is not a folder"),
         (std::path::PathBuf::from("/"), "it is the filesystem root"),
@@ -368,13 +428,21 @@ fn the_output_guard_refuses_folders_emend_did_not_create() {
             out.display()
         );
         // Nothing changed, and nothing was created next to it (no staging folder).
-        assert_eq!(snapshot_dir(tmp.path()), before, "{} changed files", out.display());
+        assert_eq!(
+            snapshot_dir(tmp.path()),
+            before,
+            "{} changed files",
+            out.display()
+        );
     }
     // The working directory may not be inside the output either.
     let cwd = tmp.path().join("elsewhere/deep");
     let (code, stderr) = build_into(&cwd, &root, &tmp.path().join("elsewhere"), &home);
     assert_eq!(code, Some(1));
-    assert!(stderr.contains("it contains the current working directory"), "{stderr}");
+    assert!(
+        stderr.contains("it contains the current working directory"),
+        "{stderr}"
+    );
     assert_eq!(snapshot_dir(tmp.path()), before);
     let listing = |d: &Path| -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(d)
@@ -398,5 +466,8 @@ fn the_output_guard_refuses_folders_emend_did_not_create() {
         std::fs::read_to_string(home.join("Documents/taxes.txt")).unwrap(),
         "private"
     );
-    assert_eq!(listing(&home.join("Documents")), ["edition-site", "taxes.txt"]);
+    assert_eq!(
+        listing(&home.join("Documents")),
+        ["edition-site", "taxes.txt"]
+    );
 }

@@ -91,7 +91,10 @@ pub fn yaml(kind: YamlKind, bytes: &[u8]) {
             YamlKind::Annotations => {
                 if let Some(list) = content::parse_annotations(&file, &mut out) {
                     for a in &list {
-                        assert!(!a.selector.exact.trim().is_empty(), "accepted a blank quote");
+                        assert!(
+                            !a.selector.exact.trim().is_empty(),
+                            "accepted a blank quote"
+                        );
                         assert!(!a.note.trim().is_empty(), "accepted an empty note");
                         for s in &a.sources {
                             assert!(content::is_http_url(&s.url), "accepted url {:?}", s.url);
@@ -227,12 +230,18 @@ pub fn diagnostics_render(diags: &[Diagnostic], files: &BTreeMap<PathBuf, Vec<u8
             check(&r.location);
         }
     }
-    let human = diagnostics::render_human_with(diags, false, |p| {
-        files.get(p).cloned().unwrap_or_default()
-    });
-    assert_eq!(diags.is_empty(), human.is_empty(), "rendering lost diagnostics");
+    let human =
+        diagnostics::render_human_with(diags, false, |p| files.get(p).cloned().unwrap_or_default());
+    assert_eq!(
+        diags.is_empty(),
+        human.is_empty(),
+        "rendering lost diagnostics"
+    );
     let json = diagnostics::render_json(diags);
-    assert!(json.starts_with('{') || json.starts_with('['), "bad JSON: {json}");
+    assert!(
+        json.starts_with('{') || json.starts_with('['),
+        "bad JSON: {json}"
+    );
 }
 
 /// Loads and resolves a case; on success checks every engine invariant and
@@ -272,7 +281,10 @@ pub fn edition_invariants(article: &Article, edition: &Edition) {
     let mut pos = 0;
     for (i, c) in edition.changes.iter().enumerate() {
         assert_eq!(c.number, i + 1, "changes are numbered in order");
-        assert!(c.original.start >= pos, "changes overlap or are out of order");
+        assert!(
+            c.original.start >= pos,
+            "changes overlap or are out of order"
+        );
         let spec = &article.corrections[c.entry];
         count[c.entry] += 1;
         // The matched range holds the `find` text, on word boundaries, in context.
@@ -289,7 +301,11 @@ pub fn edition_invariants(article: &Article, edition: &Edition) {
         }
         // Outside the ranges nothing changes; each range holds its replacement.
         rebuilt.push_str(&original[pos..c.original.start]);
-        assert_eq!(rebuilt.len(), c.corrected.start, "corrected range misplaced");
+        assert_eq!(
+            rebuilt.len(),
+            c.corrected.start,
+            "corrected range misplaced"
+        );
         rebuilt.push_str(&spec.replace);
         assert_eq!(rebuilt.len(), c.corrected.end, "corrected range misplaced");
         assert_eq!(&corrected[c.corrected.clone()], spec.replace);
@@ -302,7 +318,10 @@ pub fn edition_invariants(article: &Article, edition: &Edition) {
         pos = c.original.end;
     }
     rebuilt.push_str(&original[pos..]);
-    assert_eq!(rebuilt, corrected, "corrected text is not the original with each range replaced");
+    assert_eq!(
+        rebuilt, corrected,
+        "corrected text is not the original with each range replaced"
+    );
     for (spec, n) in article.corrections.iter().zip(&count) {
         match spec.selector.pick {
             Pick::All => assert!(*n >= 1, "`all` correction applied nowhere"),
@@ -594,8 +613,10 @@ pub fn check_page(html: &str) -> Result<(), String> {
                     if k == "style" {
                         return Err(format!("style attribute {v:?}"));
                     }
-                    if matches!(k.as_str(), "href" | "src" | "action" | "formaction" | "srcset")
-                        && is_script_url(v)
+                    if matches!(
+                        k.as_str(),
+                        "href" | "src" | "action" | "formaction" | "srcset"
+                    ) && is_script_url(v)
                     {
                         return Err(format!("script URL {k}={v:?}"));
                     }
@@ -641,7 +662,9 @@ pub fn visible_paragraphs(fragment: &str) -> Result<Vec<String>, String> {
         match t {
             Token::Start(name, attrs) => {
                 let skip = name == "sup"
-                    && attrs.iter().any(|(k, v)| k == "class" && v.split(' ').any(|c| c == "nref"));
+                    && attrs
+                        .iter()
+                        .any(|(k, v)| k == "class" && v.split(' ').any(|c| c == "nref"));
                 if name == "p" {
                     current = Some(String::new());
                 }

@@ -544,9 +544,8 @@ pub fn anchor_annotations(
                             .checked_sub(1)
                             .map(|i| &edition.changes[i]);
                         *deleted = spec.side == Side::Corrected
-                            && around.is_some_and(|c| {
-                                c.corrected.is_empty() && r.end <= c.original.end
-                            });
+                            && around
+                                .is_some_and(|c| c.corrected.is_empty() && r.end <= c.original.end);
                     }
                 }
                 errors.push(err);

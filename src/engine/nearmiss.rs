@@ -33,7 +33,7 @@ fn fold(c: char) -> char {
 /// How much near-miss searching one article may do in total (in cells of the
 /// O(text × needle) table): a file of thousands of corrections that all miss
 /// (corrections pasted into the wrong article) must still fail in seconds.
-pub const ARTICLE_BUDGET: usize = 4 * MAX_CELLS;
+pub const ARTICLE_BUDGET: usize = 2 * MAX_CELLS;
 
 /// Finds the passage of `text` closest to `needle` (approximate substring
 /// matching, Sellers' algorithm), if it is close enough to be a likely typo.
@@ -183,7 +183,11 @@ mod tests {
     #[test]
     fn gives_up_when_nothing_is_close() {
         assert_eq!(
-            nearest("completely different words here", "zebra crossing", &mut ARTICLE_BUDGET.clone()),
+            nearest(
+                "completely different words here",
+                "zebra crossing",
+                &mut ARTICLE_BUDGET.clone()
+            ),
             None
         );
     }

@@ -1,0 +1,393 @@
+//! Faults: a build killed at any moment, a full disk, and files emend may not
+//! write or read. The previous output must survive every one of them byte for
+//! byte, the next build must be correct, and errors must say what happened.
+//!
+//! The disk-full and read-only tests need to mount a tmpfs / a read-only bind
+//! (root, or a container allowed to mount); elsewhere they print why they are
+//! skipped and pass.
+
+mod common;
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use common::*;
+
+/// A site big enough that a build takes a while: `articles` articles of
+/// `paragraphs` paragraphs, each with corrections and a note.
+fn big_site(root: &Path, articles: usize, paragraphs: usize, version: &str) {
+    std::fs::write(
+        root.join("site.yaml"),
+        "title: \"Big\"\nbase_url: \"https://example.org/\"\n",
+    )
+    .unwrap();
+    for a in 0..articles {
+        let dir = root.join("content").join(format!("article-{a:03}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("meta.yaml"),
+            format!("title: \"Article {a} ({version})\"\npublished: 2023-03-22\n"),
+        )
+        .unwrap();
+        let mut original = String::new();
+        for p in 0..paragraphs {
+            writeln!(
+                original,
+                "Paragraph {p} of article {a}: the MP mentioned that the Liberal Celebration had met."
+            )
+            .unwrap();
+        }
+        std::fs::write(dir.join("original.txt"), original).unwrap();
+        std::fs::write(
+            dir.join("corrections.yaml"),
+            "- {find: mentioned, replace: said, all: true, kind: synonym, why: \"A spinner synonym.\"}\n\
+             - {find: Liberal Celebration, replace: Liberal Party, all: true, kind: name, why: \"Garbled name.\"}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("annotations.yaml"),
+            "- {quote: Paragraph 0 of, note: \"The first paragraph.\"}\n",
+        )
+        .unwrap();
+    }
+}
+
+fn emend_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_emend"))
+}
+
+/// The names in a folder other than the site's own.
+fn leftovers(root: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("emend-"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_the_previous_output_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    big_site(root, 24, 400, "v1");
+    build(root);
+    let previous = snapshot_dir(&root.join("public"));
+
+    // The next version, and what a clean build of it produces.
+    big_site(root, 24, 400, "v2");
+    emend(root)
+        .args(["build", "--output", "reference"])
+        .assert()
+        .success();
+    let next = snapshot_dir(&root.join("reference"));
+    std::fs::remove_dir_all(root.join("reference")).unwrap();
+    assert_ne!(previous, next);
+    // How long replacing the previous output takes; then back to the previous.
+    let start = Instant::now();
+    build(root);
+    let full = start.elapsed();
+    assert_eq!(snapshot_dir(&root.join("public")), next);
+    let restore = || {
+        big_site(root, 24, 400, "v1");
+        build(root);
+        assert_eq!(snapshot_dir(&root.join("public")), previous);
+        big_site(root, 24, 400, "v2");
+    };
+    restore();
+
+    // Kill builds at spread-out moments (percent of a full build), SIGKILL;
+    // the ones around 100% land in the last writes and the swap.
+    let mut killed = 0;
+    let mut report = String::new();
+    for percent in [
+        0, 2, 10, 25, 40, 55, 70, 85, 92, 96, 98, 99, 100, 101, 103, 110, 130,
+    ] {
+        let delay = full * percent / 100;
+        let mut child = Command::new(emend_bin())
+            .current_dir(root)
+            .args(["-q", "build"])
+            .env("NO_COLOR", "1")
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().ok(); // SIGKILL on Unix
+        child.wait().unwrap();
+        let now = snapshot_dir(&root.join("public"));
+        let state = if now == previous {
+            killed += 1;
+            "previous output"
+        } else if now == next {
+            "new output (the build had got through)"
+        } else {
+            panic!(
+                "killed after {delay:?}: public/ is neither the previous nor the new build ({} files)",
+                now.len()
+            );
+        };
+        writeln!(
+            report,
+            "  kill after {:>4} ms ({percent:>3}%){}: {state}, leftovers {:?}",
+            delay.as_millis(),
+            if finished { ", had exited" } else { "" },
+            leftovers(root)
+        )
+        .unwrap();
+        if now == next {
+            restore();
+        }
+    }
+    println!("full build: {} ms\n{report}", full.as_millis());
+    assert!(
+        killed >= 5,
+        "only {killed} kills landed mid-build:\n{report}"
+    );
+
+    // The next build cleans up and is correct.
+    build(root);
+    assert_eq!(snapshot_dir(&root.join("public")), next);
+    assert_eq!(leftovers(root), Vec::<String>::new());
+}
+
+/// A mount made for a test and removed when the test ends, even on panic.
+struct Mount(PathBuf);
+
+impl Mount {
+    fn run(args: &[&str]) -> Result<(), String> {
+        let out = Command::new("mount")
+            .args(args)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        }
+    }
+
+    fn tmpfs(at: &Path, size: &str) -> Result<Mount, String> {
+        std::fs::create_dir_all(at).unwrap();
+        Self::run(&[
+            "-t",
+            "tmpfs",
+            "-o",
+            &format!("size={size}"),
+            "tmpfs",
+            &at.to_string_lossy(),
+        ])?;
+        Ok(Mount(at.to_path_buf()))
+    }
+
+    fn read_only(at: &Path) -> Result<Mount, String> {
+        let p = at.to_string_lossy();
+        Self::run(&["--bind", &p, &p])?;
+        let m = Mount(at.to_path_buf());
+        Self::run(&["-o", "remount,ro,bind", &p])?;
+        Ok(m)
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).output();
+    }
+}
+
+fn skip(test: &str, why: &str) {
+    println!("SKIPPED {test}: {why}");
+    eprintln!("SKIPPED {test}: {why}");
+}
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_keeps_the_previous_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let disk = tmp.path().join("disk");
+    let _mount = match Mount::tmpfs(&disk, "2m") {
+        Ok(m) => m,
+        Err(e) => return skip("disk-full test", &format!("cannot mount a tmpfs ({e})")),
+    };
+    let root = tmp.path().join("site");
+    std::fs::create_dir_all(&root).unwrap();
+    big_site(&root, 1, 20, "v1");
+    let out = disk.join("public");
+    emend(&root)
+        .arg("build")
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success();
+    let previous = snapshot_dir(&out);
+    // Now an article far bigger than what is left on the 2 MB disk.
+    big_site(&root, 1, 30_000, "v2");
+    let o = emend(&root)
+        .arg("build")
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(
+        stderr.contains("help: the disk is full: free some space and rebuild"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(snapshot_dir(&out), previous);
+    assert_eq!(
+        leftovers(&disk),
+        Vec::<String>::new(),
+        "staging left on the full disk"
+    );
+}
+
+#[test]
+fn unwritable_output_and_unreadable_content_are_clear_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&repo().join("tests/fixtures/basic"), &root);
+
+    // A file where the output's parent folder should be (works without privileges).
+    std::fs::write(root.join("build"), "not a folder").unwrap();
+    let o = emend(&root)
+        .args(["build", "--output", "build/public"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr.contains("error[io]: cannot create the output folder inside ")
+            && stderr.contains("site/build: not a directory")
+            && stderr.contains("help: a file is where a folder should be: move it away"),
+        "{stderr}"
+    );
+
+    // A folder where a content file should be.
+    std::fs::remove_file(root.join("content/alpha/corrections.yaml")).unwrap();
+    std::fs::create_dir(root.join("content/alpha/corrections.yaml")).unwrap();
+    let o = emend(&root).arg("check").output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr.contains("error[io]: cannot read content/alpha/corrections.yaml: Is a directory"),
+        "{stderr}"
+    );
+    std::fs::remove_dir(root.join("content/alpha/corrections.yaml")).unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/basic/content/alpha/corrections.yaml"),
+        root.join("content/alpha/corrections.yaml"),
+    )
+    .unwrap();
+
+    // Permissions: root ignores them, so as root a read-only bind mount stands in.
+    build(&root);
+    let previous = snapshot_dir(&root.join("public"));
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let guard = if is_root {
+        match Mount::read_only(&root) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                return skip(
+                    "read-only output test",
+                    &format!("running as root and cannot bind-mount read-only ({e})"),
+                );
+            }
+        }
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o555)).unwrap();
+        None
+    };
+    let o = emend(&root).arg("build").output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    drop(guard);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[io]: cannot create ")
+            && (stderr.contains("Read-only file system") || stderr.contains("Permission denied")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: check the file's permissions")
+            || stderr.contains(
+                "help: the disk is mounted read-only: build to a folder on a writable disk"
+            ),
+        "{stderr}"
+    );
+    assert_eq!(snapshot_dir(&root.join("public")), previous);
+
+    // An unreadable content file (as a non-root user only: root reads anything).
+    if is_root {
+        skip(
+            "unreadable-file test",
+            "root can read files without permission",
+        );
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = root.join("content/alpha/meta.yaml");
+        std::fs::set_permissions(&meta, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let o = emend(&root).arg("check").output().unwrap();
+        std::fs::set_permissions(&meta, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            stderr.contains("cannot read content/alpha/meta.yaml: Permission denied")
+                && stderr.contains("help: check the file's permissions"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_static_file_named_like_a_page_is_an_error_not_an_overwrite() {
+    let site = fixture("basic");
+    let root = site.path();
+    build(root);
+    let previous = snapshot_dir(&root.join("public"));
+    #[cfg(unix)]
+    let inode = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(root.join("public/alpha/index.html"))
+            .unwrap()
+            .ino()
+    };
+    std::fs::create_dir_all(root.join("static/alpha")).unwrap();
+    std::fs::write(root.join("static/alpha/index.html"), "<p>mine</p>").unwrap();
+    std::fs::write(root.join("static/notes..v2.css"), "p{}").unwrap();
+    let o = emend(root).arg("check").output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr.contains(
+            "error[output-collision]: two files of the site would be written to `alpha/index.html`"
+        ),
+        "{stderr}"
+    );
+    let o = emend(root).arg("build").output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(snapshot_dir(&root.join("public")), previous);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let now = std::fs::metadata(root.join("public/alpha/index.html")).unwrap();
+        assert_eq!(now.ino(), inode);
+    }
+    // A static file with dots in its name is fine.
+    std::fs::remove_dir_all(root.join("static/alpha")).unwrap();
+    build(root);
+    assert_eq!(
+        std::fs::read_to_string(root.join("public/notes..v2.css")).unwrap(),
+        "p{}"
+    );
+}
