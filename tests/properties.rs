@@ -207,7 +207,12 @@ fn corrections_for(g: &Gen, text: &str, ranges: &[Range<usize>]) -> Option<(Stri
             yaml_str(replace)
         ));
         expected.push_str(&text[pos..r.start]);
-        expected.push_str(replace);
+        // In a CRLF text, a line break in a replacement is a CRLF too (README).
+        if text.contains("\r\n") {
+            expected.push_str(&replace.replace('\n', "\r\n"));
+        } else {
+            expected.push_str(replace);
+        }
         pos = r.end;
     }
     expected.push_str(&text[pos..]);
@@ -235,10 +240,20 @@ fn load(
     .ok_or(out)
 }
 
+/// A fixed seed keeps `cargo test` deterministic; `PROPTEST_RNG_SEED=<n>` or
+/// `PROPTEST_CASES=<n>` explore further by hand.
 fn config() -> Config {
+    let seed = std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_e3e9d);
     Config {
-        cases: 256,
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(256),
         failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
         ..Config::default()
     }
 }
