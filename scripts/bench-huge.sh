@@ -38,6 +38,9 @@ many() { # many DIR WORDS_PER_PARAGRAPH [PREFIX]
 many "$work/ten" 10
 many "$work/one" 10000
 many "$work/miss" 10 v
+site "$work/occ"
+awk 'BEGIN { for (i = 0; i < 10000; i++) { printf "the x%d ", i; if ((i + 1) % 10 == 0) print "" } print "" }' > "$work/occ/content/a/original.txt"
+awk 'BEGIN { for (i = 1; i <= 10000; i++) printf "- {find: the, replace: The, occurrence: %d, why: w}\n", i }' > "$work/occ/content/a/corrections.yaml"
 
 echo "== release build times ($(nproc) cores)"
 measure "50 MB original: check" check --root "$work/big"
@@ -45,3 +48,4 @@ measure "50 MB original: build" build --root "$work/big"
 measure "10,000 corrections, 10 a paragraph: build" build --root "$work/ten"
 measure "10,000 corrections in one paragraph: build" build --root "$work/one"
 measure "10,000 corrections that all miss: check" check --root "$work/miss"
+measure "10,000 occurrence: N entries of one word: build" build --root "$work/occ"

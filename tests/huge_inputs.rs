@@ -165,6 +165,65 @@ fn ten_thousand_corrections_in_one_file() {
 }
 
 #[test]
+fn ten_thousand_occurrences_of_one_word() {
+    // Every `the` corrected by its own entry with `occurrence: N`.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    site(root);
+    let mut original = String::new();
+    let mut corrections = String::new();
+    for i in 0..10_000 {
+        write!(original, "the x{i} ").unwrap();
+        if (i + 1) % 10 == 0 {
+            original.push('\n');
+        }
+        writeln!(
+            corrections,
+            "- {{find: the, replace: The, occurrence: {}, why: w}}",
+            i + 1
+        )
+        .unwrap();
+    }
+    article(root, "occurrences", &original, &corrections, "");
+    let out = timed("build, 10,000 `occurrence: N` entries of one word", || {
+        emend(root).arg("build").output().unwrap()
+    });
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let corrected = std::fs::read_to_string(root.join("public/occurrences/corrected.txt")).unwrap();
+    assert_eq!(corrected, original.replace("the ", "The "));
+    // Without `occurrence`, each entry is ambiguous: 10,000 errors, each
+    // listing a few of the 10,000 matches and counting the rest.
+    let corrections = "- {find: the, replace: The, why: w}\n".repeat(10_000);
+    article(root, "occurrences", &original, &corrections, "");
+    let out = timed("check, 10,000 ambiguous entries", || {
+        emend(root)
+            .args(["check", "--format", "json"])
+            .output()
+            .unwrap()
+    });
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["errors"], 10_000);
+    let first = &json["diagnostics"][0];
+    assert_eq!(
+        first["message"],
+        "`find` matches 10000 times in the original"
+    );
+    assert_eq!(first["related"].as_array().unwrap().len(), 20);
+    assert!(
+        first["notes"][0]
+            .as_str()
+            .unwrap()
+            .ends_with(", … (9980 more)"),
+        "{}",
+        first["notes"][0]
+    );
+}
+
+#[test]
 fn ten_thousand_corrections_that_all_miss_fail_fast() {
     // The corrections of another article pasted into this one: every `find`
     // misses, and each miss looks for a near miss to suggest.

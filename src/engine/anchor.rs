@@ -19,18 +19,34 @@ pub enum AnchorFailure {
     /// No match satisfied the selector. `without_context` lists matches of the
     /// exact text that failed only the before/after context.
     NotFound {
-        /// Matches of `exact` that the context rejected.
+        /// Matches of `exact` that the context rejected (the first [`SHOWN`]).
         without_context: Vec<Range<usize>>,
     },
     /// Several matches and no rule to pick one.
-    Ambiguous(Vec<Range<usize>>),
+    Ambiguous {
+        /// The first [`SHOWN`] matches.
+        matches: Vec<Range<usize>>,
+        /// How many there are.
+        total: usize,
+    },
     /// `occurrence: n` with fewer matches than `n`.
     OutOfRange {
         /// The occurrence asked for.
         n: u32,
-        /// The matches there are.
+        /// The first [`SHOWN`] matches.
         matches: Vec<Range<usize>>,
+        /// How many there are.
+        total: usize,
     },
+}
+
+/// How many matches a failure keeps to show: an error about a word that
+/// occurs 10,000 times lists a few and counts the rest (a file of thousands of
+/// such entries must not hold every match of every one).
+pub const SHOWN: usize = 20;
+
+fn shown(matches: &[Range<usize>]) -> Vec<Range<usize>> {
+    matches[..matches.len().min(SHOWN)].to_vec()
 }
 
 /// Every word-boundary-respecting occurrence of a set of texts in one text.
@@ -111,21 +127,36 @@ impl<'t> Matches<'t> {
                     .as_deref()
                     .is_none_or(|a| self.text[r.end..].starts_with(a))
         };
-        let matching: Vec<Range<usize>> = all.iter().filter(|r| fits(r)).cloned().collect();
+        // Without context every match fits: no per-selector copy (thousands of
+        // `occurrence: N` entries for one common word stay linear).
+        let matching: std::borrow::Cow<'_, [Range<usize>]> =
+            if sel.before.is_none() && sel.after.is_none() {
+                all.into()
+            } else {
+                all.iter()
+                    .filter(|r| fits(r))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .into()
+            };
         if matching.is_empty() {
             return Err(AnchorFailure::NotFound {
-                without_context: all.to_vec(),
+                without_context: shown(all),
             });
         }
         match sel.pick {
-            Pick::All => Ok(matching),
-            Pick::Unique if matching.len() == 1 => Ok(matching),
-            Pick::Unique => Err(AnchorFailure::Ambiguous(matching)),
+            Pick::All => Ok(matching.into_owned()),
+            Pick::Unique if matching.len() == 1 => Ok(matching.into_owned()),
+            Pick::Unique => Err(AnchorFailure::Ambiguous {
+                matches: shown(&matching),
+                total: matching.len(),
+            }),
             Pick::Nth(n) => match matching.get(n as usize - 1) {
                 Some(r) => Ok(vec![r.clone()]),
                 None => Err(AnchorFailure::OutOfRange {
                     n,
-                    matches: matching,
+                    matches: shown(&matching),
+                    total: matching.len(),
                 }),
             },
         }
@@ -172,7 +203,10 @@ mod tests {
         let m = Matches::find(text, ["said"]);
         assert_eq!(
             m.select(&sel("said")),
-            Err(AnchorFailure::Ambiguous(vec![2..6, 12..16, 22..26]))
+            Err(AnchorFailure::Ambiguous {
+                matches: vec![2..6, 12..16, 22..26],
+                total: 3
+            })
         );
         let mut s = sel("said");
         s.before = Some("c ".into());
@@ -199,6 +233,23 @@ mod tests {
                 without_context: vec![2..6, 12..16, 22..26]
             })
         );
+    }
+
+    #[test]
+    fn failures_keep_a_few_matches_and_count_all() {
+        let text = "a ".repeat(1000);
+        let m = Matches::find(&text, ["a"]);
+        let Err(AnchorFailure::Ambiguous { matches, total }) = m.select(&sel("a")) else {
+            panic!("not ambiguous");
+        };
+        assert_eq!((matches.len(), total), (SHOWN, 1000));
+        assert_eq!(matches[1], 2..3);
+        let mut s = sel("a");
+        s.pick = Pick::Nth(1001);
+        assert!(matches!(
+            m.select(&s),
+            Err(AnchorFailure::OutOfRange { n: 1001, total: 1000, ref matches }) if matches.len() == SHOWN
+        ));
     }
 
     #[test]

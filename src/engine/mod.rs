@@ -112,7 +112,7 @@ pub enum EngineError {
         deleted: bool,
     },
     /// Several matches and no rule to pick one.
-    #[error("`{field}` matches {} times in the {side}", matches.len())]
+    #[error("`{field}` matches {total} times in the {side}")]
     Ambiguous {
         /// `find` or `quote`.
         field: &'static str,
@@ -120,11 +120,13 @@ pub enum EngineError {
         side: Side,
         /// Where the anchor is written.
         at: Location,
-        /// Every match.
+        /// The first matches (at most [`anchor::SHOWN`]).
         matches: Vec<Location>,
+        /// How many matches there are.
+        total: usize,
     },
     /// `occurrence: n` beyond the number of matches.
-    #[error("`occurrence: {n}`, but `{field}` matches only {} time(s) in the {side}", matches.len())]
+    #[error("`occurrence: {n}`, but `{field}` matches only {total} time(s) in the {side}")]
     OccurrenceOutOfRange {
         /// `find` or `quote`.
         field: &'static str,
@@ -134,8 +136,10 @@ pub enum EngineError {
         n: u32,
         /// Where the `occurrence` is written.
         at: Location,
-        /// The matches there are.
+        /// The first matches (at most [`anchor::SHOWN`]).
         matches: Vec<Location>,
+        /// How many matches there are.
+        total: usize,
     },
     /// Two corrections claim overlapping text of the original.
     #[error("corrections overlap: {first_text:?} and {second_text:?} claim the same text")]
@@ -202,17 +206,20 @@ impl EngineError {
                 }
                 d
             }
-            EngineError::Ambiguous { field, side, at, matches } => {
+            EngineError::Ambiguous { field, side, at, matches, total } => {
                 let mut d = Diagnostic::error(
                     if *field == "find" { "find-ambiguous" } else { "quote-ambiguous" },
-                    format!("`{field}` matches {} times in the {side}", matches.len()),
+                    format!("`{field}` matches {total} times in the {side}"),
                 )
                 .at(at.clone())
                 .label("ambiguous");
-                for (i, m) in matches.iter().enumerate().take(20) {
+                for (i, m) in matches.iter().enumerate() {
                     d = d.related(m.clone(), format!("match {}", i + 1));
                 }
-                let places: Vec<String> = matches.iter().map(|m| format!("{}:{}", m.line, m.column)).collect();
+                let mut places: Vec<String> = matches.iter().map(|m| format!("{}:{}", m.line, m.column)).collect();
+                if *total > matches.len() {
+                    places.push(format!("… ({} more)", total - matches.len()));
+                }
                 d.note(format!("matches at line:column {}", places.join(", ")))
                     .help(if *field == "find" {
                         "add `occurrence: N` (1-based), `all: true`, or `before:`/`after:` context to pick one"
@@ -220,17 +227,17 @@ impl EngineError {
                         "add `occurrence: N` (1-based) or `before:`/`after:` context to pick one"
                     })
             }
-            EngineError::OccurrenceOutOfRange { field, side, n, at, matches } => {
+            EngineError::OccurrenceOutOfRange { field, side, n, at, matches, total } => {
                 let mut d = Diagnostic::error(
                     "occurrence-out-of-range",
-                    format!("`occurrence: {n}`, but `{field}` matches only {} time(s) in the {side}", matches.len()),
+                    format!("`occurrence: {n}`, but `{field}` matches only {total} time(s) in the {side}"),
                 )
                 .at(at.clone())
                 .label("out of range");
-                for (i, m) in matches.iter().enumerate().take(20) {
+                for (i, m) in matches.iter().enumerate() {
                     d = d.related(m.clone(), format!("match {}", i + 1));
                 }
-                d.help(format!("use an occurrence between 1 and {}", matches.len()))
+                d.help(format!("use an occurrence between 1 and {total}"))
             }
             EngineError::Overlap {
                 first,
@@ -333,18 +340,20 @@ fn failure_error(
             elsewhere: None,
             deleted: false,
         },
-        AnchorFailure::Ambiguous(ms) => EngineError::Ambiguous {
+        AnchorFailure::Ambiguous { matches, total } => EngineError::Ambiguous {
             field,
             side,
             at: at.clone(),
-            matches: ms.iter().map(locate).collect(),
+            matches: matches.iter().map(locate).collect(),
+            total,
         },
-        AnchorFailure::OutOfRange { n, matches } => EngineError::OccurrenceOutOfRange {
+        AnchorFailure::OutOfRange { n, matches, total } => EngineError::OccurrenceOutOfRange {
             field,
             side,
             n,
             at: occurrence_at.clone(),
             matches: matches.iter().map(locate).collect(),
+            total,
         },
     }
 }
