@@ -265,6 +265,32 @@ impl OutputDir {
     pub fn abort(self) {
         let _ = remove_marked(&self.staging);
     }
+
+    /// Once the disk is full every later file fails too: reports that once,
+    /// for the output folder, instead of once per file in the staging folder.
+    pub fn summarize_disk_full(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let full = diagnostics.iter().filter(|d| d.code == "disk-full").count();
+        if full == 0 {
+            return diagnostics;
+        }
+        let mut out: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .filter(|d| d.code != "disk-full")
+            .collect();
+        out.push(
+            Diagnostic::error(
+                "disk-full",
+                format!(
+                    "the disk holding {} is full: {full} file{} of the site could not be written",
+                    crate::diagnostics::display_path(&self.target),
+                    if full == 1 { "" } else { "s" },
+                ),
+            )
+            .note("the previous output is untouched")
+            .help("free some space, or choose an output folder on another disk, and rebuild"),
+        );
+        out
+    }
 }
 
 /// Atomically swaps two folders (Linux `renameat2` with `RENAME_EXCHANGE`).

@@ -518,12 +518,14 @@ pub fn run(opts: &BuildOptions, mode: Mode) -> Outcome {
     timings.push(("site pages", phase.elapsed()));
 
     if diags.has_errors() {
+        let mut diagnostics = diags.sorted();
         if let Some(o) = output {
+            diagnostics = o.summarize_disk_full(diagnostics);
             o.abort();
         }
         return Outcome {
             summary: None,
-            diagnostics: diags.sorted(),
+            diagnostics,
         };
     }
     if let Some(o) = output {

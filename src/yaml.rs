@@ -100,8 +100,9 @@ pub fn io_diagnostic(path: &Path, action: &str, err: &std::io::Error) -> Diagnos
         _ if err.raw_os_error() == Some(28) => "the disk is full: free some space and rebuild",
         _ => "check that the path exists and is accessible",
     };
+    let full = err.kind() == ErrorKind::StorageFull || err.raw_os_error() == Some(28);
     Diagnostic::error(
-        "io",
+        if full { "disk-full" } else { "io" },
         format!(
             "cannot {action} {}: {err}",
             crate::diagnostics::display_path(path)

@@ -231,9 +231,17 @@ fn a_full_disk_is_a_clear_error_and_keeps_the_previous_output() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("No space left on device"), "{stderr}");
+    // One error for the whole output, not one per file of the staging folder.
+    assert_eq!(stderr.matches("error[").count(), 1, "{stderr}");
     assert!(
-        stderr.contains("help: the disk is full: free some space and rebuild"),
+        stderr.contains(&format!(
+            "error[disk-full]: the disk holding {} is full: ",
+            out.display()
+        )) && stderr.contains(" of the site could not be written")
+            && stderr.contains("= note: the previous output is untouched")
+            && stderr.contains(
+                "= help: free some space, or choose an output folder on another disk, and rebuild"
+            ),
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
