@@ -291,70 +291,95 @@ fn unwritable_output_and_unreadable_content_are_clear_errors() {
     )
     .unwrap();
 
-    // Permissions: root ignores them, so as root a read-only bind mount stands in.
     build(&root);
     let previous = snapshot_dir(&root.join("public"));
+
+    // A read-only disk (a read-only bind mount; needs the right to mount).
+    match Mount::read_only(&root) {
+        Err(e) => skip(
+            "read-only disk test",
+            &format!("cannot bind-mount read-only ({e})"),
+        ),
+        Ok(mount) => {
+            let o = emend(&root).arg("build").output().unwrap();
+            drop(mount);
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(1), "{stderr}");
+            assert!(
+                stderr.contains("error[io]: cannot create ")
+                    && stderr.contains(".public.emend-staging: Read-only file system")
+                    && stderr.contains(
+                        "help: the disk is mounted read-only: build to a folder on a writable disk"
+                    ),
+                "{stderr}"
+            );
+            assert_eq!(snapshot_dir(&root.join("public")), previous);
+        }
+    }
+
+    // Permissions. Root ignores them, so as root emend runs as `nobody`.
+    let Some(unprivileged) = unprivileged() else {
+        return skip(
+            "permission tests",
+            "running as root without setpriv to drop privileges",
+        );
+    };
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+    mode(tmp.path(), 0o755).unwrap(); // let `nobody` in; the site stays root's
+    let meta = root.join("content/alpha/meta.yaml");
+    mode(&meta, 0o000).unwrap();
+    let o = unprivileged(&root, &["check"]);
+    mode(&meta, 0o644).unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("error[io]: cannot read content/alpha/meta.yaml: Permission denied")
+            && stderr.contains("help: check the file's permissions"),
+        "{stderr}"
+    );
+    mode(&root, 0o555).unwrap(); // no new folders next to public/
+    let o = unprivileged(&root, &["build"]);
+    mode(&root, 0o755).unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[io]: cannot create ")
+            && stderr.contains(".public.emend-staging: Permission denied")
+            && stderr.contains("help: check the file's permissions"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot_dir(&root.join("public")), previous);
+}
+
+/// Runs emend without privileges: directly for a normal user, as `nobody`
+/// (through `setpriv`) for root. `None` when root cannot drop privileges.
+#[allow(clippy::type_complexity)]
+fn unprivileged() -> Option<Box<dyn Fn(&Path, &[&str]) -> std::process::Output>> {
     let is_root = Command::new("id")
         .arg("-u")
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    let guard = if is_root {
-        match Mount::read_only(&root) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                return skip(
-                    "read-only output test",
-                    &format!("running as root and cannot bind-mount read-only ({e})"),
-                );
-            }
-        }
-    } else {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o555)).unwrap();
-        None
-    };
-    let o = emend(&root).arg("build").output().unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-    drop(guard);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if !is_root {
+        return Some(Box::new(|root, args| {
+            emend(root).args(args).output().unwrap()
+        }));
     }
-    assert_eq!(o.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("error[io]: cannot create ")
-            && (stderr.contains("Read-only file system") || stderr.contains("Permission denied")),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("help: check the file's permissions")
-            || stderr.contains(
-                "help: the disk is mounted read-only: build to a folder on a writable disk"
-            ),
-        "{stderr}"
-    );
-    assert_eq!(snapshot_dir(&root.join("public")), previous);
-
-    // An unreadable content file (as a non-root user only: root reads anything).
-    if is_root {
-        skip(
-            "unreadable-file test",
-            "root can read files without permission",
-        );
-    } else {
-        use std::os::unix::fs::PermissionsExt;
-        let meta = root.join("content/alpha/meta.yaml");
-        std::fs::set_permissions(&meta, std::fs::Permissions::from_mode(0o000)).unwrap();
-        let o = emend(&root).arg("check").output().unwrap();
-        std::fs::set_permissions(&meta, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let stderr = String::from_utf8_lossy(&o.stderr);
-        assert!(
-            stderr.contains("cannot read content/alpha/meta.yaml: Permission denied")
-                && stderr.contains("help: check the file's permissions"),
-            "{stderr}"
-        );
-    }
+    let works = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    works.then(|| -> Box<dyn Fn(&Path, &[&str]) -> std::process::Output> {
+        Box::new(|root, args| {
+            Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(emend_bin())
+                .args(args)
+                .current_dir(root)
+                .env("NO_COLOR", "1")
+                .output()
+                .unwrap()
+        })
+    })
 }
 
 #[test]
