@@ -172,6 +172,9 @@ export function launch() {
   return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 }
 
+/** Pages opened with JavaScript disabled (their callbacks never run). */
+export const scriptsOff = new WeakSet();
+
 /** Viewports used throughout: a desktop and a phone (iPhone 12–15 width). */
 export const WIDE = { width: 1280, height: 800 };
 export const NARROW = { width: 390, height: 844, isMobile: true, hasTouch: true };
@@ -194,6 +197,7 @@ export async function open(browser, url, options = {}) {
     reducedMotion,
   });
   const page = await context.newPage();
+  if (!js) scriptsOff.add(page);
   const errors = [];
   page.on("console", (m) => {
     if (m.type() === "error" || m.type() === "warning") errors.push(`console.${m.type()}: ${m.text()}`);
