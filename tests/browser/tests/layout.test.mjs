@@ -45,14 +45,12 @@ describe("at 1280 px each original/corrected pair sits side by side, aligned", (
       await artifact(page, "article-1280-full.jpg", { fullPage: true, type: "jpeg", quality: 80 });
       await artifact(page, "article-1280.png");
       if (process.env.EMEND_UPDATE_SCREENSHOT) {
-        // The README's screenshot: the head of the article and its first rows.
+        // The README's screenshot: the head of the article and its first rows,
+        // with one change lit up as a reader pointing at it sees it.
+        await page.locator("#c4-o").click();
         const top = await page.evaluate(() => document.querySelector(".ed-head .kicker").getBoundingClientRect().top + scrollY - 16);
-        await page.evaluate(() => {
-          document.querySelector(".legend").remove();
-          document.querySelector(".summary").remove();
-        });
         fs.mkdirSync(path.join(REPO, "docs"), { recursive: true });
-        await page.screenshot({ path: path.join(REPO, "docs/screenshot-article.png"), clip: { x: 0, y: top, width: 1280, height: 760 }, fullPage: true });
+        await page.screenshot({ path: path.join(REPO, "docs/screenshot-article.png"), clip: { x: 0, y: top, width: 1280, height: 900 }, fullPage: true });
       }
     });
   });
