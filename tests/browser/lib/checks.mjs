@@ -211,6 +211,26 @@ export async function noHorizontalOverflow(page) {
   });
 }
 
+/**
+ * Screen readers hear which column each cell belongs to: the accessibility
+ * tree of every cell (up to `limit` rows) starts with its `data-label`
+ * ("As received", "Corrected"), at any width.
+ */
+export async function columnLabels(page, { limit = Infinity } = {}) {
+  const problems = [];
+  const cells = await page.$$eval(".grid .row .cell[data-label]", (els) =>
+    els.map((el) => ({ row: el.closest(".row").id, side: el.classList.contains("orig") ? "orig" : "corr", label: el.dataset.label })),
+  );
+  if (cells.length === 0) problems.push("no labelled cells (.cell[data-label]) on the page");
+  for (const { row, side, label } of cells.slice(0, limit * 2)) {
+    const tree = await page.locator(`#${row} .cell.${side}`).ariaSnapshot();
+    const first = tree.split("\n")[0];
+    // (Text that follows without an element of its own joins the label's line.)
+    if (![`- text: ${label}`, `- text: "${label}`].some((start) => first === start || first.startsWith(`${start} `))) problems.push(`row #${row}: the ${side} cell is not announced as “${label}” (its accessibility tree starts “${first}”)`);
+  }
+  return problems;
+}
+
 async function pointOf(page, selector) {
   return page.evaluate((sel) => {
     const el = document.querySelector(sel);

@@ -7,13 +7,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 
-import { noHorizontalOverflow, sideBySide, stacked } from "../lib/checks.mjs";
+import { columnLabels, noHorizontalOverflow, sideBySide, stacked } from "../lib/checks.mjs";
 import { artifact, NARROW, REPO, WIDE } from "../lib/harness.mjs";
 import { SITES } from "../lib/pages.mjs";
 import { clean, pendingPage, useSites, visit } from "../lib/suite.mjs";
 
 const env = useSites("browser", "bundled");
 const MEDIUM = { width: 1000, height: 800 };
+/** WCAG 1.4.10 (reflow): a 1280 px window zoomed to 400%. */
+const REFLOW = { width: 320, height: 640 };
 
 describe("at 1280 px each original/corrected pair sits side by side, aligned", () => {
   test("fixture: rows stay aligned even after a row whose original is many times longer", async () => {
@@ -70,6 +72,18 @@ describe("at 1280 px each original/corrected pair sits side by side, aligned", (
   });
 });
 
+describe("screen readers hear which column a cell belongs to", () => {
+  for (const viewport of [WIDE, NARROW]) {
+    test(`at ${viewport.width} px`, async () => {
+      for (const [site, rel, limit] of [["browser", "harbour-report/index.html", Infinity], ["browser", "council-notes/index.html", Infinity], ["bundled", "han-dong-two-michaels/index.html", 10]]) {
+        await visit(env.browser, env.sites[site].url(rel), { viewport }, async ({ page }) => {
+          clean(await columnLabels(page, { limit }), `column labels in ${rel}`);
+        });
+      }
+    });
+  }
+});
+
 describe("at 390 px the pairs stack and nothing overflows horizontally", () => {
   test("fixture article", async () => {
     await visit(env.browser, env.sites.browser.url("harbour-report/index.html"), { viewport: NARROW }, async ({ page }) => {
@@ -90,9 +104,9 @@ describe("at 390 px the pairs stack and nothing overflows horizontally", () => {
 
   for (const { site, label, pages } of SITES) {
     for (const { name, path: rel, pending } of pages) {
-      test(`${label}: ${name} fits 390 px and 1280 px`, async (t) => {
+      test(`${label}: ${name} fits 320 px (400% zoom), 390 px and 1280 px`, async (t) => {
         if (pendingPage(t, env.sites[site], rel, pending)) return;
-        for (const viewport of [NARROW, WIDE]) {
+        for (const viewport of [REFLOW, NARROW, WIDE]) {
           await visit(env.browser, env.sites[site].url(rel), { viewport }, async ({ page }) => {
             clean(await noHorizontalOverflow(page), `horizontal overflow at ${viewport.width} px`);
           });

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 
-import { axe, changePartner, keyboardWalk, noHorizontalOverflow, noteRoundTrip, sideBySide } from "../lib/checks.mjs";
+import { axe, changePartner, columnLabels, keyboardWalk, noHorizontalOverflow, noteRoundTrip, sideBySide } from "../lib/checks.mjs";
 import { buildSite, NARROW, open, patch, serve, themeFile } from "../lib/harness.mjs";
 import { useSites } from "../lib/suite.mjs";
 
@@ -52,6 +52,12 @@ describe("each check fails on a page broken for it", () => {
     const problems = await noHorizontalOverflow(s.page);
     reports(problems, /^the page is \d+px wide in a 390px viewport$/);
     reports(problems, /^div\.grid “.*” spans 16–\d+px of a 390px viewport$/);
+    await s.close();
+  });
+
+  test("cells that do not name their column to screen readers", async () => {
+    const s = await broken(styleWith(".cell::before { content: none; }"));
+    reports(await columnLabels(s.page), /^row #p1: the orig cell is not announced as “As received” \(its accessibility tree starts “- paragraph:”\)$/);
     await s.close();
   });
 
