@@ -3,7 +3,8 @@
 //! binary cargo just built. On a machine without Node 20+, Chromium or the
 //! suite's npm packages it prints why it is skipped and passes;
 //! `EMEND_BROWSER_TESTS=require` (set by .ci/run) makes that a failure, and
-//! `EMEND_BROWSER_TESTS=skip` skips on purpose.
+//! `EMEND_BROWSER_TESTS=skip` skips on purpose. `EMEND_BIN` tests another
+//! binary.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -52,6 +53,12 @@ fn say(message: &str) {
     let _ = writeln!(std::io::stderr(), "{message}");
 }
 
+/// The binary under test: cargo's, unless $EMEND_BIN names another (a
+/// release build, say).
+fn emend_bin() -> String {
+    std::env::var("EMEND_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_emend").to_string())
+}
+
 #[test]
 fn browser_suite_in_headless_chromium() {
     let mode = std::env::var("EMEND_BROWSER_TESTS").unwrap_or_default();
@@ -81,7 +88,7 @@ fn browser_suite_in_headless_chromium() {
             "tests/",
         ])
         .current_dir(&suite)
-        .env("EMEND_BIN", env!("CARGO_BIN_EXE_emend"))
+        .env("EMEND_BIN", emend_bin())
         .env("NO_COLOR", "1")
         .output()
         .expect("running node");
