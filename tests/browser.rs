@@ -1,6 +1,6 @@
 //! Runs the browser suite (`tests/browser/`: Node, playwright-core and
 //! Debian's headless Chromium) as part of `cargo test`, with the `emend`
-//! binary cargo just built. On a machine without Node 20+, Chromium or the
+//! binary cargo just built. On a machine without Node 20.11+, Chromium or the
 //! suite's npm packages it prints why it is skipped and passes;
 //! `EMEND_BROWSER_TESTS=require` (set by .ci/run) makes that a failure, and
 //! `EMEND_BROWSER_TESTS=skip` skips on purpose. `EMEND_BIN` tests another
@@ -20,16 +20,20 @@ fn missing_prerequisite(suite: &Path) -> Option<String> {
     let node = Command::new("node").arg("--version").output();
     let version = match node {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
-        _ => return Some("`node` is not installed (Node 20 or newer is needed)".into()),
+        _ => return Some("`node` is not installed (Node 20.11 or newer is needed)".into()),
     };
-    let major: u32 = version
-        .trim_start_matches('v')
-        .split('.')
-        .next()
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(0);
-    if major < 20 {
-        return Some(format!("Node {version} is too old (20 or newer is needed)"));
+    // --test-timeout and --test-concurrency need Node 20.11 or newer.
+    let mut parts = version.trim_start_matches('v').split('.');
+    let mut number = || {
+        parts
+            .next()
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    if (number(), number()) < (20, 11) {
+        return Some(format!(
+            "Node {version} is too old (20.11 or newer is needed)"
+        ));
     }
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).is_file() {
