@@ -31,8 +31,10 @@ impl TerminalProgress {
     pub fn new(enabled: bool) -> Self {
         let bar = ProgressBar::hidden();
         bar.set_style(
-            ProgressStyle::with_template("{spinner} building {pos}/{len} articles {wide_bar} {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} building {pos}/{len} articles {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         TerminalProgress {
             bar,

@@ -132,8 +132,18 @@ pub fn new_article(root: &Path, spec: &NewArticle) -> Result<Created, Vec<Diagno
         "# About this article. Every key is documented in emend's README (\"meta.yaml\").\n",
     );
     meta.push_str(&format!("title: {}\n", yaml_string(&title)));
-    optional_line(&mut meta, "source", spec.source.as_deref(), "\"Publication name\"");
-    optional_line(&mut meta, "source_url", spec.url.as_deref(), "\"https://...\"");
+    optional_line(
+        &mut meta,
+        "source",
+        spec.source.as_deref(),
+        "\"Publication name\"",
+    );
+    optional_line(
+        &mut meta,
+        "source_url",
+        spec.url.as_deref(),
+        "\"https://...\"",
+    );
     meta.push_str("# author: \"Byline\"\n# published: YYYY-MM-DD\n");
     meta.push_str(&format!("retrieved: {}\n", spec.today));
     meta.push_str(
@@ -271,6 +281,7 @@ fn read_original(original: &Original) -> Result<Option<Vec<u8>>, Diagnostic> {
 }
 
 /// A title from the first line of the text if it looks like a headline, else from the slug.
+/// Either way the user is told to check it.
 fn guess_title(original: Option<&[u8]>, slug: &str, markdown: bool) -> (String, Option<String>) {
     let first = original
         .and_then(|b| std::str::from_utf8(b).ok())
@@ -284,7 +295,8 @@ fn guess_title(original: Option<&[u8]>, slug: &str, markdown: bool) -> (String, 
             }
         });
     match first {
-        Some(line) if !line.is_empty() && line.chars().count() <= 120 => (
+        // A headline is short and is not a sentence ending in a full stop.
+        Some(line) if !line.is_empty() && line.chars().count() <= 120 && !line.ends_with('.') => (
             line.to_string(),
             Some("title taken from the first line of the text".into()),
         ),
@@ -324,7 +336,15 @@ mod tests {
 
     #[test]
     fn yaml_strings_round_trip_through_the_meta_loader() {
-        for s in ["plain", "a: colon", "quotes \" and ' ", "#hash", "tab\tand\nnewline", "- dash", "日本語"] {
+        for s in [
+            "plain",
+            "a: colon",
+            "quotes \" and ' ",
+            "#hash",
+            "tab\tand\nnewline",
+            "- dash",
+            "日本語",
+        ] {
             let yaml = format!("title: {}\n", yaml_string(s));
             let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
             assert_eq!(value["title"].as_str(), Some(s), "{yaml}");
@@ -344,5 +364,9 @@ mod tests {
             "Han dong story"
         );
         assert_eq!(guess_title(None, "story", false).0, "Story");
+        assert_eq!(
+            guess_title(Some(b"The minister said it.\n"), "minister", false).0,
+            "Minister"
+        );
     }
 }

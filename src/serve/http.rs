@@ -170,7 +170,11 @@ pub async fn serve(
 }
 
 async fn live_js() -> Response {
-    with_type(StatusCode::OK, "text/javascript; charset=utf-8", LIVE_JS.into())
+    with_type(
+        StatusCode::OK,
+        "text/javascript; charset=utf-8",
+        LIVE_JS.into(),
+    )
 }
 
 async fn status(State(app): State<AppState>) -> Response {
@@ -182,9 +186,7 @@ async fn status(State(app): State<AppState>) -> Response {
     )
 }
 
-async fn events(
-    State(app): State<AppState>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+async fn events(State(app): State<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Subscribe before reading the state, so no change can fall in between.
     let rx = app.shared.events.subscribe();
     let hello = LiveEvent {
@@ -196,18 +198,17 @@ async fn events(
         |(first, mut rx, mut shutdown, shared)| async move {
             let event = match first {
                 Some(hello) => hello,
-                None => loop {
-                    tokio::select! {
-                        received = rx.recv() => match received {
-                            Ok(event) => break event,
-                            // Fell behind: the current status says all that matters.
-                            Err(broadcast::error::RecvError::Lagged(_)) => {
-                                break LiveEvent { name: "status", data: shared.current().status.clone() };
-                            }
-                            Err(broadcast::error::RecvError::Closed) => return None,
+                None => tokio::select! {
+                    received = rx.recv() => match received {
+                        Ok(event) => event,
+                        // Fell behind: the current status says all that matters.
+                        Err(broadcast::error::RecvError::Lagged(_)) => LiveEvent {
+                            name: "status",
+                            data: shared.current().status.clone(),
                         },
-                        _ = shutdown.wait_for(|stop| *stop) => return None,
-                    }
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    },
+                    _ = shutdown.wait_for(|stop| *stop) => return None,
                 },
             };
             let sse = Event::default().event(event.name).data(event.data);
@@ -273,8 +274,7 @@ fn page(status: StatusCode, key: &str, bytes: &[u8], snapshot: &Snapshot) -> Res
         let html = inject(bytes, key, snapshot.generation);
         return with_type(status, "text/html; charset=utf-8", html.into());
     }
-    let content_type = if mime.type_() == "text" || mime.essence_str() == "application/javascript"
-    {
+    let content_type = if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
         format!("{}; charset=utf-8", mime.essence_str())
     } else {
         mime.essence_str().to_string()
@@ -337,7 +337,8 @@ pub enum Resolved {
 }
 
 /// Resolves the raw (still percent-encoded) request path against the site's
-/// files. The path is decoded exactly once, so `%252e` stays a literal `%2e`.
+/// files. The path is decoded exactly once, so `%252e` stays a literal `%2e`
+/// (and a segment that decodes to a traversal a second time is refused).
 pub fn resolve(raw: &str, exists: impl Fn(&str) -> bool) -> Resolved {
     if raw.contains('\\') {
         return Resolved::NotFound;
@@ -352,10 +353,13 @@ pub fn resolve(raw: &str, exists: impl Fn(&str) -> bool) -> Resolved {
     let last = segments.len() - 1;
     for (i, segment) in segments.iter().enumerate() {
         let empty_inside = segment.is_empty() && i != last;
+        // Nothing here decodes twice, but a segment that would turn into a
+        // traversal if something did is refused anyway.
+        let twice = percent_decode_str(segment).decode_utf8_lossy();
         if empty_inside
-            || *segment == "."
-            || *segment == ".."
-            || segment.contains(['\\', '\0'])
+            || [*segment, twice.as_ref()]
+                .iter()
+                .any(|s| *s == "." || *s == ".." || s.contains(['\\', '/', '\0']))
         {
             return Resolved::NotFound;
         }
@@ -382,7 +386,13 @@ mod tests {
     use super::*;
 
     fn files(path: &str) -> bool {
-        ["index.html", "alpha/index.html", "alpha/original.txt", "a b/x.css"].contains(&path)
+        [
+            "index.html",
+            "alpha/index.html",
+            "alpha/original.txt",
+            "a b/x.css",
+        ]
+        .contains(&path)
     }
 
     #[test]
@@ -390,7 +400,10 @@ mod tests {
         let cases = [
             ("/", Resolved::File("index.html".into())),
             ("/alpha/", Resolved::File("alpha/index.html".into())),
-            ("/alpha/original.txt", Resolved::File("alpha/original.txt".into())),
+            (
+                "/alpha/original.txt",
+                Resolved::File("alpha/original.txt".into()),
+            ),
             ("/a%20b/x.css", Resolved::File("a b/x.css".into())),
             ("/alpha", Resolved::Redirect("/alpha/".into())),
             ("/beta/", Resolved::NotFound),
@@ -411,6 +424,7 @@ mod tests {
             "/%2E%2E%2Findex.html",
             "/alpha/%2e%2e%2findex.html",
             "/%252e%252e/index.html",
+            "/%252e%252e%252findex.html",
             "/..%5cindex.html",
             "/alpha\\..\\index.html",
             "/alpha%00/index.html",

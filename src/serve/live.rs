@@ -150,9 +150,10 @@ impl LiveSite {
         // that it was fixed.
         let site_broken = self.site.is_none() || self.load_diagnostics.iter().any(|d| d.is_error());
         let (rebuilt, mut diagnostics) = match scope {
-            Scope::Articles(slugs) if !site_broken => {
-                (slugs.iter().cloned().collect(), self.rebuild_articles(slugs))
-            }
+            Scope::Articles(slugs) if !site_broken => (
+                slugs.iter().cloned().collect(),
+                self.rebuild_articles(slugs),
+            ),
             _ => (Vec::new(), self.rebuild_everything(progress)),
         };
         if self.site.is_some() {
@@ -397,10 +398,23 @@ mod tests {
         .unwrap();
         let second = live.rebuild(&Scope::Articles(["one".to_string()].into()), &NoProgress);
         assert_eq!(second.rebuilt, ["one"]);
-        assert_eq!(second.changed, ["one/corrected.txt", "one/corrected/index.html", "one/index.html"]);
-        assert_eq!(text(&second.snapshot, "one/corrected.txt"), "She stated it.");
+        assert_eq!(
+            second.changed,
+            [
+                "one/corrected.txt",
+                "one/corrected/index.html",
+                "one/index.html"
+            ]
+        );
+        assert_eq!(
+            text(&second.snapshot, "one/corrected.txt"),
+            "She stated it."
+        );
         // The other article was not rebuilt: the very same bytes are served.
-        assert!(Arc::ptr_eq(&second.snapshot.files["two/index.html"], &two_before));
+        assert!(Arc::ptr_eq(
+            &second.snapshot.files["two/index.html"],
+            &two_before
+        ));
         assert_eq!(second.snapshot.generation, first.snapshot.generation + 1);
     }
 
@@ -459,7 +473,13 @@ mod tests {
         std::fs::write(dir.path().join("site.yaml"), "title: Live\nbase_ulr: x\n").unwrap();
         let broken = live.rebuild(&Scope::Everything, &NoProgress);
         assert!(broken.snapshot.files.contains_key("one/index.html"));
-        assert!(broken.snapshot.errors.iter().any(|d| d.code == "unknown-key"));
+        assert!(
+            broken
+                .snapshot
+                .errors
+                .iter()
+                .any(|d| d.code == "unknown-key")
+        );
         std::fs::write(
             dir.path().join("site.yaml"),
             "title: Renamed\nbase_url: \"http://127.0.0.1:1111/\"\n",

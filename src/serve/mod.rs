@@ -101,7 +101,17 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let errors_before = first.snapshot.errors.len();
     std::thread::Builder::new()
         .name("emend-rebuild".into())
-        .spawn(move || rebuild_loop(live, watcher, &rx, &abs_root, &rebuilds, &log, errors_before))
+        .spawn(move || {
+            rebuild_loop(
+                live,
+                watcher,
+                &rx,
+                &abs_root,
+                &rebuilds,
+                &log,
+                errors_before,
+            )
+        })
         .map_err(|e| vec![Diagnostic::error("thread", format!("cannot start: {e}"))])?;
 
     println!("Serving “{title}” at {url} (Ctrl-C to stop)");
@@ -139,7 +149,12 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     if !opts.quiet {
         eprintln!("Stopped.");
     }
-    result.map_err(|e| vec![Diagnostic::error("serve", format!("the server failed: {e}"))])
+    result.map_err(|e| {
+        vec![Diagnostic::error(
+            "serve",
+            format!("the server failed: {e}"),
+        )]
+    })
 }
 
 fn rebuild_loop(
@@ -155,14 +170,20 @@ fn rebuild_loop(
         let paths = match batch {
             Ok(paths) => paths,
             Err(e) => {
-                log.diagnostics(&[Diagnostic::warning("watch", format!("watching failed: {e}"))]);
+                log.diagnostics(&[Diagnostic::warning(
+                    "watch",
+                    format!("watching failed: {e}"),
+                )]);
                 continue;
             }
         };
         if let Some(w) = watcher.as_mut()
             && let Err(e) = w.watch_new_folders()
         {
-            log.diagnostics(&[Diagnostic::warning("watch", format!("cannot watch a new folder: {e}"))]);
+            log.diagnostics(&[Diagnostic::warning(
+                "watch",
+                format!("cannot watch a new folder: {e}"),
+            )]);
         }
         let Some((scope, changed_sources)) = watch::scope_of(root, &paths) else {
             continue;
@@ -217,7 +238,9 @@ fn url_for(addr: SocketAddr) -> String {
 
 /// Opens `url` with `$BROWSER` if set, else the system's opener.
 fn open_browser(url: &str) -> std::io::Result<()> {
-    let browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
+    let browser = std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty());
     let (program, args): (String, Vec<String>) = match browser {
         Some(b) => {
             // `$BROWSER` may list several commands; `%s` marks where the URL goes.

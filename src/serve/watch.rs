@@ -56,9 +56,7 @@ impl Watcher {
             root: root.to_path_buf(),
             watched: BTreeSet::new(),
         };
-        watcher
-            .debouncer
-            .watch(root, RecursiveMode::NonRecursive)?;
+        watcher.debouncer.watch(root, RecursiveMode::NonRecursive)?;
         watcher.watch_new_folders()?;
         Ok(watcher)
     }
@@ -233,8 +231,7 @@ mod tests {
                 PathBuf::from("content/b/meta.yaml")
             ]
         );
-        let (scope, _) =
-            scope_of(root, &paths(&["content/a/meta.yaml", "site.yaml"])).unwrap();
+        let (scope, _) = scope_of(root, &paths(&["content/a/meta.yaml", "site.yaml"])).unwrap();
         assert_eq!(scope, Scope::Everything);
         assert!(scope_of(root, &paths(&["content/a/x.swp", "public/index.html"])).is_none());
         assert!(scope_of(root, &[PathBuf::from("/elsewhere/site.yaml")]).is_none());
@@ -243,10 +240,18 @@ mod tests {
     #[test]
     fn reads_are_not_changes() {
         use notify::event::{CreateKind, DataChange, ModifyKind};
-        assert!(!is_change(&EventKind::Access(AccessKind::Open(AccessMode::Any))));
-        assert!(!is_change(&EventKind::Access(AccessKind::Close(AccessMode::Read))));
-        assert!(is_change(&EventKind::Access(AccessKind::Close(AccessMode::Write))));
-        assert!(is_change(&EventKind::Modify(ModifyKind::Data(DataChange::Any))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
         assert!(is_change(&EventKind::Create(CreateKind::File)));
     }
 }
