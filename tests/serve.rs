@@ -627,3 +627,43 @@ fn build_output_never_contains_the_reload_script() {
         );
     }
 }
+
+#[test]
+fn a_broken_site_yaml_at_start_serves_the_errors_until_fixed() {
+    let site = fixture("basic");
+    let config = site.path().join("site.yaml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, good.replace("description:", "descripton:")).unwrap();
+    let server = Server::start(site.path(), &[]);
+    let events = server.events();
+    let hello = wait_for(&events, "status", |_| true);
+    assert_eq!(hello["errors"][0]["code"], "unknown-key");
+    assert_eq!(hello["errors"][0]["file"], "site.yaml");
+    assert_eq!(hello["errors"][0]["line"], 2);
+    assert_eq!(hello["errors"][0]["help"], "did you mean `description`?");
+    // Nothing has built yet: every page explains, with the overlay script.
+    let (status, _, body) = server.get("/alpha/");
+    assert_eq!(status, 503);
+    let doc = scraper::Html::parse_document(&body);
+    assert_eq!(one(&doc, "h1").text().collect::<String>(), "No good build yet");
+    one(&doc, "script[src=\"/__emend/live.js\"]");
+
+    std::fs::write(&config, &good).unwrap();
+    wait_for(&events, "status", |d| d["errors"].as_array().unwrap().is_empty());
+    assert!(corrected_of(&server.text("/alpha/")).starts_with("The MP said"));
+
+    // A templates/ folder created while serving is watched, and rebuilds everything.
+    std::fs::create_dir(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>Custom 404</h1>{% endblock content %}",
+    )
+    .unwrap();
+    wait_for(&events, "reload", |d| {
+        d["changed"].as_array().unwrap().iter().any(|p| p == "404.html")
+    });
+    let (status, _, body) = server.get("/missing/");
+    assert_eq!(status, 404);
+    let doc = scraper::Html::parse_document(&body);
+    assert_eq!(one(&doc, "h1").text().collect::<String>(), "Custom 404");
+}
