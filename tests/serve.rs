@@ -645,11 +645,16 @@ fn a_broken_site_yaml_at_start_serves_the_errors_until_fixed() {
     let (status, _, body) = server.get("/alpha/");
     assert_eq!(status, 503);
     let doc = scraper::Html::parse_document(&body);
-    assert_eq!(one(&doc, "h1").text().collect::<String>(), "No good build yet");
+    assert_eq!(
+        one(&doc, "h1").text().collect::<String>(),
+        "No good build yet"
+    );
     one(&doc, "script[src=\"/__emend/live.js\"]");
 
     std::fs::write(&config, &good).unwrap();
-    wait_for(&events, "status", |d| d["errors"].as_array().unwrap().is_empty());
+    wait_for(&events, "status", |d| {
+        d["errors"].as_array().unwrap().is_empty()
+    });
     assert!(corrected_of(&server.text("/alpha/")).starts_with("The MP said"));
 
     // A templates/ folder created while serving is watched, and rebuilds everything.
@@ -660,7 +665,11 @@ fn a_broken_site_yaml_at_start_serves_the_errors_until_fixed() {
     )
     .unwrap();
     wait_for(&events, "reload", |d| {
-        d["changed"].as_array().unwrap().iter().any(|p| p == "404.html")
+        d["changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "404.html")
     });
     let (status, _, body) = server.get("/missing/");
     assert_eq!(status, 404);

@@ -232,8 +232,11 @@ async fn site_file(State(app): State<AppState>, method: Method, uri: Uri) -> Res
     }
     let current = app.shared.current();
     let snapshot = &current.snapshot;
-    match resolve(uri.path(), |key| snapshot.files.contains_key(key)) {
-        Resolved::File(key) => page(StatusCode::OK, &key, &snapshot.files[&key], snapshot),
+    match resolve(uri.path(), |key| snapshot.get(key).is_some()) {
+        Resolved::File(key) => match snapshot.get(&key) {
+            Some(bytes) => page(StatusCode::OK, &key, bytes, snapshot),
+            None => not_found(snapshot),
+        },
         Resolved::Redirect(path) => {
             let location = match uri.query() {
                 Some(q) => format!("{path}?{q}"),
@@ -249,21 +252,25 @@ async fn site_file(State(app): State<AppState>, method: Method, uri: Uri) -> Res
             }
             response
         }
-        Resolved::NotFound => match snapshot.files.get("404.html") {
-            Some(bytes) => page(StatusCode::NOT_FOUND, "404.html", bytes, snapshot),
-            // Nothing was ever built: say why, with the overlay.
-            None if snapshot.files.is_empty() => page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "waiting.html",
-                WAITING_HTML.as_bytes(),
-                snapshot,
-            ),
-            None => with_type(
-                StatusCode::NOT_FOUND,
-                "text/plain; charset=utf-8",
-                "404 Not Found\n".into(),
-            ),
-        },
+        Resolved::NotFound => not_found(snapshot),
+    }
+}
+
+fn not_found(snapshot: &Snapshot) -> Response {
+    match snapshot.get("404.html") {
+        Some(bytes) => page(StatusCode::NOT_FOUND, "404.html", bytes, snapshot),
+        // Nothing was ever built: say why, with the overlay.
+        None if snapshot.is_empty() => page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "waiting.html",
+            WAITING_HTML.as_bytes(),
+            snapshot,
+        ),
+        None => with_type(
+            StatusCode::NOT_FOUND,
+            "text/plain; charset=utf-8",
+            "404 Not Found\n".into(),
+        ),
     }
 }
 

@@ -8,7 +8,7 @@
 //! files it would have replaced stay as they were and its errors are kept
 //! until a later rebuild of the same part succeeds.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -56,18 +56,46 @@ pub enum Scope {
     Articles(BTreeSet<String>),
 }
 
-/// One immutable state of the served site.
+/// One immutable state of the served site. Files are kept per article, so a
+/// new state shares every unchanged article's files with the previous one.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     /// Increases whenever a served file changes; pages carry the generation
     /// they were served at, so a browser can tell it missed a reload.
     pub generation: u64,
-    /// Every servable file.
-    pub files: HashMap<String, Bytes>,
+    /// Index, 404 page, assets and other site-wide files.
+    site: Arc<Files>,
+    /// Each published article's files, by slug.
+    articles: BTreeMap<String, Arc<Files>>,
     /// The errors that are unresolved right now, sorted.
     pub errors: Vec<Diagnostic>,
     /// Number of warnings right now.
     pub warnings: usize,
+}
+
+impl Snapshot {
+    /// The file at site path `path` (`alpha/index.html`).
+    pub fn get(&self, path: &str) -> Option<&Bytes> {
+        self.site.get(path).or_else(|| {
+            let slug = path.split('/').next()?;
+            self.articles.get(slug)?.get(path)
+        })
+    }
+
+    /// Whether nothing has been built.
+    pub fn is_empty(&self) -> bool {
+        self.site.is_empty() && self.articles.values().all(|f| f.is_empty())
+    }
+}
+
+/// Adds to `out` the paths whose contents differ between `old` and `new`.
+fn diff(old: &Files, new: &Files, out: &mut Vec<String>) {
+    for (path, bytes) in new {
+        if old.get(path).is_none_or(|o| !same(o, bytes)) {
+            out.push(path.clone());
+        }
+    }
+    out.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
 }
 
 /// The result of one rebuild.
@@ -76,6 +104,8 @@ pub struct Rebuild {
     pub rebuilt: Vec<String>,
     /// How long the rebuild took.
     pub elapsed: Duration,
+    /// Time per phase (`-v` prints them).
+    pub timings: Vec<(&'static str, Duration)>,
     /// Served paths whose contents changed (added, edited or removed), sorted.
     pub changed: Vec<String>,
     /// Diagnostics produced by this rebuild (not older ones), sorted.
@@ -91,7 +121,7 @@ pub struct Rebuild {
 /// The last successful build of one article.
 struct GoodArticle {
     summary: Option<ArticleSummary>,
-    files: Files,
+    files: Arc<Files>,
     has_code: bool,
     pages: usize,
 }
@@ -112,7 +142,7 @@ pub struct LiveSite {
     /// From the site-wide pages.
     pages_diagnostics: Vec<Diagnostic>,
     articles: BTreeMap<String, ArticleState>,
-    site_files: Files,
+    site_files: Arc<Files>,
     site_pages: usize,
     served: Arc<Snapshot>,
 }
@@ -127,7 +157,7 @@ impl LiveSite {
             load_diagnostics: Vec::new(),
             pages_diagnostics: Vec::new(),
             articles: BTreeMap::new(),
-            site_files: Files::new(),
+            site_files: Arc::default(),
             site_pages: 0,
             served: Arc::new(Snapshot::default()),
         }
@@ -146,6 +176,7 @@ impl LiveSite {
     /// Rebuilds what `scope` covers and returns the new state.
     pub fn rebuild(&mut self, scope: &Scope, progress: &dyn Progress) -> Rebuild {
         let started = Instant::now();
+        let mut timings = Vec::new();
         // While the configuration or theme is broken, every change is a chance
         // that it was fixed.
         let site_broken = self.site.is_none() || self.load_diagnostics.iter().any(|d| d.is_error());
@@ -156,25 +187,26 @@ impl LiveSite {
             ),
             _ => (Vec::new(), self.rebuild_everything(progress)),
         };
+        timings.push(("articles", started.elapsed()));
+        let phase = Instant::now();
         if self.site.is_some() {
             diagnostics.extend(self.rebuild_site_pages());
         }
+        timings.push(("site pages", phase.elapsed()));
+        let phase = Instant::now();
         let (changed, snapshot) = self.publish();
+        timings.push(("swap in", phase.elapsed()));
         let mut sorted = Diagnostics::new();
         sorted.extend(diagnostics);
+        let good = || self.articles.values().filter_map(|a| a.good.as_ref());
         Rebuild {
             rebuilt,
             elapsed: started.elapsed(),
+            timings,
             changed,
             diagnostics: sorted.sorted(),
-            articles: self.summaries().len(),
-            pages: self.site_pages
-                + self
-                    .articles
-                    .values()
-                    .filter_map(|a| a.good.as_ref())
-                    .map(|g| g.pages)
-                    .sum::<usize>(),
+            articles: good().filter(|g| g.summary.is_some()).count(),
+            pages: self.site_pages + good().map(|g| g.pages).sum::<usize>(),
             snapshot,
         }
     }
@@ -247,7 +279,7 @@ impl LiveSite {
         if !outcome.diagnostics.iter().any(Diagnostic::is_error) {
             state.good = Some(GoodArticle {
                 summary: outcome.summary,
-                files,
+                files: Arc::new(files),
                 has_code: outcome.has_code,
                 pages: outcome.pages,
             });
@@ -277,7 +309,7 @@ impl LiveSite {
         let sink = MemorySink::default();
         match site.write_site_pages(&summaries, has_code, &sink) {
             Ok(pages) => {
-                self.site_files = sink.into_files();
+                self.site_files = Arc::new(sink.into_files());
                 self.site_pages = pages;
                 self.pages_diagnostics.clear();
                 Vec::new()
@@ -291,21 +323,30 @@ impl LiveSite {
 
     /// Assembles the files to serve and compares them with what was served.
     fn publish(&mut self) -> (Vec<String>, Arc<Snapshot>) {
-        let mut files: HashMap<String, Bytes> = HashMap::new();
-        for good in self.articles.values().filter_map(|a| a.good.as_ref()) {
-            files.extend(good.files.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
-        // Site-wide files last: they are never an article's.
-        files.extend(self.site_files.iter().map(|(k, v)| (k.clone(), v.clone())));
-
-        let old = &self.served.files;
-        let mut changed: Vec<String> = files
+        let articles: BTreeMap<String, Arc<Files>> = self
+            .articles
             .iter()
-            .filter(|(path, bytes)| old.get(*path).is_none_or(|o| !same(o, bytes)))
-            .map(|(path, _)| path.clone())
-            .chain(old.keys().filter(|p| !files.contains_key(*p)).cloned())
+            .filter_map(|(slug, a)| Some((slug.clone(), a.good.as_ref()?.files.clone())))
             .collect();
+        let none = Files::new();
+        let mut changed = Vec::new();
+        let old = &self.served;
+        if !Arc::ptr_eq(&old.site, &self.site_files) {
+            diff(&old.site, &self.site_files, &mut changed);
+        }
+        let slugs: BTreeSet<&String> = articles.keys().chain(old.articles.keys()).collect();
+        for slug in slugs {
+            match (old.articles.get(slug), articles.get(slug)) {
+                (Some(a), Some(b)) if Arc::ptr_eq(a, b) => {}
+                (a, b) => diff(
+                    a.map_or(&none, |f| f.as_ref()),
+                    b.map_or(&none, |f| f.as_ref()),
+                    &mut changed,
+                ),
+            }
+        }
         changed.sort();
+        changed.dedup();
 
         let mut all = Diagnostics::new();
         all.extend(self.load_diagnostics.iter().cloned());
@@ -319,7 +360,8 @@ impl LiveSite {
         let generation = self.served.generation + u64::from(!changed.is_empty());
         self.served = Arc::new(Snapshot {
             generation,
-            files,
+            site: self.site_files.clone(),
+            articles,
             errors,
             warnings,
         });
@@ -373,7 +415,7 @@ mod tests {
     }
 
     fn text(s: &Snapshot, path: &str) -> String {
-        String::from_utf8(s.files[path].to_vec()).unwrap()
+        String::from_utf8(s.get(path).unwrap().to_vec()).unwrap()
     }
 
     const FIX: &str = "- find: mentioned\n  replace: said\n  why: spun\n";
@@ -387,9 +429,9 @@ mod tests {
         let mut live = live(dir.path());
         let first = live.rebuild(&Scope::Everything, &NoProgress);
         assert!(first.diagnostics.is_empty(), "{:?}", first.diagnostics);
-        assert!(first.snapshot.files.contains_key("one/index.html"));
-        assert!(first.snapshot.files.contains_key("index.html"));
-        let two_before = first.snapshot.files["two/index.html"].clone();
+        assert!(first.snapshot.get("one/index.html").is_some());
+        assert!(first.snapshot.get("index.html").is_some());
+        let two_before = first.snapshot.get("two/index.html").unwrap().clone();
 
         std::fs::write(
             dir.path().join("content/one/corrections.yaml"),
@@ -412,7 +454,7 @@ mod tests {
         );
         // The other article was not rebuilt: the very same bytes are served.
         assert!(Arc::ptr_eq(
-            &second.snapshot.files["two/index.html"],
+            second.snapshot.get("two/index.html").unwrap(),
             &two_before
         ));
         assert_eq!(second.snapshot.generation, first.snapshot.generation + 1);
@@ -460,7 +502,7 @@ mod tests {
 
         std::fs::remove_dir_all(dir.path().join("content/one")).unwrap();
         let removed = live.rebuild(&Scope::Articles(["one".to_string()].into()), &NoProgress);
-        assert!(!removed.snapshot.files.contains_key("one/index.html"));
+        assert!(removed.snapshot.get("one/index.html").is_none());
         assert!(removed.changed.contains(&"one/index.html".to_string()));
         assert!(!text(&removed.snapshot, "index.html").contains("one/index.html"));
     }
@@ -472,7 +514,7 @@ mod tests {
         live.rebuild(&Scope::Everything, &NoProgress);
         std::fs::write(dir.path().join("site.yaml"), "title: Live\nbase_ulr: x\n").unwrap();
         let broken = live.rebuild(&Scope::Everything, &NoProgress);
-        assert!(broken.snapshot.files.contains_key("one/index.html"));
+        assert!(broken.snapshot.get("one/index.html").is_some());
         assert!(
             broken
                 .snapshot

@@ -331,8 +331,11 @@ impl Log {
             plural(rebuild.changed.len())
         ));
         if self.verbose {
+            for (name, d) in &rebuild.timings {
+                eprintln!("  {name:<12} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+            }
             for path in &rebuild.changed {
-                eprintln!("  {path}");
+                eprintln!("  changed: {path}");
             }
         }
         self.diagnostics(&rebuild.diagnostics);
