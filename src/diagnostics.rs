@@ -377,38 +377,40 @@ pub struct JsonRelated<'a> {
     message: &'a str,
 }
 
+impl<'a> JsonDiagnostic<'a> {
+    /// The JSON form of `d`.
+    pub fn new(d: &'a Diagnostic) -> Self {
+        let end = d.location.as_ref().map(end_line_col);
+        JsonDiagnostic {
+            severity: d.severity,
+            code: d.code,
+            message: &d.message,
+            file: d.location.as_ref().map(|l| display_path(&l.file)),
+            line: d.location.as_ref().map(|l| l.line),
+            column: d.location.as_ref().map(|l| l.column),
+            end_line: end.map(|(l, _)| l),
+            end_column: end.map(|(_, c)| c),
+            label: &d.label,
+            help: d.help.as_deref(),
+            notes: &d.notes,
+            related: d
+                .related
+                .iter()
+                .map(|r| JsonRelated {
+                    file: display_path(&r.location.file),
+                    line: r.location.line,
+                    column: r.location.column,
+                    message: &r.message,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Renders diagnostics as one JSON document:
 /// `{"errors": N, "warnings": M, "diagnostics": [...]}`.
 pub fn render_json(diagnostics: &[Diagnostic]) -> String {
-    let items: Vec<JsonDiagnostic<'_>> = diagnostics
-        .iter()
-        .map(|d| {
-            let end = d.location.as_ref().map(end_line_col);
-            JsonDiagnostic {
-                severity: d.severity,
-                code: d.code,
-                message: &d.message,
-                file: d.location.as_ref().map(|l| display_path(&l.file)),
-                line: d.location.as_ref().map(|l| l.line),
-                column: d.location.as_ref().map(|l| l.column),
-                end_line: end.map(|(l, _)| l),
-                end_column: end.map(|(_, c)| c),
-                label: &d.label,
-                help: d.help.as_deref(),
-                notes: &d.notes,
-                related: d
-                    .related
-                    .iter()
-                    .map(|r| JsonRelated {
-                        file: display_path(&r.location.file),
-                        line: r.location.line,
-                        column: r.location.column,
-                        message: &r.message,
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    let items: Vec<JsonDiagnostic<'_>> = diagnostics.iter().map(JsonDiagnostic::new).collect();
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let doc = serde_json::json!({
         "errors": errors,

@@ -5,14 +5,18 @@
 //! [`engine`] resolves corrections and annotations against the texts →
 //! [`render`] turns an edition into aligned rows, notes and a reading view →
 //! [`theme`] renders pages with Tera templates → [`output`] writes them safely.
-//! [`site`] runs these phases for a whole site.
+//! [`site`] runs these phases for a whole site. [`serve`] keeps a site built in
+//! memory and rebuilds what an edit touches; [`scaffold`] creates sites and articles.
 
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod engine;
 pub mod output;
+pub mod progress;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod text;
 pub mod theme;

@@ -1,15 +1,22 @@
 //! The `emend` command line: a thin layer over the library.
 
-use std::path::PathBuf;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use emend::diagnostics::{self, ColorMode, Diagnostic};
+use emend::diagnostics::{self, ColorMode, Diagnostic, display_path};
+use emend::progress::TerminalProgress;
+use emend::scaffold::{self, NewArticle, Original};
+use emend::serve::{self, DEFAULT_PORT, ServeOptions};
 use emend::site::{self, BuildOptions, Mode, Outcome};
 
 const EXAMPLES: &str = "\
 Examples:
+  emend init my-site               create a site with an example article
+  emend new my-story --from story.txt --title \"The headline\"
+  emend serve --open               preview at http://127.0.0.1:1111/, reloading as you edit
   emend build                      build the site in the current folder into public/
   emend build --root my-site --base-url https://user.github.io/project/
   emend check                      validate everything, write nothing
@@ -51,6 +58,53 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Serve the site locally from memory, rebuilding and reloading pages as you edit
+    #[command(
+        after_help = "Mistakes show in the terminal and on the page while the last good version stays served. Nothing is written to the output folder."
+    )]
+    Serve {
+        /// First port to try; if it is taken, the next free one is used (0: any free port)
+        #[arg(long, short, default_value_t = DEFAULT_PORT)]
+        port: u16,
+        /// Address to listen on (0.0.0.0 makes the preview visible on your network)
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in a browser ($BROWSER, or the system's default)
+        #[arg(long)]
+        open: bool,
+        /// Include articles marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create an article: content/<slug>/ with the original, meta.yaml and commented examples
+    #[command(after_help = "Never overwrites: an existing article folder is an error.")]
+    New {
+        /// The article's folder name and URL: lowercase letters a-z, digits and hyphens
+        slug: String,
+        /// File holding the article exactly as received (copied byte for byte); `-` reads stdin
+        #[arg(long, value_name = "FILE|-")]
+        from: Option<PathBuf>,
+        /// `title` in meta.yaml (default: the text's first line if it is short, else the slug)
+        #[arg(long, value_name = "T")]
+        title: Option<String>,
+        /// `source` in meta.yaml: the publication, e.g. "Global News"
+        #[arg(long, value_name = "S")]
+        source: Option<String>,
+        /// `source_url` in meta.yaml: address of the original publication
+        #[arg(long, value_name = "U")]
+        url: Option<String>,
+        /// The original is Markdown (original.md); implied by --from FILE.md
+        #[arg(long)]
+        md: bool,
+    },
+    /// Create a new site: site.yaml and content/ with a small example article
+    #[command(
+        after_help = "The default theme is built into emend, so the new site needs no themes/ folder."
+    )]
+    Init {
+        /// Folder to create the site in (default: --root, i.e. the current folder)
+        dir: Option<PathBuf>,
+    },
     /// Check everything a build checks, writing nothing
     Check {
         /// Output format for diagnostics
@@ -83,7 +137,8 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
             };
-            let outcome = site::run(&opts, Mode::Build);
+            let progress = TerminalProgress::for_stderr(cli.quiet);
+            let outcome = site::run_with_progress(&opts, Mode::Build, &progress);
             report(&outcome, Format::Human, color, cli.quiet);
             match &outcome.summary {
                 Some(s) => {
@@ -121,13 +176,62 @@ fn main() -> ExitCode {
                 None => ExitCode::FAILURE,
             }
         }
+        Command::Serve {
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let opts = ServeOptions {
+                root: cli.root.clone(),
+                port,
+                bind,
+                open,
+                drafts,
+                quiet: cli.quiet,
+                verbose: cli.verbose,
+                color,
+            };
+            match serve::run(&opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(diagnostics) => fail(&diagnostics, color),
+            }
+        }
+        Command::New {
+            ref slug,
+            ref from,
+            ref title,
+            ref source,
+            ref url,
+            md,
+        } => {
+            let spec = NewArticle {
+                slug: slug.clone(),
+                original: match from {
+                    None => Original::Empty,
+                    Some(p) if p == Path::new("-") => Original::Stdin,
+                    Some(p) => Original::File(p.clone()),
+                },
+                title: title.clone(),
+                source: source.clone(),
+                url: url.clone(),
+                markdown: md,
+                today: scaffold::today(),
+            };
+            new_article(&cli, &spec, color)
+        }
+        Command::Init { ref dir } => {
+            let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
+            init_site(&dir, cli.quiet, color)
+        }
         Command::Check { format, drafts } => {
             let opts = BuildOptions {
                 root: cli.root.clone(),
                 drafts,
                 ..Default::default()
             };
-            let outcome = site::run(&opts, Mode::Check);
+            let progress = TerminalProgress::for_stderr(cli.quiet);
+            let outcome = site::run_with_progress(&opts, Mode::Check, &progress);
             report(&outcome, format, color, cli.quiet);
             if let (Some(s), Format::Human, false) = (&outcome.summary, format, cli.quiet) {
                 eprintln!(
@@ -143,6 +247,80 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn fail(diagnostics: &[Diagnostic], color: bool) -> ExitCode {
+    diagnostics::eprint(diagnostics, color);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!(
+        "{}",
+        diagnostics::summary_line(errors, diagnostics.len() - errors)
+    );
+    ExitCode::FAILURE
+}
+
+fn new_article(cli: &Cli, spec: &NewArticle, color: bool) -> ExitCode {
+    let created = match scaffold::new_article(&cli.root, spec) {
+        Ok(c) => c,
+        Err(diagnostics) => return fail(&diagnostics, color),
+    };
+    if cli.quiet {
+        return ExitCode::SUCCESS;
+    }
+    let dir = display_path(&created.dir);
+    println!("Created {dir}/");
+    for file in &created.files {
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        let what = match name.as_ref() {
+            "original.txt" | "original.md" if spec.original == Original::Empty => {
+                "empty: paste the article here exactly as received".to_string()
+            }
+            "original.txt" | "original.md" => format!(
+                "the article as received ({} bytes, unchanged)",
+                std::fs::metadata(file).map_or(0, |m| m.len())
+            ),
+            "meta.yaml" => match &created.title_note {
+                Some(note) => format!("title and provenance ({note}: check it)"),
+                None => "title and provenance".to_string(),
+            },
+            _ => "commented examples of every key".to_string(),
+        };
+        println!("  {name:<18} {what}");
+    }
+    let root = if cli.root == Path::new(".") {
+        String::new()
+    } else {
+        format!(" --root {}", display_path(&cli.root))
+    };
+    println!("Next:");
+    println!("  emend serve{root}      preview it; the page reloads whenever you save");
+    println!("  then add corrections to {dir}/corrections.yaml and notes to annotations.yaml");
+    println!("  emend check{root}      before publishing: every problem, with file and line");
+    ExitCode::SUCCESS
+}
+
+fn init_site(dir: &Path, quiet: bool, color: bool) -> ExitCode {
+    let created = match scaffold::init_site(dir) {
+        Ok(c) => c,
+        Err(diagnostics) => return fail(&diagnostics, color),
+    };
+    if quiet {
+        return ExitCode::SUCCESS;
+    }
+    let shown = display_path(&created.dir);
+    println!("Created a new emend site in {shown}/:");
+    for file in &created.files {
+        let rel = file.strip_prefix(&created.dir).unwrap_or(file);
+        println!("  {}", rel.display());
+    }
+    println!("The default theme is built into emend; no themes/ folder is needed.");
+    println!("Next:");
+    if created.dir != Path::new(".") {
+        println!("  cd {shown}");
+    }
+    println!("  emend serve --open           preview the example edition");
+    println!("  emend new <slug> --from FILE add an article of your own");
+    ExitCode::SUCCESS
 }
 
 fn report(outcome: &Outcome, format: Format, color: bool, quiet: bool) {

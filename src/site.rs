@@ -430,8 +430,29 @@ pub fn sort_for_index(articles: &mut [ArticleSummary]) {
     });
 }
 
+/// Hears about progress while the articles of a run build (the CLI draws a
+/// progress bar from it). Called from parallel workers, hence `Sync`.
+pub trait Progress: Sync {
+    /// `total` articles are about to be built.
+    fn start(&self, _total: usize) {}
+    /// One more article is done.
+    fn advance(&self) {}
+    /// The articles phase is over.
+    fn finish(&self) {}
+}
+
+/// Reports progress nowhere.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
 /// Runs a whole build or check.
 pub fn run(opts: &BuildOptions, mode: Mode) -> Outcome {
+    run_with_progress(opts, mode, &NoProgress)
+}
+
+/// [`run`], reporting article progress to `progress`.
+pub fn run_with_progress(opts: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Outcome {
     let mut diags = Diagnostics::new();
     let mut timings = Vec::new();
     let started = Instant::now();
@@ -471,10 +492,16 @@ pub fn run(opts: &BuildOptions, mode: Mode) -> Outcome {
     };
 
     let phase = Instant::now();
+    progress.start(dirs.len());
     let results: Vec<ArticleOutcome> = dirs
         .par_iter()
-        .map(|dir| site.build_article(dir, sink, opts.drafts))
+        .map(|dir| {
+            let outcome = site.build_article(dir, sink, opts.drafts);
+            progress.advance();
+            outcome
+        })
         .collect();
+    progress.finish();
     timings.push(("articles", phase.elapsed()));
 
     let mut summary = Summary::default();
