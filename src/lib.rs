@@ -14,6 +14,7 @@ pub mod engine;
 pub mod output;
 pub mod render;
 pub mod site;
+pub mod suggest;
 pub mod text;
 pub mod theme;
 pub mod yaml;
