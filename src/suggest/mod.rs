@@ -406,6 +406,24 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Report {
+    /// How many suggestions come from the dictionary, from site learning and
+    /// from the pattern detectors (a suggestion several sources agree on counts for each).
+    pub fn by_source(&self) -> (usize, usize, usize) {
+        let count = |what: &str| {
+            self.suggestions
+                .iter()
+                .filter(|s| s.origin.split(" + ").any(|o| o.starts_with(what)))
+                .count()
+        };
+        (
+            count("dictionary") + count("site dictionary"),
+            count("learned from"),
+            count("pattern:"),
+        )
+    }
+}
+
 /// Loads every article of the site, in parallel (drafts too: their accepted
 /// corrections are knowledge as well).
 fn load_all(root: &Path, dirs: &[PathBuf]) -> Vec<(PathBuf, Option<Article>, Vec<Diagnostic>)> {

@@ -18,6 +18,7 @@
 //! | `@cap` / `@lower` | a word starting with a capital / lowercase letter |
 //! | `@word` | any word or number |
 //! | `@digits` | a number written in digits |
+//! | `@possessive` | a word ending in `’s` (`Beijing’s`) |
 //! | `@punct` | any punctuation mark |
 //! | `@boundary` | a clause boundary: one of `, ; : . ! ? ( ) “ ” " — –`, or the paragraph edge |
 //! | `@start` | (leftmost in `prev` only) the match begins a sentence |
@@ -192,6 +193,8 @@ pub enum Atom {
     Word,
     /// A number in digits.
     Digits,
+    /// A possessive word (`Beijing’s`).
+    Possessive,
     /// Any punctuation mark.
     Punct,
     /// A clause boundary or the paragraph edge.
@@ -204,7 +207,15 @@ pub enum Atom {
 
 /// The built-in class names, for messages.
 pub const BUILTIN_CLASSES: &[&str] = &[
-    "cap", "lower", "word", "digits", "punct", "boundary", "start", "end",
+    "cap",
+    "lower",
+    "word",
+    "digits",
+    "possessive",
+    "punct",
+    "boundary",
+    "start",
+    "end",
 ];
 
 /// A sequence of atoms.
@@ -290,6 +301,7 @@ pub fn parse_pattern(src: &str, side: Side, classes: &Classes) -> Result<Pattern
                 "lower" => Atom::Lower,
                 "word" => Atom::Word,
                 "digits" => Atom::Digits,
+                "possessive" => Atom::Possessive,
                 "punct" => Atom::Punct,
                 "boundary" => Atom::Boundary,
                 "start" => Atom::Start,
@@ -341,6 +353,11 @@ pub fn parse_pattern(src: &str, side: Side, classes: &Classes) -> Result<Pattern
     Ok(Pattern(atoms))
 }
 
+/// `week’s` → `week`.
+fn strip_possessive(s: &str) -> Option<&str> {
+    s.strip_suffix("’s").or_else(|| s.strip_suffix("'s"))
+}
+
 const BOUNDARY_MARKS: &[&str] = &[
     ",", ";", ":", ".", "!", "?", "(", ")", "“", "”", "\"", "—", "–",
 ];
@@ -351,18 +368,29 @@ impl Tokens<'_> {
         let s = self.str(i);
         let word = tok.kind != TokenKind::Punct;
         match atom {
+            // A word also matches in its possessive form ("week" matches "week’s").
             Atom::Lit(lit) => {
-                if has_upper(lit) {
-                    s.replace('’', "'") == *lit
-                } else {
-                    fold(s) == *lit
-                }
+                let same = |s: &str| {
+                    if has_upper(lit) {
+                        s.replace('’', "'") == *lit
+                    } else {
+                        fold(s) == *lit
+                    }
+                };
+                same(s) || (word && strip_possessive(s).is_some_and(same))
             }
-            Atom::Class(c) => classes.contains(*c, s),
+            Atom::Class(c) => {
+                classes.contains(*c, s)
+                    || (word && strip_possessive(s).is_some_and(|b| classes.contains(*c, b)))
+            }
             Atom::Cap => tok.kind == TokenKind::Word && s.chars().next().is_some_and(char::is_uppercase),
             Atom::Lower => tok.kind == TokenKind::Word && s.chars().next().is_some_and(char::is_lowercase),
             Atom::Word => word,
             Atom::Digits => tok.kind == TokenKind::Number,
+            Atom::Possessive => {
+                tok.kind == TokenKind::Word
+                    && (s.ends_with("’s") || s.ends_with("'s"))
+            }
             Atom::Punct => !word,
             Atom::Boundary => BOUNDARY_MARKS.contains(&s),
             Atom::End => matches!(s, "." | "!" | "?"),
@@ -559,6 +587,14 @@ mod tests {
             ..Default::default()
         };
         assert!(allows(&a, "x doesn’t", "x"));
+        // words and classes also match their possessive form
+        let p = Context {
+            next: pats(&["week", "@aux"], Side::Next),
+            ..Default::default()
+        };
+        assert!(allows(&p, "final week’s report", "final"));
+        assert!(allows(&p, "x was", "x"));
+        assert!(!allows(&p, "final weekend", "final"));
     }
 
     #[test]
