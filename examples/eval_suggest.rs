@@ -7,7 +7,7 @@
 #[path = "../eval/harness.rs"]
 mod harness;
 
-use harness::{HELD_OUT, SEED, Sources, eval_total, evaluate, table};
+use harness::{HELD_OUT, SEED, Score, Sources, eval_total, evaluate, table};
 
 fn main() {
     let rows = evaluate(&[Sources::Dictionary, Sources::Site, Sources::Both]);
@@ -27,6 +27,24 @@ fn main() {
         let t = eval_total(&rows, src);
         println!(
             "evaluation set, {:<10} precision {:.1}% ({}/{}), restored {:.1}% ({}/{}), WER {:.1}% → {:.1}%",
+            format!("{src:?}").to_lowercase(),
+            t.precision() * 100.0,
+            t.correct,
+            t.suggestions,
+            t.share() * 100.0,
+            t.restored,
+            t.truth,
+            t.wer_before() * 100.0,
+            t.wer_after() * 100.0
+        );
+    }
+    for src in [Sources::Dictionary, Sources::Both] {
+        let mut t = Score::default();
+        for r in rows.iter().filter(|r| r.sources == src && r.slug == HELD_OUT) {
+            t.add(&r.score);
+        }
+        println!(
+            "held-out article, {:<10} precision {:.1}% ({}/{}), restored {:.1}% ({}/{}), WER {:.1}% → {:.1}%",
             format!("{src:?}").to_lowercase(),
             t.precision() * 100.0,
             t.correct,
