@@ -383,7 +383,12 @@ pub fn seed() -> (String, Vec<Edit>, String) {
     let (corrected, changes) = emend::engine::apply_corrections(&a).unwrap();
     let truth = changes
         .iter()
-        .map(|c| (c.original.clone(), corrected[c.corrected.clone()].to_string()))
+        .map(|c| {
+            (
+                c.original.clone(),
+                corrected[c.corrected.clone()].to_string(),
+            )
+        })
         .collect();
     let corrections = std::fs::read_to_string(dir.join("corrections.yaml")).unwrap();
     (a.original.text.clone(), truth, corrections)

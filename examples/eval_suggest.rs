@@ -40,7 +40,10 @@ fn main() {
     }
     for src in [Sources::Dictionary, Sources::Both] {
         let mut t = Score::default();
-        for r in rows.iter().filter(|r| r.sources == src && r.slug == HELD_OUT) {
+        for r in rows
+            .iter()
+            .filter(|r| r.sources == src && r.slug == HELD_OUT)
+        {
             t.add(&r.score);
         }
         println!(
@@ -56,5 +59,7 @@ fn main() {
             t.wer_after() * 100.0
         );
     }
-    println!("(held out of all tuning: {HELD_OUT}; the seed {SEED} is scored against its accepted corrections)");
+    println!(
+        "(held out of all tuning: {HELD_OUT}; the seed {SEED} is scored against its accepted corrections)"
+    );
 }

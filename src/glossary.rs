@@ -208,7 +208,10 @@ pub fn write(
         "glossary": glossary,
     });
     let rel = "glossary/index.html";
-    let html = site.theme.render("glossary.html", &data, rel).map_err(|d| vec![d])?;
+    let html = site
+        .theme
+        .render("glossary.html", &data, rel)
+        .map_err(|d| vec![d])?;
     sink.write(rel, html.as_bytes()).map_err(|d| vec![d])?;
     Ok(1)
 }

@@ -86,9 +86,7 @@ enum Command {
 }
 
 fn parse_confidence(s: &str) -> Result<f64, String> {
-    let x: f64 = s
-        .parse()
-        .map_err(|_| format!("`{s}` is not a number"))?;
+    let x: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
     if (0.0..=1.0).contains(&x) {
         Ok(x)
     } else {
@@ -205,7 +203,10 @@ fn run_suggest(req: &suggest::Request, color: bool, quiet: bool) -> ExitCode {
         Err(diags) => {
             diagnostics::eprint(&diags, color);
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!("{}", diagnostics::summary_line(errors, diags.len() - errors));
+            eprintln!(
+                "{}",
+                diagnostics::summary_line(errors, diags.len() - errors)
+            );
             return ExitCode::FAILURE;
         }
     };

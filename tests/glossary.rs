@@ -6,7 +6,10 @@ mod common;
 use common::*;
 
 /// (garbled, restored, count, [(article path, [change numbers])]) per kind.
-type Rows = Vec<(String, Vec<(String, String, String, Vec<(String, Vec<String>)>)>)>;
+type Rows = Vec<(
+    String,
+    Vec<(String, String, String, Vec<(String, Vec<String>)>)>,
+)>;
 
 fn glossary_rows(page: &scraper::Html) -> Rows {
     all(page, "section.glossary-kind")
@@ -34,7 +37,10 @@ fn glossary_rows(page: &scraper::Html) -> Rows {
                                 .attr("href")
                                 .unwrap()
                                 .to_string();
-                            let numbers = li.select(&sel("a.occ")).map(|a| a.text().collect()).collect();
+                            let numbers = li
+                                .select(&sel("a.occ"))
+                                .map(|a| a.text().collect())
+                                .collect();
                             (article, numbers)
                         })
                         .collect();
@@ -69,29 +75,78 @@ fn lists_every_pair_by_kind_with_counts_and_links() {
             (
                 s("k-synonym"),
                 vec![
-                    (s("mentioned"), s("noted"), s("2"), vec![(beta(), vec![s("3"), s("4")])]),
-                    (s("mentioned"), s("said"), s("2"), vec![(alpha(), vec![s("1"), s("6")])]),
-                    (s("mentioned"), s("told"), s("1"), vec![(alpha(), vec![s("3")])]),
-                    (s("quietly"), s("loudly"), s("1"), vec![(beta(), vec![s("1")])]),
+                    (
+                        s("mentioned"),
+                        s("noted"),
+                        s("2"),
+                        vec![(beta(), vec![s("3"), s("4")])]
+                    ),
+                    (
+                        s("mentioned"),
+                        s("said"),
+                        s("2"),
+                        vec![(alpha(), vec![s("1"), s("6")])]
+                    ),
+                    (
+                        s("mentioned"),
+                        s("told"),
+                        s("1"),
+                        vec![(alpha(), vec![s("3")])]
+                    ),
+                    (
+                        s("quietly"),
+                        s("loudly"),
+                        s("1"),
+                        vec![(beta(), vec![s("1")])]
+                    ),
                 ]
             ),
             (
                 s("k-name"),
                 vec![
-                    (s("Celebration"), s("Party"), s("1"), vec![(beta(), vec![s("2")])]),
-                    (s("International Information"), s("Global News"), s("1"), vec![(alpha(), vec![s("4")])]),
-                    (s("Liberal Celebration ."), s("Liberal Party."), s("1"), vec![(alpha(), vec![s("5")])]),
+                    (
+                        s("Celebration"),
+                        s("Party"),
+                        s("1"),
+                        vec![(beta(), vec![s("2")])]
+                    ),
+                    (
+                        s("International Information"),
+                        s("Global News"),
+                        s("1"),
+                        vec![(alpha(), vec![s("4")])]
+                    ),
+                    (
+                        s("Liberal Celebration ."),
+                        s("Liberal Party."),
+                        s("1"),
+                        vec![(alpha(), vec![s("5")])]
+                    ),
                 ]
             ),
-            (s("k-number"), vec![(s("2"), s("two"), s("1"), vec![(alpha(), vec![s("2")])])]),
-            (s("k-artifact"), vec![(s("{that a} "), s("(deleted)"), s("1"), vec![(alpha(), vec![s("7")])])]),
+            (
+                s("k-number"),
+                vec![(s("2"), s("two"), s("1"), vec![(alpha(), vec![s("2")])])]
+            ),
+            (
+                s("k-artifact"),
+                vec![(
+                    s("{that a} "),
+                    s("(deleted)"),
+                    s("1"),
+                    vec![(alpha(), vec![s("7")])]
+                )]
+            ),
         ]
     );
     let headings: Vec<String> = all(&page, "section.glossary-kind h2")
         .iter()
         .map(|h| h.text().collect())
         .collect();
-    assert_eq!(headings, ["Synonym swaps", "Names and titles", "Numbers", "Artifacts"]);
+    assert_eq!(
+        headings,
+        ["Synonym swaps", "Names and titles", "Numbers", "Artifacts"]
+    );
     let lede: String = one(&page, ".page-head .lede").text().collect();
     assert!(lede.starts_with("Every distinct garbled → restored pair in these editions: 9 pairs, 11 changes in 2 articles"), "{lede}");
 
@@ -125,7 +180,9 @@ fn every_page_links_to_the_glossary() {
     }
     let doc = html(&public.join("glossary/index.html"));
     assert_eq!(
-        one(&doc, ".site-nav a[aria-current=page]").text().collect::<String>(),
+        one(&doc, ".site-nav a[aria-current=page]")
+            .text()
+            .collect::<String>(),
         "Glossary"
     );
 }
@@ -135,30 +192,47 @@ fn unreviewed_suggestions_and_drafts_are_left_out() {
     let site = fixture("basic");
     let path = site.path().join("content/beta/corrections.yaml");
     let mut text = std::fs::read_to_string(&path).unwrap();
-    text.push_str("- find: today\n  replace: yesterday\n  kind: synonym\n  why: w\n  status: suggested\n");
+    text.push_str(
+        "- find: today\n  replace: yesterday\n  kind: synonym\n  why: w\n  status: suggested\n",
+    );
     std::fs::write(&path, text).unwrap();
     build(site.path());
     let public = site.path().join("public");
     let page = html(&public.join("glossary/index.html"));
-    let garbled: Vec<String> = all(&page, "td.garbled").iter().map(|t| t.text().collect()).collect();
+    let garbled: Vec<String> = all(&page, "td.garbled")
+        .iter()
+        .map(|t| t.text().collect())
+        .collect();
     assert!(!garbled.contains(&s("today")));
     assert_eq!(garbled.len(), 9);
     // the suggestion is on the article page, marked, but not in the glossary
-    assert_eq!(all(&html(&public.join("beta/index.html")), "del.chg.sug").len(), 1);
+    assert_eq!(
+        all(&html(&public.join("beta/index.html")), "del.chg.sug").len(),
+        1
+    );
 }
 
 #[test]
 fn an_empty_site_says_so_and_the_template_can_be_overridden() {
     let site = fixture("basic");
     for slug in ["alpha", "beta"] {
-        std::fs::remove_file(site.path().join("content").join(slug).join("corrections.yaml")).unwrap();
+        std::fs::remove_file(
+            site.path()
+                .join("content")
+                .join(slug)
+                .join("corrections.yaml"),
+        )
+        .unwrap();
     }
     std::fs::remove_file(site.path().join("content/alpha/annotations.yaml")).unwrap();
     std::fs::remove_file(site.path().join("content/beta/annotations.yaml")).unwrap();
     build(site.path());
     let page = html(&site.path().join("public/glossary/index.html"));
     assert!(all(&page, "table.glossary").is_empty());
-    assert_eq!(one(&page, "main > p").text().collect::<String>(), "No reviewed corrections yet.");
+    assert_eq!(
+        one(&page, "main > p").text().collect::<String>(),
+        "No reviewed corrections yet."
+    );
 
     std::fs::create_dir_all(site.path().join("templates")).unwrap();
     std::fs::write(

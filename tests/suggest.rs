@@ -208,15 +208,17 @@ fn allow_unreviewed_false_fails_the_build_naming_each_suggestion() {
     let (ok, _, stderr) = run(dir.path(), &["build"]);
     assert!(!ok);
     assert_eq!(
-        stderr
-            .matches("error[unreviewed]: correction \"")
-            .count(),
+        stderr.matches("error[unreviewed]: correction \"").count(),
         6,
         "{stderr}"
     );
-    assert!(stderr.contains("error[unreviewed]: correction \"Celebration\" → \"Party\" is an unreviewed suggestion"));
+    assert!(stderr.contains(
+        "error[unreviewed]: correction \"Celebration\" → \"Party\" is an unreviewed suggestion"
+    ));
     assert!(stderr.contains("content/story/corrections.yaml:"));
-    assert!(stderr.contains("site.yaml sets `allow_unreviewed: false`, so unreviewed suggestions cannot be published"));
+    assert!(stderr.contains(
+        "site.yaml sets `allow_unreviewed: false`, so unreviewed suggestions cannot be published"
+    ));
     assert!(stderr.ends_with("error: 6 errors\n"), "{stderr}");
     assert!(!dir.path().join("public").exists());
 }
@@ -225,7 +227,10 @@ fn allow_unreviewed_false_fails_the_build_naming_each_suggestion() {
 fn site_learning_carries_accepted_corrections_to_other_articles() {
     let other = "International Information first reported the story on Monday.\n";
     let accepted = "- find: International Information\n  replace: Global News\n  kind: name\n  all: true\n  why: \"The outlet's name, translated word for word.\"\n";
-    let dir = site(&[("story", STORY, Some(EXISTING)), ("other", other, Some(accepted))]);
+    let dir = site(&[
+        ("story", STORY, Some(EXISTING)),
+        ("other", other, Some(accepted)),
+    ]);
     let (ok, stdout, stderr) = run(dir.path(), &["suggest", "story"]);
     assert!(ok, "{stderr}");
     let list = entries(&stdout);
@@ -235,7 +240,10 @@ fn site_learning_carries_accepted_corrections_to_other_articles() {
         .expect("the learned correction is suggested");
     assert_eq!(get(learned, "replace"), Some("Global News"));
     assert_eq!(get(learned, "origin"), Some("learned from other"));
-    assert_eq!(get(learned, "why"), Some("The outlet's name, translated word for word."));
+    assert_eq!(
+        get(learned, "why"),
+        Some("The outlet's name, translated word for word.")
+    );
     assert!(stderr.contains("1 learned from the site"), "{stderr}");
     // --no-site leaves it out.
     let (_, stdout, _) = run(dir.path(), &["suggest", "story", "--no-site"]);
@@ -246,7 +254,10 @@ fn site_learning_carries_accepted_corrections_to_other_articles() {
 fn check_warns_when_a_phrase_corrected_elsewhere_is_left_alone() {
     let other = "International Information first reported the story on Monday.\n";
     let accepted = "- find: International Information\n  replace: Global News\n  kind: name\n  all: true\n  why: \"The outlet's name.\"\n";
-    let dir = site(&[("story", STORY, Some(EXISTING)), ("other", other, Some(accepted))]);
+    let dir = site(&[
+        ("story", STORY, Some(EXISTING)),
+        ("other", other, Some(accepted)),
+    ]);
     let doc = json(dir.path(), &["check", "--format", "json"]);
     let found: Vec<&serde_json::Value> = doc["diagnostics"]
         .as_array()
@@ -262,13 +273,18 @@ fn check_warns_when_a_phrase_corrected_elsewhere_is_left_alone() {
         "\"International Information\" is corrected to \"Global News\" in other, but is left as it is here"
     );
     assert_eq!(d["file"], "content/story/original.txt");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(2), Some(1))
+    );
     assert_eq!(
         d["help"],
         "run `emend suggest story` to propose the correction for review; if the text is right here, ignore this warning"
     );
     // Once the story corrects it too, the warning goes away; build never runs this check.
-    let fixed = format!("{EXISTING}\n- find: International Information\n  replace: Global News\n  why: w\n");
+    let fixed = format!(
+        "{EXISTING}\n- find: International Information\n  replace: Global News\n  why: w\n"
+    );
     std::fs::write(dir.path().join("content/story/corrections.yaml"), fixed).unwrap();
     let doc = json(dir.path(), &["check", "--format", "json"]);
     assert!(
@@ -292,7 +308,10 @@ fn a_site_dictionary_adds_and_disables_entries() {
     assert!(ok, "{stderr}");
     let list = entries(&stdout);
     assert!(!pairs(&list).iter().any(|(f, _)| f == "mentioned"));
-    let site_entry = list.iter().find(|e| get(e, "find") == Some("uproar")).unwrap();
+    let site_entry = list
+        .iter()
+        .find(|e| get(e, "find") == Some("uproar"))
+        .unwrap();
     assert_eq!(get(site_entry, "origin"), Some("site dictionary"));
 
     // A broken entry is a located error, for suggest and for check.
@@ -304,7 +323,10 @@ fn a_site_dictionary_adds_and_disables_entries() {
     let (ok, stdout, stderr) = run(dir.path(), &["suggest", "story"]);
     assert!(!ok);
     assert!(stdout.is_empty());
-    assert!(stderr.contains("error[unknown-kind]: unknown correction kind `synonim`"), "{stderr}");
+    assert!(
+        stderr.contains("error[unknown-kind]: unknown correction kind `synonim`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("dictionary.yaml:4:11"), "{stderr}");
     assert!(stderr.contains("did you mean `synonym`?"));
 }
@@ -343,7 +365,9 @@ fn suggestions_for_the_seed_article_never_break_its_build() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
     copy_dir(&repo().join("content"), &dir.path().join("content"));
-    let path = dir.path().join("content/han-dong-two-michaels/corrections.yaml");
+    let path = dir
+        .path()
+        .join("content/han-dong-two-michaels/corrections.yaml");
     let before = std::fs::read_to_string(&path).unwrap();
     let (ok, _, stderr) = run(dir.path(), &["suggest", "han-dong-two-michaels", "--write"]);
     assert!(ok, "{stderr}");
@@ -363,7 +387,11 @@ fn suggestions_for_the_seed_article_never_break_its_build() {
 
     // From scratch, every suggestion together still builds.
     std::fs::remove_file(&path).unwrap();
-    std::fs::remove_file(dir.path().join("content/han-dong-two-michaels/annotations.yaml")).unwrap();
+    std::fs::remove_file(
+        dir.path()
+            .join("content/han-dong-two-michaels/annotations.yaml"),
+    )
+    .unwrap();
     let (ok, _, stderr) = run(dir.path(), &["suggest", "han-dong-two-michaels", "--write"]);
     assert!(ok, "{stderr}");
     assert!(entries(&std::fs::read_to_string(&path).unwrap()).len() > 50);

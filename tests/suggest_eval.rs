@@ -34,6 +34,14 @@ fn suggestions_are_precise_and_restore_much_of_the_garbling() {
     // "A large part": at least half of the seed's accepted changes come back
     // exactly from reviewed suggestions (dictionary and site learning together),
     // and at least 40% from the dictionary alone.
-    assert!(seed(Sources::Both).share() >= 0.5, "{:.3}", seed(Sources::Both).share());
-    assert!(seed(Sources::Dictionary).share() >= 0.4, "{:.3}", seed(Sources::Dictionary).share());
+    assert!(
+        seed(Sources::Both).share() >= 0.5,
+        "{:.3}",
+        seed(Sources::Both).share()
+    );
+    assert!(
+        seed(Sources::Dictionary).share() >= 0.4,
+        "{:.3}",
+        seed(Sources::Dictionary).share()
+    );
 }

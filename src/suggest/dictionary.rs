@@ -20,7 +20,9 @@ use super::rules::{Classes, Context, Pattern, Side, Tokens, parse_pattern};
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::engine::anchor::Matches;
-use crate::yaml::{self, KeyStatus, Node, Schema, SourceFile, YamlIndex, did_you_mean, value_location};
+use crate::yaml::{
+    self, KeyStatus, Node, Schema, SourceFile, YamlIndex, did_you_mean, value_location,
+};
 
 /// The built-in dictionary's text.
 pub const BUILTIN: &str = include_str!("../../data/spinner-dictionary.yaml");
@@ -259,7 +261,12 @@ impl Dictionary {
     }
 
     /// Parses one dictionary file into this dictionary; reports every problem.
-    pub fn add_file(&mut self, file: &SourceFile, source: Source, out: &mut Vec<Diagnostic>) -> bool {
+    pub fn add_file(
+        &mut self,
+        file: &SourceFile,
+        source: Source,
+        out: &mut Vec<Diagnostic>,
+    ) -> bool {
         let errors_before = out.iter().filter(|d| d.is_error()).count();
         let index = YamlIndex::build(&file.text);
         let root = index.as_ref().and_then(|i| i.root.clone());
@@ -282,10 +289,11 @@ impl Dictionary {
         let root = root.as_ref();
 
         // Classes.
-        let class_nodes: Vec<(Node, Node)> = match root.and_then(|r| r.get("classes")).map(|n| &n.kind) {
-            Some(yaml::NodeKind::Map(pairs)) => pairs.clone(),
-            _ => Vec::new(),
-        };
+        let class_nodes: Vec<(Node, Node)> =
+            match root.and_then(|r| r.get("classes")).map(|n| &n.kind) {
+                Some(yaml::NodeKind::Map(pairs)) => pairs.clone(),
+                _ => Vec::new(),
+            };
         for (name, words) in &raw.classes {
             let pair = class_nodes
                 .iter()
@@ -307,7 +315,10 @@ impl Dictionary {
             }
             for (i, w) in words.iter().enumerate() {
                 let w = w.0.trim();
-                if w.is_empty() || w.chars().any(char::is_whitespace) || Tokens::new(w).tokens.len() != 1 {
+                if w.is_empty()
+                    || w.chars().any(char::is_whitespace)
+                    || Tokens::new(w).tokens.len() != 1
+                {
                     let loc = pair
                         .and_then(|(_, v)| v.items().get(i))
                         .map_or_else(|| at.clone(), |n| file.location(n.span.clone()));
@@ -330,7 +341,12 @@ impl Dictionary {
             .entries
             .iter()
             .filter(|e| e.source == source)
-            .map(|e| ((e.find.clone(), e.replace.clone(), e.context.clone()), e.location.clone()))
+            .map(|e| {
+                (
+                    (e.find.clone(), e.replace.clone(), e.context.clone()),
+                    e.location.clone(),
+                )
+            })
             .collect();
         let mut disabled: Vec<(String, String)> = Vec::new();
         for (i, raw) in raw.entries.into_iter().enumerate() {
@@ -372,18 +388,24 @@ impl Dictionary {
                     None => format!("use one of: {}", names.join(", ")),
                 };
                 out.push(
-                    Diagnostic::error("unknown-kind", format!("unknown correction kind `{}`", raw.kind))
-                        .at(at("kind"))
-                        .help(help),
+                    Diagnostic::error(
+                        "unknown-kind",
+                        format!("unknown correction kind `{}`", raw.kind),
+                    )
+                    .at(at("kind"))
+                    .help(help),
                 );
                 Kind::Other
             });
             let confidence = raw.confidence.unwrap_or(DEFAULT_CONFIDENCE);
             if !(confidence > 0.0 && confidence <= 1.0) {
                 out.push(
-                    Diagnostic::error("bad-confidence", format!("confidence {confidence} is outside 0–1"))
-                        .at(at("confidence"))
-                        .help("use a number greater than 0 and at most 1, e.g. `confidence: 0.8`"),
+                    Diagnostic::error(
+                        "bad-confidence",
+                        format!("confidence {confidence} is outside 0–1"),
+                    )
+                    .at(at("confidence"))
+                    .help("use a number greater than 0 and at most 1, e.g. `confidence: 0.8`"),
                 );
             }
             let exact_case = match raw.case.as_deref() {
@@ -421,8 +443,11 @@ impl Dictionary {
             if raw.disabled {
                 if source == Source::Builtin {
                     out.push(
-                        Diagnostic::error("bad-disabled", "`disabled` belongs in a site's dictionary.yaml")
-                            .at(at("disabled")),
+                        Diagnostic::error(
+                            "bad-disabled",
+                            "`disabled` belongs in a site's dictionary.yaml",
+                        )
+                        .at(at("disabled")),
                     );
                 }
                 disabled.push((find, replace));
@@ -431,10 +456,13 @@ impl Dictionary {
             let key = (find.clone(), replace.clone(), context.clone());
             if let Some(first) = seen.get(&key) {
                 out.push(
-                    Diagnostic::error("duplicate-entry", format!("duplicate entry {find:?} → {replace:?} with the same context"))
-                        .at(entry_at.clone())
-                        .related(first.clone(), "first defined here")
-                        .help("remove one of them"),
+                    Diagnostic::error(
+                        "duplicate-entry",
+                        format!("duplicate entry {find:?} → {replace:?} with the same context"),
+                    )
+                    .at(entry_at.clone())
+                    .related(first.clone(), "first defined here")
+                    .help("remove one of them"),
                 );
                 continue;
             }
@@ -454,7 +482,9 @@ impl Dictionary {
         if !disabled.is_empty() {
             self.entries.retain(|e| {
                 e.source != Source::Builtin
-                    || !disabled.iter().any(|(f, r)| *f == e.find && *r == e.replace)
+                    || !disabled
+                        .iter()
+                        .any(|(f, r)| *f == e.find && *r == e.replace)
             });
         }
         out.iter().filter(|d| d.is_error()).count() == errors_before
@@ -498,7 +528,9 @@ impl Dictionary {
                 });
             }
         }
-        hits.sort_by(|a, b| (a.range.start, a.range.end, a.entry).cmp(&(b.range.start, b.range.end, b.entry)));
+        hits.sort_by(|a, b| {
+            (a.range.start, a.range.end, a.entry).cmp(&(b.range.start, b.range.end, b.entry))
+        });
         hits
     }
 }
@@ -518,7 +550,8 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> (Dictionary, Vec<Diagnostic>) {
-        let file = SourceFile::from_bytes(Path::new("dictionary.yaml"), text.as_bytes().to_vec()).unwrap();
+        let file =
+            SourceFile::from_bytes(Path::new("dictionary.yaml"), text.as_bytes().to_vec()).unwrap();
         let mut d = Dictionary::default();
         let mut out = Vec::new();
         d.add_file(&file, Source::Site, &mut out);
@@ -528,7 +561,13 @@ mod tests {
     #[test]
     fn the_builtin_dictionary_loads_cleanly_and_is_large() {
         let d = Dictionary::builtin().unwrap_or_else(|e| {
-            panic!("{}", e.iter().map(Diagnostic::one_line).collect::<Vec<_>>().join("\n"))
+            panic!(
+                "{}",
+                e.iter()
+                    .map(Diagnostic::one_line)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
         });
         assert!(d.entries.len() >= 300, "{} entries", d.entries.len());
         for e in &d.entries {
@@ -585,7 +624,9 @@ mod tests {
 
     #[test]
     fn duplicates_are_reported_and_site_entries_can_disable_builtin_ones() {
-        let (_, out) = parse("entries:\n  - {find: a, replace: b, kind: synonym}\n  - {find: a, replace: b, kind: name}\n");
+        let (_, out) = parse(
+            "entries:\n  - {find: a, replace: b, kind: synonym}\n  - {find: a, replace: b, kind: name}\n",
+        );
         assert_eq!(out[0].code, "duplicate-entry");
         assert_eq!(out[0].location.as_ref().unwrap().line, 3);
         assert_eq!(out[0].related[0].location.line, 2);
@@ -600,7 +641,11 @@ mod tests {
         .unwrap();
         let mut out = Vec::new();
         assert!(d.add_file(&file, Source::Site, &mut out), "{out:?}");
-        assert!(!d.entries.iter().any(|e| e.find == "mentioned" && e.replace == "said"));
+        assert!(
+            !d.entries
+                .iter()
+                .any(|e| e.find == "mentioned" && e.replace == "said")
+        );
         assert_eq!(d.entries.last().unwrap().source, Source::Site);
     }
 }

@@ -24,7 +24,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use super::rules::{Tokens, TokenKind, fold};
+use super::rules::{TokenKind, Tokens, fold};
 use crate::content::{Article, CorrectionSpec, Kind, Pick, Status};
 use crate::engine::Change;
 use crate::engine::anchor::Matches;
@@ -58,12 +58,16 @@ impl Knowledge {
 
     /// Whether an editor has worked on this article (it has a reviewed correction).
     fn edited(&self) -> bool {
-        self.corrections.iter().any(|c| c.status == Status::Reviewed)
+        self.corrections
+            .iter()
+            .any(|c| c.status == Status::Reviewed)
     }
 
     /// Whether `range` overlaps any change.
     pub fn covered(&self, range: &Range<usize>) -> bool {
-        let i = self.changes.partition_point(|c| c.original.end <= range.start);
+        let i = self
+            .changes
+            .partition_point(|c| c.original.end <= range.start);
         self.changes
             .get(i)
             .is_some_and(|c| c.original.start < range.end.max(range.start + 1))
@@ -90,9 +94,9 @@ const FUNCTION_WORDS: &[&str] = &[
     "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he",
     "her", "here", "him", "his", "i", "if", "in", "into", "is", "it", "its", "may", "me", "might",
     "must", "my", "no", "nor", "not", "of", "on", "or", "our", "over", "she", "should", "so",
-    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to",
-    "us", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "will",
-    "with", "would", "you", "your",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
+    "to", "us", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom",
+    "will", "with", "would", "you", "your",
 ];
 
 /// Words in a `why` that mark a correction as a judgement call, not learned.
@@ -132,7 +136,9 @@ pub fn context_of(toks: &Tokens<'_>, range: &Range<usize>) -> (Ctx, Ctx) {
     let text = toks.text;
     let before = toks.tokens.partition_point(|t| t.range.end <= range.start);
     let prev = match before.checked_sub(1) {
-        Some(k) if !text[toks.tokens[k].range.end..range.start].contains('\n') => generalise(toks, k),
+        Some(k) if !text[toks.tokens[k].range.end..range.start].contains('\n') => {
+            generalise(toks, k)
+        }
         _ => Ctx::Edge,
     };
     let after = toks.tokens.partition_point(|t| t.range.start < range.end);
@@ -256,7 +262,9 @@ pub struct LearnedHit {
 
 fn distinctive(find: &str, positives_mid_sentence: bool) -> bool {
     let words = crate::text::count_words(find);
-    let has_punct = find.chars().any(|c| !is_word_char(c) && !c.is_whitespace() && !matches!(c, '’' | '\'' | '-'));
+    let has_punct = find
+        .chars()
+        .any(|c| !is_word_char(c) && !c.is_whitespace() && !matches!(c, '’' | '\'' | '-'));
     let inner_capital = find.chars().skip(1).any(char::is_uppercase);
     let initial_capital = find.chars().next().is_some_and(char::is_uppercase);
     words >= 2 || has_punct || inner_capital || (initial_capital && positives_mid_sentence)
@@ -272,7 +280,10 @@ impl Learned {
         // (find, replace) → rule under construction
         let mut rules: BTreeMap<(String, String), LearnedRule> = BTreeMap::new();
         let mut mid_sentence: BTreeMap<(String, String), bool> = BTreeMap::new();
-        let tokens: Vec<Tokens<'_>> = sources.iter().map(|k| Tokens::new(&k.original.text)).collect();
+        let tokens: Vec<Tokens<'_>> = sources
+            .iter()
+            .map(|k| Tokens::new(&k.original.text))
+            .collect();
         for (k, toks) in sources.iter().zip(&tokens) {
             for change in &k.changes {
                 let spec = &k.corrections[change.entry];
@@ -299,8 +310,13 @@ impl Learned {
                 let (prev, next) = context_of(toks, &change.original);
                 rule.prevs.insert(prev);
                 rule.nexts.insert(next);
-                let first = toks.tokens.partition_point(|t| t.range.start < change.original.start);
-                let at_start = toks.tokens.get(first).is_some_and(|t| t.range.start == change.original.start)
+                let first = toks
+                    .tokens
+                    .partition_point(|t| t.range.start < change.original.start);
+                let at_start = toks
+                    .tokens
+                    .get(first)
+                    .is_some_and(|t| t.range.start == change.original.start)
                     && toks.sentence_start(first);
                 *mid_sentence.entry(key).or_default() |= !at_start;
             }
@@ -337,7 +353,8 @@ impl Learned {
         let mut out: Vec<LearnedRule> = rules
             .into_iter()
             .map(|(key, mut rule)| {
-                let distinct = distinctive(&rule.find, mid_sentence.get(&key).copied().unwrap_or(false));
+                let distinct =
+                    distinctive(&rule.find, mid_sentence.get(&key).copied().unwrap_or(false));
                 rule.contextual = !distinct || rule.negatives > 0;
                 let base = if rule.contextual { 0.7 } else { 0.8 };
                 let spread = 0.05 * (rule.slugs.len().saturating_sub(1).min(2)) as f64;
@@ -381,7 +398,12 @@ mod tests {
     use super::*;
     use crate::content::{Loaded, load_article};
 
-    fn knowledge(root: &std::path::Path, slug: &str, original: &str, corrections: &str) -> Knowledge {
+    fn knowledge(
+        root: &std::path::Path,
+        slug: &str,
+        original: &str,
+        corrections: &str,
+    ) -> Knowledge {
         let dir = root.join("content").join(slug);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("original.txt"), original).unwrap();
@@ -400,7 +422,12 @@ mod tests {
         learned
             .hits(&toks)
             .iter()
-            .map(|h| (text[h.range.clone()].to_string(), learned.rules[h.rule].replace.clone()))
+            .map(|h| {
+                (
+                    text[h.range.clone()].to_string(),
+                    learned.rules[h.rule].replace.clone(),
+                )
+            })
             .collect()
     }
 
@@ -424,14 +451,24 @@ mod tests {
         assert_eq!((said.positives, said.negatives), (2, 1));
         assert!((said.confidence - 0.47).abs() < 1e-9, "{}", said.confidence);
         assert_eq!(
-            fired(&learned, "Two sources mentioned Canada and International Information agreed. She mentioned it. As mentioned above."),
+            fired(
+                &learned,
+                "Two sources mentioned Canada and International Information agreed. She mentioned it. As mentioned above."
+            ),
             [
                 ("mentioned".to_string(), "said".to_string()),
-                ("International Information".to_string(), "Global News".to_string()),
+                (
+                    "International Information".to_string(),
+                    "Global News".to_string()
+                ),
             ]
         );
         // The excluded article teaches nothing.
-        assert!(Learned::learn(std::slice::from_ref(&k), Some("one")).rules.is_empty());
+        assert!(
+            Learned::learn(std::slice::from_ref(&k), Some("one"))
+                .rules
+                .is_empty()
+        );
     }
 
     #[test]
@@ -460,7 +497,10 @@ mod tests {
         );
         let learned = Learned::learn(std::slice::from_ref(&k), None);
         assert_eq!(
-            fired(&learned, "a 2-year-old, the 2 sources, 2.5 sources, the 2 men"),
+            fired(
+                &learned,
+                "a 2-year-old, the 2 sources, 2.5 sources, the 2 men"
+            ),
             [("2".to_string(), "two".to_string())]
         );
     }

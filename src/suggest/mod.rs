@@ -28,8 +28,8 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::content::{self, Article, Kind, Loaded, Pick};
 use crate::diagnostics::{Diagnostic, Location};
-use crate::engine::{self, Change};
 use crate::engine::anchor::Matches;
+use crate::engine::{self, Change};
 
 pub use dictionary::Dictionary;
 pub use learn::{Knowledge, Learned};
@@ -94,14 +94,18 @@ fn default_why(kind: Kind, find: &str, replace: &str) -> String {
     match kind {
         Kind::Synonym => format!("Article spinners swap '{replace}' for '{find}'."),
         Kind::Name => format!("The name or title '{replace}' was garbled into '{find}'."),
-        Kind::Number => format!(
-            "News style spells out numbers under ten: '{replace}' came back as '{find}'."
-        ),
+        Kind::Number => {
+            format!("News style spells out numbers under ten: '{replace}' came back as '{find}'.")
+        }
         Kind::Mistranslation => {
             format!("A round-trip translation turned '{replace}' into '{find}'.")
         }
-        Kind::Grammar => format!("'{find}' breaks the grammar here; the usual form is '{replace}'."),
-        Kind::Punctuation => format!("Punctuation damaged in processing: '{find}' should read '{replace}'."),
+        Kind::Grammar => {
+            format!("'{find}' breaks the grammar here; the usual form is '{replace}'.")
+        }
+        Kind::Punctuation => {
+            format!("Punctuation damaged in processing: '{find}' should read '{replace}'.")
+        }
         Kind::Artifact => format!("'{find}' is a leftover of the spinning pipeline."),
         Kind::Spelling => format!("'{replace}' is the spelling used elsewhere."),
         Kind::Formatting | Kind::Other => format!("'{find}' is a garbled form of '{replace}'."),
@@ -143,7 +147,10 @@ pub fn choose(
     if let Some(dict) = dictionary {
         for e in &dict.entries {
             dictionary_pairs.insert((e.find.clone(), e.replace.clone()));
-            if let (Some(f), Some(r)) = (dictionary::capitalise(&e.find), dictionary::capitalise(&e.replace)) {
+            if let (Some(f), Some(r)) = (
+                dictionary::capitalise(&e.find),
+                dictionary::capitalise(&e.replace),
+            ) {
                 dictionary_pairs.insert((f, r));
             }
         }
@@ -167,15 +174,26 @@ pub fn choose(
             });
         }
         for (hits, confidence, kind) in [
-            (patterns::space_before_punctuation(&toks), patterns::SPACE_CONFIDENCE, Kind::Punctuation),
-            (patterns::spintax(&toks), patterns::SPINTAX_CONFIDENCE, Kind::Artifact),
+            (
+                patterns::space_before_punctuation(&toks),
+                patterns::SPACE_CONFIDENCE,
+                Kind::Punctuation,
+            ),
+            (
+                patterns::spintax(&toks),
+                patterns::SPINTAX_CONFIDENCE,
+                Kind::Artifact,
+            ),
         ] {
             for h in hits {
                 let find = &text[h.range.clone()];
                 candidates.push(Candidate {
                     why: match h.name {
-                        "spintax" => format!("'{find}' is leftover spintax, the template syntax of article spinners."),
-                        _ => "A stray space before the punctuation mark, left by the processing.".into(),
+                        "spintax" => format!(
+                            "'{find}' is leftover spintax, the template syntax of article spinners."
+                        ),
+                        _ => "A stray space before the punctuation mark, left by the processing."
+                            .into(),
                     },
                     range: h.range,
                     replace: h.replace,
@@ -192,7 +210,11 @@ pub fn choose(
             // Where the dictionary knows this swap, its context rules decide.
             if dictionary.is_some()
                 && dictionary_pairs.contains(&(rule.find.clone(), rule.replace.clone()))
-                && !dictionary_hits.contains(&(hit.range.start, hit.range.end, rule.replace.clone()))
+                && !dictionary_hits.contains(&(
+                    hit.range.start,
+                    hit.range.end,
+                    rule.replace.clone(),
+                ))
             {
                 continue;
             }
@@ -214,7 +236,8 @@ pub fn choose(
     // Merge candidates proposing the same change; agreement raises confidence.
     let mut merged: BTreeMap<(usize, usize, String), Vec<Candidate>> = BTreeMap::new();
     for c in candidates {
-        if existing.iter().any(|ch| overlaps(&ch.original, &c.range)) || in_address(text, &c.range) {
+        if existing.iter().any(|ch| overlaps(&ch.original, &c.range)) || in_address(text, &c.range)
+        {
             continue;
         }
         merged
@@ -225,7 +248,11 @@ pub fn choose(
     let mut pool: Vec<Suggestion> = merged
         .into_values()
         .map(|mut group| {
-            group.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then_with(|| a.origin.cmp(&b.origin)));
+            group.sort_by(|a, b| {
+                b.confidence
+                    .total_cmp(&a.confidence)
+                    .then_with(|| a.origin.cmp(&b.origin))
+            });
             let mut origins: Vec<&str> = group.iter().map(|c| c.origin.as_str()).collect();
             origins.dedup();
             let best = &group[0];
@@ -315,16 +342,17 @@ fn unique_anchor(
 pub fn plan(text: &str, suggestions: &[Suggestion]) -> Vec<(EntryOut, Vec<usize>)> {
     let toks = Tokens::new(text);
     let matches = Matches::find(text, suggestions.iter().map(|s| s.find.as_str()));
-    // Group identical proposals (same text, replacement and provenance).
-    let mut groups: BTreeMap<(String, String, &'static str, String, String, u64), Vec<usize>> = BTreeMap::new();
+    // Identical proposals (same text, replacement, kind, provenance) form one group.
+    type GroupKey<'s> = (&'s str, &'s str, &'static str, &'s str, &'s str, u64);
+    let mut groups: BTreeMap<GroupKey<'_>, Vec<usize>> = BTreeMap::new();
     for (i, s) in suggestions.iter().enumerate() {
         groups
             .entry((
-                s.find.clone(),
-                s.replace.clone(),
+                &s.find,
+                &s.replace,
                 s.kind.as_str(),
-                s.origin.clone(),
-                s.why.clone(),
+                &s.origin,
+                &s.why,
                 s.confidence.to_bits(),
             ))
             .or_default()
@@ -354,11 +382,16 @@ pub fn plan(text: &str, suggestions: &[Suggestion]) -> Vec<(EntryOut, Vec<usize>
         };
         let start = suggestions[members[0]].range.start;
         if members.len() == occurrences.len() {
-            let pick = if members.len() == 1 { Pick::Unique } else { Pick::All };
+            let pick = if members.len() == 1 {
+                Pick::Unique
+            } else {
+                Pick::All
+            };
             entries.push((start, EntryOut { pick, ..base }, members));
         } else {
             for i in members {
-                let (before, after, pick) = unique_anchor(text, &toks, occurrences, &suggestions[i].range);
+                let (before, after, pick) =
+                    unique_anchor(text, &toks, occurrences, &suggestions[i].range);
                 entries.push((
                     suggestions[i].range.start,
                     EntryOut {
@@ -450,12 +483,19 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
     if out.iter().any(Diagnostic::is_error) {
         return Err(out);
     }
-    let slug_of = |d: &PathBuf| d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let slug_of = |d: &PathBuf| {
+        d.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
     if !dirs.iter().any(|d| slug_of(d) == req.slug) {
         let slugs: Vec<String> = dirs.iter().map(slug_of).collect();
         let names: Vec<&str> = slugs.iter().map(String::as_str).collect();
-        let mut d = Diagnostic::error("unknown-article", format!("no article `{}` in content/", req.slug))
-            .at(Location::file_only(&root.join("content")));
+        let mut d = Diagnostic::error(
+            "unknown-article",
+            format!("no article `{}` in content/", req.slug),
+        )
+        .at(Location::file_only(&root.join("content")));
         d = match crate::yaml::did_you_mean(&req.slug, &names) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None if names.is_empty() => d.help("the site has no articles yet"),
@@ -482,13 +522,20 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
         if !req.options.site {
             continue;
         }
-        let learned = article.and_then(|a| engine::apply_corrections(&a).ok().map(|(_, ch)| Knowledge::new(a, ch)));
+        let learned = article.and_then(|a| {
+            engine::apply_corrections(&a)
+                .ok()
+                .map(|(_, ch)| Knowledge::new(a, ch))
+        });
         match learned {
             Some(k) => knowledge.push(k),
             None => warnings.push(
-                Diagnostic::warning("not-learned", format!("article `{slug}` has errors; its corrections were not learned from"))
-                    .at(Location::file_only(&dir))
-                    .help("run `emend check` to see them"),
+                Diagnostic::warning(
+                    "not-learned",
+                    format!("article `{slug}` has errors; its corrections were not learned from"),
+                )
+                .at(Location::file_only(&dir))
+                .help("run `emend check` to see them"),
             ),
         }
     }
@@ -498,7 +545,10 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
         Err(errs) => {
             return Err(errs
                 .iter()
-                .map(|e| e.to_diagnostic().note("fix the existing corrections before asking for suggestions"))
+                .map(|e| {
+                    e.to_diagnostic()
+                        .note("fix the existing corrections before asking for suggestions")
+                })
                 .collect());
         }
     };
@@ -511,9 +561,18 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
     } else {
         None
     };
-    let learned = req.options.site.then(|| Learned::learn(&knowledge, Some(&req.slug)));
+    let learned = req
+        .options
+        .site
+        .then(|| Learned::learn(&knowledge, Some(&req.slug)));
     let text = article.original.text.as_str();
-    let suggestions = choose(text, &changes, dictionary.as_ref(), learned.as_ref(), req.options.min_confidence);
+    let suggestions = choose(
+        text,
+        &changes,
+        dictionary.as_ref(),
+        learned.as_ref(),
+        req.options.min_confidence,
+    );
     let planned = plan(text, &suggestions);
 
     let path = article.dir.join("corrections.yaml");
@@ -530,8 +589,12 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
     let suggestions: Vec<Suggestion> = kept.into_iter().map(|i| suggestions[i].clone()).collect();
     let mut written = false;
     if req.write && !entries.is_empty() {
-        write::append(&path, existing_bytes.as_ref().map(|b| b.len() as u64), &block.appended)
-            .map_err(|d| vec![d])?;
+        write::append(
+            &path,
+            existing_bytes.as_ref().map(|b| b.len() as u64),
+            &block.appended,
+        )
+        .map_err(|d| vec![d])?;
         written = true;
     }
     Ok(Report {
@@ -571,12 +634,27 @@ fn validate(
         let prefix_len = existing.len() + style.separator.len() + header.len();
         for e in &entries {
             starts.push(prefix_len + body.len());
-            body.push_str(&write::render_entries(std::slice::from_ref(e), &style.indent, style.newline));
+            body.push_str(&write::render_entries(
+                std::slice::from_ref(e),
+                &style.indent,
+                style.newline,
+            ));
         }
         let appended = format!("{}{header}{body}", style.separator);
-        let printed = format!("{}{}", write::header(entries.len(), "\n"), write::render_entries(&entries, "", "\n"));
+        let printed = format!(
+            "{}{}",
+            write::header(entries.len(), "\n"),
+            write::render_entries(&entries, "", "\n")
+        );
         if entries.is_empty() {
-            return Ok((Block { appended: String::new(), printed: String::new() }, entries, Vec::new()));
+            return Ok((
+                Block {
+                    appended: String::new(),
+                    printed: String::new(),
+                },
+                entries,
+                Vec::new(),
+            ));
         }
         let full = format!("{existing}{appended}");
         let internal = |msg: String| {
@@ -587,23 +665,30 @@ fn validate(
         let specs = write::parse(path, &full).map_err(|errs| {
             internal(format!(
                 "the suggested entries do not load back: {}",
-                errs.iter().map(Diagnostic::one_line).collect::<Vec<_>>().join("; ")
+                errs.iter()
+                    .map(Diagnostic::one_line)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ))
         })?;
         let old = article.corrections.len();
         let unchanged = specs.len() == old + entries.len()
-            && specs
-                .iter()
-                .zip(&article.corrections)
-                .all(|(a, b)| a.selector == b.selector && a.replace == b.replace && a.status == b.status);
+            && specs.iter().zip(&article.corrections).all(|(a, b)| {
+                a.selector == b.selector && a.replace == b.replace && a.status == b.status
+            });
         if !unchanged {
-            return Err(internal("appending would change the existing entries".into()));
+            return Err(internal(
+                "appending would change the existing entries".into(),
+            ));
         }
         let mut candidate = article.clone();
         candidate.corrections = specs;
         match engine::apply_corrections(&candidate) {
             Ok(_) => {
-                let kept = planned.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+                let kept = planned
+                    .iter()
+                    .flat_map(|(_, m)| m.iter().copied())
+                    .collect();
                 return Ok((Block { appended, printed }, entries, kept));
             }
             Err(errs) => {
@@ -628,7 +713,10 @@ fn validate(
                 if bad.is_empty() {
                     return Err(internal(format!(
                         "the suggestions do not resolve: {}",
-                        errs.iter().map(|e| e.to_diagnostic().one_line()).collect::<Vec<_>>().join("; ")
+                        errs.iter()
+                            .map(|e| e.to_diagnostic().one_line())
+                            .collect::<Vec<_>>()
+                            .join("; ")
                     )));
                 }
                 planned = planned
@@ -640,8 +728,13 @@ fn validate(
             }
         }
     }
-    Err(vec![Diagnostic::error("suggest-internal", "could not find a valid set of suggestions")
-        .at(Location::file_only(path))])
+    Err(vec![
+        Diagnostic::error(
+            "suggest-internal",
+            "could not find a valid set of suggestions",
+        )
+        .at(Location::file_only(path)),
+    ])
 }
 
 /// Warnings for `emend check`: text corrected in other articles of the site
@@ -661,7 +754,8 @@ pub fn uncorrected_elsewhere(root: &Path, knowledge: &[Knowledge]) -> Vec<Diagno
             let learned = Learned::learn(knowledge, Some(&k.slug));
             let suggestions = choose(&k.original.text, &k.changes, Some(&dictionary), Some(&learned), DEFAULT_MIN_CONFIDENCE);
             // (find, replace) → places, for suggestions the site has learned
-            let mut by_pair: BTreeMap<(String, String), (String, Vec<Range<usize>>)> = BTreeMap::new();
+            type Places = (String, Vec<Range<usize>>);
+            let mut by_pair: BTreeMap<(String, String), Places> = BTreeMap::new();
             for s in suggestions.iter().filter(|s| s.origin.contains("learned from ")) {
                 let from = s.origin.split("learned from ").nth(1).unwrap_or_default().to_string();
                 by_pair

@@ -63,17 +63,23 @@ pub fn spintax(toks: &Tokens<'_>) -> Vec<PatternHit> {
     let mut from = 0;
     while let Some(open) = text[from..].find('{').map(|i| from + i) {
         from = open + 1;
-        let Some(close) = text[open + 1..].find(['}', '\n', '{']).map(|i| open + 1 + i) else {
+        let Some(close) = text[open + 1..]
+            .find(['}', '\n', '{'])
+            .map(|i| open + 1 + i)
+        else {
             break;
         };
         // `{{ x }}` is template syntax, not spintax.
-        if &text[close..close + 1] != "}" || text[..open].ends_with('{') || text[close + 1..].starts_with('}') {
+        if &text[close..close + 1] != "}"
+            || text[..open].ends_with('{')
+            || text[close + 1..].starts_with('}')
+        {
             continue;
         }
         let inner = &text[open + 1..close];
-        let plain = inner
-            .chars()
-            .all(|c| crate::text::is_word_char(c) || matches!(c, ' ' | '|' | '\'' | '’' | '-' | ','));
+        let plain = inner.chars().all(|c| {
+            crate::text::is_word_char(c) || matches!(c, ' ' | '|' | '\'' | '’' | '-' | ',')
+        });
         let words = crate::text::count_words(inner);
         if !plain || words == 0 || words > 6 || inner.starts_with(' ') || inner.ends_with(' ') {
             continue;
@@ -107,7 +113,10 @@ mod tests {
     #[test]
     fn spaces_before_full_stops_and_commas() {
         assert_eq!(
-            found(space_before_punctuation, "freedoms of Spavor .\nwork , then 2 . And x ... y .5 z\" ."),
+            found(
+                space_before_punctuation,
+                "freedoms of Spavor .\nwork , then 2 . And x ... y .5 z\" ."
+            ),
             [
                 ("Spavor .".to_string(), "Spavor.".to_string()),
                 ("work ,".to_string(), "work,".to_string()),
@@ -119,7 +128,10 @@ mod tests {
     #[test]
     fn spintax_leftovers() {
         assert_eq!(
-            found(spintax, "aware {that a} talk; {said|stated} it; {{x}} {a\nb} {}"),
+            found(
+                spintax,
+                "aware {that a} talk; {said|stated} it; {{x}} {a\nb} {}"
+            ),
             [
                 ("{that a}".to_string(), "that a".to_string()),
                 ("{said|stated}".to_string(), "said".to_string()),

@@ -66,8 +66,8 @@ pub struct Tokens<'t> {
 /// Abbreviations whose full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "lt", "col", "sgt", "capt", "rep",
-    "sen", "gov", "no", "vs", "etc", "inc", "ltd", "co", "corp", "u", "s", "e", "g", "i", "a",
-    "p", "m", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "mt", "ft",
+    "sen", "gov", "no", "vs", "etc", "inc", "ltd", "co", "corp", "u", "s", "e", "g", "i", "a", "p",
+    "m", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "mt", "ft",
 ];
 
 fn joins_word(c: char) -> bool {
@@ -383,13 +383,16 @@ impl Tokens<'_> {
                 classes.contains(*c, s)
                     || (word && strip_possessive(s).is_some_and(|b| classes.contains(*c, b)))
             }
-            Atom::Cap => tok.kind == TokenKind::Word && s.chars().next().is_some_and(char::is_uppercase),
-            Atom::Lower => tok.kind == TokenKind::Word && s.chars().next().is_some_and(char::is_lowercase),
+            Atom::Cap => {
+                tok.kind == TokenKind::Word && s.chars().next().is_some_and(char::is_uppercase)
+            }
+            Atom::Lower => {
+                tok.kind == TokenKind::Word && s.chars().next().is_some_and(char::is_lowercase)
+            }
             Atom::Word => word,
             Atom::Digits => tok.kind == TokenKind::Number,
             Atom::Possessive => {
-                tok.kind == TokenKind::Word
-                    && (s.ends_with("’s") || s.ends_with("'s"))
+                tok.kind == TokenKind::Word && (s.ends_with("’s") || s.ends_with("'s"))
             }
             Atom::Punct => !word,
             Atom::Boundary => BOUNDARY_MARKS.contains(&s),
@@ -480,7 +483,19 @@ mod tests {
     fn tokens_keep_compounds_and_numbers_whole() {
         assert_eq!(
             words("Canada’s two-year-old 2,000 2.5 “Two Michaels,” end."),
-            ["Canada’s", "two-year-old", "2,000", "2.5", "“", "Two", "Michaels", ",", "”", "end", "."]
+            [
+                "Canada’s",
+                "two-year-old",
+                "2,000",
+                "2.5",
+                "“",
+                "Two",
+                "Michaels",
+                ",",
+                "”",
+                "end",
+                "."
+            ]
         );
         let t = Tokens::new("a 2 b\nc");
         assert_eq!(t.tokens[1].kind, TokenKind::Number);
@@ -612,9 +627,6 @@ mod tests {
             parse_pattern("@end", Side::Prev, &c).unwrap_err(),
             "`@end` can only be used in `next`/`not_next`"
         );
-        assert_eq!(
-            parse_pattern("U.S.", Side::Next, &c).unwrap().0.len(),
-            4
-        );
+        assert_eq!(parse_pattern("U.S.", Side::Next, &c).unwrap().0.len(), 4);
     }
 }

@@ -115,7 +115,11 @@ pub struct AppendStyle {
 /// list `[...]`, a mapping), where appending would change their meaning.
 pub fn append_style(existing: &str, path: &Path) -> Result<AppendStyle, Diagnostic> {
     let (existing, _) = crate::text::strip_bom(existing);
-    let newline = if existing.contains("\r\n") { "\r\n" } else { "\n" };
+    let newline = if existing.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
     let mut indent = String::new();
     if let Some(index) = YamlIndex::build(existing) {
         if let Some(root) = &index.root {
@@ -123,10 +127,15 @@ pub fn append_style(existing: &str, path: &Path) -> Result<AppendStyle, Diagnost
                 NodeKind::Seq(items) => {
                     let flow = existing[root.span.start..].trim_start().starts_with('[');
                     if flow {
-                        return Err(not_a_block_list(path, "it is written as a flow list `[...]`"));
+                        return Err(not_a_block_list(
+                            path,
+                            "it is written as a flow list `[...]`",
+                        ));
                     }
                     if let Some(first) = items.first() {
-                        let line_start = existing[..first.span.start].rfind('\n').map_or(0, |i| i + 1);
+                        let line_start = existing[..first.span.start]
+                            .rfind('\n')
+                            .map_or(0, |i| i + 1);
                         let prefix = &existing[line_start..first.span.start];
                         let dash = prefix.find('-').unwrap_or(0);
                         indent = prefix[..dash].to_string();
@@ -156,7 +165,10 @@ pub fn append_style(existing: &str, path: &Path) -> Result<AppendStyle, Diagnost
 fn not_a_block_list(path: &Path, why: &str) -> Diagnostic {
     Diagnostic::error(
         "cannot-append",
-        format!("cannot append suggestions to {}: {why}", crate::diagnostics::display_path(path)),
+        format!(
+            "cannot append suggestions to {}: {why}",
+            crate::diagnostics::display_path(path)
+        ),
     )
     .at(Location::file_only(path))
     .help("run `emend suggest` without --write and paste the entries by hand")
@@ -197,7 +209,10 @@ pub fn append(path: &Path, expected_len: Option<u64>, block: &str) -> Result<(),
 }
 
 /// Parses text as a corrections file with the build's own loader (for round trips).
-pub fn parse(path: &Path, text: &str) -> Result<Vec<crate::content::CorrectionSpec>, Vec<Diagnostic>> {
+pub fn parse(
+    path: &Path,
+    text: &str,
+) -> Result<Vec<crate::content::CorrectionSpec>, Vec<Diagnostic>> {
     let file = SourceFile::from_bytes(path, text.as_bytes().to_vec()).map_err(|d| vec![d])?;
     let mut out = Vec::new();
     match crate::content::parse_corrections(&file, &mut out) {
@@ -294,18 +309,29 @@ mod tests {
     fn append_style_follows_the_file() {
         let p = Path::new("c.yaml");
         let s = append_style("", p).unwrap();
-        assert_eq!((s.separator.as_str(), s.indent.as_str(), s.newline), ("", "", "\n"));
+        assert_eq!(
+            (s.separator.as_str(), s.indent.as_str(), s.newline),
+            ("", "", "\n")
+        );
         let s = append_style("# only a comment", p).unwrap();
         assert_eq!(s.separator, "\n\n");
         let s = append_style("- find: a\n  replace: b\n", p).unwrap();
         assert_eq!(s.separator, "\n");
         let s = append_style("  - find: a\r\n    replace: b", p).unwrap();
-        assert_eq!((s.separator.as_str(), s.indent.as_str(), s.newline), ("\r\n\r\n", "  ", "\r\n"));
         assert_eq!(
-            append_style("[{find: a, replace: b}]\n", p).unwrap_err().message,
+            (s.separator.as_str(), s.indent.as_str(), s.newline),
+            ("\r\n\r\n", "  ", "\r\n")
+        );
+        assert_eq!(
+            append_style("[{find: a, replace: b}]\n", p)
+                .unwrap_err()
+                .message,
             "cannot append suggestions to c.yaml: it is written as a flow list `[...]`"
         );
-        assert_eq!(append_style("find: a\n", p).unwrap_err().code, "cannot-append");
+        assert_eq!(
+            append_style("find: a\n", p).unwrap_err().code,
+            "cannot-append"
+        );
     }
 
     #[test]
