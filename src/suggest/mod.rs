@@ -791,3 +791,107 @@ pub fn uncorrected_elsewhere(root: &Path, knowledge: &[Knowledge]) -> Vec<Diagno
     out.append(&mut warnings);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::SourceFile;
+
+    fn dict(yaml: &str) -> Dictionary {
+        let file = SourceFile::from_bytes(Path::new("d.yaml"), yaml.as_bytes().to_vec()).unwrap();
+        let mut d = Dictionary::default();
+        let mut out = Vec::new();
+        assert!(
+            d.add_file(&file, dictionary::Source::Builtin, &mut out),
+            "{out:?}"
+        );
+        d
+    }
+
+    fn found(s: &[Suggestion]) -> Vec<(&str, &str, f64, &str)> {
+        s.iter()
+            .map(|s| {
+                (
+                    s.find.as_str(),
+                    s.replace.as_str(),
+                    s.confidence,
+                    s.origin.as_str(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn overlaps_go_to_the_surer_then_longer_candidate() {
+        let d = dict(
+            "entries:\n  - {find: nationwide, replace: national, kind: synonym, confidence: 0.7}\n  - {find: safety, replace: security, kind: synonym, confidence: 0.7}\n  - {find: nationwide safety, replace: national security, kind: synonym, confidence: 0.7}\n  - {find: a b, replace: x, kind: synonym, confidence: 0.6}\n  - {find: b c, replace: y, kind: synonym, confidence: 0.9}\n",
+        );
+        let s = choose(
+            "the nationwide safety sources; a b c",
+            &[],
+            Some(&d),
+            None,
+            0.5,
+        );
+        assert_eq!(
+            found(&s),
+            [
+                ("nationwide safety", "national security", 0.7, "dictionary"),
+                ("b c", "y", 0.9, "dictionary"),
+            ]
+        );
+    }
+
+    #[test]
+    fn existing_changes_addresses_and_low_confidence_are_left_out() {
+        let d = dict(
+            "entries:\n  - {find: mentioned, replace: said, kind: synonym, confidence: 0.8}\n  - {find: solely, replace: only, kind: synonym, confidence: 0.4}\n",
+        );
+        let text = "He mentioned it. She mentioned https://x.org/mentioned and solely that.";
+        let existing = [Change {
+            number: 1,
+            entry: 0,
+            original: 3..12,
+            corrected: 3..7,
+        }];
+        let s = choose(text, &existing, Some(&d), None, 0.5);
+        assert_eq!(found(&s), [("mentioned", "said", 0.8, "dictionary")]);
+        assert_eq!(s[0].range, 21..30);
+        assert_eq!(choose(text, &existing, Some(&d), None, 0.3).len(), 2);
+    }
+
+    #[test]
+    fn entries_group_all_occurrences_or_pick_one_with_context() {
+        let sugg = |range: Range<usize>, find: &str| Suggestion {
+            range,
+            find: find.into(),
+            replace: "said".into(),
+            kind: Kind::Synonym,
+            confidence: 0.8,
+            origin: "dictionary".into(),
+            why: "w".into(),
+        };
+        let text = "A mentioned x. B mentioned y. As mentioned.";
+        // every occurrence suggested → one entry with all: true
+        let all = [
+            sugg(2..11, "mentioned"),
+            sugg(17..26, "mentioned"),
+            sugg(33..42, "mentioned"),
+        ];
+        let planned = plan(text, &all);
+        assert_eq!(planned.len(), 1);
+        assert_eq!(planned[0].0.pick, Pick::All);
+        assert_eq!(planned[0].1, [0, 1, 2]);
+        // some → the shortest unique context
+        let planned = plan(text, &all[..2]);
+        let ctx: Vec<(Option<&str>, Option<&str>)> = planned
+            .iter()
+            .map(|(e, _)| (e.before.as_deref(), e.after.as_deref()))
+            .collect();
+        assert_eq!(ctx, [(None, Some(" x")), (None, Some(" y"))]);
+        // no context on the line tells them apart → occurrence
+        let text = "mentioned\nmentioned";
+        let planned = plan(text, &[sugg(10..19, "mentioned")]);
+        assert_eq!(planned[0].0.pick, Pick::Nth(2));
+    }
+}
