@@ -348,7 +348,11 @@ fn bad_requests_are_clear_errors() {
     assert!(!ok);
     assert!(stdout.is_empty());
     assert!(stderr.contains("error[find-not-found]"), "{stderr}");
-    assert!(stderr.contains("fix the existing corrections before asking for suggestions"));
+    assert!(
+        stderr.contains(
+            "fix the article's corrections and annotations before asking for suggestions"
+        )
+    );
     // A corrections file that is not a block list is not appended to.
     std::fs::write(
         dir.path().join("content/story/corrections.yaml"),
@@ -358,6 +362,55 @@ fn bad_requests_are_clear_errors() {
     let (ok, _, stderr) = run(dir.path(), &["suggest", "story", "--write"]);
     assert!(!ok);
     assert!(stderr.contains("error[cannot-append]: cannot append suggestions to content/story/corrections.yaml: it is written as a flow list `[...]`"), "{stderr}");
+}
+
+#[test]
+fn suggestions_never_break_an_annotation() {
+    let text = "Both sources mentioned the national security file.\nThe nationwide safety officials mentioned it.\nThird nationwide safety sources talked.\n";
+    let dir = site(&[("story", text, None)]);
+    // Without annotations both garbled phrases get one `all: true` entry.
+    let (_, stdout, _) = run(dir.path(), &["suggest", "story"]);
+    let safety = |list: &[serde_yaml::Mapping]| -> Vec<(Option<String>, bool)> {
+        list.iter()
+            .filter(|e| get(e, "find") == Some("nationwide safety"))
+            .map(|e| (get(e, "after").map(str::to_string), e.contains_key("all")))
+            .collect()
+    };
+    assert_eq!(safety(&entries(&stdout)), [(None, true)]);
+    // Line 2's phrase is quoted as it stands: changing it would lose the quote.
+    std::fs::write(
+        dir.path().join("content/story/annotations.yaml"),
+        "- quote: The nationwide safety officials\n  note: n\n",
+    )
+    .unwrap();
+    let (_, stdout, _) = run(dir.path(), &["suggest", "story"]);
+    assert_eq!(
+        safety(&entries(&stdout)),
+        [(Some(" sources".to_string()), false)]
+    );
+    // And "national security" is quoted once: restoring line 3 would make it ambiguous.
+    std::fs::write(
+        dir.path().join("content/story/annotations.yaml"),
+        "- quote: The nationwide safety officials\n  note: n\n- quote: national security\n  note: m\n",
+    )
+    .unwrap();
+    let (ok, _, stderr) = run(dir.path(), &["suggest", "story", "--write"]);
+    assert!(ok, "{stderr}");
+    let written =
+        std::fs::read_to_string(dir.path().join("content/story/corrections.yaml")).unwrap();
+    let list = entries(&written);
+    assert!(safety(&list).is_empty());
+    // The other suggestions are kept.
+    let mentioned: Vec<&serde_yaml::Mapping> = list
+        .iter()
+        .filter(|e| get(e, "find") == Some("mentioned"))
+        .collect();
+    assert_eq!(mentioned.len(), 1);
+    assert_eq!(
+        mentioned[0].get("all").and_then(|v| v.as_bool()),
+        Some(true)
+    );
+    build(dir.path());
 }
 
 #[test]

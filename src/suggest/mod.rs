@@ -540,14 +540,16 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
         }
     }
     let article = target.expect("the target article was found above");
-    let changes = match engine::apply_corrections(&article) {
-        Ok((_, changes)) => changes,
+    // The article must build as it is: its corrections and annotations resolve.
+    let changes = match engine::resolve(&article) {
+        Ok(edition) => edition.changes,
         Err(errs) => {
             return Err(errs
                 .iter()
                 .map(|e| {
-                    e.to_diagnostic()
-                        .note("fix the existing corrections before asking for suggestions")
+                    e.to_diagnostic().note(
+                        "fix the article's corrections and annotations before asking for suggestions",
+                    )
                 })
                 .collect());
         }
@@ -585,7 +587,7 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
         .as_deref()
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default();
-    let (block, entries, kept) = validate(&article, &existing, &path, planned)?;
+    let (block, entries, kept) = validate(&article, &existing, &path, &suggestions, planned)?;
     let suggestions: Vec<Suggestion> = kept.into_iter().map(|i| suggestions[i].clone()).collect();
     let mut written = false;
     if req.write && !entries.is_empty() {
@@ -616,30 +618,22 @@ struct Block {
 }
 
 /// Renders the entries after the existing file and checks the result with the
-/// build's loader and engine; entries the engine rejects (which the planning
-/// should never produce) are dropped rather than written.
+/// build's loader and engine (corrections and annotations); entries the engine
+/// rejects (which the planning should never produce, except where a suggestion
+/// would disturb an annotation's quote) are dropped rather than written.
 fn validate(
     article: &Article,
     existing: &str,
     path: &Path,
+    suggestions: &[Suggestion],
     mut planned: Vec<(EntryOut, Vec<usize>)>,
 ) -> Result<(Block, Vec<EntryOut>, Vec<usize>), Vec<Diagnostic>> {
     let (existing_text, _) = crate::text::strip_bom(existing);
     let style = write::append_style(existing_text, path).map_err(|d| vec![d])?;
-    for _attempt in 0..4 {
+    for _attempt in 0..8 {
         let entries: Vec<EntryOut> = planned.iter().map(|(e, _)| e.clone()).collect();
         let header = write::header(entries.len(), style.newline);
-        let mut body = String::new();
-        let mut starts = Vec::new(); // byte offset of each entry in the full text
-        let prefix_len = existing.len() + style.separator.len() + header.len();
-        for e in &entries {
-            starts.push(prefix_len + body.len());
-            body.push_str(&write::render_entries(
-                std::slice::from_ref(e),
-                &style.indent,
-                style.newline,
-            ));
-        }
+        let body = write::render_entries(&entries, &style.indent, style.newline);
         let appended = format!("{}{header}{body}", style.separator);
         let printed = format!(
             "{}{}",
@@ -683,7 +677,7 @@ fn validate(
         }
         let mut candidate = article.clone();
         candidate.corrections = specs;
-        match engine::apply_corrections(&candidate) {
+        match engine::resolve(&candidate) {
             Ok(_) => {
                 let kept = planned
                     .iter()
@@ -692,22 +686,18 @@ fn validate(
                 return Ok((Block { appended, printed }, entries, kept));
             }
             Err(errs) => {
-                // Drop the entries an error points at (by line), then try again.
-                let bom = existing.len() - existing_text.len();
-                let line_of = |offset: usize| full[bom..offset.max(bom)].matches('\n').count() + 1;
-                let entry_lines: Vec<usize> = starts.iter().map(|&s| line_of(s)).collect();
+                // Which new entries break the article? Add them one by one to the
+                // existing corrections and keep those that still resolve (this also
+                // catches a suggestion that changes, or duplicates, text an annotation
+                // quotes). The planning should never get here; dropping is safer than
+                // writing an entry that breaks the build.
                 let mut bad = std::collections::BTreeSet::new();
-                for e in &errs {
-                    let d = e.to_diagnostic();
-                    let lines = d
-                        .location
-                        .iter()
-                        .map(|l| l.line)
-                        .chain(d.related.iter().map(|r| r.location.line));
-                    for line in lines {
-                        if let Some(i) = entry_lines.iter().rposition(|&l| l <= line) {
-                            bad.insert(i);
-                        }
+                let mut trial = article.clone();
+                for (i, spec) in candidate.corrections[old..].iter().enumerate() {
+                    trial.corrections.push(spec.clone());
+                    if engine::resolve(&trial).is_err() {
+                        trial.corrections.pop();
+                        bad.insert(i);
                     }
                 }
                 if bad.is_empty() {
@@ -719,12 +709,37 @@ fn validate(
                             .join("; ")
                     )));
                 }
-                planned = planned
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(i, _)| !bad.contains(i))
-                    .map(|(_, p)| p)
-                    .collect();
+                // An entry for several places is tried again place by place;
+                // a single place is dropped.
+                let text = article.original.text.as_str();
+                let toks = Tokens::new(text);
+                let mut next = Vec::new();
+                for (i, (entry, members)) in planned.into_iter().enumerate() {
+                    if !bad.contains(&i) {
+                        next.push((entry, members));
+                    } else if members.len() > 1 {
+                        let occurrences = Matches::find(text, [entry.find.as_str()]);
+                        for m in members {
+                            let (before, after, pick) = unique_anchor(
+                                text,
+                                &toks,
+                                occurrences.of(&entry.find),
+                                &suggestions[m].range,
+                            );
+                            next.push((
+                                EntryOut {
+                                    before,
+                                    after,
+                                    pick,
+                                    ..entry.clone()
+                                },
+                                vec![m],
+                            ));
+                        }
+                    }
+                }
+                next.sort_by_key(|(_, m)| suggestions[m[0]].range.start);
+                planned = next;
             }
         }
     }
