@@ -136,7 +136,7 @@ pub struct ArticleOutcome {
     pub skipped_draft: bool,
     /// Whether its pages contain highlighted code.
     pub has_code: bool,
-    /// Its resolved corrections, for site-wide checks (`check` only).
+    /// Its resolved corrections, for the site-wide checks `check` runs.
     pub knowledge: Option<crate::suggest::Knowledge>,
 }
 
