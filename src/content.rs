@@ -935,12 +935,22 @@ fn load_corrections(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Correc
     let Some(file) = read_optional(path, out)? else {
         return Some(Vec::new());
     };
+    parse_corrections(&file, out)
+}
+
+/// Parses and validates the text of a `corrections.yaml` (already read), exactly
+/// as a build does. `emend suggest` runs the text it is about to write through
+/// this, so a suggestion can never break the build.
+pub fn parse_corrections(
+    file: &SourceFile,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Vec<CorrectionSpec>> {
     let before = out.iter().filter(|d| d.is_error()).count();
-    let list = yaml::load_list::<CorrectionYaml>(&file, &CORRECTION_SCHEMA, out)?;
+    let list = yaml::load_list::<CorrectionYaml>(file, &CORRECTION_SCHEMA, out)?;
     let mut specs = Vec::with_capacity(list.entries.len());
     for (raw, node) in list.entries {
         let node = node.as_ref();
-        let pos = EntryPos::new(&file, node, CORRECTION_SCHEMA.keys);
+        let pos = EntryPos::new(file, node, CORRECTION_SCHEMA.keys);
         let find = raw.find.resolve(node, "find");
         let replace = raw.replace.resolve(node, "replace");
         let kind = match raw.kind.as_deref() {
@@ -986,7 +996,7 @@ fn load_corrections(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<Correc
             occurrence: raw.occurrence,
             all: raw.all.unwrap_or(false),
         };
-        let selector = selector(&file, node, "find", raw_selector, out);
+        let selector = selector(file, node, "find", raw_selector, out);
         if selector.exact == replace && !selector.exact.is_empty() {
             out.push(
                 Diagnostic::warning(

@@ -11,6 +11,7 @@ use emend::progress::TerminalProgress;
 use emend::scaffold::{self, NewArticle, Original};
 use emend::serve::{self, DEFAULT_PORT, ServeOptions};
 use emend::site::{self, BuildOptions, Mode, Outcome};
+use emend::suggest;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -21,6 +22,8 @@ Examples:
   emend build --root my-site --base-url https://user.github.io/project/
   emend check                      validate everything, write nothing
   emend check --format json        diagnostics for editors and CI
+  emend suggest my-article         propose corrections (printed as YAML)
+  emend suggest my-article --write append them to corrections.yaml for review
 ";
 
 /// Publish corrected, annotated editions of garbled articles as a static site.
@@ -114,6 +117,35 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Propose corrections for an article, for an editor to review
+    #[command(
+        after_help = "Sources: the built-in spinner dictionary (plus the site's dictionary.yaml), pattern detectors, and corrections accepted in the site's other articles. Without --write the entries are printed as YAML; with --write they are appended to the article's corrections.yaml marked `status: suggested`."
+    )]
+    Suggest {
+        /// The article (its folder name under content/)
+        slug: String,
+        /// Append the suggestions to corrections.yaml, marked `status: suggested`
+        #[arg(long)]
+        write: bool,
+        /// Only suggestions at least this confident (0 to 1)
+        #[arg(long, value_name = "X", default_value_t = suggest::DEFAULT_MIN_CONFIDENCE, value_parser = parse_confidence)]
+        min_confidence: f64,
+        /// Do not use the spinner dictionary and pattern detectors
+        #[arg(long)]
+        no_dictionary: bool,
+        /// Do not learn from the site's other articles
+        #[arg(long)]
+        no_site: bool,
+    },
+}
+
+fn parse_confidence(s: &str) -> Result<f64, String> {
+    let x: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("{x} is outside 0 to 1"))
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -224,6 +256,26 @@ fn main() -> ExitCode {
             let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
             init_site(&dir, cli.quiet, color)
         }
+        Command::Suggest {
+            slug,
+            write,
+            min_confidence,
+            no_dictionary,
+            no_site,
+        } => run_suggest(
+            &suggest::Request {
+                root: cli.root.clone(),
+                slug,
+                write,
+                options: suggest::Options {
+                    min_confidence,
+                    dictionary: !no_dictionary,
+                    site: !no_site,
+                },
+            },
+            color,
+            cli.quiet,
+        ),
         Command::Check { format, drafts } => {
             let opts = BuildOptions {
                 root: cli.root.clone(),
@@ -320,6 +372,52 @@ fn init_site(dir: &Path, quiet: bool, color: bool) -> ExitCode {
     }
     println!("  emend serve --open           preview the example edition");
     println!("  emend new <slug> --from FILE add an article of your own");
+    ExitCode::SUCCESS
+}
+
+fn run_suggest(req: &suggest::Request, color: bool, quiet: bool) -> ExitCode {
+    let report = match suggest::run(req) {
+        Ok(r) => r,
+        Err(diags) => return fail(&diags, color),
+    };
+    if !quiet {
+        diagnostics::eprint(&report.warnings, color);
+    }
+    let n = report.suggestions.len();
+    let path = diagnostics::display_path(&report.path);
+    if n == 0 {
+        if !quiet {
+            eprintln!(
+                "No suggestions for `{}` at confidence {:.2} or more.",
+                req.slug, req.options.min_confidence
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    let (dictionary, learned, patterns) = report.by_source();
+    let sources = format!(
+        "{dictionary} from the dictionary, {learned} learned from the site, {patterns} from patterns"
+    );
+    let plural = |k: usize, one: &'static str, many: &'static str| if k == 1 { one } else { many };
+    if report.written {
+        if !quiet {
+            eprintln!(
+                "Appended {n} suggestion{} ({sources}) as {} entr{} to {path}.\nReview each one, then remove its `status: suggested` line; `emend check` lists those left.",
+                plural(n, "", "s"),
+                report.entries.len(),
+                plural(report.entries.len(), "y", "ies"),
+            );
+        }
+    } else {
+        print!("{}", report.yaml);
+        if !quiet {
+            eprintln!(
+                "{n} suggestion{} for `{}` ({sources}). Review them and paste them into {path}, or rerun with --write.",
+                plural(n, "", "s"),
+                req.slug
+            );
+        }
+    }
     ExitCode::SUCCESS
 }
 

@@ -82,7 +82,7 @@ pub struct SiteView {
 /// Per-page values every template sees as `page`.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView {
-    /// `index`, `article`, `reading`, `404`.
+    /// `index`, `article`, `reading`, `glossary`, `404`.
     pub kind: &'static str,
     /// `<title>` text.
     pub title: String,
@@ -109,6 +109,9 @@ pub struct ArticleSummary {
     pub info: ArticleInfo,
     /// Site-relative path of its page (`slug/`).
     pub path: String,
+    /// Its reviewed changes, for the glossary (not shown on the index).
+    #[serde(skip)]
+    pub glossary: Vec<crate::glossary::Item>,
 }
 
 /// A loaded site: configuration and compiled theme.
@@ -133,6 +136,8 @@ pub struct ArticleOutcome {
     pub skipped_draft: bool,
     /// Whether its pages contain highlighted code.
     pub has_code: bool,
+    /// Its resolved corrections, for the site-wide checks `check` runs.
+    pub knowledge: Option<crate::suggest::Knowledge>,
 }
 
 impl Site {
@@ -227,6 +232,7 @@ impl Site {
             pages,
             skipped_draft,
             has_code,
+            knowledge: None,
         };
         let article = match content::load_article(&self.config.root, dir, drafts, &mut diagnostics)
         {
@@ -248,8 +254,11 @@ impl Site {
                 let summary = ArticleSummary {
                     info: view.article.clone(),
                     path: format!("{}/", article.slug),
+                    glossary: crate::glossary::items(&article, &edition),
                 };
-                outcome(Some(summary), pages, false, view.has_code, diagnostics)
+                let mut done = outcome(Some(summary), pages, false, view.has_code, diagnostics);
+                done.knowledge = Some(crate::suggest::Knowledge::new(*article, edition.changes));
+                done
             }
             Err(mut errs) => {
                 diagnostics.append(&mut errs);
@@ -394,6 +403,10 @@ impl Site {
                 errors.push(d);
             }
         }
+        match crate::glossary::write(self, articles, sink) {
+            Ok(n) => pages += n,
+            Err(mut errs) => errors.append(&mut errs),
+        }
         if has_code {
             match highlight::stylesheet(
                 &self.config.highlight_theme,
@@ -507,8 +520,10 @@ pub fn run_with_progress(opts: &BuildOptions, mode: Mode, progress: &dyn Progres
     let mut summary = Summary::default();
     let mut articles = Vec::new();
     let mut has_code = false;
+    let mut knowledge = Vec::new();
     for r in results {
         diags.extend(r.diagnostics);
+        knowledge.extend(r.knowledge);
         summary.pages += r.pages;
         summary.drafts_skipped += usize::from(r.skipped_draft);
         has_code |= r.has_code;
@@ -518,6 +533,16 @@ pub fn run_with_progress(opts: &BuildOptions, mode: Mode, progress: &dyn Progres
     }
     sort_for_index(&mut articles);
     summary.articles = articles.len();
+    if mode == Mode::Check {
+        // Text corrected in one article but left alone in another.
+        let phase = Instant::now();
+        diags.extend(crate::suggest::uncorrected_elsewhere(
+            &site.config.root,
+            &knowledge,
+        ));
+        timings.push(("site-wide checks", phase.elapsed()));
+    }
+    drop(knowledge);
 
     let phase = Instant::now();
     match site.write_site_pages(&articles, has_code, sink) {

@@ -31,6 +31,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embedded!(
     "templates/article.html",
     "templates/reading.html",
     "templates/404.html",
+    "templates/glossary.html",
     "static/style.css",
     "static/edition.js",
     "static/favicon.svg",
