@@ -443,6 +443,7 @@ mod tests {
         assert_eq!(
             second.changed,
             [
+                "glossary/index.html",
                 "one/corrected.txt",
                 "one/corrected/index.html",
                 "one/index.html"
