@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod engine;
+pub mod links;
 pub mod output;
 pub mod render;
 pub mod site;
