@@ -22,6 +22,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::output::{MARKER, Sink};
 
@@ -688,6 +689,54 @@ fn scan_robots(bytes: &[u8]) -> FileLinks {
         links,
         ..Default::default()
     }
+}
+
+/// Figures about a link check, for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Output files scanned.
+    pub files: usize,
+    /// Internal links resolved.
+    pub internal: usize,
+    /// Fragments checked against the target page's ids.
+    pub fragments: usize,
+    /// Distinct external URLs found.
+    pub external: usize,
+    /// Whether the external URLs were requested.
+    pub external_checked: bool,
+}
+
+/// Checks the links of a site rendered into `collector`: internal links always,
+/// external ones (15 s timeout each, 8 at a time) only when `external` is set.
+pub fn check_site(
+    collector: Collector,
+    config: &SiteConfig,
+    external: bool,
+) -> (Vec<Diagnostic>, Stats) {
+    let files = collector.into_files();
+    let report = check(
+        &files,
+        &CheckOptions {
+            base_url: config.base_url.clone(),
+            file_browsing: !config.pretty_links,
+        },
+    );
+    let mut out: Vec<Diagnostic> = report.broken.iter().map(Broken::to_diagnostic).collect();
+    if external {
+        out.extend(
+            check_external(&report.external, Duration::from_secs(15), 8)
+                .iter()
+                .map(Broken::to_diagnostic),
+        );
+    }
+    let stats = Stats {
+        files: files.len(),
+        internal: report.internal,
+        fragments: report.fragments,
+        external: report.external.len(),
+        external_checked: external,
+    };
+    (out, stats)
 }
 
 /// Checks external URLs over HTTP(S): `HEAD`, then `GET` when a server refuses

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use emend::diagnostics::{self, ColorMode, Diagnostic};
-use emend::site::{self, BuildOptions, Mode, Outcome};
+use emend::site::{self, BuildOptions, LinkCheck, Mode, Outcome};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -14,6 +14,7 @@ Examples:
   emend build --root my-site --base-url https://user.github.io/project/
   emend check                      validate everything, write nothing
   emend check --format json        diagnostics for editors and CI
+  emend check --links              also verify every link and #fragment of the output
 ";
 
 /// Publish corrected, annotated editions of garbled articles as a static site.
@@ -59,6 +60,12 @@ enum Command {
         /// Include articles marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Also render the site (in memory) and check every internal link and #fragment
+        #[arg(long)]
+        links: bool,
+        /// With --links: also request every external http(s) link (network; 15 s timeout each)
+        #[arg(long, requires = "links")]
+        external: bool,
     },
 }
 
@@ -121,13 +128,23 @@ fn main() -> ExitCode {
                 None => ExitCode::FAILURE,
             }
         }
-        Command::Check { format, drafts } => {
+        Command::Check {
+            format,
+            drafts,
+            links,
+            external,
+        } => {
             let opts = BuildOptions {
                 root: cli.root.clone(),
                 drafts,
                 ..Default::default()
             };
-            let outcome = site::run(&opts, Mode::Check);
+            let mode = if links {
+                Mode::CheckLinks(LinkCheck { external })
+            } else {
+                Mode::Check
+            };
+            let outcome = site::run(&opts, mode);
             report(&outcome, format, color, cli.quiet);
             if let (Some(s), Format::Human, false) = (&outcome.summary, format, cli.quiet) {
                 eprintln!(
@@ -135,6 +152,20 @@ fn main() -> ExitCode {
                     s.articles,
                     if s.articles == 1 { "" } else { "s" }
                 );
+                if let Some(l) = &s.links {
+                    eprintln!(
+                        "Links: {} internal ({} with #fragment) in {} files resolve; {} external {}",
+                        l.internal,
+                        l.fragments,
+                        l.files,
+                        l.external,
+                        if l.external_checked {
+                            "checked"
+                        } else {
+                            "not checked (add --external)"
+                        }
+                    );
+                }
             }
             if outcome.summary.is_some() {
                 ExitCode::SUCCESS
