@@ -139,7 +139,9 @@ pub enum Problem {
     #[error("a root-relative link does not work when the site is opened from disk (file://)")]
     RootRelative,
     /// A link to a folder on a page meant to work from disk.
-    #[error("a link to a folder shows a folder listing when the site is opened from disk (file://)")]
+    #[error(
+        "a link to a folder shows a folder listing when the site is opened from disk (file://)"
+    )]
     FolderLink,
     /// `javascript:` and similar.
     #[error("the link uses an unsafe scheme")]
@@ -404,7 +406,8 @@ fn scheme_of(url: &str) -> Option<&str> {
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 /// The path of a base URL (`/` or `/project/`).
@@ -573,7 +576,9 @@ fn scan_html(bytes: &[u8]) -> FileLinks {
             }
         }
         if name == "meta" {
-            let kind = attr("property").or_else(|| attr("name")).unwrap_or_default();
+            let kind = attr("property")
+                .or_else(|| attr("name"))
+                .unwrap_or_default();
             if META_URLS.contains(&kind.as_str())
                 && let Some(content) = attr("content")
             {
@@ -636,7 +641,9 @@ fn scan_xml(bytes: &[u8], base_url: &str) -> FileLinks {
         match event {
             Ok(Event::Start(e) | Event::Empty(e)) => {
                 for a in e.attributes().flatten() {
-                    if let Ok(v) = a.decoded_and_normalized_value(XmlVersion::Implicit1_0, reader.decoder()) {
+                    if let Ok(v) =
+                        a.decoded_and_normalized_value(XmlVersion::Implicit1_0, reader.decoder())
+                    {
                         push(&v, at);
                     }
                 }
@@ -898,7 +905,11 @@ mod tests {
                 file_browsing: true,
             },
         );
-        let shown: Vec<String> = report.broken.iter().map(|b| b.problem.to_string()).collect();
+        let shown: Vec<String> = report
+            .broken
+            .iter()
+            .map(|b| b.problem.to_string())
+            .collect();
         assert_eq!(
             shown,
             [

@@ -59,8 +59,25 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
 pub fn html_text(html: &str) -> String {
     use html5gum::{Token, Tokenizer};
     const BLOCKS: &[&[u8]] = &[
-        b"p", b"li", b"br", b"div", b"pre", b"blockquote", b"td", b"th", b"tr", b"hr", b"h1",
-        b"h2", b"h3", b"h4", b"h5", b"h6", b"dt", b"dd", b"figcaption",
+        b"p",
+        b"li",
+        b"br",
+        b"div",
+        b"pre",
+        b"blockquote",
+        b"td",
+        b"th",
+        b"tr",
+        b"hr",
+        b"h1",
+        b"h2",
+        b"h3",
+        b"h4",
+        b"h5",
+        b"h6",
+        b"dt",
+        b"dd",
+        b"figcaption",
     ];
     let mut out = String::with_capacity(html.len());
     let mut skipping = 0usize;
@@ -68,9 +85,10 @@ pub fn html_text(html: &str) -> String {
         match token {
             Token::StartTag(tag) => {
                 let is_nref = tag.name.as_slice() == b"sup"
-                    && tag.attributes.get(b"class".as_slice()).is_some_and(|c| {
-                        c.value.split(|b| *b == b' ').any(|w| w == b"nref")
-                    });
+                    && tag
+                        .attributes
+                        .get(b"class".as_slice())
+                        .is_some_and(|c| c.value.split(|b| *b == b' ').any(|w| w == b"nref"));
                 if skipping > 0 && tag.name.as_slice() == b"sup" || is_nref {
                     skipping += 1;
                 } else if BLOCKS.contains(&tag.name.as_slice()) {
@@ -265,7 +283,10 @@ pub fn write_index(site: &Site, articles: &[ArticleSummary], sink: &dyn Sink) ->
             i += 2 + list[i + 1] as usize;
         }
     }
-    let sizes: Vec<usize> = terms.iter().map(|(t, l)| t.len() + 8 + l.len() * 3).collect();
+    let sizes: Vec<usize> = terms
+        .iter()
+        .map(|(t, l)| t.len() + 8 + l.len() * 3)
+        .collect();
     let shards = shard(&sizes, SHARD_BYTES);
     errors.extend(
         shards
@@ -294,7 +315,10 @@ pub fn write_index(site: &Site, articles: &[ArticleSummary], sink: &dyn Sink) ->
         "search",
         &format!("{DIR}/"),
         "Search".into(),
-        format!("Search the corrected texts and notes of {}.", site.config.title),
+        format!(
+            "Search the corrected texts and notes of {}.",
+            site.config.title
+        ),
         false,
     );
     page.noindex = true;
@@ -321,7 +345,15 @@ mod tests {
         assert_eq!(
             collect("Trudeau’s Liberals won 2 of 3 — a “National Security” issue; Ünïcode x"),
             [
-                "trudeau", "liberals", "won", "2", "of", "3", "national", "security", "issue",
+                "trudeau",
+                "liberals",
+                "won",
+                "2",
+                "of",
+                "3",
+                "national",
+                "security",
+                "issue",
                 "ünïcode"
             ]
         );

@@ -52,9 +52,10 @@ pub fn feed(config: &SiteConfig, articles: &[ArticleSummary]) -> Feed {
         .map(|a| {
             let i = &a.info;
             let url = config.absolute(&a.path);
-            let summary = i.summary.clone().unwrap_or_else(|| {
-                format!("A corrected, annotated edition of “{}”.", i.title)
-            });
+            let summary = i
+                .summary
+                .clone()
+                .unwrap_or_else(|| format!("A corrected, annotated edition of “{}”.", i.title));
             let mut links = vec![link(url.clone(), "alternate", "text/html", None)];
             if let Some(src) = &i.source_url {
                 links.push(link(src.clone(), "related", "text/html", i.source.clone()));
@@ -98,12 +99,20 @@ pub fn feed(config: &SiteConfig, articles: &[ArticleSummary]) -> Feed {
         subtitle: (!config.description.is_empty()).then(|| Text::plain(config.description.clone())),
         updated: feed_updated,
         authors: vec![Person {
-            name: config.publisher.clone().unwrap_or_else(|| config.title.clone()),
+            name: config
+                .publisher
+                .clone()
+                .unwrap_or_else(|| config.title.clone()),
             uri: Some(config.base_url.clone()),
             ..Default::default()
         }],
         links: vec![
-            link(config.absolute(FEED_PATH), "self", "application/atom+xml", None),
+            link(
+                config.absolute(FEED_PATH),
+                "self",
+                "application/atom+xml",
+                None,
+            ),
             link(config.base_url.clone(), "alternate", "text/html", None),
         ],
         generator: Some(Generator {

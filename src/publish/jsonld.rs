@@ -139,13 +139,14 @@ pub fn news_article(
     let url = config.absolute(&format!("{}/", article.slug));
     let original = article.original.text.as_str();
     // One comment per correction entry, at its first change.
-    let mut first_change: Vec<Option<&crate::engine::Change>> = vec![None; article.corrections.len()];
+    let mut first_change: Vec<Option<&crate::engine::Change>> =
+        vec![None; article.corrections.len()];
     let mut places = vec![0usize; article.corrections.len()];
     for c in &edition.changes {
         places[c.entry] += 1;
         first_change[c.entry].get_or_insert(c);
     }
-    let correction = article
+    let mut correction: Vec<(usize, Correction)> = article
         .corrections
         .iter()
         .enumerate()
@@ -161,17 +162,23 @@ pub fn news_article(
             if places[i] > 1 {
                 name.push_str(&format!(" ({} places)", places[i]));
             }
-            Some(Correction {
-                kind: "CorrectionComment",
-                name,
-                text: spec
-                    .why
-                    .clone()
-                    .unwrap_or_else(|| format!("Corrected ({}).", spec.kind.as_str())),
-                url: format!("{url}#c{}", change.number),
-            })
+            Some((
+                change.number,
+                Correction {
+                    kind: "CorrectionComment",
+                    name,
+                    text: spec
+                        .why
+                        .clone()
+                        .unwrap_or_else(|| format!("Corrected ({}).", spec.kind.as_str())),
+                    url: format!("{url}#c{}", change.number),
+                },
+            ))
         })
         .collect();
+    // In document order.
+    correction.sort_by_key(|(number, _)| *number);
+    let correction = correction.into_iter().map(|(_, c)| c).collect();
     let mut citation: Vec<Citation> = Vec::new();
     for note in &view.notes {
         for s in &article.annotations[note.entry].sources {

@@ -27,7 +27,8 @@ pub fn write_article_exports(
     let config = &site.config;
     let slug = &article.slug;
     let edition_json = exports::to_json(&exports::edition_export(config, article, edition, view));
-    let annotations = exports::to_json(&exports::annotations_export(config, article, edition, view));
+    let annotations =
+        exports::to_json(&exports::annotations_export(config, article, edition, view));
     [
         sink.write(&format!("{slug}/edition.json"), &edition_json),
         sink.write(&format!("{slug}/annotations.jsonld"), &annotations),

@@ -58,7 +58,11 @@ impl<'a> CharIndex<'a> {
     /// Up to `n` characters right before byte offset `byte`.
     pub fn before(&self, byte: usize, n: usize) -> &'a str {
         let head = &self.text[..byte];
-        let start = head.char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i);
+        let start = head
+            .char_indices()
+            .rev()
+            .nth(n.saturating_sub(1))
+            .map_or(0, |(i, _)| i);
         if n == 0 { "" } else { &head[start..] }
     }
 
@@ -79,8 +83,15 @@ mod tests {
         // é (2 bytes), 𝔘 (4 bytes, 2 UTF-16 units), ’ (3 bytes); long enough to cross checkpoints.
         let text = format!("{}é𝔘’x\r\n{}", "a".repeat(70), "ü".repeat(100));
         let idx = CharIndex::new(&text);
-        for (byte, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-            assert_eq!(idx.chars_at(byte), text[..byte].chars().count(), "at byte {byte}");
+        for (byte, _) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            assert_eq!(
+                idx.chars_at(byte),
+                text[..byte].chars().count(),
+                "at byte {byte}"
+            );
         }
         assert_eq!(idx.len(), text.chars().count());
         let x = text.find('x').unwrap();

@@ -107,7 +107,10 @@ mod tests {
             .collect();
         let one = files(abs, urls.clone(), 5);
         assert_eq!(one.len(), 1);
-        assert_eq!((one[0].path.as_str(), one[0].template), ("sitemap.xml", "sitemap.xml"));
+        assert_eq!(
+            (one[0].path.as_str(), one[0].template),
+            ("sitemap.xml", "sitemap.xml")
+        );
         let split = files(abs, urls, 2);
         let shape: Vec<(&str, &str, usize)> = split
             .iter()
