@@ -21,8 +21,7 @@
 //! when the site is opened from disk (`file://`). Postings are flat arrays:
 //! `[doc delta, passage count, passage…, doc delta, …]`.
 
-use std::collections::HashMap;
-
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -109,16 +108,37 @@ pub fn html_text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// An edition's terms and the passages they occur in, packed to stay small
-/// until the site-wide index is built.
+/// Appends `n` as a LEB128 varint (7 bits a byte): postings are mostly small numbers.
+fn put_varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Reads a varint at `*at`, advancing it.
+fn get_varint(bytes: &[u8], at: &mut usize) -> u32 {
+    let mut n = 0u32;
+    let mut shift = 0;
+    while let Some(&b) = bytes.get(*at) {
+        *at += 1;
+        n |= u32::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            break;
+        }
+        shift += 7;
+    }
+    n
+}
+
+/// An edition's terms and the passages they occur in, packed into one byte
+/// buffer (term, NUL, varint count, varint passage deltas) so that 10,000
+/// editions' worth stays small until the site-wide index is built.
 #[derive(Debug, Clone, Default)]
 pub struct ArticleTerms {
-    /// The terms, sorted, concatenated.
-    terms: String,
-    /// Per term: end in `terms`, end in `passages`.
-    ends: Vec<(u32, u32)>,
-    /// Passage numbers, per term ascending.
-    passages: Vec<u32>,
+    bytes: Vec<u8>,
+    len: usize,
 }
 
 impl ArticleTerms {
@@ -127,45 +147,67 @@ impl ArticleTerms {
         let mut map: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, p) in passages.iter().enumerate() {
             let i = i as u32;
-            for_each_term(&p.text, |t| {
-                let list = map.entry(t.to_string()).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
+            for_each_term(&p.text, |t| match map.get_mut(t) {
+                Some(list) if list.last() == Some(&i) => {}
+                Some(list) => list.push(i),
+                // Allocate only for a term's first occurrence.
+                None => {
+                    map.insert(t.to_string(), vec![i]);
                 }
             });
         }
         let mut sorted: Vec<(String, Vec<u32>)> = map.into_iter().collect();
         sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut packed = ArticleTerms::default();
+        let mut packed = ArticleTerms {
+            bytes: Vec::new(),
+            len: sorted.len(),
+        };
         for (term, list) in sorted {
-            packed.terms.push_str(&term);
-            packed.passages.extend(list);
-            packed
-                .ends
-                .push((packed.terms.len() as u32, packed.passages.len() as u32));
+            packed.bytes.extend_from_slice(term.as_bytes());
+            packed.bytes.push(0);
+            put_varint(&mut packed.bytes, list.len() as u32);
+            let mut last = 0;
+            for p in list {
+                put_varint(&mut packed.bytes, p - last);
+                last = p;
+            }
         }
+        packed.bytes.shrink_to_fit();
         packed
     }
 
-    /// Each term with its passages, in term order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u32])> {
-        let mut start = (0usize, 0usize);
-        self.ends.iter().map(move |&(t, p)| {
-            let (t, p) = (t as usize, p as usize);
-            let item = (&self.terms[start.0..t], &self.passages[start.1..p]);
-            start = (t, p);
-            item
-        })
+    /// Calls `f` with each term and its passages, in term order.
+    pub fn for_each<'a>(&'a self, mut f: impl FnMut(&'a str, &[u32])) {
+        let bytes = &self.bytes;
+        let mut at = 0;
+        let mut passages = Vec::new();
+        while at < bytes.len() {
+            let end = at
+                + bytes[at..]
+                    .iter()
+                    .position(|b| *b == 0)
+                    .unwrap_or(bytes.len() - at);
+            let term = std::str::from_utf8(&bytes[at..end]).unwrap_or_default();
+            at = end + 1;
+            let count = get_varint(bytes, &mut at);
+            passages.clear();
+            let mut last = 0;
+            for _ in 0..count {
+                last += get_varint(bytes, &mut at);
+                passages.push(last);
+            }
+            f(term, &passages);
+        }
     }
 
     /// Number of distinct terms.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.len
     }
 
     /// Whether there are no terms.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len == 0
     }
 }
 
@@ -260,29 +302,26 @@ struct Meta<'a> {
 /// Writes the search page, `search/meta.js` and the shards.
 pub fn write_index(site: &Site, articles: &[ArticleSummary], sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    // Postings per term, documents in index order: [doc, count, passages…, doc, …].
-    let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
+    // Postings per term as varints, documents in index order, each as
+    // [doc delta, passage count, passages…]; plus the term's last document.
+    let mut postings: HashMap<&str, (u32, Vec<u8>)> =
+        HashMap::with_capacity(articles.iter().map(|a| a.search.len()).max().unwrap_or(0) * 4);
     for (doc, a) in articles.iter().enumerate() {
-        for (term, passages) in a.search.iter() {
-            let list = postings.entry(term).or_default();
-            list.push(doc as u32);
-            list.push(passages.len() as u32);
-            list.extend_from_slice(passages);
-        }
+        let doc = doc as u32;
+        a.search.for_each(|term, passages| {
+            // Terms borrow from the articles' buffers, which outlive the map.
+            let (last, list) = postings.entry(term).or_insert((0, Vec::new()));
+            put_varint(list, doc - *last);
+            *last = doc;
+            put_varint(list, passages.len() as u32);
+            for p in passages {
+                put_varint(list, *p);
+            }
+        });
     }
-    let mut terms: Vec<(&str, Vec<u32>)> = postings.into_iter().collect();
+    let mut terms: Vec<(&str, Vec<u8>)> = postings.into_iter().map(|(t, (_, l))| (t, l)).collect();
     terms.sort_unstable_by(|a, b| utf16_order(a.0, b.0));
-    // Documents become deltas: small numbers, short JSON.
-    for (_, list) in &mut terms {
-        let mut i = 0;
-        let mut last = 0;
-        while i < list.len() {
-            let doc = list[i];
-            list[i] = doc - last;
-            last = doc;
-            i += 2 + list[i + 1] as usize;
-        }
-    }
+    // Estimated JSON size: the term, brackets, and about three bytes a number.
     let sizes: Vec<usize> = terms
         .iter()
         .map(|(t, l)| t.len() + 8 + l.len() * 3)
@@ -293,9 +332,16 @@ pub fn write_index(site: &Site, articles: &[ArticleSummary], sink: &dyn Sink) ->
             .par_iter()
             .enumerate()
             .filter_map(|(n, s)| {
-                let body: Vec<(&str, &[u32])> = terms[s.clone()]
+                let body: Vec<(&str, Vec<u32>)> = terms[s.clone()]
                     .iter()
-                    .map(|(t, l)| (*t, l.as_slice()))
+                    .map(|(t, l)| {
+                        let mut at = 0;
+                        let mut numbers = Vec::new();
+                        while at < l.len() {
+                            numbers.push(get_varint(l, &mut at));
+                        }
+                        (*t, numbers)
+                    })
                     .collect();
                 let js = format!("emendSearch.shard({n},{});\n", embed(&body));
                 sink.write(&format!("{DIR}/t/{n}.js"), js.as_bytes()).err()
@@ -381,7 +427,9 @@ mod tests {
             },
         ];
         let packed = ArticleTerms::new(&passages);
-        let got: Vec<(&str, Vec<u32>)> = packed.iter().map(|(t, p)| (t, p.to_vec())).collect();
+        let mut got: Vec<(String, Vec<u32>)> = Vec::new();
+        packed.for_each(|t, p| got.push((t.to_string(), p.to_vec())));
+        let got: Vec<(&str, Vec<u32>)> = got.iter().map(|(t, p)| (t.as_str(), p.clone())).collect();
         assert_eq!(
             got,
             [
@@ -393,11 +441,28 @@ mod tests {
     }
 
     #[test]
+    fn varints_round_trip() {
+        let numbers = [0, 1, 127, 128, 300, 16_383, 16_384, u32::MAX];
+        let mut bytes = Vec::new();
+        for n in numbers {
+            put_varint(&mut bytes, n);
+        }
+        assert_eq!(bytes.len(), 1 + 1 + 1 + 2 + 2 + 2 + 3 + 5);
+        let mut at = 0;
+        let back: Vec<u32> = numbers
+            .iter()
+            .map(|_| get_varint(&bytes, &mut at))
+            .collect();
+        assert_eq!(back, numbers);
+        assert_eq!(at, bytes.len());
+    }
+
+    #[test]
     fn shards_are_runs_of_terms_up_to_the_size_limit() {
         assert_eq!(shard(&[5, 5, 5, 5, 5], 10), [0..2, 2..4, 4..5]);
         // A term larger than the limit gets a shard of its own.
         assert_eq!(shard(&[3, 40, 3, 3], 10), [0..1, 1..2, 2..4]);
-        assert_eq!(shard(&[5, 5], 100), [0..2]);
+        assert_eq!(shard(&[5, 5], 100), vec![(0..2)]);
         assert!(shard(&[], 10).is_empty());
     }
 

@@ -239,6 +239,9 @@ pub fn news_article(
 /// These characters only occur inside JSON strings, where the escapes mean the same.
 pub fn embed(value: &impl Serialize) -> String {
     let json = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
+    if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return json;
+    }
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {
