@@ -383,57 +383,106 @@ fn external_links_are_requested_only_with_the_flag() {
     );
 }
 
-#[test]
-fn edition_json_offsets_slice_the_downloads_exactly() {
-    let site = unicode_site();
-    build_args(site.path(), &["--base-url", SUB]);
-    let public = site.path().join("public");
-    let e = json(&public.join("gamma/edition.json"));
+/// The texts an edition's offsets count in: the original download without its
+/// byte order mark, and the corrected download.
+fn texts(public: &Path, slug: &str, ext: &str) -> (String, String) {
+    let original =
+        std::fs::read_to_string(public.join(slug).join(format!("original.{ext}"))).unwrap();
+    let original = original
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&original)
+        .to_string();
+    let corrected =
+        std::fs::read_to_string(public.join(slug).join(format!("corrected.{ext}"))).unwrap();
+    (original, corrected)
+}
+
+/// Checks an `edition.json`: required fields, and that every offset slices the
+/// downloads to exactly the exported text. Returns it for further checks.
+fn validate_edition_json(public: &Path, slug: &str) -> Value {
+    let e = json(&public.join(slug).join("edition.json"));
     assert_eq!(e["schema"], "emend-edition/1");
     assert_eq!(e["offsets"], "unicode-code-points");
-    // The original download is the file byte for byte, BOM included; the BOM is not text.
-    let original_bytes = std::fs::read(public.join("gamma/original.txt")).unwrap();
+    assert_eq!(e["slug"], slug);
+    assert_eq!(e["url"], format!("{SUB}{slug}/"));
+    assert!(e["title"].is_string() && e["language"].is_string());
+    let ext = if e["original"]["media_type"] == "text/markdown" {
+        "md"
+    } else {
+        "txt"
+    };
+    assert_eq!(e["original"]["url"], format!("{SUB}{slug}/original.{ext}"));
     assert_eq!(
-        original_bytes,
-        std::fs::read(site.path().join("content/gamma/original.txt")).unwrap()
+        e["corrected"]["url"],
+        format!("{SUB}{slug}/corrected.{ext}")
     );
-    assert_eq!(e["original"]["byte_order_mark"], true);
-    let original = String::from_utf8(original_bytes).unwrap();
-    let original = original.strip_prefix('\u{feff}').unwrap();
-    let corrected = std::fs::read_to_string(public.join("gamma/corrected.txt")).unwrap();
+    let (original, corrected) = texts(public, slug, ext);
     assert_eq!(e["original"]["characters"], original.chars().count() as u64);
     assert_eq!(
         e["corrected"]["characters"],
         corrected.chars().count() as u64
     );
-    assert_eq!(e["original"]["url"], format!("{SUB}gamma/original.txt"));
+    let span = |v: &Value| (v["start"].as_u64().unwrap(), v["end"].as_u64().unwrap());
     let changes = e["corrections"].as_array().unwrap();
-    assert_eq!(changes.len(), 4);
-    for c in changes {
-        let o = &c["original"];
-        let r = &c["corrected"];
+    assert_eq!(
+        changes.len() as u64,
+        e["stats"]["changes"].as_u64().unwrap()
+    );
+    for (i, c) in changes.iter().enumerate() {
+        assert_eq!(c["number"], i as u64 + 1, "{c}");
+        let (s, t) = span(&c["original"]);
+        assert_eq!(chars(&original, s, t), c["find"].as_str().unwrap(), "{c}");
+        let (s, t) = span(&c["corrected"]);
         assert_eq!(
-            chars(
-                original,
-                o["start"].as_u64().unwrap(),
-                o["end"].as_u64().unwrap()
-            ),
-            c["find"].as_str().unwrap(),
-            "{c}"
-        );
-        assert_eq!(
-            chars(
-                &corrected,
-                r["start"].as_u64().unwrap(),
-                r["end"].as_u64().unwrap()
-            ),
+            chars(&corrected, s, t),
             c["replace"].as_str().unwrap(),
             "{c}"
         );
-        assert!(c["kind"].is_string() && c["status"] == "reviewed", "{c}");
-        let number = c["number"].as_u64().unwrap();
-        assert_eq!(c["url"], format!("{SUB}gamma/#c{number}"));
+        assert!(c["kind"].is_string() && c["entry"].is_u64(), "{c}");
+        assert!(
+            c["status"] == "reviewed" || c["status"] == "suggested",
+            "{c}"
+        );
+        assert_eq!(c["url"], format!("{SUB}{slug}/#c{}", i + 1));
     }
+    let notes = e["annotations"].as_array().unwrap();
+    assert_eq!(
+        notes.len() as u64,
+        e["stats"]["annotations"].as_u64().unwrap()
+    );
+    for (i, n) in notes.iter().enumerate() {
+        assert_eq!(n["number"], i as u64 + 1, "{n}");
+        let text = if n["on"] == "original" {
+            &original
+        } else {
+            &corrected
+        };
+        let (s, t) = span(&n["position"]);
+        assert_eq!(chars(text, s, t), n["quote"].as_str().unwrap(), "{n}");
+        assert!(n["note"].is_string() && n["note_html"].is_string(), "{n}");
+        assert_eq!(n["url"], format!("{SUB}{slug}/#note-{}", i + 1));
+    }
+    e
+}
+
+#[test]
+fn edition_json_offsets_slice_the_downloads_exactly() {
+    let site = unicode_site();
+    build_args(site.path(), &["--base-url", SUB]);
+    let public = site.path().join("public");
+    for slug in ["alpha", "beta"] {
+        validate_edition_json(&public, slug);
+    }
+    let e = validate_edition_json(&public, "gamma");
+    // The original download is the file byte for byte, BOM included; the BOM is not text.
+    assert_eq!(
+        std::fs::read(public.join("gamma/original.txt")).unwrap(),
+        std::fs::read(site.path().join("content/gamma/original.txt")).unwrap()
+    );
+    assert_eq!(e["original"]["byte_order_mark"], true);
+    let (original, _) = texts(&public, "gamma", "txt");
+    let changes = e["corrections"].as_array().unwrap();
+    assert_eq!(changes.len(), 4);
     // Character offsets, not bytes: "nationwide safety" follows é, 𝔘 and curly quotes.
     let ns = changes
         .iter()
@@ -443,31 +492,89 @@ fn edition_json_offsets_slice_the_downloads_exactly() {
     let char_start = original[..byte_start].chars().count() as u64;
     assert_eq!(ns["original"]["start"], char_start);
     assert_ne!(char_start, byte_start as u64);
+    assert_eq!(ns["replace"], "national security");
     assert_eq!(ns["why"], "A fixed term, spun.");
     assert_eq!(ns["entry"], 1);
-    // The `all: true` entry yields two changes of entry 2.
+    // The `all: true` entry yields two changes of entry 2, across the CRLF.
     assert_eq!(changes.iter().filter(|c| c["entry"] == 2).count(), 2);
     let notes = e["annotations"].as_array().unwrap();
     assert_eq!(notes.len(), 2);
-    for n in notes {
-        let text = if n["on"] == "original" {
-            original
-        } else {
-            corrected.as_str()
-        };
-        let p = &n["position"];
-        assert_eq!(
-            chars(
-                text,
-                p["start"].as_u64().unwrap(),
-                p["end"].as_u64().unwrap()
-            ),
-            n["quote"].as_str().unwrap()
-        );
-    }
+    assert_eq!(notes[0]["on"], "original");
+    assert_eq!(notes[0]["quote"], "Café owners");
     assert_eq!(notes[0]["note"], "As received.");
     assert_eq!(notes[1]["note_html"], "<p>A <em>term of art</em>.</p>\n");
     assert_eq!(notes[1]["sources"][0]["url"], "https://example.com/sec");
+}
+
+/// Checks an `annotations.jsonld` against the W3C Web Annotation Data Model's
+/// required fields, and that its selectors match the text they point into.
+fn validate_annotations(public: &Path, slug: &str) -> Value {
+    let a = json(&public.join(slug).join("annotations.jsonld"));
+    assert_eq!(a["@context"], "http://www.w3.org/ns/anno.jsonld");
+    assert_eq!(a["type"], "AnnotationCollection");
+    assert_eq!(a["id"], format!("{SUB}{slug}/annotations.jsonld"));
+    let page = &a["first"];
+    assert_eq!(page["type"], "AnnotationPage");
+    assert_eq!(page["partOf"], a["id"]);
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(a["total"], items.len() as u64);
+    let edition = json(&public.join(slug).join("edition.json"));
+    assert_eq!(
+        items.len(),
+        edition["annotations"].as_array().unwrap().len()
+    );
+    let mut ids = std::collections::BTreeSet::new();
+    for item in items {
+        assert!(ids.insert(item["id"].as_str().unwrap().to_string()));
+        assert_eq!(item["type"], "Annotation");
+        assert_eq!(item["motivation"], "commenting");
+        let body = item["body"].as_array().unwrap();
+        assert_eq!(body[0]["type"], "TextualBody");
+        assert_eq!(body[0]["format"], "text/html");
+        assert!(body[0]["value"].as_str().unwrap().starts_with("<p>"));
+        for source in &body[1..] {
+            assert_eq!(source["type"], "SpecificResource");
+            assert_eq!(source["purpose"], "linking");
+            assert!(source["source"]["id"].as_str().unwrap().starts_with("http"));
+        }
+        // The target's source is the text file the offsets count in.
+        let target = &item["target"];
+        let source = target["source"].as_str().unwrap();
+        let bytes = std::fs::read(file_for(public, SUB, source)).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let selectors = target["selector"].as_array().unwrap();
+        let types: Vec<&str> = selectors
+            .iter()
+            .map(|s| s["type"].as_str().unwrap())
+            .collect();
+        assert_eq!(types, ["TextQuoteSelector", "TextPositionSelector"]);
+        let (quote, pos) = (&selectors[0], &selectors[1]);
+        let (start, end) = (pos["start"].as_u64().unwrap(), pos["end"].as_u64().unwrap());
+        assert_eq!(chars(text, start, end), quote["exact"].as_str().unwrap());
+        let prefix_start = start.saturating_sub(32);
+        assert_eq!(
+            chars(text, prefix_start, start),
+            quote["prefix"].as_str().unwrap()
+        );
+        let total = text.chars().count() as u64;
+        assert_eq!(
+            chars(text, end, (end + 32).min(total)),
+            quote["suffix"].as_str().unwrap()
+        );
+        // `on: original` notes target the original download, the rest the corrected text.
+        let on_original = source.ends_with("/original.txt") || source.ends_with("/original.md");
+        let scope = target["scope"].as_str().unwrap();
+        assert_eq!(
+            scope,
+            if on_original {
+                format!("{SUB}{slug}/")
+            } else {
+                format!("{SUB}{slug}/corrected/")
+            }
+        );
+    }
+    a
 }
 
 #[test]
@@ -476,71 +583,7 @@ fn w3c_annotations_have_the_required_fields_and_exact_selectors() {
     build_args(site.path(), &["--base-url", SUB]);
     let public = site.path().join("public");
     for slug in ["alpha", "beta", "gamma"] {
-        let a = json(&public.join(slug).join("annotations.jsonld"));
-        assert_eq!(a["@context"], "http://www.w3.org/ns/anno.jsonld");
-        assert_eq!(a["type"], "AnnotationCollection");
-        assert_eq!(a["id"], format!("{SUB}{slug}/annotations.jsonld"));
-        let page = &a["first"];
-        assert_eq!(page["type"], "AnnotationPage");
-        assert_eq!(page["partOf"], a["id"]);
-        let items = page["items"].as_array().unwrap();
-        assert_eq!(a["total"], items.len() as u64);
-        let edition = json(&public.join(slug).join("edition.json"));
-        assert_eq!(
-            items.len(),
-            edition["annotations"].as_array().unwrap().len()
-        );
-        let mut ids = std::collections::BTreeSet::new();
-        for item in items {
-            assert!(ids.insert(item["id"].as_str().unwrap().to_string()));
-            assert_eq!(item["type"], "Annotation");
-            assert_eq!(item["motivation"], "commenting");
-            let body = item["body"].as_array().unwrap();
-            assert_eq!(body[0]["type"], "TextualBody");
-            assert_eq!(body[0]["format"], "text/html");
-            assert!(body[0]["value"].as_str().unwrap().starts_with("<p>"));
-            for source in &body[1..] {
-                assert_eq!(source["type"], "SpecificResource");
-                assert_eq!(source["purpose"], "linking");
-                assert!(source["source"]["id"].as_str().unwrap().starts_with("http"));
-            }
-            // The target's source is the text file the offsets count in.
-            let target = &item["target"];
-            let source = target["source"].as_str().unwrap();
-            let bytes = std::fs::read(file_for(&public, SUB, source)).unwrap();
-            let text = String::from_utf8(bytes).unwrap();
-            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-            let selectors = target["selector"].as_array().unwrap();
-            let types: Vec<&str> = selectors
-                .iter()
-                .map(|s| s["type"].as_str().unwrap())
-                .collect();
-            assert_eq!(types, ["TextQuoteSelector", "TextPositionSelector"]);
-            let (quote, pos) = (&selectors[0], &selectors[1]);
-            let (start, end) = (pos["start"].as_u64().unwrap(), pos["end"].as_u64().unwrap());
-            assert_eq!(chars(text, start, end), quote["exact"].as_str().unwrap());
-            let prefix_start = start.saturating_sub(32);
-            assert_eq!(
-                chars(text, prefix_start, start),
-                quote["prefix"].as_str().unwrap()
-            );
-            let total = text.chars().count() as u64;
-            assert_eq!(
-                chars(text, end, (end + 32).min(total)),
-                quote["suffix"].as_str().unwrap()
-            );
-            // `on: original` notes target the original download, the rest the corrected text.
-            let on_original = source.ends_with("/original.txt") || source.ends_with("/original.md");
-            let scope = target["scope"].as_str().unwrap();
-            assert_eq!(
-                scope,
-                if on_original {
-                    format!("{SUB}{slug}/")
-                } else {
-                    format!("{SUB}{slug}/corrected/")
-                }
-            );
-        }
+        validate_annotations(&public, slug);
     }
     let gamma = json(&public.join("gamma/annotations.jsonld"));
     let items = gamma["first"]["items"].as_array().unwrap();
@@ -662,18 +705,53 @@ fn is_rfc3339(s: &str) -> bool {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
 }
 
+/// Checks `atom.xml` against RFC 4287's requirements and that its entries are
+/// pages of the output. Returns the parsed feed.
+fn validate_feed(public: &Path) -> Xml {
+    let feed = Xml::parse(&std::fs::read_to_string(public.join("atom.xml")).unwrap());
+    // §4.1.1: the feed has exactly one id, title and updated, an author (here
+    // at feed level, so entries need none), and a self link.
+    assert_eq!(feed.name, "feed");
+    assert_eq!(feed.ns.as_deref(), Some("http://www.w3.org/2005/Atom"));
+    assert_eq!(feed.one("id").text, SUB);
+    assert!(!feed.one("title").text.is_empty());
+    assert!(is_rfc3339(&feed.one("updated").text));
+    assert!(!feed.one("author").one("name").text.is_empty());
+    let selfs: Vec<&Xml> = feed
+        .all("link")
+        .into_iter()
+        .filter(|l| l.attrs["rel"] == "self")
+        .collect();
+    assert_eq!(selfs.len(), 1);
+    assert_eq!(selfs[0].attrs["href"], format!("{SUB}atom.xml"));
+    // §4.1.2: each entry has one id, title and updated, and one alternate link.
+    for e in feed.all("entry") {
+        let id = &e.one("id").text;
+        assert!(file_for(public, SUB, id).is_file(), "{id}");
+        assert!(!e.one("title").text.is_empty());
+        assert!(is_rfc3339(&e.one("updated").text));
+        for p in e.all("published") {
+            assert!(is_rfc3339(&p.text));
+        }
+        let alternate: Vec<&Xml> = e
+            .all("link")
+            .into_iter()
+            .filter(|l| l.attrs["rel"] == "alternate")
+            .collect();
+        assert_eq!(alternate.len(), 1);
+        assert_eq!(&alternate[0].attrs["href"], id);
+        assert!(!e.one("summary").text.is_empty());
+    }
+    feed
+}
+
 #[test]
 fn the_atom_feed_is_valid_and_deterministic() {
     let site = unicode_site();
     build_args(site.path(), &["--base-url", SUB]);
     let public = site.path().join("public");
     let text = std::fs::read_to_string(public.join("atom.xml")).unwrap();
-    let feed = Xml::parse(&text);
-    // RFC 4287 §4.1.1: the feed has exactly one id, title and updated, an
-    // author (here at feed level), and a self link.
-    assert_eq!(feed.name, "feed");
-    assert_eq!(feed.ns.as_deref(), Some("http://www.w3.org/2005/Atom"));
-    assert_eq!(feed.one("id").text, SUB);
+    let feed = validate_feed(&public);
     assert_eq!(feed.one("title").text, "Fixture Editions");
     assert_eq!(feed.one("updated").text, "2024-02-01T00:00:00+00:00");
     assert!(!feed.one("author").one("name").text.is_empty());
@@ -689,7 +767,6 @@ fn the_atom_feed_is_valid_and_deterministic() {
             ("alternate", SUB)
         ]
     );
-    // §4.1.2: each entry has one id, title, updated, and an alternate link.
     let entries = feed.all("entry");
     let titles: Vec<&str> = entries
         .iter()
@@ -703,22 +780,6 @@ fn the_atom_feed_is_valid_and_deterministic() {
             "Beta: a Markdown edition"
         ]
     );
-    for e in &entries {
-        let id = &e.one("id").text;
-        assert!(file_for(&public, SUB, id).is_file(), "{id}");
-        assert!(is_rfc3339(&e.one("updated").text));
-        for p in e.all("published") {
-            assert!(is_rfc3339(&p.text));
-        }
-        let alternate: Vec<&Xml> = e
-            .all("link")
-            .into_iter()
-            .filter(|l| l.attrs["rel"] == "alternate")
-            .collect();
-        assert_eq!(alternate.len(), 1);
-        assert_eq!(&alternate[0].attrs["href"], id);
-        assert!(!e.one("summary").text.is_empty());
-    }
     // Alpha is updated on its retrieval date (the later of its two dates).
     assert_eq!(entries[1].one("updated").text, "2024-01-05T00:00:00+00:00");
     assert_eq!(
@@ -741,26 +802,50 @@ fn the_atom_feed_is_valid_and_deterministic() {
     );
 }
 
-#[test]
-fn sitemap_and_robots_list_every_page() {
-    let site = fixture("basic");
-    build_args(site.path(), &["--base-url", SUB]);
-    let public = site.path().join("public");
+/// Checks `sitemap.xml` (sitemaps.org protocol) and `robots.txt`; returns the
+/// sitemap's `(loc, lastmod)` pairs.
+fn validate_sitemap(public: &Path) -> Vec<(String, Option<String>)> {
     let sitemap = Xml::parse(&std::fs::read_to_string(public.join("sitemap.xml")).unwrap());
     assert_eq!(sitemap.name, "urlset");
     assert_eq!(
         sitemap.ns.as_deref(),
         Some("http://www.sitemaps.org/schemas/sitemap/0.9")
     );
-    let urls: Vec<(&str, Option<&str>)> = sitemap
+    let urls: Vec<(String, Option<String>)> = sitemap
         .all("url")
         .iter()
         .map(|u| {
             (
-                u.one("loc").text.as_str(),
-                u.all("lastmod").first().map(|l| l.text.as_str()),
+                u.one("loc").text.clone(),
+                u.all("lastmod").first().map(|l| l.text.clone()),
             )
         })
+        .collect();
+    assert!(urls.len() <= 50_000);
+    for (loc, lastmod) in &urls {
+        assert!(file_for(public, SUB, loc).is_file(), "{loc}");
+        if let Some(d) = lastmod {
+            assert!(emend::content::is_valid_date(d), "{d}");
+        }
+    }
+    let robots = std::fs::read_to_string(public.join("robots.txt")).unwrap();
+    let sitemap_lines: Vec<&str> = robots
+        .lines()
+        .filter(|l| l.starts_with("Sitemap:"))
+        .collect();
+    assert_eq!(sitemap_lines, [format!("Sitemap: {SUB}sitemap.xml")]);
+    urls
+}
+
+#[test]
+fn sitemap_and_robots_list_every_page() {
+    let site = fixture("basic");
+    build_args(site.path(), &["--base-url", SUB]);
+    let public = site.path().join("public");
+    let urls = validate_sitemap(&public);
+    let urls: Vec<(&str, Option<&str>)> = urls
+        .iter()
+        .map(|(l, m)| (l.as_str(), m.as_deref()))
         .collect();
     assert_eq!(
         urls,
@@ -778,18 +863,7 @@ fn sitemap_and_robots_list_every_page() {
             ),
         ]
     );
-    for (loc, _) in &urls {
-        assert!(file_for(&public, SUB, loc).is_file(), "{loc}");
-    }
     let robots = std::fs::read_to_string(public.join("robots.txt")).unwrap();
-    let sitemap_lines: Vec<&str> = robots
-        .lines()
-        .filter(|l| l.starts_with("Sitemap:"))
-        .collect();
-    assert_eq!(
-        sitemap_lines,
-        ["Sitemap: https://user.github.io/project/sitemap.xml"]
-    );
     assert!(robots.contains("User-agent: *\nDisallow:\n"));
 }
 
@@ -798,15 +872,49 @@ fn ld_json(doc: &scraper::Html) -> Value {
     serde_json::from_str(&script.text().collect::<String>()).unwrap()
 }
 
+/// Checks an edition page's schema.org `NewsArticle` and returns it.
+fn validate_news_article(public: &Path, slug: &str) -> Value {
+    let page = html(&public.join(slug).join("index.html"));
+    let ld = ld_json(&page);
+    assert_eq!(ld["@context"], "https://schema.org");
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(ld["url"], format!("{SUB}{slug}/"));
+    assert_eq!(ld["mainEntityOfPage"], ld["url"]);
+    let title: String = one(&page, "h1").text().collect();
+    assert_eq!(ld["headline"], title.as_str());
+    for c in ld["citation"].as_array().into_iter().flatten() {
+        assert_eq!(c["@type"], "CreativeWork");
+        assert!(c["url"].as_str().unwrap().starts_with("http"));
+    }
+    let edition = json(&public.join(slug).join("edition.json"));
+    let entries: std::collections::BTreeSet<u64> = edition["corrections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["entry"].as_u64().unwrap())
+        .collect();
+    let corrections = ld["correction"].as_array().map_or(&[][..], Vec::as_slice);
+    assert_eq!(corrections.len(), entries.len());
+    for c in corrections {
+        assert_eq!(c["@type"], "CorrectionComment");
+        assert!(!c["name"].as_str().unwrap().is_empty());
+        assert!(!c["text"].as_str().unwrap().is_empty());
+        // Each points at its change on the page, which exists.
+        let url = c["url"].as_str().unwrap();
+        let id = url.split_once('#').unwrap().1;
+        one(&page, &format!("li#{id}"));
+    }
+    ld
+}
+
 #[test]
 fn json_ld_describes_the_edition_and_its_corrections() {
     let site = fixture("basic");
     build_args(site.path(), &["--base-url", SUB]);
-    let page = html(&site.path().join("public/alpha/index.html"));
-    let ld = ld_json(&page);
-    assert_eq!(ld["@context"], "https://schema.org");
-    assert_eq!(ld["@type"], "NewsArticle");
-    assert_eq!(ld["url"], format!("{SUB}alpha/"));
+    let public = site.path().join("public");
+    let page = html(&public.join("alpha/index.html"));
+    let ld = validate_news_article(&public, "alpha");
+    validate_news_article(&public, "beta");
     assert_eq!(ld["headline"], "Alpha: a plain-text edition");
     assert_eq!(ld["datePublished"], "2023-03-22");
     assert_eq!(ld["isBasedOn"]["url"], "https://example.com/alpha");
@@ -817,14 +925,6 @@ fn json_ld_describes_the_edition_and_its_corrections() {
     );
     let corrections = ld["correction"].as_array().unwrap();
     assert_eq!(corrections.len(), 7);
-    for c in corrections {
-        assert_eq!(c["@type"], "CorrectionComment");
-        assert!(!c["text"].as_str().unwrap().is_empty());
-        // Each points at its change on the page, which exists.
-        let url = c["url"].as_str().unwrap();
-        let id = url.split_once('#').unwrap().1;
-        one(&page, &format!("li#{id}"));
-    }
     assert_eq!(corrections[0]["name"], "“mentioned” → “said”");
     assert_eq!(
         corrections[0]["text"],
@@ -1140,6 +1240,43 @@ fn search_js_ranks_and_links_results_across_editions() {
     let doc = browser_search(&public, "liberal").unwrap();
     let hrefs: Vec<String> = results(&doc).1.into_iter().map(|(h, _)| h).collect();
     assert_eq!(hrefs, ["../alpha/index.html#p2", "../beta/index.html#p2"]);
+}
+
+#[test]
+fn the_bundled_site_builds_valid_output_under_a_sub_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("site");
+    emend(&repo())
+        .args(["build", "--base-url", SUB, "--output"])
+        .arg(&public)
+        .assert()
+        .success();
+    let report = check(
+        &scan(&public),
+        &CheckOptions {
+            base_url: SUB.into(),
+            file_browsing: true,
+        },
+    );
+    assert!(report.broken.is_empty(), "{:#?}", report.broken);
+    assert!(report.fragments > 300, "{}", report.fragments);
+    let slug = "han-dong-two-michaels";
+    let feed = validate_feed(&public);
+    assert_eq!(feed.all("entry").len(), 1);
+    assert_eq!(validate_sitemap(&public).len(), 3);
+    let edition = validate_edition_json(&public, slug);
+    assert!(edition["corrections"].as_array().unwrap().len() > 100);
+    let annotations = validate_annotations(&public, slug);
+    assert!(annotations["total"].as_u64().unwrap() >= 20);
+    let ld = validate_news_article(&public, slug);
+    assert!(
+        ld["isBasedOn"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://globalnews.ca/")
+    );
+    let index = json(&public.join("editions.json"));
+    assert_eq!(index["editions"][0]["slug"], slug);
 }
 
 #[test]
