@@ -865,6 +865,12 @@ fn sitemap_and_robots_list_every_page() {
     );
     let robots = std::fs::read_to_string(public.join("robots.txt")).unwrap();
     assert!(robots.contains("User-agent: *\nDisallow:\n"));
+    // The draft is in no output file: not the feed, sitemap, exports or search index.
+    for (path, bytes) in snapshot_dir(&public) {
+        assert!(!path.contains("draft"), "{path}");
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("draft-one") && !text.contains("Just a draft"), "{path}");
+    }
 }
 
 fn ld_json(doc: &scraper::Html) -> Value {
