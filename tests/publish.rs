@@ -869,7 +869,10 @@ fn sitemap_and_robots_list_every_page() {
     for (path, bytes) in snapshot_dir(&public) {
         assert!(!path.contains("draft"), "{path}");
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("draft-one") && !text.contains("Just a draft"), "{path}");
+        assert!(
+            !text.contains("draft-one") && !text.contains("Just a draft"),
+            "{path}"
+        );
     }
 }
 
