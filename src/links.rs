@@ -245,9 +245,11 @@ pub fn check(files: &BTreeMap<String, FileLinks>, opts: &CheckOptions) -> Report
                     continue;
                 }
                 Kind::External(url) => {
+                    // Fragments never reach the server: one request per document.
+                    let url = url.split_once('#').map_or(url.as_str(), |(u, _)| u);
                     report
                         .external
-                        .entry(url)
+                        .entry(url.to_string())
                         .or_insert_with(|| (file.clone(), link.line));
                     continue;
                 }
@@ -728,12 +730,24 @@ pub fn check_site(
             file_browsing: !config.pretty_links,
         },
     );
-    let mut out: Vec<Diagnostic> = report.broken.iter().map(Broken::to_diagnostic).collect();
+    // Name the article folder a broken page is built from.
+    let source_note = |b: &Broken, d: Diagnostic| match b.file.split_once('/') {
+        Some((slug, _)) if config.root.join("content").join(slug).is_dir() => d.note(format!(
+            "{} is built from content/{slug}/ (original, annotations) and the theme's templates",
+            b.file
+        )),
+        _ => d,
+    };
+    let mut out: Vec<Diagnostic> = report
+        .broken
+        .iter()
+        .map(|b| source_note(b, b.to_diagnostic()))
+        .collect();
     if external {
         out.extend(
             check_external(&report.external, Duration::from_secs(15), 8)
                 .iter()
-                .map(Broken::to_diagnostic),
+                .map(|b| source_note(b, b.to_diagnostic())),
         );
     }
     let stats = Stats {
@@ -896,7 +910,7 @@ mod tests {
     fn external_ignored_and_unsafe_links_are_classified() {
         let files = [(
             "index.html",
-            "<a href=\"https://other.org/x\">e</a><a href=\"//cdn.net/y\">p</a><a href=\"mailto:a@b\">m</a><a href=\"JavaScript:alert(1)\">j</a><a href=\"https://example.org/other/\">o</a>",
+            "<a href=\"https://other.org/x\">e</a><a href=\"https://other.org/x#part\">f</a><a href=\"//cdn.net/y\">p</a><a href=\"mailto:a@b\">m</a><a href=\"JavaScript:alert(1)\">j</a><a href=\"https://example.org/other/\">o</a>",
         )];
         let report = check(
             &site(&files),
