@@ -10,7 +10,7 @@ use emend::diagnostics::{self, ColorMode, Diagnostic, display_path};
 use emend::progress::TerminalProgress;
 use emend::scaffold::{self, NewArticle, Original};
 use emend::serve::{self, DEFAULT_PORT, ServeOptions};
-use emend::site::{self, BuildOptions, Mode, Outcome};
+use emend::site::{self, BuildOptions, LinkCheck, Mode, Outcome};
 use emend::suggest;
 
 const EXAMPLES: &str = "\
@@ -24,6 +24,7 @@ Examples:
   emend check --format json        diagnostics for editors and CI
   emend suggest my-article         propose corrections (printed as YAML)
   emend suggest my-article --write append them to corrections.yaml for review
+  emend check --links              also verify every link and #fragment of the output
 ";
 
 /// Publish corrected, annotated editions of garbled articles as a static site.
@@ -116,6 +117,12 @@ enum Command {
         /// Include articles marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Also render the site (in memory) and check every internal link and #fragment
+        #[arg(long)]
+        links: bool,
+        /// With --links: also request every external http(s) link (network; 15 s timeout each)
+        #[arg(long, requires = "links")]
+        external: bool,
     },
     /// Propose corrections for an article, for an editor to review
     #[command(
@@ -187,10 +194,10 @@ fn main() -> ExitCode {
                             if s.articles == 1 { "" } else { "s" },
                             s.pages,
                             s.files,
-                            if s.drafts_skipped > 0 {
-                                format!(", {} drafts skipped", s.drafts_skipped)
-                            } else {
-                                String::new()
+                            match s.drafts_skipped {
+                                0 => String::new(),
+                                1 => ", 1 draft skipped".to_string(),
+                                n => format!(", {n} drafts skipped"),
                             },
                             total.as_millis(),
                             s.output
@@ -276,14 +283,24 @@ fn main() -> ExitCode {
             color,
             cli.quiet,
         ),
-        Command::Check { format, drafts } => {
+        Command::Check {
+            format,
+            drafts,
+            links,
+            external,
+        } => {
             let opts = BuildOptions {
                 root: cli.root.clone(),
                 drafts,
                 ..Default::default()
             };
+            let mode = if links {
+                Mode::CheckLinks(LinkCheck { external })
+            } else {
+                Mode::Check
+            };
             let progress = TerminalProgress::for_stderr(cli.quiet);
-            let outcome = site::run_with_progress(&opts, Mode::Check, &progress);
+            let outcome = site::run_with_progress(&opts, mode, &progress);
             report(&outcome, format, color, cli.quiet);
             if let (Some(s), Format::Human, false) = (&outcome.summary, format, cli.quiet) {
                 eprintln!(
@@ -291,6 +308,20 @@ fn main() -> ExitCode {
                     s.articles,
                     if s.articles == 1 { "" } else { "s" }
                 );
+                if let Some(l) = &s.links {
+                    eprintln!(
+                        "Links: {} internal ({} with #fragment) in {} files resolve; {} external {}",
+                        l.internal,
+                        l.fragments,
+                        l.files,
+                        l.external,
+                        if l.external_checked {
+                            "checked"
+                        } else {
+                            "not checked (add --external)"
+                        }
+                    );
+                }
             }
             if outcome.summary.is_some() {
                 ExitCode::SUCCESS

@@ -13,8 +13,10 @@ use crate::content::{self, Article, Loaded};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::engine::{self, Edition};
 use crate::output::{NullSink, OutputDir, Sink};
+use crate::publish::{self, jsonld};
 use crate::render::highlight::{self, Highlighter};
 use crate::render::{ArticleInfo, EditionView, edition_view};
+use crate::search;
 use crate::theme::{StaticSource, Theme};
 
 /// What to build and how.
@@ -37,6 +39,15 @@ pub enum Mode {
     Build,
     /// Validate only.
     Check,
+    /// Validate, render into memory and check every link of the result.
+    CheckLinks(LinkCheck),
+}
+
+/// What `check --links` checks besides internal links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LinkCheck {
+    /// Also request every external http(s) link.
+    pub external: bool,
 }
 
 /// Figures about a finished run.
@@ -54,6 +65,8 @@ pub struct Summary {
     pub output: Option<PathBuf>,
     /// Time per phase.
     pub timings: Vec<(&'static str, Duration)>,
+    /// What `check --links` checked.
+    pub links: Option<crate::links::Stats>,
 }
 
 /// The result of a run: a summary if it succeeded, and every diagnostic.
@@ -99,6 +112,12 @@ pub struct PageView {
     pub index: &'static str,
     /// Whether to link the code stylesheet.
     pub has_code: bool,
+    /// Open Graph type: `website`, or `article` for edition pages.
+    pub og_type: &'static str,
+    /// schema.org JSON-LD for the page, escaped for a `<script>` element.
+    pub jsonld: Option<String>,
+    /// Ask search engines not to index the page (search, 404).
+    pub noindex: bool,
 }
 
 /// An article as listed on the index.
@@ -112,6 +131,9 @@ pub struct ArticleSummary {
     /// Its reviewed changes, for the glossary (not shown on the index).
     #[serde(skip)]
     pub glossary: Vec<crate::glossary::Item>,
+    /// Its terms for the search index.
+    #[serde(skip)]
+    pub search: crate::search::ArticleTerms,
 }
 
 /// A loaded site: configuration and compiled theme.
@@ -220,6 +242,9 @@ impl Site {
             canonical: self.config.absolute(path),
             index,
             has_code,
+            og_type: "website",
+            jsonld: None,
+            noindex: false,
         }
     }
 
@@ -249,12 +274,20 @@ impl Site {
         };
         diagnostics.extend(self.edition_warnings(&article));
         let view = edition_view(&article, &edition, &self.config, &self.highlighter);
+        let search = match search::write_article_doc(&article.slug, &view, sink) {
+            Ok(terms) => terms,
+            Err(d) => {
+                diagnostics.push(d);
+                Default::default()
+            }
+        };
         match self.write_article(&article, &edition, &view, sink) {
             Ok(pages) => {
                 let summary = ArticleSummary {
                     info: view.article.clone(),
                     path: format!("{}/", article.slug),
                     glossary: crate::glossary::items(&article, &edition),
+                    search,
                 };
                 let mut done = outcome(Some(summary), pages, false, view.has_code, diagnostics);
                 done.knowledge = Some(crate::suggest::Knowledge::new(*article, edition.changes));
@@ -300,10 +333,24 @@ impl Site {
             .summary
             .clone()
             .unwrap_or_else(|| format!("A corrected, annotated edition of “{title}”."));
-        let mut errors = Vec::new();
+        let mut errors = publish::write_article_exports(self, article, edition, view, sink);
+        let mut page = self.page_view(
+            "article",
+            &format!("{slug}/"),
+            title.clone(),
+            description.clone(),
+            view.has_code,
+        );
+        page.og_type = "article";
+        page.jsonld = Some(jsonld::embed(&jsonld::news_article(
+            &self.config,
+            article,
+            edition,
+            view,
+        )));
         let side = serde_json::json!({
             "site": self.site_view(),
-            "page": self.page_view("article", &format!("{slug}/"), title.clone(), description.clone(), view.has_code),
+            "page": page,
             "article": &view.article,
             "rows": &view.rows,
             "notes": &view.notes,
@@ -351,7 +398,8 @@ impl Site {
         }
     }
 
-    /// Writes the index, the 404 page, static assets and the code stylesheet.
+    /// Writes the index, the 404 page, static assets, the feed, sitemap,
+    /// `robots.txt`, `editions.json`, the search index and the code stylesheet.
     pub fn write_site_pages(
         &self,
         articles: &[ArticleSummary],
@@ -374,6 +422,7 @@ impl Site {
             false,
         );
         not_found_page.root = self.config.base_path().to_string();
+        not_found_page.noindex = true;
         not_found_page.home = format!("{}{}", not_found_page.root, not_found_page.index);
         let not_found = serde_json::json!({
             "site": self.site_view(),
@@ -407,6 +456,8 @@ impl Site {
             Ok(n) => pages += n,
             Err(mut errs) => errors.append(&mut errs),
         }
+        errors.extend(publish::write_site_outputs(self, articles, sink));
+        errors.extend(search::write_index(self, articles, sink));
         if has_code {
             match highlight::stylesheet(
                 &self.config.highlight_theme,
@@ -497,11 +548,15 @@ pub fn run_with_progress(opts: &BuildOptions, mode: Mode, progress: &dyn Progres
                 };
             }
         },
-        Mode::Check => None,
+        Mode::Check | Mode::CheckLinks(_) => None,
     };
-    let sink: &dyn Sink = match &output {
-        Some(o) => o,
-        None => &NullSink,
+    // `check --links` keeps only the links and ids of what would be written.
+    let collector = matches!(mode, Mode::CheckLinks(_))
+        .then(|| crate::links::Collector::new(&site.config.base_url));
+    let sink: &dyn Sink = match (&output, &collector) {
+        (Some(o), _) => o,
+        (None, Some(c)) => c,
+        (None, None) => &NullSink,
     };
 
     let phase = Instant::now();
@@ -551,6 +606,17 @@ pub fn run_with_progress(opts: &BuildOptions, mode: Mode, progress: &dyn Progres
     }
     timings.push(("site pages", phase.elapsed()));
 
+    let mut link_stats = None;
+    if let (Mode::CheckLinks(what), Some(collector)) = (mode, collector)
+        && !diags.has_errors()
+    {
+        let phase = Instant::now();
+        let (found, stats) = crate::links::check_site(collector, &site.config, what.external);
+        diags.extend(found);
+        link_stats = Some(stats);
+        timings.push(("links", phase.elapsed()));
+    }
+
     if diags.has_errors() {
         if let Some(o) = output {
             o.abort();
@@ -575,6 +641,7 @@ pub fn run_with_progress(opts: &BuildOptions, mode: Mode, progress: &dyn Progres
     }
     timings.push(("total", started.elapsed()));
     summary.timings = timings;
+    summary.links = link_stats;
     Outcome {
         summary: Some(summary),
         diagnostics: diags.sorted(),

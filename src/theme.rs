@@ -32,8 +32,13 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embedded!(
     "templates/reading.html",
     "templates/404.html",
     "templates/glossary.html",
+    "templates/search.html",
+    "templates/sitemap.xml",
+    "templates/sitemap_index.xml",
+    "templates/robots.txt",
     "static/style.css",
     "static/edition.js",
+    "static/search.js",
     "static/favicon.svg",
 );
 

@@ -139,8 +139,8 @@ fn build_prints_a_one_line_summary_and_v_adds_phase_timings() {
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{stderr}");
     assert!(
-        lines[0].starts_with("Built 2 articles (6 pages, ")
-            && lines[0].contains(", 1 drafts skipped) in "),
+        lines[0].starts_with("Built 2 articles (7 pages, ")
+            && lines[0].contains(", 1 draft skipped) in "),
         "{stderr}"
     );
 

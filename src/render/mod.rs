@@ -125,6 +125,9 @@ pub struct NoteView {
     pub sources: Vec<SourceRef>,
     /// Row the reference is in (`p3`), for the side-by-side view.
     pub row: String,
+    /// Index of the entry in `annotations.yaml` (links a note to its exports).
+    #[serde(skip)]
+    pub entry: usize,
 }
 
 /// Everything the article templates need.
@@ -493,6 +496,7 @@ pub fn edition_view(
             html: render_note(&spec.note, &note_html_style),
             sources: spec.sources.clone(),
             row: format!("p{}", row_of(note.side, end) + 1),
+            entry: note.entry,
         }
     };
     let notes: Vec<NoteView> = order

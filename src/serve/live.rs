@@ -446,7 +446,10 @@ mod tests {
                 "glossary/index.html",
                 "one/corrected.txt",
                 "one/corrected/index.html",
-                "one/index.html"
+                "one/edition.json",
+                "one/index.html",
+                "search/d/one.js",
+                "search/t/0.js"
             ]
         );
         assert_eq!(
