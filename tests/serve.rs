@@ -346,9 +346,14 @@ fn an_edit_reloads_and_a_mistake_shows_then_clears_the_overlay() {
     assert_eq!(
         reload["changed"],
         serde_json::json!([
+            "alpha/annotations.jsonld",
             "alpha/corrected.txt",
             "alpha/corrected/index.html",
-            "alpha/index.html"
+            "alpha/edition.json",
+            "alpha/index.html",
+            "glossary/index.html",
+            "search/d/alpha.js",
+            "search/t/0.js"
         ])
     );
     let page = server.text("/alpha/");
