@@ -13,6 +13,11 @@ use emend::serve::{self, DEFAULT_PORT, ServeOptions};
 use emend::site::{self, BuildOptions, LinkCheck, Mode, Outcome};
 use emend::suggest;
 
+// Builds allocate many small strings per article; mimalloc is markedly faster
+// than the system allocator for that pattern (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXAMPLES: &str = "\
 Examples:
   emend init my-site               create a site with an example article

@@ -53,61 +53,6 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
     }
 }
 
-/// The text of rendered HTML, as a reader sees it: tags removed, entities
-/// decoded, note reference numbers left out, blocks separated by spaces.
-pub fn html_text(html: &str) -> String {
-    use html5gum::{Token, Tokenizer};
-    const BLOCKS: &[&[u8]] = &[
-        b"p",
-        b"li",
-        b"br",
-        b"div",
-        b"pre",
-        b"blockquote",
-        b"td",
-        b"th",
-        b"tr",
-        b"hr",
-        b"h1",
-        b"h2",
-        b"h3",
-        b"h4",
-        b"h5",
-        b"h6",
-        b"dt",
-        b"dd",
-        b"figcaption",
-    ];
-    let mut out = String::with_capacity(html.len());
-    let mut skipping = 0usize;
-    for token in Tokenizer::new(html).flatten() {
-        match token {
-            Token::StartTag(tag) => {
-                let is_nref = tag.name.as_slice() == b"sup"
-                    && tag
-                        .attributes
-                        .get(b"class".as_slice())
-                        .is_some_and(|c| c.value.split(|b| *b == b' ').any(|w| w == b"nref"));
-                if skipping > 0 && tag.name.as_slice() == b"sup" || is_nref {
-                    skipping += 1;
-                } else if BLOCKS.contains(&tag.name.as_slice()) {
-                    out.push(' ');
-                }
-            }
-            Token::EndTag(tag) => {
-                if skipping > 0 && tag.name.as_slice() == b"sup" {
-                    skipping -= 1;
-                } else if BLOCKS.contains(&tag.name.as_slice()) {
-                    out.push(' ');
-                }
-            }
-            Token::String(s) if skipping == 0 => out.push_str(&String::from_utf8_lossy(&s)),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Appends `n` as a LEB128 varint (7 bits a byte): postings are mostly small numbers.
 fn put_varint(out: &mut Vec<u8>, mut n: u32) {
     while n >= 0x80 {
@@ -226,13 +171,14 @@ pub fn passages(view: &EditionView) -> Vec<Passage> {
         anchor: String::new(),
         text: view.article.title.clone(),
     }];
+    // Plain texts come from the renderer: no HTML is parsed back.
     out.extend(view.rows.iter().map(|r| Passage {
         anchor: r.id.clone(),
-        text: html_text(&r.corrected),
+        text: r.text.clone(),
     }));
     out.extend(view.notes.iter().map(|n| Passage {
         anchor: format!("note-{}", n.number),
-        text: html_text(&n.html),
+        text: n.text.clone(),
     }));
     out.retain(|p| !p.text.is_empty());
     out
@@ -402,15 +348,6 @@ mod tests {
                 "issue",
                 "ünïcode"
             ]
-        );
-    }
-
-    #[test]
-    fn html_text_drops_tags_and_note_numbers_and_separates_blocks() {
-        let html = "<p>The <ins class=\"chg\">national security</ins> adviser<sup class=\"nref\"><a href=\"#note-1\">1</a></sup> said &amp; left.</p><p>Next</p><ul><li>one</li><li>two</li></ul>";
-        assert_eq!(
-            html_text(html),
-            "The national security adviser said & left. Next one two"
         );
     }
 

@@ -136,6 +136,34 @@ pub struct ArticleSummary {
     pub search: crate::search::ArticleTerms,
 }
 
+/// What `article.html` sees.
+#[derive(Serialize)]
+struct ArticlePage<'a> {
+    site: SiteView,
+    page: PageView,
+    article: &'a ArticleInfo,
+    rows: &'a [crate::render::RowView],
+    notes: &'a [crate::render::NoteView],
+}
+
+/// What `reading.html` sees.
+#[derive(Serialize)]
+struct ReadingPage<'a> {
+    site: SiteView,
+    page: PageView,
+    article: &'a ArticleInfo,
+    html: &'a str,
+    notes: &'a [crate::render::NoteView],
+}
+
+/// What `index.html` and `404.html` see.
+#[derive(Serialize)]
+struct ListPage<'a> {
+    site: SiteView,
+    page: PageView,
+    articles: &'a [ArticleSummary],
+}
+
 /// A loaded site: configuration and compiled theme.
 pub struct Site {
     /// Settings.
@@ -348,30 +376,40 @@ impl Site {
             edition,
             view,
         )));
-        let side = serde_json::json!({
-            "site": self.site_view(),
-            "page": page,
-            "article": &view.article,
-            "rows": &view.rows,
-            "notes": &view.notes,
-        });
-        let reading = serde_json::json!({
-            "site": self.site_view(),
-            "page": self.page_view("reading", &format!("{slug}/corrected/"), format!("{title} (corrected text)"), description, view.has_code),
-            "article": &view.article,
-            "html": &view.reading_html,
-            "notes": &view.reading_notes,
-        });
+        // Typed page data goes straight into Tera's context (no JSON tree in between).
+        let side = ArticlePage {
+            site: self.site_view(),
+            page,
+            article: &view.article,
+            rows: &view.rows,
+            notes: &view.notes,
+        };
+        let reading = ReadingPage {
+            site: self.site_view(),
+            page: self.page_view(
+                "reading",
+                &format!("{slug}/corrected/"),
+                format!("{title} (corrected text)"),
+                description,
+                view.has_code,
+            ),
+            article: &view.article,
+            html: &view.reading_html,
+            notes: &view.reading_notes,
+        };
         let mut pages = 0;
-        for (template, data, rel) in [
-            ("article.html", &side, format!("{slug}/index.html")),
+        let rendered = [
             (
-                "reading.html",
-                &reading,
+                self.theme.render("article.html", &side, &format!("{slug}/index.html")),
+                format!("{slug}/index.html"),
+            ),
+            (
+                self.theme.render("reading.html", &reading, &format!("{slug}/corrected/index.html")),
                 format!("{slug}/corrected/index.html"),
             ),
-        ] {
-            match self.theme.render(template, data, &rel) {
+        ];
+        for (result, rel) in rendered {
+            match result {
                 Ok(html) => {
                     pages += 1;
                     if let Err(d) = sink.write(&rel, html.as_bytes()) {
@@ -408,11 +446,17 @@ impl Site {
     ) -> Result<usize, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let mut pages = 0;
-        let index = serde_json::json!({
-            "site": self.site_view(),
-            "page": self.page_view("index", "", self.config.title.clone(), self.config.description.clone(), false),
-            "articles": articles,
-        });
+        let index = ListPage {
+            site: self.site_view(),
+            page: self.page_view(
+                "index",
+                "",
+                self.config.title.clone(),
+                self.config.description.clone(),
+                false,
+            ),
+            articles,
+        };
         // The 404 page is served at any depth, so it links from the site root path.
         let mut not_found_page = self.page_view(
             "404",
@@ -424,11 +468,11 @@ impl Site {
         not_found_page.root = self.config.base_path().to_string();
         not_found_page.noindex = true;
         not_found_page.home = format!("{}{}", not_found_page.root, not_found_page.index);
-        let not_found = serde_json::json!({
-            "site": self.site_view(),
-            "page": not_found_page,
-            "articles": articles,
-        });
+        let not_found = ListPage {
+            site: self.site_view(),
+            page: not_found_page,
+            articles,
+        };
         for (template, data, rel) in [
             ("index.html", &index, "index.html"),
             ("404.html", &not_found, "404.html"),
