@@ -15,20 +15,80 @@ use std::path::Path;
 
 /// (garbled, restored, kind, why). Every article uses all of them.
 const SPUN: [(&str, &str, &str, &str); 15] = [
-    ("mentioned", "said", "synonym", "The spinner swapped 'said' for a thesaurus neighbour."),
-    ("International Information", "Global News", "name", "The outlet's name was translated word by word."),
-    ("Liberal Celebration", "Liberal Party", "name", "'Party' became 'Celebration'."),
-    ("nationwide safety", "national security", "synonym", "A fixed term was replaced word by word."),
-    ("in response to", "according to", "synonym", "Attribution garbled by the spinner."),
-    ("workplace", "office", "synonym", "'Office' became 'workplace'."),
-    ("vital of", "critical of", "synonym", "'Critical' became 'vital'."),
-    ("guilty for", "to blame for", "mistranslation", "The idiom was translated literally."),
+    (
+        "mentioned",
+        "said",
+        "synonym",
+        "The spinner swapped 'said' for a thesaurus neighbour.",
+    ),
+    (
+        "International Information",
+        "Global News",
+        "name",
+        "The outlet's name was translated word by word.",
+    ),
+    (
+        "Liberal Celebration",
+        "Liberal Party",
+        "name",
+        "'Party' became 'Celebration'.",
+    ),
+    (
+        "nationwide safety",
+        "national security",
+        "synonym",
+        "A fixed term was replaced word by word.",
+    ),
+    (
+        "in response to",
+        "according to",
+        "synonym",
+        "Attribution garbled by the spinner.",
+    ),
+    (
+        "workplace",
+        "office",
+        "synonym",
+        "'Office' became 'workplace'.",
+    ),
+    (
+        "vital of",
+        "critical of",
+        "synonym",
+        "'Critical' became 'vital'.",
+    ),
+    (
+        "guilty for",
+        "to blame for",
+        "mistranslation",
+        "The idiom was translated literally.",
+    ),
     ("droop", "delay", "synonym", "'Delay' became 'droop'."),
-    ("discharge", "release", "synonym", "'Release' became 'discharge'."),
-    ("launched", "released", "synonym", "'Released' became 'launched'."),
+    (
+        "discharge",
+        "release",
+        "synonym",
+        "'Release' became 'discharge'.",
+    ),
+    (
+        "launched",
+        "released",
+        "synonym",
+        "'Released' became 'launched'.",
+    ),
     ("profit", "benefit", "synonym", "'Benefit' became 'profit'."),
-    ("govt", "executive", "artifact", "An abbreviation left by the spinner."),
-    ("circumstances", "cases", "synonym", "'Cases' became 'circumstances'."),
+    (
+        "govt",
+        "executive",
+        "artifact",
+        "An abbreviation left by the spinner.",
+    ),
+    (
+        "circumstances",
+        "cases",
+        "synonym",
+        "'Cases' became 'circumstances'.",
+    ),
     ("transfer", "move", "synonym", "'Move' became 'transfer'."),
 ];
 
@@ -42,7 +102,15 @@ const SUBJECTS: &[&str] = &[
     "The agency",
     "A senior adviser",
 ];
-const VERBS: &[&str] = &["reviewed", "questioned", "described", "published", "examined", "criticised", "cited"];
+const VERBS: &[&str] = &[
+    "reviewed",
+    "questioned",
+    "described",
+    "published",
+    "examined",
+    "criticised",
+    "cited",
+];
 const OBJECTS: &[&str] = &[
     "the briefing",
     "the documents",
@@ -92,7 +160,12 @@ fn write(path: &Path, text: &str) {
 }
 
 fn date(i: usize) -> String {
-    format!("{}-{:02}-{:02}", 2015 + i / 336, (i / 28) % 12 + 1, i % 28 + 1)
+    format!(
+        "{}-{:02}-{:02}",
+        2015 + i / 336,
+        (i / 28) % 12 + 1,
+        i % 28 + 1
+    )
 }
 
 fn main() {
@@ -146,7 +219,8 @@ fn main() {
         );
     }
     for i in 0..count {
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+        let mut rng =
+            Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
         let mut slot = i % SPUN.len();
         let mut paragraphs = Vec::new();
         let mut size = 0;
@@ -182,8 +256,13 @@ fn main() {
         if let Some(h) = &hugo {
             let body = paragraphs.join("\n\n");
             write(
-                &Path::new(h).join("content/posts").join(format!("{slug}.md")),
-                &format!("---\ntitle: \"Synthetic article {i}\"\ndate: {}\n---\n\n{body}\n", date(i)),
+                &Path::new(h)
+                    .join("content/posts")
+                    .join(format!("{slug}.md")),
+                &format!(
+                    "---\ntitle: \"Synthetic article {i}\"\ndate: {}\n---\n\n{body}\n",
+                    date(i)
+                ),
             );
         }
     }

@@ -2,10 +2,14 @@
 //! across the site's editions, grouped by kind, with counts and links to each
 //! occurrence in the side-by-side pages.
 //!
-//! Data flows one way: each article's build lists its changes ([`items`]);
-//! the site-pages phase aggregates them ([`view`]) and renders
-//! `glossary.html`. Unreviewed suggestions are left out: the glossary records
-//! what editors have accepted.
+//! Data flows one way: each article's build lists its distinct pairs with their
+//! change numbers ([`items`]); the site-pages phase aggregates them ([`view`])
+//! and renders `glossary.html`. Unreviewed suggestions are left out: the
+//! glossary records what editors have accepted.
+//!
+//! The page stays readable (and the build lean) on large sites: counts are
+//! always exact, but a pair links to at most [`MAX_ARTICLES`] articles and each
+//! article to at most [`MAX_LINKS`] of its changes; the rest are counted.
 
 use std::collections::BTreeMap;
 
@@ -17,7 +21,12 @@ use crate::engine::Edition;
 use crate::output::Sink;
 use crate::site::{ArticleSummary, Site};
 
-/// One reviewed change of an article, as the glossary lists it.
+/// Articles linked per pair; the rest are counted.
+pub const MAX_ARTICLES: usize = 30;
+/// Change links per article and pair; the rest are counted.
+pub const MAX_LINKS: usize = 12;
+
+/// One distinct reviewed pair of an article, as the glossary lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
     /// The garbled text.
@@ -26,26 +35,43 @@ pub struct Item {
     pub restored: String,
     /// Category.
     pub kind: Kind,
-    /// The change's number on the article page (`#c<number>-o`).
-    pub number: usize,
+    /// How many changes of the article make this pair.
+    pub count: usize,
+    /// The first [`MAX_LINKS`] of their numbers on the article page (`#c<number>-o`).
+    pub numbers: Vec<usize>,
 }
 
-/// The reviewed changes of an edition, in document order.
+/// The distinct reviewed pairs of an edition, by first appearance.
 pub fn items(article: &Article, edition: &Edition) -> Vec<Item> {
     let original = article.original.text.as_str();
-    edition
-        .changes
-        .iter()
-        .filter_map(|c| {
-            let spec = &article.corrections[c.entry];
-            (spec.status == Status::Reviewed).then(|| Item {
-                garbled: original[c.original.clone()].to_string(),
-                restored: edition.corrected[c.corrected.clone()].to_string(),
-                kind: spec.kind,
-                number: c.number,
-            })
-        })
-        .collect()
+    let mut out: Vec<Item> = Vec::new();
+    let mut index: std::collections::HashMap<(&str, &str, Kind), usize> =
+        std::collections::HashMap::new();
+    for c in &edition.changes {
+        let spec = &article.corrections[c.entry];
+        if spec.status != Status::Reviewed {
+            continue;
+        }
+        let garbled = &original[c.original.clone()];
+        let restored = &edition.corrected[c.corrected.clone()];
+        let i = *index
+            .entry((garbled, restored, spec.kind))
+            .or_insert_with(|| {
+                out.push(Item {
+                    garbled: garbled.to_string(),
+                    restored: restored.to_string(),
+                    kind: spec.kind,
+                    count: 0,
+                    numbers: Vec::new(),
+                });
+                out.len() - 1
+            });
+        out[i].count += 1;
+        if out[i].numbers.len() < MAX_LINKS {
+            out[i].numbers.push(c.number);
+        }
+    }
+    out
 }
 
 /// The occurrences of a pair in one article.
@@ -55,8 +81,10 @@ pub struct ArticleOccurrences {
     pub title: String,
     /// Site-relative path of the article page (`slug/`).
     pub path: String,
-    /// Change numbers, ascending.
+    /// Change numbers, ascending (at most [`MAX_LINKS`]).
     pub changes: Vec<usize>,
+    /// Changes of this pair in the article beyond those linked.
+    pub more: usize,
 }
 
 /// One distinct garbled → restored pair.
@@ -68,8 +96,10 @@ pub struct PairView {
     pub restored: String,
     /// Occurrences across the site.
     pub count: usize,
-    /// Where, by article in index order.
+    /// Where, by article in index order (at most [`MAX_ARTICLES`]).
     pub articles: Vec<ArticleOccurrences>,
+    /// Articles with this pair beyond those listed.
+    pub more_articles: usize,
 }
 
 /// The pairs of one kind.
@@ -120,21 +150,28 @@ fn flat(s: &str) -> String {
 
 /// Aggregates the articles' items (articles in index order).
 pub fn view(articles: &[ArticleSummary]) -> GlossaryView {
-    // kind → (garbled, restored) → article index → change numbers
-    type Pairs = BTreeMap<(String, String), BTreeMap<usize, Vec<usize>>>;
-    let mut by_kind: BTreeMap<Kind, Pairs> = BTreeMap::new();
+    /// A pair's totals and its first articles: (article index, count, numbers).
+    #[derive(Default)]
+    struct Acc<'a> {
+        count: usize,
+        articles: usize,
+        shown: Vec<(usize, usize, &'a [usize])>,
+    }
+    let mut by_kind: BTreeMap<Kind, BTreeMap<(&str, &str), Acc<'_>>> = BTreeMap::new();
     let mut with_items = 0;
     for (a, summary) in articles.iter().enumerate() {
         with_items += usize::from(!summary.glossary.is_empty());
         for item in &summary.glossary {
-            by_kind
+            let acc = by_kind
                 .entry(item.kind)
                 .or_default()
-                .entry((item.garbled.clone(), item.restored.clone()))
-                .or_default()
-                .entry(a)
-                .or_default()
-                .push(item.number);
+                .entry((item.garbled.as_str(), item.restored.as_str()))
+                .or_default();
+            acc.count += item.count;
+            acc.articles += 1;
+            if acc.shown.len() < MAX_ARTICLES {
+                acc.shown.push((a, item.count, &item.numbers));
+            }
         }
     }
     let mut total = 0;
@@ -145,24 +182,21 @@ pub fn view(articles: &[ArticleSummary]) -> GlossaryView {
             let pairs = by_kind.remove(&kind)?;
             let mut pairs: Vec<PairView> = pairs
                 .into_iter()
-                .map(|((garbled, restored), places)| {
-                    let articles: Vec<ArticleOccurrences> = places
+                .map(|((garbled, restored), acc)| PairView {
+                    garbled: flat(garbled),
+                    restored: flat(restored),
+                    count: acc.count,
+                    more_articles: acc.articles - acc.shown.len(),
+                    articles: acc
+                        .shown
                         .into_iter()
-                        .map(|(a, mut changes)| {
-                            changes.sort_unstable();
-                            ArticleOccurrences {
-                                title: articles[a].info.title.clone(),
-                                path: articles[a].path.clone(),
-                                changes,
-                            }
+                        .map(|(a, count, numbers)| ArticleOccurrences {
+                            title: articles[a].info.title.clone(),
+                            path: articles[a].path.clone(),
+                            changes: numbers.to_vec(),
+                            more: count - numbers.len(),
                         })
-                        .collect();
-                    PairView {
-                        garbled: flat(&garbled),
-                        restored: flat(&restored),
-                        count: articles.iter().map(|a| a.changes.len()).sum(),
-                        articles,
-                    }
+                        .collect(),
                 })
                 .collect();
             pairs.sort_by(|a, b| {
@@ -202,11 +236,23 @@ pub fn write(
         "Every garbled phrase restored in {}, with how often and where.",
         site.config.title
     );
-    let data = serde_json::json!({
-        "site": site.site_view(),
-        "page": site.page_view("glossary", "glossary/", "Glossary of garbled phrases".into(), description, false),
-        "glossary": glossary,
-    });
+    #[derive(Serialize)]
+    struct Page {
+        site: crate::site::SiteView,
+        page: crate::site::PageView,
+        glossary: GlossaryView,
+    }
+    let data = Page {
+        site: site.site_view(),
+        page: site.page_view(
+            "glossary",
+            "glossary/",
+            "Glossary of garbled phrases".into(),
+            description,
+            false,
+        ),
+        glossary,
+    };
     let rel = "glossary/index.html";
     let html = site
         .theme

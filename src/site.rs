@@ -400,11 +400,16 @@ impl Site {
         let mut pages = 0;
         let rendered = [
             (
-                self.theme.render("article.html", &side, &format!("{slug}/index.html")),
+                self.theme
+                    .render("article.html", &side, &format!("{slug}/index.html")),
                 format!("{slug}/index.html"),
             ),
             (
-                self.theme.render("reading.html", &reading, &format!("{slug}/corrected/index.html")),
+                self.theme.render(
+                    "reading.html",
+                    &reading,
+                    &format!("{slug}/corrected/index.html"),
+                ),
                 format!("{slug}/corrected/index.html"),
             ),
         ];

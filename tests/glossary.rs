@@ -244,3 +244,57 @@ fn an_empty_site_says_so_and_the_template_can_be_overridden() {
     let page = html(&site.path().join("public/glossary/index.html"));
     assert_eq!(one(&page, "#n").text().collect::<String>(), "0 pairs");
 }
+
+#[test]
+fn large_sites_link_a_bounded_number_of_places_with_exact_counts() {
+    // 32 articles with the same pair, one of them with 14 occurrences: the page
+    // links 30 articles and 12 changes per article, and counts the rest.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("site.yaml"),
+        "title: T\nbase_url: https://example.org/\n",
+    )
+    .unwrap();
+    for i in 0..32 {
+        let art = root.join(format!("content/a-{i:02}"));
+        std::fs::create_dir_all(&art).unwrap();
+        let times = if i == 0 { 14 } else { 1 };
+        std::fs::write(
+            art.join("original.txt"),
+            vec!["She mentioned it."; times].join("\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            art.join("meta.yaml"),
+            format!(
+                "title: \"Article {i}\"\npublished: 2020-01-{:02}\n",
+                28 - (i % 28)
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            art.join("corrections.yaml"),
+            "- {find: mentioned, replace: said, all: true, kind: synonym, why: w}\n",
+        )
+        .unwrap();
+    }
+    build(root);
+    let page = html(&root.join("public/glossary/index.html"));
+    let count: String = one(&page, "td.count").text().collect();
+    assert_eq!(count, "45");
+    let listed = all(&page, ".occurrences > li:not(.more)");
+    assert_eq!(listed.len(), 30);
+    let more: String = one(&page, ".occurrences > li.more").text().collect();
+    assert_eq!(more, "and 2 more articles");
+    let first = listed
+        .iter()
+        .find(|li| li.text().collect::<String>().starts_with("Article 0:"))
+        .expect("article 0 is listed");
+    assert_eq!(first.select(&sel("a.occ")).count(), 12);
+    assert!(
+        first.text().collect::<String>().ends_with("and 2 more"),
+        "{}",
+        first.text().collect::<String>()
+    );
+}

@@ -33,6 +33,28 @@ pub enum AnchorFailure {
     },
 }
 
+/// Above this many distinct anchors, one automaton pass beats one search per anchor.
+const AUTOMATON_THRESHOLD: usize = 96;
+
+/// Occurrences of one needle: leftmost first, not overlapping each other, on
+/// word boundaries (an occurrence inside a word does not hide a later one).
+fn find_one(text: &str, needle: &str) -> Vec<Range<usize>> {
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = finder.find(&bytes[from..]) {
+        let r = from + i..from + i + needle.len();
+        if on_word_boundaries(text, &r) {
+            from = r.end;
+            out.push(r);
+        } else {
+            from = r.start + text[r.start..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out
+}
+
 /// Every word-boundary-respecting occurrence of a set of texts in one text.
 pub struct Matches<'t> {
     text: &'t str,
@@ -42,6 +64,14 @@ pub struct Matches<'t> {
 impl<'t> Matches<'t> {
     /// Scans `text` once for all `needles` (duplicates and empty needles are fine).
     pub fn find<'n>(text: &'t str, needles: impl IntoIterator<Item = &'n str>) -> Self {
+        Self::find_with(text, needles, false)
+    }
+
+    fn find_with<'n>(
+        text: &'t str,
+        needles: impl IntoIterator<Item = &'n str>,
+        automaton: bool,
+    ) -> Self {
         let mut patterns: Vec<&str> = needles.into_iter().filter(|n| !n.is_empty()).collect();
         patterns.sort_unstable();
         patterns.dedup();
@@ -50,6 +80,16 @@ impl<'t> Matches<'t> {
             .map(|p| ((*p).to_string(), Vec::new()))
             .collect();
         if patterns.is_empty() {
+            return Matches { text, by_text };
+        }
+        // Few anchors (the usual case): one SIMD substring search per anchor is
+        // cheaper than building an automaton. Many anchors (thousands of
+        // corrections in one file): one Aho-Corasick pass over the text.
+        if patterns.len() <= AUTOMATON_THRESHOLD && !automaton {
+            for p in &patterns {
+                let list = by_text.get_mut(*p).expect("pattern was inserted");
+                *list = find_one(text, p);
+            }
             return Matches { text, by_text };
         }
         // Standard semantics are required for overlapping search: a short anchor
@@ -64,16 +104,7 @@ impl<'t> Matches<'t> {
             // Only fails on absurd pattern sizes; fall back to one search per needle.
             for p in &patterns {
                 let list = by_text.get_mut(*p).expect("pattern was inserted");
-                let mut from = 0;
-                while let Some(i) = text[from..].find(p) {
-                    let r = from + i..from + i + p.len();
-                    if on_word_boundaries(text, &r) {
-                        list.push(r.clone());
-                        from = r.end;
-                    } else {
-                        from = from + i + p.chars().next().map_or(1, char::len_utf8);
-                    }
-                }
+                *list = find_one(text, p);
             }
             return Matches { text, by_text };
         };
@@ -159,6 +190,29 @@ mod tests {
         assert_eq!(m.of("Chinese language"), [4..20, 29..45]);
         assert_eq!(m.of("Chinese language consul"), [4..27]);
         assert_eq!(m.of("consul"), [21..27]);
+    }
+
+    #[test]
+    fn substring_search_and_automaton_agree() {
+        let text = "unsaid said saids 2021 2 said, Chinese language consul; x:::y aaa a-a said";
+        let needles = [
+            "said",
+            "2",
+            "Chinese language",
+            "Chinese",
+            "language consul",
+            "::",
+            "aa",
+            "a",
+            "a-a",
+            "y a",
+        ];
+        let fast = Matches::find_with(text, needles, false);
+        let automaton = Matches::find_with(text, needles, true);
+        for n in needles {
+            assert_eq!(fast.of(n), automaton.of(n), "{n}");
+        }
+        assert_eq!(fast.of("said"), [7..11, 25..29, 70..74]);
     }
 
     #[test]

@@ -627,9 +627,11 @@ pub fn editions_index<'a>(
     }
 }
 
-/// Pretty-printed JSON with a final newline (exports are read by people too).
+/// Compact JSON with a final newline. Exports are for programs (`jq .` shows
+/// them indented); compact output is about half the size, which matters for
+/// sites with thousands of editions.
 pub fn to_json(value: &impl Serialize) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    let mut bytes = serde_json::to_vec(value).unwrap_or_default();
     bytes.push(b'\n');
     bytes
 }

@@ -122,8 +122,11 @@ pub fn plain_text(events: &[(Event<'_>, Range<usize>)]) -> String {
             Event::End(_) | Event::Start(_) => {
                 if !matches!(
                     ev,
-                    Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
-                        | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
+                    Event::Start(
+                        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. }
+                    ) | Event::End(
+                        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link
+                    )
                 ) {
                     space(&mut out);
                 }
@@ -447,7 +450,9 @@ mod tests {
     #[test]
     fn plain_text_drops_markup_and_separates_blocks() {
         assert_eq!(
-            plain_text_of("A *very* [good](https://x.org) `idea`.\n\n- one\n- two\n\nline\nbreak <b>x</b>"),
+            plain_text_of(
+                "A *very* [good](https://x.org) `idea`.\n\n- one\n- two\n\nline\nbreak <b>x</b>"
+            ),
             "A very good idea. one two line break x"
         );
     }

@@ -519,7 +519,10 @@ pub fn edition_view(
         .iter()
         .map(|n| {
             let source = &article.annotations[n.entry].note;
-            (render_note(source, &note_html_style), markdown::plain_text_of(source))
+            (
+                render_note(source, &note_html_style),
+                markdown::plain_text_of(source),
+            )
         })
         .collect();
     let note_view = |i: usize, number: usize| -> NoteView {

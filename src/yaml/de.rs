@@ -97,7 +97,10 @@ pub fn from_node<'de, T: de::Deserialize<'de>>(node: &'de Node) -> Result<T, DeE
 
 /// Deserialises `T` from the `index`-th entry of a top-level list (errors say
 /// "entry N").
-pub fn from_entry<'de, T: de::Deserialize<'de>>(node: &'de Node, index: usize) -> Result<T, DeError> {
+pub fn from_entry<'de, T: de::Deserialize<'de>>(
+    node: &'de Node,
+    index: usize,
+) -> Result<T, DeError> {
     let root = Step::Root;
     let de = NodeDe {
         node,
@@ -133,7 +136,9 @@ fn classify(s: &str) -> Plain {
         "" | "~" | "null" | "Null" | "NULL" => return Plain::Null,
         "true" | "True" | "TRUE" => return Plain::Bool(true),
         "false" | "False" | "FALSE" => return Plain::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Plain::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Plain::Float(f64::INFINITY);
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Plain::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Plain::Float(f64::NAN),
         _ => {}
@@ -339,11 +344,19 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
         }
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, DeError> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
         self.deserialize_unit(visitor)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, DeError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
         visitor.visit_newtype_struct(self)
     }
 
@@ -370,7 +383,11 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
         }
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
         self.deserialize_seq(visitor)
     }
 
@@ -454,7 +471,10 @@ struct Items<'a, 'p> {
 impl<'de> SeqAccess<'de> for Items<'de, '_> {
     type Error = DeError;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DeError> {
         let Some(node) = self.items.get(self.next) else {
             return Ok(None);
         };
@@ -489,7 +509,10 @@ struct Pairs<'a, 'p> {
 impl<'de> MapAccess<'de> for Pairs<'de, '_> {
     type Error = DeError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
         let Some((key, _)) = self.pairs.get(self.next) else {
             return Ok(None);
         };
@@ -569,12 +592,21 @@ mod tests {
     fn type_errors_carry_span_and_path() {
         let text = "- find: a\n- find: b\n  n: two\n";
         let err = parse::<Vec<Entry>>(text).unwrap_err();
-        assert_eq!(err.to_string(), "entry 2, `n`: invalid type: string \"two\", expected u32");
+        assert_eq!(
+            err.to_string(),
+            "entry 2, `n`: invalid type: string \"two\", expected u32"
+        );
         assert_eq!(&text[err.span.unwrap()], "two");
         let err = parse::<Vec<Entry>>("- find: [x]\n").unwrap_err();
-        assert_eq!(err.to_string(), "entry 1, `find`: invalid type: sequence, expected a string");
+        assert_eq!(
+            err.to_string(),
+            "entry 1, `find`: invalid type: sequence, expected a string"
+        );
         let err = parse::<Vec<Entry>>("- all: yes\n  find: a\n").unwrap_err();
-        assert_eq!(err.to_string(), "entry 1, `all`: invalid type: string \"yes\", expected a boolean");
+        assert_eq!(
+            err.to_string(),
+            "entry 1, `all`: invalid type: string \"yes\", expected a boolean"
+        );
     }
 
     #[test]

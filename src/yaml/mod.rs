@@ -611,7 +611,11 @@ pub fn load_list<T: DeserializeOwned>(
 ) -> Option<LoadedList<T>> {
     let Some(index) = parse_checked(file, out)? else {
         return serde_fallback::<Option<Vec<T>>>(file, schema, true, out).map(|v| LoadedList {
-            entries: v.unwrap_or_default().into_iter().map(|v| (v, None)).collect(),
+            entries: v
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| (v, None))
+                .collect(),
         });
     };
     let items: Vec<Node> = match index.root {
@@ -778,7 +782,9 @@ pub fn de_diagnostic(file: &SourceFile, err: &de::DeError) -> Diagnostic {
         }
         _ => Location::file_only(&file.path),
     };
-    Diagnostic::error(code, err.to_string()).at(location).help(help)
+    Diagnostic::error(code, err.to_string())
+        .at(location)
+        .help(help)
 }
 
 fn classify_message(message: &str) -> (&'static str, &'static str) {
