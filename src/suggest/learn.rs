@@ -219,8 +219,10 @@ pub struct LearnedRule {
     pub kind: Kind,
     /// The editor's explanation (of the first occurrence learned).
     pub why: Option<String>,
-    /// Articles it was accepted in.
-    pub slugs: BTreeSet<String>,
+    /// The first few articles it was accepted in (by slug), for messages.
+    pub slugs: Vec<String>,
+    /// How many articles it was accepted in.
+    pub sources: usize,
     /// Accepted occurrences.
     pub positives: usize,
     /// Occurrences left alone or corrected differently in edited articles.
@@ -270,16 +272,47 @@ fn distinctive(find: &str, positives_mid_sentence: bool) -> bool {
     words >= 2 || has_punct || inner_capital || (initial_capital && positives_mid_sentence)
 }
 
-impl Learned {
-    /// Learns from every article in `sources` except `exclude`.
-    pub fn learn(sources: &[Knowledge], exclude: Option<&str>) -> Learned {
-        let sources: Vec<&Knowledge> = sources
-            .iter()
-            .filter(|k| Some(k.slug.as_str()) != exclude)
-            .collect();
-        // (find, replace) → rule under construction
-        let mut rules: BTreeMap<(String, String), LearnedRule> = BTreeMap::new();
-        let mut mid_sentence: BTreeMap<(String, String), bool> = BTreeMap::new();
+/// How many source articles a learned rule names.
+pub const NAMED_SOURCES: usize = 3;
+
+/// What one article says about a rule.
+#[derive(Debug, Clone, Default)]
+struct SlugEvidence {
+    positives: usize,
+    negatives: usize,
+    mid_sentence: bool,
+    prevs: BTreeSet<Ctx>,
+    nexts: BTreeSet<Ctx>,
+    negative_pairs: BTreeSet<(Ctx, Ctx)>,
+}
+
+/// Everything the site says about one (find, replace) pair, kept per article
+/// and as totals, so that leaving one article out is a subtraction.
+#[derive(Debug, Clone)]
+struct RuleEvidence {
+    kind: Kind,
+    /// The editor's explanation, per article in source order.
+    whys: Vec<(String, Option<String>)>,
+    by_slug: BTreeMap<String, SlugEvidence>,
+    positives: usize,
+    negatives: usize,
+    mid_sentence: usize,
+    /// How many articles saw each context.
+    prevs: BTreeMap<Ctx, usize>,
+    nexts: BTreeMap<Ctx, usize>,
+    negative_pairs: BTreeMap<(Ctx, Ctx), usize>,
+}
+
+/// Site learning's evidence, collected once for a whole site.
+#[derive(Debug, Clone, Default)]
+pub struct SiteEvidence {
+    rules: BTreeMap<(String, String), RuleEvidence>,
+}
+
+impl SiteEvidence {
+    /// Collects evidence from every article in `sources` (one pass over each text).
+    pub fn collect(sources: &[Knowledge]) -> SiteEvidence {
+        let mut rules: BTreeMap<(String, String), RuleEvidence> = BTreeMap::new();
         let tokens: Vec<Tokens<'_>> = sources
             .iter()
             .map(|k| Tokens::new(&k.original.text))
@@ -291,25 +324,25 @@ impl Learned {
                     continue;
                 }
                 let key = (spec.selector.exact.clone(), spec.replace.clone());
-                let rule = rules.entry(key.clone()).or_insert_with(|| LearnedRule {
-                    find: key.0.clone(),
-                    replace: key.1.clone(),
+                let rule = rules.entry(key).or_insert_with(|| RuleEvidence {
                     kind: spec.kind,
-                    why: spec.why.clone(),
-                    slugs: BTreeSet::new(),
+                    whys: Vec::new(),
+                    by_slug: BTreeMap::new(),
                     positives: 0,
                     negatives: 0,
-                    contextual: false,
-                    prevs: BTreeSet::new(),
-                    nexts: BTreeSet::new(),
-                    negative_pairs: BTreeSet::new(),
-                    confidence: 0.0,
+                    mid_sentence: 0,
+                    prevs: BTreeMap::new(),
+                    nexts: BTreeMap::new(),
+                    negative_pairs: BTreeMap::new(),
                 });
-                rule.slugs.insert(k.slug.clone());
-                rule.positives += 1;
+                if rule.whys.last().is_none_or(|(slug, _)| *slug != k.slug) {
+                    rule.whys.push((k.slug.clone(), spec.why.clone()));
+                }
+                let ev = rule.by_slug.entry(k.slug.clone()).or_default();
+                ev.positives += 1;
                 let (prev, next) = context_of(toks, &change.original);
-                rule.prevs.insert(prev);
-                rule.nexts.insert(next);
+                ev.prevs.insert(prev);
+                ev.nexts.insert(next);
                 let first = toks
                     .tokens
                     .partition_point(|t| t.range.start < change.original.start);
@@ -318,11 +351,11 @@ impl Learned {
                     .get(first)
                     .is_some_and(|t| t.range.start == change.original.start)
                     && toks.sentence_start(first);
-                *mid_sentence.entry(key).or_default() |= !at_start;
+                ev.mid_sentence |= !at_start;
             }
         }
         if rules.is_empty() {
-            return Learned::default();
+            return SiteEvidence::default();
         }
         // Negative evidence: the same text left alone, or corrected to something
         // else, in articles an editor has worked on.
@@ -344,27 +377,99 @@ impl Learned {
                         None => !k.covered(range),
                     };
                     if negative {
-                        rule.negatives += 1;
-                        rule.negative_pairs.insert(context_of(toks, range));
+                        let ev = rule.by_slug.entry(k.slug.clone()).or_default();
+                        ev.negatives += 1;
+                        ev.negative_pairs.insert(context_of(toks, range));
                     }
                 }
             }
         }
-        let mut out: Vec<LearnedRule> = rules
-            .into_iter()
-            .map(|(key, mut rule)| {
-                let distinct =
-                    distinctive(&rule.find, mid_sentence.get(&key).copied().unwrap_or(false));
-                rule.contextual = !distinct || rule.negatives > 0;
-                let base = if rule.contextual { 0.7 } else { 0.8 };
-                let spread = 0.05 * (rule.slugs.len().saturating_sub(1).min(2)) as f64;
-                let evidence = rule.positives as f64 / (rule.positives + rule.negatives) as f64;
-                rule.confidence = ((base + spread) * evidence * 100.0).round() / 100.0;
-                rule
-            })
-            .collect();
-        out.sort_by(|a, b| (&a.find, &a.replace).cmp(&(&b.find, &b.replace)));
+        // Totals over articles.
+        for rule in rules.values_mut() {
+            for ev in rule.by_slug.values() {
+                rule.positives += ev.positives;
+                rule.negatives += ev.negatives;
+                rule.mid_sentence += usize::from(ev.mid_sentence);
+                for c in &ev.prevs {
+                    *rule.prevs.entry(c.clone()).or_default() += 1;
+                }
+                for c in &ev.nexts {
+                    *rule.nexts.entry(c.clone()).or_default() += 1;
+                }
+                for p in &ev.negative_pairs {
+                    *rule.negative_pairs.entry(p.clone()).or_default() += 1;
+                }
+            }
+        }
+        SiteEvidence { rules }
+    }
+
+    /// The rules learned from every article but `exclude`.
+    pub fn learned(&self, exclude: Option<&str>) -> Learned {
+        let empty = SlugEvidence::default();
+        let mut out = Vec::new();
+        for ((find, replace), rule) in &self.rules {
+            let own = exclude
+                .and_then(|slug| rule.by_slug.get(slug))
+                .unwrap_or(&empty);
+            let positives = rule.positives - own.positives;
+            if positives == 0 {
+                continue;
+            }
+            let negatives = rule.negatives - own.negatives;
+            // A set of contexts minus the excluded article's share.
+            fn minus<K: Ord + Clone>(all: &BTreeMap<K, usize>, own: &BTreeSet<K>) -> BTreeSet<K> {
+                all.iter()
+                    .filter(|(k, n)| **n > usize::from(own.contains(*k)))
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            }
+            // Only a few names are kept: rules learned from thousands of
+            // articles must not cost thousands of strings per article checked.
+            let mut sources = 0usize;
+            let mut slugs = Vec::new();
+            for (slug, ev) in &rule.by_slug {
+                if Some(slug.as_str()) != exclude && ev.positives > 0 {
+                    sources += 1;
+                    if slugs.len() < NAMED_SOURCES {
+                        slugs.push(slug.clone());
+                    }
+                }
+            }
+            let mid_sentence = rule.mid_sentence > usize::from(own.mid_sentence);
+            let distinct = distinctive(find, mid_sentence);
+            let contextual = !distinct || negatives > 0;
+            let base = if contextual { 0.7 } else { 0.8 };
+            let spread = 0.05 * (sources.saturating_sub(1).min(2)) as f64;
+            let evidence = positives as f64 / (positives + negatives) as f64;
+            out.push(LearnedRule {
+                sources,
+                find: find.clone(),
+                replace: replace.clone(),
+                kind: rule.kind,
+                why: rule
+                    .whys
+                    .iter()
+                    .find(|(slug, _)| Some(slug.as_str()) != exclude)
+                    .and_then(|(_, why)| why.clone()),
+                slugs,
+                positives,
+                negatives,
+                contextual,
+                prevs: minus(&rule.prevs, &own.prevs),
+                nexts: minus(&rule.nexts, &own.nexts),
+                negative_pairs: minus(&rule.negative_pairs, &own.negative_pairs),
+                confidence: ((base + spread) * evidence * 100.0).round() / 100.0,
+            });
+        }
         Learned { rules: out }
+    }
+}
+
+impl Learned {
+    /// Learns from every article in `sources` except `exclude`.
+    pub fn learn(sources: &[Knowledge], exclude: Option<&str>) -> Learned {
+        SiteEvidence::collect(sources).learned(exclude)
     }
 
     /// Every place in `toks` where a learned rule fires.

@@ -218,13 +218,22 @@ pub fn choose(
             {
                 continue;
             }
-            let slugs: Vec<&str> = rule.slugs.iter().map(String::as_str).collect();
+            // Name a few sources; a rule learned from thousands of articles says so.
+            let origin = if rule.sources > rule.slugs.len() {
+                format!(
+                    "learned from {} and {} more",
+                    rule.slugs.join(", "),
+                    rule.sources - rule.slugs.len()
+                )
+            } else {
+                format!("learned from {}", rule.slugs.join(", "))
+            };
             candidates.push(Candidate {
                 range: hit.range,
                 replace: rule.replace.clone(),
                 kind: rule.kind,
                 confidence: rule.confidence,
-                origin: format!("learned from {}", slugs.join(", ")),
+                origin,
                 why: rule
                     .why
                     .clone()
@@ -763,11 +772,20 @@ pub fn uncorrected_elsewhere(root: &Path, knowledge: &[Knowledge]) -> Vec<Diagno
     let Some(dictionary) = Dictionary::for_site(root, &mut out) else {
         return out;
     };
+    // Evidence is collected once for the whole site; each article then learns
+    // from it minus its own share (linear in the number of articles).
+    let evidence = learn::SiteEvidence::collect(knowledge);
     let mut warnings: Vec<Diagnostic> = knowledge
         .par_iter()
         .flat_map_iter(|k| {
-            let learned = Learned::learn(knowledge, Some(&k.slug));
-            let suggestions = choose(&k.original.text, &k.changes, Some(&dictionary), Some(&learned), DEFAULT_MIN_CONFIDENCE);
+            let learned = evidence.learned(Some(&k.slug));
+            let suggestions = choose(
+                &k.original.text,
+                &k.changes,
+                Some(&dictionary),
+                Some(&learned),
+                DEFAULT_MIN_CONFIDENCE,
+            );
             // (find, replace) → places, for suggestions the site has learned
             type Places = (String, Vec<Range<usize>>);
             let mut by_pair: BTreeMap<(String, String), Places> = BTreeMap::new();

@@ -106,11 +106,11 @@ pub fn from_entry<'de, T: de::Deserialize<'de>>(
         node,
         path: Step::Index(index, &root),
     };
-    let (span, path) = (node.span.clone(), de.path.render());
+    let (span, step) = (node.span.clone(), de.path);
     T::deserialize(de).map_err(|mut e| {
         if e.span.is_none() {
             e.span = Some(span);
-            e.path = path;
+            e.path = step.render();
         }
         e
     })
@@ -322,12 +322,12 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
                 visitor.visit_none().map_err(|e| self.locate(e))
             }
             _ => {
-                let span = self.node.span.clone();
-                let path = self.path.render();
+                // The path is rendered only when there is an error to report.
+                let (span, step) = (self.node.span.clone(), self.path);
                 visitor.visit_some(self).map_err(|mut e| {
                     if e.span.is_none() {
                         e.span = Some(span);
-                        e.path = path;
+                        e.path = step.render();
                     }
                     e
                 })
@@ -484,12 +484,11 @@ impl<'de> SeqAccess<'de> for Items<'de, '_> {
             node,
             path: Step::Index(i, self.path),
         };
-        let span = node.span.clone();
-        let path = de.path.render();
+        let (span, step) = (node.span.clone(), de.path);
         seed.deserialize(de).map(Some).map_err(|mut e| {
             if e.span.is_none() {
                 e.span = Some(span);
-                e.path = path;
+                e.path = step.render();
             }
             e
         })
@@ -534,12 +533,11 @@ impl<'de> MapAccess<'de> for Pairs<'de, '_> {
             node: value,
             path: Step::Key(name, self.path),
         };
-        let span = value.span.clone();
-        let path = de.path.render();
+        let (span, step) = (value.span.clone(), de.path);
         seed.deserialize(de).map_err(|mut e| {
             if e.span.is_none() {
                 e.span = Some(span);
-                e.path = path;
+                e.path = step.render();
             }
             e
         })
