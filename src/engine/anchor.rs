@@ -55,6 +55,71 @@ fn find_one(text: &str, needle: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// A set of needles prepared once and searched for in many texts (the spinner
+/// dictionary is searched for in every article).
+#[derive(Debug, Clone)]
+pub struct Needles {
+    patterns: Vec<String>,
+    automaton: Option<AhoCorasick>,
+}
+
+impl Needles {
+    /// Prepares distinct, non-empty needles.
+    pub fn new(patterns: Vec<String>) -> Self {
+        Self::build(patterns, false)
+    }
+
+    fn build(patterns: Vec<String>, force_automaton: bool) -> Self {
+        // Few needles (the usual case): one SIMD substring search per needle is
+        // cheaper than building an automaton. Many (thousands of corrections,
+        // the dictionary): one Aho-Corasick pass over the text. Standard
+        // semantics are required for overlapping search: a short needle inside
+        // a longer one ("Chinese" in "Chinese language") must still be found. A
+        // contiguous NFA: a DFA searches faster but costs far more to build.
+        let automaton = (patterns.len() > AUTOMATON_THRESHOLD || force_automaton)
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
+        Needles {
+            patterns,
+            automaton,
+        }
+    }
+
+    /// The needles, in the order given.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
+    /// Occurrences of each needle in `text` (by needle index): leftmost first,
+    /// not overlapping each other, on word boundaries.
+    pub fn scan(&self, text: &str) -> Vec<Vec<Range<usize>>> {
+        let Some(ac) = &self.automaton else {
+            return self.patterns.iter().map(|p| find_one(text, p)).collect();
+        };
+        let mut last_end: Vec<usize> = vec![0; self.patterns.len()];
+        let mut lists: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.patterns.len()];
+        for m in ac.find_overlapping_iter(text) {
+            let id = m.pattern().as_usize();
+            let r = m.start()..m.end();
+            // Occurrences of one text do not overlap each other ("aa" in "aaa" is one match).
+            if !lists[id].is_empty() && r.start < last_end[id] {
+                continue;
+            }
+            if on_word_boundaries(text, &r) {
+                last_end[id] = r.end;
+                lists[id].push(r);
+            }
+        }
+        lists
+    }
+}
+
 /// Every word-boundary-respecting occurrence of a set of texts in one text.
 pub struct Matches<'t> {
     text: &'t str,
@@ -75,56 +140,12 @@ impl<'t> Matches<'t> {
         let mut patterns: Vec<&str> = needles.into_iter().filter(|n| !n.is_empty()).collect();
         patterns.sort_unstable();
         patterns.dedup();
-        let mut by_text: HashMap<String, Vec<Range<usize>>> = patterns
-            .iter()
-            .map(|p| ((*p).to_string(), Vec::new()))
-            .collect();
-        if patterns.is_empty() {
-            return Matches { text, by_text };
-        }
-        // Few anchors (the usual case): one SIMD substring search per anchor is
-        // cheaper than building an automaton. Many anchors (thousands of
-        // corrections in one file): one Aho-Corasick pass over the text.
-        if patterns.len() <= AUTOMATON_THRESHOLD && !automaton {
-            for p in &patterns {
-                let list = by_text.get_mut(*p).expect("pattern was inserted");
-                *list = find_one(text, p);
-            }
-            return Matches { text, by_text };
-        }
-        // Standard semantics are required for overlapping search: a short anchor
-        // inside a longer one ("Chinese" in "Chinese language") must still be found.
-        // A contiguous NFA: a DFA searches faster but costs far more to build
-        // than scanning one article's text (measured in benches/engine.rs).
-        let Ok(ac) = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&patterns)
-        else {
-            // Only fails on absurd pattern sizes; fall back to one search per needle.
-            for p in &patterns {
-                let list = by_text.get_mut(*p).expect("pattern was inserted");
-                *list = find_one(text, p);
-            }
-            return Matches { text, by_text };
-        };
-        let mut last_end: Vec<usize> = vec![0; patterns.len()];
-        let mut lists: Vec<Vec<Range<usize>>> = vec![Vec::new(); patterns.len()];
-        for m in ac.find_overlapping_iter(text) {
-            let id = m.pattern().as_usize();
-            let r = m.start()..m.end();
-            // Occurrences of one text do not overlap each other ("aa" in "aaa" is one match).
-            if !lists[id].is_empty() && r.start < last_end[id] {
-                continue;
-            }
-            if on_word_boundaries(text, &r) {
-                last_end[id] = r.end;
-                lists[id].push(r);
-            }
-        }
-        for (p, list) in patterns.iter().zip(lists) {
-            by_text.insert((*p).to_string(), list);
-        }
+        let set = Needles::build(
+            patterns.iter().map(|p| (*p).to_string()).collect(),
+            automaton,
+        );
+        let lists = set.scan(text);
+        let by_text = set.patterns.into_iter().zip(lists).collect();
         Matches { text, by_text }
     }
 

@@ -119,18 +119,12 @@ pub fn plain_text(events: &[(Event<'_>, Range<usize>)]) -> String {
         match ev {
             Event::Text(t) | Event::Code(t) => out.push_str(t),
             Event::SoftBreak | Event::HardBreak | Event::Rule => space(&mut out),
-            Event::End(_) | Event::Start(_) => {
-                if !matches!(
-                    ev,
-                    Event::Start(
-                        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. }
-                    ) | Event::End(
-                        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link
-                    )
-                ) {
-                    space(&mut out);
-                }
-            }
+            // Inline markup joins words; every other block edge separates them.
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) => {}
+            Event::End(_) | Event::Start(_) => space(&mut out),
             _ => {}
         }
     }

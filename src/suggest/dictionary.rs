@@ -19,7 +19,7 @@ use serde::de::{self, Deserializer, Visitor};
 use super::rules::{Classes, Context, Pattern, Side, Tokens, parse_pattern};
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, Location};
-use crate::engine::anchor::Matches;
+use crate::engine::anchor::Needles;
 use crate::yaml::{
     self, KeyStatus, Node, Schema, SourceFile, YamlIndex, did_you_mean, value_location,
 };
@@ -103,6 +103,47 @@ pub struct Dictionary {
     pub classes: Classes,
     /// Entries, built-in first.
     pub entries: Vec<Entry>,
+    /// The entries' needles, prepared on first use.
+    search: std::sync::OnceLock<Search>,
+}
+
+/// The dictionary's needles: each entry's `find` and, unless it is exact-case,
+/// its capitalised form; one search serves every variant.
+#[derive(Debug, Clone)]
+struct Search {
+    needles: Needles,
+    /// (needle index, entry index, capitalised variant)
+    variants: Vec<(usize, usize, bool)>,
+}
+
+impl Search {
+    fn new(entries: &[Entry]) -> Search {
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut patterns = Vec::new();
+        let mut variants = Vec::with_capacity(entries.len() * 2);
+        let mut add = |needle: String,
+                       entry: usize,
+                       capital: bool,
+                       variants: &mut Vec<(usize, usize, bool)>| {
+            let id = *index.entry(needle.clone()).or_insert_with(|| {
+                patterns.push(needle);
+                patterns.len() - 1
+            });
+            variants.push((id, entry, capital));
+        };
+        for (i, e) in entries.iter().enumerate() {
+            add(e.find.clone(), i, false, &mut variants);
+            if !e.exact_case
+                && let Some(cap) = capitalise(&e.find)
+            {
+                add(cap, i, true, &mut variants);
+            }
+        }
+        Search {
+            needles: Needles::new(patterns),
+            variants,
+        }
+    }
 }
 
 /// A dictionary match that passed its context rules.
@@ -492,21 +533,14 @@ impl Dictionary {
 
     /// Every match of every entry in `toks` that its context rules allow.
     pub fn hits(&self, toks: &Tokens<'_>) -> Vec<Hit> {
-        // (needle, entry, capitalised variant)
-        let mut variants: Vec<(String, usize, bool)> = Vec::with_capacity(self.entries.len() * 2);
-        for (i, e) in self.entries.iter().enumerate() {
-            variants.push((e.find.clone(), i, false));
-            if !e.exact_case
-                && let Some(cap) = capitalise(&e.find)
-            {
-                variants.push((cap, i, true));
-            }
-        }
-        let matches = Matches::find(toks.text, variants.iter().map(|(n, _, _)| n.as_str()));
+        // The search is prepared once per dictionary, not once per article.
+        let search = self.search.get_or_init(|| Search::new(&self.entries));
+        let found = search.needles.scan(toks.text);
         let mut hits = Vec::new();
-        for (needle, i, capital) in &variants {
-            let entry = &self.entries[*i];
-            for range in matches.of(needle) {
+        for &(needle, i, capital) in &search.variants {
+            let capital = &capital;
+            let entry = &self.entries[i];
+            for range in &found[needle] {
                 let Some(span) = toks.span(range) else {
                     continue;
                 };
@@ -523,7 +557,7 @@ impl Dictionary {
                 };
                 hits.push(Hit {
                     range: range.clone(),
-                    entry: *i,
+                    entry: i,
                     replace,
                 });
             }

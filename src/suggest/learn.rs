@@ -32,7 +32,7 @@ use crate::text::is_word_char;
 use crate::yaml::SourceFile;
 
 /// An article's corrections resolved against its original: what site learning
-/// learns from.
+/// learns from. Only what learning needs is kept (a site holds one per article).
 #[derive(Debug, Clone)]
 pub struct Knowledge {
     /// The article's slug.
@@ -40,27 +40,53 @@ pub struct Knowledge {
     /// The original.
     pub original: SourceFile,
     /// Its corrections, in file order.
-    pub corrections: Vec<CorrectionSpec>,
+    pub corrections: Vec<Known>,
     /// The changes they make, sorted by position.
     pub changes: Vec<Change>,
+}
+
+/// What learning needs of one correction.
+#[derive(Debug, Clone)]
+pub struct Known {
+    /// The garbled text.
+    pub find: String,
+    /// Its restoration.
+    pub replace: String,
+    /// Category.
+    pub kind: Kind,
+    /// The editor's explanation.
+    pub why: Option<String>,
+    /// Reviewed (not a pending suggestion).
+    pub reviewed: bool,
+    /// Whether the policy allows learning from it ([`learnable`]).
+    pub learnable: bool,
 }
 
 impl Knowledge {
     /// Keeps what learning needs of a resolved article.
     pub fn new(article: Article, changes: Vec<Change>) -> Self {
         Knowledge {
+            corrections: article
+                .corrections
+                .iter()
+                .map(|spec| Known {
+                    learnable: learnable(spec),
+                    reviewed: spec.status == Status::Reviewed,
+                    find: spec.selector.exact.clone(),
+                    replace: spec.replace.clone(),
+                    kind: spec.kind,
+                    why: spec.why.clone(),
+                })
+                .collect(),
             slug: article.slug,
             original: article.original,
-            corrections: article.corrections,
             changes,
         }
     }
 
     /// Whether an editor has worked on this article (it has a reviewed correction).
     fn edited(&self) -> bool {
-        self.corrections
-            .iter()
-            .any(|c| c.status == Status::Reviewed)
+        self.corrections.iter().any(|c| c.reviewed)
     }
 
     /// Whether `range` overlaps any change.
@@ -301,6 +327,10 @@ struct RuleEvidence {
     prevs: BTreeMap<Ctx, usize>,
     nexts: BTreeMap<Ctx, usize>,
     negative_pairs: BTreeMap<(Ctx, Ctx), usize>,
+    /// Articles with accepted occurrences.
+    sources: usize,
+    /// The first few of them (one more than is named, so one can be left out).
+    first_sources: Vec<String>,
 }
 
 /// Site learning's evidence, collected once for a whole site.
@@ -320,10 +350,10 @@ impl SiteEvidence {
         for (k, toks) in sources.iter().zip(&tokens) {
             for change in &k.changes {
                 let spec = &k.corrections[change.entry];
-                if !learnable(spec) {
+                if !spec.learnable {
                     continue;
                 }
-                let key = (spec.selector.exact.clone(), spec.replace.clone());
+                let key = (spec.find.clone(), spec.replace.clone());
                 let rule = rules.entry(key).or_insert_with(|| RuleEvidence {
                     kind: spec.kind,
                     whys: Vec::new(),
@@ -334,6 +364,8 @@ impl SiteEvidence {
                     prevs: BTreeMap::new(),
                     nexts: BTreeMap::new(),
                     negative_pairs: BTreeMap::new(),
+                    sources: 0,
+                    first_sources: Vec::new(),
                 });
                 if rule.whys.last().is_none_or(|(slug, _)| *slug != k.slug) {
                     rule.whys.push((k.slug.clone(), spec.why.clone()));
@@ -386,7 +418,13 @@ impl SiteEvidence {
         }
         // Totals over articles.
         for rule in rules.values_mut() {
-            for ev in rule.by_slug.values() {
+            for (slug, ev) in &rule.by_slug {
+                if ev.positives > 0 {
+                    rule.sources += 1;
+                    if rule.first_sources.len() <= NAMED_SOURCES {
+                        rule.first_sources.push(slug.clone());
+                    }
+                }
                 rule.positives += ev.positives;
                 rule.negatives += ev.negatives;
                 rule.mid_sentence += usize::from(ev.mid_sentence);
@@ -424,18 +462,16 @@ impl SiteEvidence {
                     .map(|(k, _)| k.clone())
                     .collect()
             }
-            // Only a few names are kept: rules learned from thousands of
-            // articles must not cost thousands of strings per article checked.
-            let mut sources = 0usize;
-            let mut slugs = Vec::new();
-            for (slug, ev) in &rule.by_slug {
-                if Some(slug.as_str()) != exclude && ev.positives > 0 {
-                    sources += 1;
-                    if slugs.len() < NAMED_SOURCES {
-                        slugs.push(slug.clone());
-                    }
-                }
-            }
+            // Counts and a few names, so that leaving one article out costs the
+            // same however many articles the rule was learned from.
+            let sources = rule.sources - usize::from(own.positives > 0);
+            let slugs: Vec<String> = rule
+                .first_sources
+                .iter()
+                .filter(|s| Some(s.as_str()) != exclude)
+                .take(NAMED_SOURCES)
+                .cloned()
+                .collect();
             let mid_sentence = rule.mid_sentence > usize::from(own.mid_sentence);
             let distinct = distinctive(find, mid_sentence);
             let contextual = !distinct || negatives > 0;
