@@ -1074,14 +1074,16 @@ fn selector(
 }
 
 fn load_corrections(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<CorrectionSpec>> {
-    match read_optional(path, out)? {
-        Some(file) => parse_corrections(&file, out),
-        None => Some(Vec::new()),
-    }
+    let Some(file) = read_optional(path, out)? else {
+        return Some(Vec::new());
+    };
+    parse_corrections(&file, out)
 }
 
-/// Parses and validates an already-read `corrections.yaml` (the entries are not
-/// matched against any text yet), reporting every problem into `out`.
+/// Parses and validates the text of a `corrections.yaml` (already read), exactly
+/// as a build does (the entries are not matched against any text yet). `emend
+/// suggest` runs the text it is about to write through this, so a suggestion can
+/// never break the build; fuzzing and property tests use it to stay off the disk.
 pub fn parse_corrections(
     file: &SourceFile,
     out: &mut Vec<Diagnostic>,

@@ -444,38 +444,49 @@ pub struct JsonRelated<'a> {
     message: &'a str,
 }
 
+impl<'a> JsonDiagnostic<'a> {
+    /// The JSON form of `d`.
+    pub fn new(d: &'a Diagnostic) -> Self {
+        Self::with_files(d, &mut EndIndex::new())
+    }
+
+    /// [`JsonDiagnostic::new`], reading files for end positions through `files`.
+    fn with_files(d: &'a Diagnostic, files: &mut EndIndex) -> Self {
+        let end = d.location.as_ref().map(|l| end_line_col(l, files));
+        JsonDiagnostic {
+            severity: d.severity,
+            code: d.code,
+            message: &d.message,
+            file: d.location.as_ref().map(|l| display_path(&l.file)),
+            line: d.location.as_ref().map(|l| l.line),
+            column: d.location.as_ref().map(|l| l.column),
+            end_line: end.map(|(l, _)| l),
+            end_column: end.map(|(_, c)| c),
+            label: &d.label,
+            help: d.help.as_deref(),
+            notes: &d.notes,
+            related: d
+                .related
+                .iter()
+                .map(|r| JsonRelated {
+                    file: display_path(&r.location.file),
+                    line: r.location.line,
+                    column: r.location.column,
+                    message: &r.message,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Renders diagnostics as one JSON document:
 /// `{"errors": N, "warnings": M, "diagnostics": [...]}`.
 pub fn render_json(diagnostics: &[Diagnostic]) -> String {
+    // One index for all: thousands of diagnostics may point into one file.
     let mut files = EndIndex::new();
     let items: Vec<JsonDiagnostic<'_>> = diagnostics
         .iter()
-        .map(|d| {
-            let end = d.location.as_ref().map(|l| end_line_col(l, &mut files));
-            JsonDiagnostic {
-                severity: d.severity,
-                code: d.code,
-                message: &d.message,
-                file: d.location.as_ref().map(|l| display_path(&l.file)),
-                line: d.location.as_ref().map(|l| l.line),
-                column: d.location.as_ref().map(|l| l.column),
-                end_line: end.map(|(l, _)| l),
-                end_column: end.map(|(_, c)| c),
-                label: &d.label,
-                help: d.help.as_deref(),
-                notes: &d.notes,
-                related: d
-                    .related
-                    .iter()
-                    .map(|r| JsonRelated {
-                        file: display_path(&r.location.file),
-                        line: r.location.line,
-                        column: r.location.column,
-                        message: &r.message,
-                    })
-                    .collect(),
-            }
-        })
+        .map(|d| JsonDiagnostic::with_files(d, &mut files))
         .collect();
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let doc = serde_json::json!({
@@ -486,12 +497,12 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
-/// Line and column just past the end of a location's span, computed from the
-/// file on disk (JSON consumers want ranges; human output does not need this).
 /// Files read for end positions, each read and indexed once per rendering
 /// (thousands of diagnostics may point into one file).
 type EndIndex = BTreeMap<PathBuf, (String, LineIndex)>;
 
+/// Line and column just past the end of a location's span, computed from the
+/// file on disk (JSON consumers want ranges; human output does not need this).
 fn end_line_col(loc: &Location, files: &mut EndIndex) -> (usize, usize) {
     if loc.span.is_empty() {
         return (loc.line, loc.column);

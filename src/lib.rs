@@ -5,15 +5,24 @@
 //! [`engine`] resolves corrections and annotations against the texts →
 //! [`render`] turns an edition into aligned rows, notes and a reading view →
 //! [`theme`] renders pages with Tera templates → [`output`] writes them safely.
-//! [`site`] runs these phases for a whole site.
+//! [`site`] runs these phases for a whole site. [`serve`] keeps a site built in
+//! memory and rebuilds what an edit touches; [`scaffold`] creates sites and articles.
 
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod engine;
+pub mod glossary;
+pub mod links;
 pub mod output;
+pub mod progress;
+pub mod publish;
 pub mod render;
+pub mod scaffold;
+pub mod search;
+pub mod serve;
 pub mod site;
+pub mod suggest;
 pub mod text;
 pub mod theme;
 pub mod yaml;

@@ -1,19 +1,35 @@
 //! The `emend` command line: a thin layer over the library.
 
-use std::path::PathBuf;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use emend::diagnostics::{self, ColorMode, Diagnostic};
-use emend::site::{self, BuildOptions, Mode, Outcome};
+use emend::diagnostics::{self, ColorMode, Diagnostic, display_path};
+use emend::progress::TerminalProgress;
+use emend::scaffold::{self, NewArticle, Original};
+use emend::serve::{self, DEFAULT_PORT, ServeOptions};
+use emend::site::{self, BuildOptions, LinkCheck, Mode, Outcome};
+use emend::suggest;
+
+// Builds allocate many small strings per article; mimalloc is markedly faster
+// than the system allocator for that pattern (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const EXAMPLES: &str = "\
 Examples:
+  emend init my-site               create a site with an example article
+  emend new my-story --from story.txt --title \"The headline\"
+  emend serve --open               preview at http://127.0.0.1:1111/, reloading as you edit
   emend build                      build the site in the current folder into public/
   emend build --root my-site --base-url https://user.github.io/project/
   emend check                      validate everything, write nothing
   emend check --format json        diagnostics for editors and CI
+  emend suggest my-article         propose corrections (printed as YAML)
+  emend suggest my-article --write append them to corrections.yaml for review
+  emend check --links              also verify every link and #fragment of the output
 ";
 
 /// Publish corrected, annotated editions of garbled articles as a static site.
@@ -51,6 +67,53 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Serve the site locally from memory, rebuilding and reloading pages as you edit
+    #[command(
+        after_help = "Mistakes show in the terminal and on the page while the last good version stays served. Nothing is written to the output folder."
+    )]
+    Serve {
+        /// First port to try; if it is taken, the next free one is used (0: any free port)
+        #[arg(long, short, default_value_t = DEFAULT_PORT)]
+        port: u16,
+        /// Address to listen on (0.0.0.0 makes the preview visible on your network)
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in a browser ($BROWSER, or the system's default)
+        #[arg(long)]
+        open: bool,
+        /// Include articles marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create an article: content/<slug>/ with the original, meta.yaml and commented examples
+    #[command(after_help = "Never overwrites: an existing article folder is an error.")]
+    New {
+        /// The article's folder name and URL: lowercase letters a-z, digits and hyphens
+        slug: String,
+        /// File holding the article exactly as received (copied byte for byte); `-` reads stdin
+        #[arg(long, value_name = "FILE|-")]
+        from: Option<PathBuf>,
+        /// `title` in meta.yaml (default: the text's first line if it is short, else the slug)
+        #[arg(long, value_name = "T")]
+        title: Option<String>,
+        /// `source` in meta.yaml: the publication, e.g. "Global News"
+        #[arg(long, value_name = "S")]
+        source: Option<String>,
+        /// `source_url` in meta.yaml: address of the original publication
+        #[arg(long, value_name = "U")]
+        url: Option<String>,
+        /// The original is Markdown (original.md); implied by --from FILE.md
+        #[arg(long)]
+        md: bool,
+    },
+    /// Create a new site: site.yaml and content/ with a small example article
+    #[command(
+        after_help = "The default theme is built into emend, so the new site needs no themes/ folder."
+    )]
+    Init {
+        /// Folder to create the site in (default: --root, i.e. the current folder)
+        dir: Option<PathBuf>,
+    },
     /// Check everything a build checks, writing nothing
     Check {
         /// Output format for diagnostics
@@ -59,7 +122,42 @@ enum Command {
         /// Include articles marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Also render the site (in memory) and check every internal link and #fragment
+        #[arg(long)]
+        links: bool,
+        /// With --links: also request every external http(s) link (network; 15 s timeout each)
+        #[arg(long, requires = "links")]
+        external: bool,
     },
+    /// Propose corrections for an article, for an editor to review
+    #[command(
+        after_help = "Sources: the built-in spinner dictionary (plus the site's dictionary.yaml), pattern detectors, and corrections accepted in the site's other articles. Without --write the entries are printed as YAML; with --write they are appended to the article's corrections.yaml marked `status: suggested`."
+    )]
+    Suggest {
+        /// The article (its folder name under content/)
+        slug: String,
+        /// Append the suggestions to corrections.yaml, marked `status: suggested`
+        #[arg(long)]
+        write: bool,
+        /// Only suggestions at least this confident (0 to 1)
+        #[arg(long, value_name = "X", default_value_t = suggest::DEFAULT_MIN_CONFIDENCE, value_parser = parse_confidence)]
+        min_confidence: f64,
+        /// Do not use the spinner dictionary and pattern detectors
+        #[arg(long)]
+        no_dictionary: bool,
+        /// Do not learn from the site's other articles
+        #[arg(long)]
+        no_site: bool,
+    },
+}
+
+fn parse_confidence(s: &str) -> Result<f64, String> {
+    let x: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("{x} is outside 0 to 1"))
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,7 +181,8 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
             };
-            let outcome = site::run(&opts, Mode::Build);
+            let progress = TerminalProgress::for_stderr(cli.quiet);
+            let outcome = site::run_with_progress(&opts, Mode::Build, &progress);
             report(&outcome, Format::Human, color, cli.quiet);
             match &outcome.summary {
                 Some(s) => {
@@ -100,10 +199,10 @@ fn main() -> ExitCode {
                             if s.articles == 1 { "" } else { "s" },
                             s.pages,
                             s.files,
-                            if s.drafts_skipped > 0 {
-                                format!(", {} drafts skipped", s.drafts_skipped)
-                            } else {
-                                String::new()
+                            match s.drafts_skipped {
+                                0 => String::new(),
+                                1 => ", 1 draft skipped".to_string(),
+                                n => format!(", {n} drafts skipped"),
                             },
                             total.as_millis(),
                             s.output
@@ -121,13 +220,92 @@ fn main() -> ExitCode {
                 None => ExitCode::FAILURE,
             }
         }
-        Command::Check { format, drafts } => {
+        Command::Serve {
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let opts = ServeOptions {
+                root: cli.root.clone(),
+                port,
+                bind,
+                open,
+                drafts,
+                quiet: cli.quiet,
+                verbose: cli.verbose,
+                color,
+            };
+            match serve::run(&opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(diagnostics) => fail(&diagnostics, color),
+            }
+        }
+        Command::New {
+            ref slug,
+            ref from,
+            ref title,
+            ref source,
+            ref url,
+            md,
+        } => {
+            let spec = NewArticle {
+                slug: slug.clone(),
+                original: match from {
+                    None => Original::Empty,
+                    Some(p) if p == Path::new("-") => Original::Stdin,
+                    Some(p) => Original::File(p.clone()),
+                },
+                title: title.clone(),
+                source: source.clone(),
+                url: url.clone(),
+                markdown: md,
+                today: scaffold::today(),
+            };
+            new_article(&cli, &spec, color)
+        }
+        Command::Init { ref dir } => {
+            let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
+            init_site(&dir, cli.quiet, color)
+        }
+        Command::Suggest {
+            slug,
+            write,
+            min_confidence,
+            no_dictionary,
+            no_site,
+        } => run_suggest(
+            &suggest::Request {
+                root: cli.root.clone(),
+                slug,
+                write,
+                options: suggest::Options {
+                    min_confidence,
+                    dictionary: !no_dictionary,
+                    site: !no_site,
+                },
+            },
+            color,
+            cli.quiet,
+        ),
+        Command::Check {
+            format,
+            drafts,
+            links,
+            external,
+        } => {
             let opts = BuildOptions {
                 root: cli.root.clone(),
                 drafts,
                 ..Default::default()
             };
-            let outcome = site::run(&opts, Mode::Check);
+            let mode = if links {
+                Mode::CheckLinks(LinkCheck { external })
+            } else {
+                Mode::Check
+            };
+            let progress = TerminalProgress::for_stderr(cli.quiet);
+            let outcome = site::run_with_progress(&opts, mode, &progress);
             report(&outcome, format, color, cli.quiet);
             if let (Some(s), Format::Human, false) = (&outcome.summary, format, cli.quiet) {
                 eprintln!(
@@ -135,6 +313,20 @@ fn main() -> ExitCode {
                     s.articles,
                     if s.articles == 1 { "" } else { "s" }
                 );
+                if let Some(l) = &s.links {
+                    eprintln!(
+                        "Links: {} internal ({} with #fragment) in {} files resolve; {} external {}",
+                        l.internal,
+                        l.fragments,
+                        l.files,
+                        l.external,
+                        if l.external_checked {
+                            "checked"
+                        } else {
+                            "not checked (add --external)"
+                        }
+                    );
+                }
             }
             if outcome.summary.is_some() {
                 ExitCode::SUCCESS
@@ -143,6 +335,126 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn fail(diagnostics: &[Diagnostic], color: bool) -> ExitCode {
+    diagnostics::eprint(diagnostics, color);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!(
+        "{}",
+        diagnostics::summary_line(errors, diagnostics.len() - errors)
+    );
+    ExitCode::FAILURE
+}
+
+fn new_article(cli: &Cli, spec: &NewArticle, color: bool) -> ExitCode {
+    let created = match scaffold::new_article(&cli.root, spec) {
+        Ok(c) => c,
+        Err(diagnostics) => return fail(&diagnostics, color),
+    };
+    if cli.quiet {
+        return ExitCode::SUCCESS;
+    }
+    let dir = display_path(&created.dir);
+    println!("Created {dir}/");
+    for file in &created.files {
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        let what = match name.as_ref() {
+            "original.txt" | "original.md" if spec.original == Original::Empty => {
+                "empty: paste the article here exactly as received".to_string()
+            }
+            "original.txt" | "original.md" => format!(
+                "the article as received ({} bytes, unchanged)",
+                std::fs::metadata(file).map_or(0, |m| m.len())
+            ),
+            "meta.yaml" => match &created.title_note {
+                Some(note) => format!("title and provenance ({note}: check it)"),
+                None => "title and provenance".to_string(),
+            },
+            _ => "commented examples of every key".to_string(),
+        };
+        println!("  {name:<18} {what}");
+    }
+    let root = if cli.root == Path::new(".") {
+        String::new()
+    } else {
+        format!(" --root {}", display_path(&cli.root))
+    };
+    println!("Next:");
+    println!("  emend serve{root}      preview it; the page reloads whenever you save");
+    println!("  then add corrections to {dir}/corrections.yaml and notes to annotations.yaml");
+    println!("  emend check{root}      before publishing: every problem, with file and line");
+    ExitCode::SUCCESS
+}
+
+fn init_site(dir: &Path, quiet: bool, color: bool) -> ExitCode {
+    let created = match scaffold::init_site(dir) {
+        Ok(c) => c,
+        Err(diagnostics) => return fail(&diagnostics, color),
+    };
+    if quiet {
+        return ExitCode::SUCCESS;
+    }
+    let shown = display_path(&created.dir);
+    println!("Created a new emend site in {shown}/:");
+    for file in &created.files {
+        let rel = file.strip_prefix(&created.dir).unwrap_or(file);
+        println!("  {}", rel.display());
+    }
+    println!("The default theme is built into emend; no themes/ folder is needed.");
+    println!("Next:");
+    if created.dir != Path::new(".") {
+        println!("  cd {shown}");
+    }
+    println!("  emend serve --open           preview the example edition");
+    println!("  emend new <slug> --from FILE add an article of your own");
+    ExitCode::SUCCESS
+}
+
+fn run_suggest(req: &suggest::Request, color: bool, quiet: bool) -> ExitCode {
+    let report = match suggest::run(req) {
+        Ok(r) => r,
+        Err(diags) => return fail(&diags, color),
+    };
+    if !quiet {
+        diagnostics::eprint(&report.warnings, color);
+    }
+    let n = report.suggestions.len();
+    let path = diagnostics::display_path(&report.path);
+    if n == 0 {
+        if !quiet {
+            eprintln!(
+                "No suggestions for `{}` at confidence {:.2} or more.",
+                req.slug, req.options.min_confidence
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    let (dictionary, learned, patterns) = report.by_source();
+    let sources = format!(
+        "{dictionary} from the dictionary, {learned} learned from the site, {patterns} from patterns"
+    );
+    let plural = |k: usize, one: &'static str, many: &'static str| if k == 1 { one } else { many };
+    if report.written {
+        if !quiet {
+            eprintln!(
+                "Appended {n} suggestion{} ({sources}) as {} entr{} to {path}.\nReview each one, then remove its `status: suggested` line; `emend check` lists those left.",
+                plural(n, "", "s"),
+                report.entries.len(),
+                plural(report.entries.len(), "y", "ies"),
+            );
+        }
+    } else {
+        print!("{}", report.yaml);
+        if !quiet {
+            eprintln!(
+                "{n} suggestion{} for `{}` ({sources}). Review them and paste them into {path}, or rerun with --write.",
+                plural(n, "", "s"),
+                req.slug
+            );
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn report(outcome: &Outcome, format: Format, color: bool, quiet: bool) {

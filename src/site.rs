@@ -13,8 +13,10 @@ use crate::content::{self, Article, Loaded};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::engine::{self, Edition};
 use crate::output::{Claims, NullSink, OutputDir, Sink};
+use crate::publish::{self, jsonld};
 use crate::render::highlight::{self, Highlighter};
 use crate::render::{ArticleInfo, EditionView, edition_view};
+use crate::search;
 use crate::theme::{StaticSource, Theme};
 
 /// What to build and how.
@@ -37,6 +39,15 @@ pub enum Mode {
     Build,
     /// Validate only.
     Check,
+    /// Validate, render into memory and check every link of the result.
+    CheckLinks(LinkCheck),
+}
+
+/// What `check --links` checks besides internal links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LinkCheck {
+    /// Also request every external http(s) link.
+    pub external: bool,
 }
 
 /// Figures about a finished run.
@@ -54,6 +65,8 @@ pub struct Summary {
     pub output: Option<PathBuf>,
     /// Time per phase.
     pub timings: Vec<(&'static str, Duration)>,
+    /// What `check --links` checked.
+    pub links: Option<crate::links::Stats>,
 }
 
 /// The result of a run: a summary if it succeeded, and every diagnostic.
@@ -82,7 +95,7 @@ pub struct SiteView {
 /// Per-page values every template sees as `page`.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView {
-    /// `index`, `article`, `reading`, `404`.
+    /// `index`, `article`, `reading`, `glossary`, `404`.
     pub kind: &'static str,
     /// `<title>` text.
     pub title: String,
@@ -99,6 +112,12 @@ pub struct PageView {
     pub index: &'static str,
     /// Whether to link the code stylesheet.
     pub has_code: bool,
+    /// Open Graph type: `website`, or `article` for edition pages.
+    pub og_type: &'static str,
+    /// schema.org JSON-LD for the page, escaped for a `<script>` element.
+    pub jsonld: Option<String>,
+    /// Ask search engines not to index the page (search, 404).
+    pub noindex: bool,
 }
 
 /// An article as listed on the index.
@@ -109,6 +128,40 @@ pub struct ArticleSummary {
     pub info: ArticleInfo,
     /// Site-relative path of its page (`slug/`).
     pub path: String,
+    /// Its reviewed changes, for the glossary (not shown on the index).
+    #[serde(skip)]
+    pub glossary: Vec<crate::glossary::Item>,
+    /// Its terms for the search index.
+    #[serde(skip)]
+    pub search: crate::search::ArticleTerms,
+}
+
+/// What `article.html` sees.
+#[derive(Serialize)]
+struct ArticlePage<'a> {
+    site: SiteView,
+    page: PageView,
+    article: &'a ArticleInfo,
+    rows: &'a [crate::render::RowView],
+    notes: &'a [crate::render::NoteView],
+}
+
+/// What `reading.html` sees.
+#[derive(Serialize)]
+struct ReadingPage<'a> {
+    site: SiteView,
+    page: PageView,
+    article: &'a ArticleInfo,
+    html: &'a str,
+    notes: &'a [crate::render::NoteView],
+}
+
+/// What `index.html` and `404.html` see.
+#[derive(Serialize)]
+struct ListPage<'a> {
+    site: SiteView,
+    page: PageView,
+    articles: &'a [ArticleSummary],
 }
 
 /// A loaded site: configuration and compiled theme.
@@ -133,6 +186,8 @@ pub struct ArticleOutcome {
     pub skipped_draft: bool,
     /// Whether its pages contain highlighted code.
     pub has_code: bool,
+    /// Its resolved corrections, for the site-wide checks `check` runs.
+    pub knowledge: Option<crate::suggest::Knowledge>,
 }
 
 impl Site {
@@ -215,6 +270,9 @@ impl Site {
             canonical: self.config.absolute(path),
             index,
             has_code,
+            og_type: "website",
+            jsonld: None,
+            noindex: false,
         }
     }
 
@@ -227,6 +285,7 @@ impl Site {
             pages,
             skipped_draft,
             has_code,
+            knowledge: None,
         };
         let article = match content::load_article(&self.config.root, dir, drafts, &mut diagnostics)
         {
@@ -234,14 +293,15 @@ impl Site {
             Loaded::SkippedDraft => return outcome(None, 0, true, false, diagnostics),
             Loaded::Failed => return outcome(None, 0, false, false, diagnostics),
         };
-        let mut result = self.build_loaded(&article, sink);
+        let mut result = self.build_loaded(article, sink);
         diagnostics.append(&mut result.diagnostics);
         result.diagnostics = diagnostics;
         result
     }
 
-    /// Resolves, renders and writes an already loaded article.
-    pub fn build_loaded(&self, article: &Article, sink: &dyn Sink) -> ArticleOutcome {
+    /// Resolves, renders and writes an already loaded article (kept afterwards
+    /// as the site's learned knowledge for `emend suggest` and `check`).
+    pub fn build_loaded(&self, article: Box<Article>, sink: &dyn Sink) -> ArticleOutcome {
         let mut diagnostics = Vec::new();
         let outcome = |summary, pages, skipped_draft, has_code, diagnostics| ArticleOutcome {
             summary,
@@ -249,23 +309,35 @@ impl Site {
             pages,
             skipped_draft,
             has_code,
+            knowledge: None,
         };
-        let edition = match engine::resolve(article) {
+        let edition = match engine::resolve(&article) {
             Ok(e) => e,
             Err(errors) => {
                 diagnostics.extend(errors.iter().map(|e| e.to_diagnostic()));
                 return outcome(None, 0, false, false, diagnostics);
             }
         };
-        diagnostics.extend(self.edition_warnings(article));
-        let view = edition_view(article, &edition, &self.config, &self.highlighter);
-        match self.write_article(article, &edition, &view, sink) {
+        diagnostics.extend(self.edition_warnings(&article));
+        let view = edition_view(&article, &edition, &self.config, &self.highlighter);
+        let search = match search::write_article_doc(&article.slug, &view, sink) {
+            Ok(terms) => terms,
+            Err(d) => {
+                diagnostics.push(d);
+                Default::default()
+            }
+        };
+        match self.write_article(&article, &edition, &view, sink) {
             Ok(pages) => {
                 let summary = ArticleSummary {
                     info: view.article.clone(),
                     path: format!("{}/", article.slug),
+                    glossary: crate::glossary::items(&article, &edition),
+                    search,
                 };
-                outcome(Some(summary), pages, false, view.has_code, diagnostics)
+                let mut done = outcome(Some(summary), pages, false, view.has_code, diagnostics);
+                done.knowledge = Some(crate::suggest::Knowledge::new(*article, edition.changes));
+                done
             }
             Err(mut errs) => {
                 diagnostics.append(&mut errs);
@@ -307,31 +379,60 @@ impl Site {
             .summary
             .clone()
             .unwrap_or_else(|| format!("A corrected, annotated edition of “{title}”."));
-        let mut errors = Vec::new();
-        let side = serde_json::json!({
-            "site": self.site_view(),
-            "page": self.page_view("article", &format!("{slug}/"), title.clone(), description.clone(), view.has_code),
-            "article": &view.article,
-            "rows": &view.rows,
-            "notes": &view.notes,
-        });
-        let reading = serde_json::json!({
-            "site": self.site_view(),
-            "page": self.page_view("reading", &format!("{slug}/corrected/"), format!("{title} (corrected text)"), description, view.has_code),
-            "article": &view.article,
-            "html": &view.reading_html,
-            "notes": &view.reading_notes,
-        });
+        let mut errors = publish::write_article_exports(self, article, edition, view, sink);
+        let mut page = self.page_view(
+            "article",
+            &format!("{slug}/"),
+            title.clone(),
+            description.clone(),
+            view.has_code,
+        );
+        page.og_type = "article";
+        page.jsonld = Some(jsonld::embed(&jsonld::news_article(
+            &self.config,
+            article,
+            edition,
+            view,
+        )));
+        // Typed page data goes straight into Tera's context (no JSON tree in between).
+        let side = ArticlePage {
+            site: self.site_view(),
+            page,
+            article: &view.article,
+            rows: &view.rows,
+            notes: &view.notes,
+        };
+        let reading = ReadingPage {
+            site: self.site_view(),
+            page: self.page_view(
+                "reading",
+                &format!("{slug}/corrected/"),
+                format!("{title} (corrected text)"),
+                description,
+                view.has_code,
+            ),
+            article: &view.article,
+            html: &view.reading_html,
+            notes: &view.reading_notes,
+        };
         let mut pages = 0;
-        for (template, data, rel) in [
-            ("article.html", &side, format!("{slug}/index.html")),
+        let rendered = [
             (
-                "reading.html",
-                &reading,
+                self.theme
+                    .render("article.html", &side, &format!("{slug}/index.html")),
+                format!("{slug}/index.html"),
+            ),
+            (
+                self.theme.render(
+                    "reading.html",
+                    &reading,
+                    &format!("{slug}/corrected/index.html"),
+                ),
                 format!("{slug}/corrected/index.html"),
             ),
-        ] {
-            match self.theme.render(template, data, &rel) {
+        ];
+        for (result, rel) in rendered {
+            match result {
                 Ok(html) => {
                     pages += 1;
                     if let Err(d) = sink.write(&rel, html.as_bytes()) {
@@ -358,7 +459,8 @@ impl Site {
         }
     }
 
-    /// Writes the index, the 404 page, static assets and the code stylesheet.
+    /// Writes the index, the 404 page, static assets, the feed, sitemap,
+    /// `robots.txt`, `editions.json`, the search index and the code stylesheet.
     pub fn write_site_pages(
         &self,
         articles: &[ArticleSummary],
@@ -367,11 +469,17 @@ impl Site {
     ) -> Result<usize, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let mut pages = 0;
-        let index = serde_json::json!({
-            "site": self.site_view(),
-            "page": self.page_view("index", "", self.config.title.clone(), self.config.description.clone(), false),
-            "articles": articles,
-        });
+        let index = ListPage {
+            site: self.site_view(),
+            page: self.page_view(
+                "index",
+                "",
+                self.config.title.clone(),
+                self.config.description.clone(),
+                false,
+            ),
+            articles,
+        };
         // The 404 page is served at any depth, so it links from the site root path.
         let mut not_found_page = self.page_view(
             "404",
@@ -381,12 +489,13 @@ impl Site {
             false,
         );
         not_found_page.root = self.config.base_path().to_string();
+        not_found_page.noindex = true;
         not_found_page.home = format!("{}{}", not_found_page.root, not_found_page.index);
-        let not_found = serde_json::json!({
-            "site": self.site_view(),
-            "page": not_found_page,
-            "articles": articles,
-        });
+        let not_found = ListPage {
+            site: self.site_view(),
+            page: not_found_page,
+            articles,
+        };
         for (template, data, rel) in [
             ("index.html", &index, "index.html"),
             ("404.html", &not_found, "404.html"),
@@ -410,6 +519,12 @@ impl Site {
                 errors.push(d);
             }
         }
+        match crate::glossary::write(self, articles, sink) {
+            Ok(n) => pages += n,
+            Err(mut errs) => errors.append(&mut errs),
+        }
+        errors.extend(publish::write_site_outputs(self, articles, sink));
+        errors.extend(search::write_index(self, articles, sink));
         if has_code {
             match highlight::stylesheet(
                 &self.config.highlight_theme,
@@ -446,8 +561,29 @@ pub fn sort_for_index(articles: &mut [ArticleSummary]) {
     });
 }
 
+/// Hears about progress while the articles of a run build (the CLI draws a
+/// progress bar from it). Called from parallel workers, hence `Sync`.
+pub trait Progress: Sync {
+    /// `total` articles are about to be built.
+    fn start(&self, _total: usize) {}
+    /// One more article is done.
+    fn advance(&self) {}
+    /// The articles phase is over.
+    fn finish(&self) {}
+}
+
+/// Reports progress nowhere.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
 /// Runs a whole build or check.
 pub fn run(opts: &BuildOptions, mode: Mode) -> Outcome {
+    run_with_progress(opts, mode, &NoProgress)
+}
+
+/// [`run`], reporting article progress to `progress`.
+pub fn run_with_progress(opts: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Outcome {
     let mut diags = Diagnostics::new();
     let mut timings = Vec::new();
     let started = Instant::now();
@@ -479,27 +615,39 @@ pub fn run(opts: &BuildOptions, mode: Mode) -> Outcome {
                 };
             }
         },
-        Mode::Check => None,
+        Mode::Check | Mode::CheckLinks(_) => None,
     };
-    let sink: &dyn Sink = match &output {
-        Some(o) => o,
-        None => &NullSink,
+    // `check --links` keeps only the links and ids of what would be written.
+    let collector = matches!(mode, Mode::CheckLinks(_))
+        .then(|| crate::links::Collector::new(&site.config.base_url));
+    let sink: &dyn Sink = match (&output, &collector) {
+        (Some(o), _) => o,
+        (None, Some(c)) => c,
+        (None, None) => &NullSink,
     };
     let claims = Claims::new(sink);
     let sink: &dyn Sink = &claims;
 
     let phase = Instant::now();
+    progress.start(dirs.len());
     let results: Vec<ArticleOutcome> = dirs
         .par_iter()
-        .map(|dir| site.build_article(dir, sink, opts.drafts))
+        .map(|dir| {
+            let outcome = site.build_article(dir, sink, opts.drafts);
+            progress.advance();
+            outcome
+        })
         .collect();
+    progress.finish();
     timings.push(("articles", phase.elapsed()));
 
     let mut summary = Summary::default();
     let mut articles = Vec::new();
     let mut has_code = false;
+    let mut knowledge = Vec::new();
     for r in results {
         diags.extend(r.diagnostics);
+        knowledge.extend(r.knowledge);
         summary.pages += r.pages;
         summary.drafts_skipped += usize::from(r.skipped_draft);
         has_code |= r.has_code;
@@ -509,6 +657,16 @@ pub fn run(opts: &BuildOptions, mode: Mode) -> Outcome {
     }
     sort_for_index(&mut articles);
     summary.articles = articles.len();
+    if mode == Mode::Check {
+        // Text corrected in one article but left alone in another.
+        let phase = Instant::now();
+        diags.extend(crate::suggest::uncorrected_elsewhere(
+            &site.config.root,
+            &knowledge,
+        ));
+        timings.push(("site-wide checks", phase.elapsed()));
+    }
+    drop(knowledge);
 
     let phase = Instant::now();
     match site.write_site_pages(&articles, has_code, sink) {
@@ -516,6 +674,17 @@ pub fn run(opts: &BuildOptions, mode: Mode) -> Outcome {
         Err(errs) => diags.extend(errs),
     }
     timings.push(("site pages", phase.elapsed()));
+
+    let mut link_stats = None;
+    if let (Mode::CheckLinks(what), Some(collector)) = (mode, collector)
+        && !diags.has_errors()
+    {
+        let phase = Instant::now();
+        let (found, stats) = crate::links::check_site(collector, &site.config, what.external);
+        diags.extend(found);
+        link_stats = Some(stats);
+        timings.push(("links", phase.elapsed()));
+    }
 
     if diags.has_errors() {
         let mut diagnostics = diags.sorted();
@@ -543,6 +712,7 @@ pub fn run(opts: &BuildOptions, mode: Mode) -> Outcome {
     }
     timings.push(("total", started.elapsed()));
     summary.timings = timings;
+    summary.links = link_stats;
     Outcome {
         summary: Some(summary),
         diagnostics: diags.sorted(),

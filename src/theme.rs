@@ -31,8 +31,14 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embedded!(
     "templates/article.html",
     "templates/reading.html",
     "templates/404.html",
+    "templates/glossary.html",
+    "templates/search.html",
+    "templates/sitemap.xml",
+    "templates/sitemap_index.xml",
+    "templates/robots.txt",
     "static/style.css",
     "static/edition.js",
+    "static/search.js",
     "static/favicon.svg",
 );
 

@@ -137,6 +137,15 @@ const URL_ATTRIBUTES: &[&str] = &[
     "xlink:href",
 ];
 
+/// Whether a script element is the theme's JSON-LD block: data, not code, and
+/// written so no content can end it early (`<` escaped) or stop it parsing.
+fn is_inert_json_ld(kind: Option<&str>, src: &str, inline: &str) -> bool {
+    kind == Some("application/ld+json")
+        && src.is_empty()
+        && !inline.contains('<')
+        && serde_json::from_str::<serde_json::Value>(inline).is_ok()
+}
+
 /// Everything a page may contain that could run script, restyle the page,
 /// load foreign content or navigate, that does not come from the theme.
 fn inert_problems(rel: &str, doc: &Html) -> Vec<String> {
@@ -162,10 +171,19 @@ fn inert_problems(rel: &str, doc: &Html) -> Vec<String> {
             "script" => {
                 let src = el.value().attr("src").unwrap_or("");
                 let inline: String = el.text().collect();
-                if !(src.ends_with("edition.js") && !src.contains(':') && inline.is_empty()) {
+                let theme_script = (src.ends_with("edition.js") || src.ends_with("search.js"))
+                    && !src.contains(':')
+                    && inline.is_empty();
+                if !theme_script && !is_inert_json_ld(el.value().attr("type"), src, &inline) {
                     problems.push(format!("{rel}: script src={src:?} {inline:?}"));
                 }
             }
+            // The theme's search box: a plain GET form to the search page.
+            "form"
+                if matches!(
+                    el.value().attr("class"),
+                    Some("site-search" | "search-form")
+                ) && el.value().attr("method").is_none() => {}
             "style" | "iframe" | "frame" | "object" | "embed" | "form" | "base" | "svg"
             | "math" | "textarea" | "template" => {
                 problems.push(format!("{rel}: <{name}> element"));
@@ -175,7 +193,7 @@ fn inert_problems(rel: &str, doc: &Html) -> Vec<String> {
             }
             "link" => {
                 let rels = el.value().attr("rel").unwrap_or("");
-                if !matches!(rels, "canonical" | "icon" | "stylesheet") {
+                if !matches!(rels, "canonical" | "icon" | "stylesheet" | "alternate") {
                     problems.push(format!("{rel}: <link rel={rels:?}>"));
                 }
             }
@@ -209,7 +227,10 @@ fn hostile_content_is_rendered_inert() {
             }
         }
     }
-    assert_eq!(pages, 6, "index, 404 and two pages per article");
+    assert_eq!(
+        pages, 8,
+        "index, 404, search, glossary and two pages per article"
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 
     // The payloads are there, as text: escaped, not dropped.

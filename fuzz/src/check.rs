@@ -420,7 +420,7 @@ pub fn render(case: &Case) {
         );
     }
     let sink = MemSink::default();
-    let outcome = site.build_loaded(&article, &sink);
+    let outcome = site.build_loaded(Box::new(article), &sink);
     assert!(
         outcome.summary.is_some(),
         "render failed: {:?}",
@@ -603,7 +603,7 @@ pub fn check_page(html: &str) -> Result<(), String> {
     }
     let tokens = tokenize(html)?;
     let mut stack: Vec<&str> = Vec::new();
-    for t in &tokens {
+    for (i, t) in tokens.iter().enumerate() {
         match t {
             Token::Start(name, attrs) => {
                 for (k, v) in attrs {
@@ -623,11 +623,33 @@ pub fn check_page(html: &str) -> Result<(), String> {
                 }
                 match name.as_str() {
                     "script" => {
-                        let src = attrs.iter().find(|(k, _)| k == "src").map(|(_, v)| v);
-                        if !src.is_some_and(|s| s.ends_with("edition.js")) {
+                        let attr = |name: &str| {
+                            attrs
+                                .iter()
+                                .find(|(k, _)| k == name)
+                                .map(|(_, v)| v.as_str())
+                        };
+                        let theme_script = attr("src")
+                            .is_some_and(|s| s.ends_with("edition.js") || s.ends_with("search.js"));
+                        // The JSON-LD block: data, with `<` escaped so content cannot end it.
+                        let json_ld = attr("type") == Some("application/ld+json")
+                            && attr("src").is_none()
+                            && match tokens.get(i + 1) {
+                                Some(Token::Other(body)) => {
+                                    !body.contains('<')
+                                        && serde_json::from_str::<serde_json::Value>(body).is_ok()
+                                }
+                                _ => false,
+                            };
+                        if !theme_script && !json_ld {
                             return Err(format!("script element {attrs:?}"));
                         }
                     }
+                    // The theme's search box: a plain GET form to the search page.
+                    "form"
+                        if attrs.iter().any(|(k, v)| {
+                            k == "class" && matches!(v.as_str(), "site-search" | "search-form")
+                        }) && !attrs.iter().any(|(k, _)| k == "method") => {}
                     "style" | "iframe" | "object" | "embed" | "form" | "base" => {
                         return Err(format!("<{name}> element"));
                     }

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::content::{Pick, Selector};
 use crate::text::on_word_boundaries;
@@ -49,49 +49,77 @@ fn shown(matches: &[Range<usize>]) -> Vec<Range<usize>> {
     matches[..matches.len().min(SHOWN)].to_vec()
 }
 
-/// Every word-boundary-respecting occurrence of a set of texts in one text.
-pub struct Matches<'t> {
-    text: &'t str,
-    by_text: HashMap<String, Vec<Range<usize>>>,
+/// Above this many distinct anchors, one automaton pass beats one search per anchor.
+const AUTOMATON_THRESHOLD: usize = 96;
+
+/// Occurrences of one needle: leftmost first, not overlapping each other, on
+/// word boundaries (an occurrence inside a word does not hide a later one).
+fn find_one(text: &str, needle: &str) -> Vec<Range<usize>> {
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = finder.find(&bytes[from..]) {
+        let r = from + i..from + i + needle.len();
+        if on_word_boundaries(text, &r) {
+            from = r.end;
+            out.push(r);
+        } else {
+            from = r.start + text[r.start..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out
 }
 
-impl<'t> Matches<'t> {
-    /// Scans `text` once for all `needles` (duplicates and empty needles are fine).
-    pub fn find<'n>(text: &'t str, needles: impl IntoIterator<Item = &'n str>) -> Self {
-        let mut patterns: Vec<&str> = needles.into_iter().filter(|n| !n.is_empty()).collect();
-        patterns.sort_unstable();
-        patterns.dedup();
-        let mut by_text: HashMap<String, Vec<Range<usize>>> = patterns
-            .iter()
-            .map(|p| ((*p).to_string(), Vec::new()))
-            .collect();
-        if patterns.is_empty() {
-            return Matches { text, by_text };
+/// A set of needles prepared once and searched for in many texts (the spinner
+/// dictionary is searched for in every article).
+#[derive(Debug, Clone)]
+pub struct Needles {
+    patterns: Vec<String>,
+    automaton: Option<AhoCorasick>,
+}
+
+impl Needles {
+    /// Prepares distinct, non-empty needles.
+    pub fn new(patterns: Vec<String>) -> Self {
+        Self::build(patterns, false)
+    }
+
+    fn build(patterns: Vec<String>, force_automaton: bool) -> Self {
+        // Few needles (the usual case): one SIMD substring search per needle is
+        // cheaper than building an automaton. Many (thousands of corrections,
+        // the dictionary): one Aho-Corasick pass over the text. Standard
+        // semantics are required for overlapping search: a short needle inside
+        // a longer one ("Chinese" in "Chinese language") must still be found. A
+        // contiguous NFA: a DFA searches faster but costs far more to build.
+        let automaton = (patterns.len() > AUTOMATON_THRESHOLD || force_automaton)
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
+        Needles {
+            patterns,
+            automaton,
         }
-        // Standard semantics are required for overlapping search: a short anchor
-        // inside a longer one ("Chinese" in "Chinese language") must still be found.
-        let Ok(ac) = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-        else {
-            // Only fails on absurd pattern sizes; fall back to one search per needle.
-            for p in &patterns {
-                let list = by_text.get_mut(*p).expect("pattern was inserted");
-                let mut from = 0;
-                while let Some(i) = text[from..].find(p) {
-                    let r = from + i..from + i + p.len();
-                    if on_word_boundaries(text, &r) {
-                        list.push(r.clone());
-                        from = r.end;
-                    } else {
-                        from = from + i + p.chars().next().map_or(1, char::len_utf8);
-                    }
-                }
-            }
-            return Matches { text, by_text };
+    }
+
+    /// The needles, in the order given.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
+    /// Occurrences of each needle in `text` (by needle index): leftmost first,
+    /// not overlapping each other, on word boundaries.
+    pub fn scan(&self, text: &str) -> Vec<Vec<Range<usize>>> {
+        let Some(ac) = &self.automaton else {
+            return self.patterns.iter().map(|p| find_one(text, p)).collect();
         };
-        let mut last_end: Vec<usize> = vec![0; patterns.len()];
-        let mut lists: Vec<Vec<Range<usize>>> = vec![Vec::new(); patterns.len()];
+        let mut last_end: Vec<usize> = vec![0; self.patterns.len()];
+        let mut lists: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.patterns.len()];
         for m in ac.find_overlapping_iter(text) {
             let id = m.pattern().as_usize();
             let r = m.start()..m.end();
@@ -104,9 +132,36 @@ impl<'t> Matches<'t> {
                 lists[id].push(r);
             }
         }
-        for (p, list) in patterns.iter().zip(lists) {
-            by_text.insert((*p).to_string(), list);
-        }
+        lists
+    }
+}
+
+/// Every word-boundary-respecting occurrence of a set of texts in one text.
+pub struct Matches<'t> {
+    text: &'t str,
+    by_text: HashMap<String, Vec<Range<usize>>>,
+}
+
+impl<'t> Matches<'t> {
+    /// Scans `text` once for all `needles` (duplicates and empty needles are fine).
+    pub fn find<'n>(text: &'t str, needles: impl IntoIterator<Item = &'n str>) -> Self {
+        Self::find_with(text, needles, false)
+    }
+
+    fn find_with<'n>(
+        text: &'t str,
+        needles: impl IntoIterator<Item = &'n str>,
+        automaton: bool,
+    ) -> Self {
+        let mut patterns: Vec<&str> = needles.into_iter().filter(|n| !n.is_empty()).collect();
+        patterns.sort_unstable();
+        patterns.dedup();
+        let set = Needles::build(
+            patterns.iter().map(|p| (*p).to_string()).collect(),
+            automaton,
+        );
+        let lists = set.scan(text);
+        let by_text = set.patterns.into_iter().zip(lists).collect();
         Matches { text, by_text }
     }
 
@@ -187,6 +242,29 @@ mod tests {
         assert_eq!(m.of("Chinese language"), [4..20, 29..45]);
         assert_eq!(m.of("Chinese language consul"), [4..27]);
         assert_eq!(m.of("consul"), [21..27]);
+    }
+
+    #[test]
+    fn substring_search_and_automaton_agree() {
+        let text = "unsaid said saids 2021 2 said, Chinese language consul; x:::y aaa a-a said";
+        let needles = [
+            "said",
+            "2",
+            "Chinese language",
+            "Chinese",
+            "language consul",
+            "::",
+            "aa",
+            "a",
+            "a-a",
+            "y a",
+        ];
+        let fast = Matches::find_with(text, needles, false);
+        let automaton = Matches::find_with(text, needles, true);
+        for n in needles {
+            assert_eq!(fast.of(n), automaton.of(n), "{n}");
+        }
+        assert_eq!(fast.of("said"), [7..11, 25..29, 70..74]);
     }
 
     #[test]

@@ -106,6 +106,41 @@ pub fn render_blocks(
     html
 }
 
+/// The text of Markdown events without markup: what a reader reads, with
+/// blocks and line breaks as single spaces (raw HTML and footnote labels left out).
+pub fn plain_text(events: &[(Event<'_>, Range<usize>)]) -> String {
+    let mut out = String::new();
+    let space = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    };
+    for (ev, _) in events {
+        match ev {
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::Rule => space(&mut out),
+            // Inline markup joins words; every other block edge separates them.
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) => {}
+            Event::End(_) | Event::Start(_) => space(&mut out),
+            _ => {}
+        }
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out
+}
+
+/// [`plain_text`] of a Markdown string (an annotation note).
+pub fn plain_text_of(source: &str) -> String {
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(source, markdown_options())
+        .into_offset_iter()
+        .collect();
+    plain_text(&events)
+}
+
 /// Renders a standalone Markdown string (an annotation note) with no marks.
 pub fn render_note(source: &str, style: &MarkdownStyle<'_>) -> String {
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(
@@ -403,6 +438,16 @@ mod tests {
         assert!(
             html.contains("<pre><code class=\"language-rust\">fn <ins id=\"c1\">main</ins>()"),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn plain_text_drops_markup_and_separates_blocks() {
+        assert_eq!(
+            plain_text_of(
+                "A *very* [good](https://x.org) `idea`.\n\n- one\n- two\n\nline\nbreak <b>x</b>"
+            ),
+            "A very good idea. one two line break x"
         );
     }
 

@@ -108,6 +108,9 @@ pub struct RowView {
     pub corrected: String,
     /// Changes in this row, in order.
     pub changes: Vec<ChangeView>,
+    /// The corrected text of the row as plain text (for the search index).
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// One footnote.
@@ -125,6 +128,12 @@ pub struct NoteView {
     pub sources: Vec<SourceRef>,
     /// Row the reference is in (`p3`), for the side-by-side view.
     pub row: String,
+    /// Index of the entry in `annotations.yaml` (links a note to its exports).
+    #[serde(skip)]
+    pub entry: usize,
+    /// The note as plain text (for the search index).
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// Everything the article templates need.
@@ -266,6 +275,31 @@ fn render_cell(
             render_blocks(&doc.events, text, &list, overlay, style)
         }
     }
+}
+
+/// The plain text of some blocks (for search): `.txt` paragraphs as they are,
+/// Markdown without its markup.
+fn plain_cell(parsed: &Parsed<'_>, text: &str, blocks: Range<usize>) -> String {
+    let mut out = String::new();
+    match parsed {
+        Parsed::Text(all) => {
+            for b in &all[blocks] {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(text[b.range.clone()].trim());
+            }
+        }
+        Parsed::Markdown(doc) => {
+            for b in &doc.blocks[blocks] {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&markdown::plain_text(&doc.events[b.events.clone()]));
+            }
+        }
+    }
+    out
 }
 
 /// The index of the block containing (or first after) `pos`.
@@ -474,6 +508,7 @@ pub fn edition_view(
                         &corr_style,
                     ),
                     changes,
+                    text: plain_cell(&corr_parsed, corrected, span.corrected.clone()),
                 }
             },
         )
@@ -484,6 +519,18 @@ pub fn edition_view(
         id_prefix: "n-",
         ..orig_style
     };
+    // Each note is rendered once, though it appears in both views.
+    let note_html: Vec<(String, String)> = edition
+        .notes
+        .iter()
+        .map(|n| {
+            let source = &article.annotations[n.entry].note;
+            (
+                render_note(source, &note_html_style),
+                markdown::plain_text_of(source),
+            )
+        })
+        .collect();
     let note_view = |i: usize, number: usize| -> NoteView {
         let note = &edition.notes[i];
         let spec = &article.annotations[note.entry];
@@ -496,9 +543,11 @@ pub fn edition_view(
             number,
             side: note.side,
             quote: lf(&text[note.range.clone()]),
-            html: render_note(&spec.note, &note_html_style),
+            html: note_html[i].0.clone(),
             sources: spec.sources.clone(),
             row: format!("p{}", row_of(note.side, end) + 1),
+            entry: note.entry,
+            text: note_html[i].1.clone(),
         }
     };
     let notes: Vec<NoteView> = order

@@ -1,11 +1,15 @@
 //! Loading YAML files with positions.
 //!
-//! Typed values come from `serde_yaml`. serde stops at the first problem and does
-//! not expose where values sit, so before deserialising, a light pass over
-//! `yaml-rust2`'s marked events builds a [`YamlIndex`] of where every key and
-//! value is. That index is used to report *all* unknown, duplicate and missing
-//! keys of a file at once (with did-you-mean hints), and later to point engine
-//! errors (a `find` that matches nothing) at the exact line of the entry.
+//! A file is parsed once, by `yaml-rust2`, into a tree of [`Node`]s that know
+//! their byte span. The tree is checked against a [`Schema`] (all unknown,
+//! duplicate and missing keys of a file at once, with did-you-mean hints), then
+//! typed values are read from it with serde ([`de`]), each entry on its own so
+//! every entry's type errors are reported with their exact position. Nodes stay
+//! with the values, so later errors (a `find` that matches nothing) point at
+//! the exact line of the entry.
+//!
+//! `serde_yaml` (libyaml) is kept for what it does best: when a file is not
+//! valid YAML, its syntax error messages and positions are the familiar ones.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -16,6 +20,8 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::text::{LineIndex, strip_bom};
+
+pub mod de;
 
 /// A text file read for emend: decoded as UTF-8, with its byte order mark removed
 /// and a line index for positions.
@@ -130,6 +136,9 @@ pub struct Node {
     pub span: Range<usize>,
     /// The node.
     pub kind: NodeKind,
+    /// A plain (unquoted, untagged) scalar, whose type YAML infers
+    /// (`true`, `2`, `~`); quoted and `!!str` scalars are always text.
+    pub plain: bool,
 }
 
 impl Node {
@@ -177,13 +186,17 @@ impl Node {
 pub struct YamlIndex {
     /// The document's root node (`None` for an empty document).
     pub root: Option<Node>,
+    /// How many documents the file holds (`---` separated); only one is read.
+    pub documents: usize,
 }
 
 struct IndexBuilder<'a> {
     text: &'a str,
     char_to_byte: Option<Vec<usize>>,
-    stack: Vec<(usize, Vec<Node>, bool)>, // (start byte, children, is_map)
+    stack: Vec<(usize, Vec<Node>, bool, usize)>, // (start byte, children, is_map, anchor)
     root: Option<Node>,
+    anchors: std::collections::HashMap<usize, Node>,
+    documents: usize,
 }
 
 impl IndexBuilder<'_> {
@@ -224,9 +237,12 @@ impl IndexBuilder<'_> {
         start + end.max(1).min(rest.len())
     }
 
-    fn push(&mut self, node: Node) {
+    fn push(&mut self, node: Node, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
         match self.stack.last_mut() {
-            Some((_, children, _)) => children.push(node),
+            Some((_, children, _, _)) => children.push(node),
             None => {
                 if self.root.is_none() {
                     self.root = Some(node);
@@ -240,21 +256,33 @@ impl MarkedEventReceiver for IndexBuilder<'_> {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let at = self.byte(&mark);
         match ev {
-            Event::Scalar(value, style, _, _) => {
+            Event::Scalar(value, style, anchor, tag) => {
                 let end = self.scalar_end(at, &value, style);
-                self.push(Node {
-                    span: at..end,
-                    kind: NodeKind::Scalar(value),
-                });
+                let plain = style == TScalarStyle::Plain && tag.is_none();
+                self.push(
+                    Node {
+                        span: at..end,
+                        kind: NodeKind::Scalar(value),
+                        plain,
+                    },
+                    anchor,
+                );
             }
-            Event::Alias(_) => self.push(Node {
-                span: at..at + 1,
-                kind: NodeKind::Scalar(String::new()),
-            }),
-            Event::SequenceStart(..) => self.stack.push((at, Vec::new(), false)),
-            Event::MappingStart(..) => self.stack.push((at, Vec::new(), true)),
+            Event::Alias(id) => {
+                // An alias stands for a copy of its anchored node, at the alias's place.
+                let mut node = self.anchors.get(&id).cloned().unwrap_or(Node {
+                    span: at..at + 1,
+                    kind: NodeKind::Scalar(String::new()),
+                    plain: true,
+                });
+                node.span = at..at + 1;
+                self.push(node, 0);
+            }
+            Event::DocumentStart => self.documents += 1,
+            Event::SequenceStart(anchor, _) => self.stack.push((at, Vec::new(), false, anchor)),
+            Event::MappingStart(anchor, _) => self.stack.push((at, Vec::new(), true, anchor)),
             Event::SequenceEnd | Event::MappingEnd => {
-                if let Some((start, children, is_map)) = self.stack.pop() {
+                if let Some((start, children, is_map, anchor)) = self.stack.pop() {
                     // Mapping start markers point at the first value; the first key is earlier.
                     let start = children.first().map_or(start, |c| c.span.start.min(start));
                     let end = children.last().map_or(at, |c| c.span.end).max(start);
@@ -268,10 +296,14 @@ impl MarkedEventReceiver for IndexBuilder<'_> {
                     } else {
                         NodeKind::Seq(children)
                     };
-                    self.push(Node {
-                        span: start..end,
-                        kind,
-                    });
+                    self.push(
+                        Node {
+                            span: start..end,
+                            kind,
+                            plain: false,
+                        },
+                        anchor,
+                    );
                 }
             }
             _ => {}
@@ -280,8 +312,8 @@ impl MarkedEventReceiver for IndexBuilder<'_> {
 }
 
 impl YamlIndex {
-    /// Indexes `text`; `None` when yaml-rust2 cannot parse it (serde_yaml then
-    /// reports the syntax error with its own, more familiar message).
+    /// Parses `text`; `None` when it is not valid YAML (serde_yaml then reports
+    /// the syntax error with libyaml's familiar message and position).
     pub fn build(text: &str) -> Option<YamlIndex> {
         let char_to_byte = if text.is_ascii() {
             None
@@ -295,10 +327,15 @@ impl YamlIndex {
             char_to_byte,
             stack: Vec::new(),
             root: None,
+            anchors: std::collections::HashMap::new(),
+            documents: 0,
         };
         let mut parser = Parser::new_from_str(text);
-        parser.load(&mut builder, false).ok()?;
-        Some(YamlIndex { root: builder.root })
+        parser.load(&mut builder, true).ok()?;
+        Some(YamlIndex {
+            root: builder.root,
+            documents: builder.documents,
+        })
     }
 }
 
@@ -492,31 +529,7 @@ pub fn serde_diagnostic(file: &SourceFile, err: &serde_yaml::Error) -> Diagnosti
     // and prefixes the path (".[2].find: "); keep it but make it readable.
     let message = readable_path(&message);
     let tab = message.contains("tab character");
-    let (code, help) = if message.contains("invalid type") || message.contains("invalid value") {
-        (
-            "wrong-type",
-            "check the value's type: text in quotes, numbers bare, `true`/`false` for yes/no",
-        )
-    } else if message.contains("missing field") {
-        ("missing-key", "add the missing key")
-    } else if message.contains("unknown variant") {
-        ("unknown-value", "use one of the listed values")
-    } else if tab {
-        (
-            "yaml-syntax",
-            "YAML does not allow tabs for indentation: indent with spaces",
-        )
-    } else if message.contains("control characters are not allowed") {
-        (
-            "yaml-syntax",
-            "remove the invisible control character (often copied from a terminal or a PDF); to keep one, write it as an escape inside double quotes, such as \"\\u001b\"",
-        )
-    } else {
-        (
-            "yaml-syntax",
-            "check the YAML syntax near this position (indentation, quotes, colons); quote text that contains `: ` or starts with a special character",
-        )
-    };
+    let (code, help) = classify_message(&message);
     let at = |line: usize, col: usize| {
         let offset = file.lines().offset(&file.text, line, col);
         let next = file.text[offset..]
@@ -673,20 +686,20 @@ pub fn load_list<T: DeserializeOwned>(
     schema: &Schema,
     out: &mut Vec<Diagnostic>,
 ) -> Option<LoadedList<T>> {
-    let index = YamlIndex::build(&file.text);
-    let items: Option<Vec<Node>> = match index.as_ref().map(|i| i.root.as_ref()) {
-        Some(None) => {
-            return Some(LoadedList {
-                entries: Vec::new(),
-            });
-        }
-        Some(Some(root)) => match &root.kind {
-            NodeKind::Seq(items) => Some(items.clone()),
-            NodeKind::Scalar(s) if s.is_empty() => {
-                return Some(LoadedList {
-                    entries: Vec::new(),
-                });
-            }
+    let Some(index) = parse_checked(file, out)? else {
+        return serde_fallback::<Option<Vec<T>>>(file, schema, true, out).map(|v| LoadedList {
+            entries: v
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| (v, None))
+                .collect(),
+        });
+    };
+    let items: Vec<Node> = match index.root {
+        None => Vec::new(),
+        Some(root) => match root.kind {
+            NodeKind::Seq(items) => items,
+            NodeKind::Scalar(ref s) if s.is_empty() => Vec::new(),
             _ => {
                 out.push(
                     Diagnostic::error(
@@ -707,45 +720,28 @@ pub fn load_list<T: DeserializeOwned>(
                 return None;
             }
         },
-        None => None,
     };
-    match &items {
-        Some(items) => {
-            let worst = items
-                .iter()
-                .map(|item| check_keys(file, item, schema, out))
-                .max()
-                .unwrap_or(KeyStatus::Clean);
-            if worst == KeyStatus::Broken {
-                return None;
-            }
-        }
-        None => {
-            if let Ok(serde_yaml::Value::Sequence(seq)) =
-                serde_yaml::from_str::<serde_yaml::Value>(&file.text)
-            {
-                for v in &seq {
-                    check_keys_unlocated(file, v, schema, out);
-                }
+    let worst = items
+        .iter()
+        .map(|item| check_keys(file, item, schema, out))
+        .max()
+        .unwrap_or(KeyStatus::Clean);
+    if worst == KeyStatus::Broken {
+        return None;
+    }
+    // Every entry is read on its own, so each one's type errors are reported.
+    let mut entries = Vec::with_capacity(items.len());
+    let mut failed = false;
+    for (i, item) in items.into_iter().enumerate() {
+        match de::from_entry::<T>(&item, i) {
+            Ok(v) => entries.push((v, Some(item))),
+            Err(e) => {
+                out.push(de_diagnostic(file, &e));
+                failed = true;
             }
         }
     }
-    match serde_yaml::from_str::<Option<Vec<T>>>(&file.text) {
-        Ok(values) => {
-            let values = values.unwrap_or_default();
-            let nodes = items.unwrap_or_default();
-            let entries = values
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (v, nodes.get(i).cloned()))
-                .collect();
-            Some(LoadedList { entries })
-        }
-        Err(err) => {
-            out.push(serde_diagnostic(file, &err));
-            None
-        }
-    }
+    (!failed).then_some(LoadedList { entries })
 }
 
 /// Loads a YAML file whose top level is one mapping of `schema`.
@@ -754,16 +750,23 @@ pub fn load_map<T: DeserializeOwned>(
     schema: &Schema,
     out: &mut Vec<Diagnostic>,
 ) -> Option<(T, Option<Node>)> {
-    let index = YamlIndex::build(&file.text);
-    let root = index.as_ref().and_then(|i| i.root.clone());
-    match (&index, &root) {
-        (Some(_), None) => {
-            let d = Diagnostic::error("empty-file", format!("{} is empty", file_name(file)))
-                .at(Location::file_only(&file.path));
-            let d = if schema.required.is_empty() {
-                d.help(format!("write it like:\n{}", schema.example))
-            } else {
-                d.help(format!(
+    let Some(index) = parse_checked(file, out)? else {
+        return serde_fallback::<T>(file, schema, false, out).map(|v| (v, None));
+    };
+    let Some(root) = index.root else {
+        if schema.required.is_empty() {
+            // An empty optional-only file means "all defaults".
+            let empty = Node {
+                span: 0..0,
+                kind: NodeKind::Map(Vec::new()),
+                plain: false,
+            };
+            return de::from_node::<T>(&empty).ok().map(|v| (v, None));
+        }
+        out.push(
+            Diagnostic::error("empty-file", format!("{} is empty", file_name(file)))
+                .at(Location::file_only(&file.path))
+                .help(format!(
                     "it needs at least {}; for example:\n{}",
                     schema
                         .required
@@ -772,32 +775,135 @@ pub fn load_map<T: DeserializeOwned>(
                         .collect::<Vec<_>>()
                         .join(", "),
                     schema.example
-                ))
-            };
-            if schema.required.is_empty() {
-                // An empty optional-only file means "all defaults".
-                return serde_yaml::from_str::<T>("{}").ok().map(|v| (v, None));
-            }
-            out.push(d);
-            return None;
-        }
-        (Some(_), Some(root)) => {
-            if check_keys(file, root, schema, out) == KeyStatus::Broken {
-                return None;
-            }
-        }
-        (None, _) => {
-            if let Ok(v) = serde_yaml::from_str::<serde_yaml::Value>(&file.text) {
-                check_keys_unlocated(file, &v, schema, out);
-            }
+                )),
+        );
+        return None;
+    };
+    if check_keys(file, &root, schema, out) == KeyStatus::Broken {
+        return None;
+    }
+    match de::from_node::<T>(&root) {
+        Ok(v) => Some((v, Some(root))),
+        Err(e) => {
+            out.push(de_diagnostic(file, &e));
+            None
         }
     }
+}
+
+/// Parses a file once, with positions. `None` means a syntax error was
+/// reported; `Some(None)` means yaml-rust2 refused a file that libyaml accepts
+/// (the caller then reads it with serde_yaml, without positions).
+fn parse_checked(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Option<YamlIndex>> {
+    // yaml-rust2 accepts control characters YAML forbids (an escape sequence
+    // pasted from a terminal); libyaml rejects them with their position.
+    if file.text.chars().any(|c| !is_yaml_printable(c))
+        && let Err(err) = serde_yaml::from_str::<serde_yaml::Value>(&file.text)
+    {
+        out.push(serde_diagnostic(file, &err));
+        return None;
+    }
+    match YamlIndex::build(&file.text) {
+        Some(index) if index.documents > 1 => {
+            out.push(
+                Diagnostic::error(
+                    "yaml-syntax",
+                    format!("{} holds more than one YAML document", file_name(file)),
+                )
+                .at(Location::file_only(&file.path))
+                .help("keep a single document: remove the extra `---` lines"),
+            );
+            None
+        }
+        Some(index) => Some(Some(index)),
+        // libyaml's messages and positions are the familiar ones: report its error.
+        None => match serde_yaml::from_str::<serde_yaml::Value>(&file.text) {
+            Err(err) => {
+                out.push(serde_diagnostic(file, &err));
+                None
+            }
+            Ok(_) => Some(None),
+        },
+    }
+}
+
+/// Whether YAML allows `c` in a file (YAML 1.2, 5.1: tab, line breaks, and
+/// printable characters; no other C0 or C1 controls, DEL, surrogates or U+FFFE/U+FFFF).
+fn is_yaml_printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        || c >= '\u{10000}'
+}
+
+/// Reads a file with serde_yaml alone (no positions), for the rare YAML that
+/// yaml-rust2 cannot parse; unknown keys are still reported.
+fn serde_fallback<T: DeserializeOwned>(
+    file: &SourceFile,
+    schema: &Schema,
+    list: bool,
+    out: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match serde_yaml::from_str::<serde_yaml::Value>(&file.text) {
+        Ok(serde_yaml::Value::Sequence(seq)) if list => {
+            for v in &seq {
+                check_keys_unlocated(file, v, schema, out);
+            }
+        }
+        Ok(v) if !list => check_keys_unlocated(file, &v, schema, out),
+        _ => {}
+    }
     match serde_yaml::from_str::<T>(&file.text) {
-        Ok(v) => Some((v, root)),
+        Ok(v) => Some(v),
         Err(err) => {
             out.push(serde_diagnostic(file, &err));
             None
         }
+    }
+}
+
+/// Turns a deserialisation error into a diagnostic at the value's position.
+pub fn de_diagnostic(file: &SourceFile, err: &de::DeError) -> Diagnostic {
+    let (code, help) = classify_message(&err.message);
+    let location = match &err.span {
+        Some(span) if span.start <= file.text.len() => {
+            // Point at the value's first line.
+            let end = span.end.min(file.text.len());
+            let line_end = file.text[span.start..end]
+                .find('\n')
+                .map_or(end, |i| span.start + i);
+            file.location(span.start..line_end.max(span.start))
+        }
+        _ => Location::file_only(&file.path),
+    };
+    Diagnostic::error(code, err.to_string())
+        .at(location)
+        .help(help)
+}
+
+fn classify_message(message: &str) -> (&'static str, &'static str) {
+    if message.contains("invalid type") || message.contains("invalid value") {
+        (
+            "wrong-type",
+            "check the value's type: text in quotes, numbers bare, `true`/`false` for yes/no",
+        )
+    } else if message.contains("missing field") {
+        ("missing-key", "add the missing key")
+    } else if message.contains("unknown variant") {
+        ("unknown-value", "use one of the listed values")
+    } else if message.contains("tab character") {
+        (
+            "yaml-syntax",
+            "YAML does not allow tabs for indentation: indent with spaces",
+        )
+    } else if message.contains("control characters are not allowed") {
+        (
+            "yaml-syntax",
+            "remove the invisible control character (often copied from a terminal or a PDF); to keep one, write it as an escape inside double quotes, such as \"\\u001b\"",
+        )
+    } else {
+        (
+            "yaml-syntax",
+            "check the YAML syntax near this position (indentation, quotes, colons); quote text that contains `: ` or starts with a special character",
+        )
     }
 }
 
@@ -885,6 +991,45 @@ mod tests {
             out[0].one_line(),
             "c.yaml:3:15: error[wrong-type]: entry 1, `occurrence`: invalid type: string \"two\", expected u32"
         );
+    }
+
+    #[test]
+    fn type_errors_of_every_entry_are_reported() {
+        let f = file("- find: a\n  replace: b\n  occurrence: two\n- find: [c]\n  replace: d\n");
+        let mut out = Vec::new();
+        assert!(load_list::<Entry>(&f, &SCHEMA, &mut out).is_none());
+        let lines: Vec<_> = out.iter().map(|d| d.one_line()).collect();
+        assert_eq!(
+            lines,
+            [
+                "c.yaml:3:15: error[wrong-type]: entry 1, `occurrence`: invalid type: string \"two\", expected u32",
+                "c.yaml:4:9: error[wrong-type]: entry 2, `find`: invalid type: sequence, expected a string",
+            ]
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused_where_they_are() {
+        let f = file("- find: a\n  replace: \"b \u{1b}[0m\"\n");
+        let mut out = Vec::new();
+        assert!(load_list::<Entry>(&f, &SCHEMA, &mut out).is_none());
+        assert_eq!(
+            out[0].one_line(),
+            "c.yaml:2:15: error[yaml-syntax]: control characters are not allowed"
+        );
+        // Written as an escape, the same character is fine.
+        let f = file("- find: a\n  replace: \"b \\u001b[0m\"\n");
+        let mut out = Vec::new();
+        let list = load_list::<Entry>(&f, &SCHEMA, &mut out).unwrap();
+        assert_eq!(list.entries[0].0.replace, "b \u{1b}[0m");
+    }
+
+    #[test]
+    fn more_than_one_document_is_an_error() {
+        let f = file("- find: a\n  replace: b\n---\n- find: c\n  replace: d\n");
+        let mut out = Vec::new();
+        assert!(load_list::<Entry>(&f, &SCHEMA, &mut out).is_none());
+        assert_eq!(out[0].message, "c.yaml holds more than one YAML document");
     }
 
     #[test]

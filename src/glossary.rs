@@ -1,0 +1,263 @@
+//! The glossary page (`/glossary/`): every distinct garbled → restored pair
+//! across the site's editions, grouped by kind, with counts and links to each
+//! occurrence in the side-by-side pages.
+//!
+//! Data flows one way: each article's build lists its distinct pairs with their
+//! change numbers ([`items`]); the site-pages phase aggregates them ([`view`])
+//! and renders `glossary.html`. Unreviewed suggestions are left out: the
+//! glossary records what editors have accepted.
+//!
+//! The page stays readable (and the build lean) on large sites: counts are
+//! always exact, but a pair links to at most [`MAX_ARTICLES`] articles and each
+//! article to at most [`MAX_LINKS`] of its changes; the rest are counted.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::content::{Article, Kind, Status};
+use crate::diagnostics::Diagnostic;
+use crate::engine::Edition;
+use crate::output::Sink;
+use crate::site::{ArticleSummary, Site};
+
+/// Articles linked per pair; the rest are counted.
+pub const MAX_ARTICLES: usize = 30;
+/// Change links per article and pair; the rest are counted.
+pub const MAX_LINKS: usize = 12;
+
+/// One distinct reviewed pair of an article, as the glossary lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// The garbled text.
+    pub garbled: String,
+    /// The restored text.
+    pub restored: String,
+    /// Category.
+    pub kind: Kind,
+    /// How many changes of the article make this pair.
+    pub count: usize,
+    /// The first [`MAX_LINKS`] of their numbers on the article page (`#c<number>-o`).
+    pub numbers: Vec<usize>,
+}
+
+/// The distinct reviewed pairs of an edition, by first appearance.
+pub fn items(article: &Article, edition: &Edition) -> Vec<Item> {
+    let original = article.original.text.as_str();
+    let mut out: Vec<Item> = Vec::new();
+    let mut index: std::collections::HashMap<(&str, &str, Kind), usize> =
+        std::collections::HashMap::new();
+    for c in &edition.changes {
+        let spec = &article.corrections[c.entry];
+        if spec.status != Status::Reviewed {
+            continue;
+        }
+        let garbled = &original[c.original.clone()];
+        let restored = &edition.corrected[c.corrected.clone()];
+        let i = *index
+            .entry((garbled, restored, spec.kind))
+            .or_insert_with(|| {
+                out.push(Item {
+                    garbled: garbled.to_string(),
+                    restored: restored.to_string(),
+                    kind: spec.kind,
+                    count: 0,
+                    numbers: Vec::new(),
+                });
+                out.len() - 1
+            });
+        out[i].count += 1;
+        if out[i].numbers.len() < MAX_LINKS {
+            out[i].numbers.push(c.number);
+        }
+    }
+    out
+}
+
+/// The occurrences of a pair in one article.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleOccurrences {
+    /// Article title.
+    pub title: String,
+    /// Site-relative path of the article page (`slug/`).
+    pub path: String,
+    /// Change numbers, ascending (at most [`MAX_LINKS`]).
+    pub changes: Vec<usize>,
+    /// Changes of this pair in the article beyond those linked.
+    pub more: usize,
+}
+
+/// One distinct garbled → restored pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairView {
+    /// Garbled text (line breaks shown as ⏎).
+    pub garbled: String,
+    /// Restored text (empty for a deletion).
+    pub restored: String,
+    /// Occurrences across the site.
+    pub count: usize,
+    /// Where, by article in index order (at most [`MAX_ARTICLES`]).
+    pub articles: Vec<ArticleOccurrences>,
+    /// Articles with this pair beyond those listed.
+    pub more_articles: usize,
+}
+
+/// The pairs of one kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindView {
+    /// The kind (`synonym`).
+    pub kind: &'static str,
+    /// Heading (`Synonym swaps`).
+    pub label: &'static str,
+    /// Pairs, sorted by garbled text (case-insensitively), then restored text.
+    pub pairs: Vec<PairView>,
+    /// Occurrences of all its pairs.
+    pub count: usize,
+}
+
+/// Everything `glossary.html` shows, as `glossary`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GlossaryView {
+    /// Kinds in display order, only those with pairs.
+    pub kinds: Vec<KindView>,
+    /// Distinct pairs.
+    pub pairs: usize,
+    /// Changes listed.
+    pub occurrences: usize,
+    /// Articles with at least one listed change.
+    pub articles: usize,
+}
+
+/// The heading for a kind.
+pub fn label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Synonym => "Synonym swaps",
+        Kind::Mistranslation => "Translation errors",
+        Kind::Name => "Names and titles",
+        Kind::Number => "Numbers",
+        Kind::Grammar => "Grammar",
+        Kind::Punctuation => "Punctuation",
+        Kind::Artifact => "Artifacts",
+        Kind::Spelling => "Spelling",
+        Kind::Formatting => "Formatting",
+        Kind::Other => "Other",
+    }
+}
+
+fn flat(s: &str) -> String {
+    s.replace("\r\n", "\n").replace('\n', " ⏎ ")
+}
+
+/// Aggregates the articles' items (articles in index order).
+pub fn view(articles: &[ArticleSummary]) -> GlossaryView {
+    /// A pair's totals and its first articles: (article index, count, numbers).
+    #[derive(Default)]
+    struct Acc<'a> {
+        count: usize,
+        articles: usize,
+        shown: Vec<(usize, usize, &'a [usize])>,
+    }
+    let mut by_kind: BTreeMap<Kind, BTreeMap<(&str, &str), Acc<'_>>> = BTreeMap::new();
+    let mut with_items = 0;
+    for (a, summary) in articles.iter().enumerate() {
+        with_items += usize::from(!summary.glossary.is_empty());
+        for item in &summary.glossary {
+            let acc = by_kind
+                .entry(item.kind)
+                .or_default()
+                .entry((item.garbled.as_str(), item.restored.as_str()))
+                .or_default();
+            acc.count += item.count;
+            acc.articles += 1;
+            if acc.shown.len() < MAX_ARTICLES {
+                acc.shown.push((a, item.count, &item.numbers));
+            }
+        }
+    }
+    let mut total = 0;
+    let mut pairs_total = 0;
+    let kinds = Kind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let pairs = by_kind.remove(&kind)?;
+            let mut pairs: Vec<PairView> = pairs
+                .into_iter()
+                .map(|((garbled, restored), acc)| PairView {
+                    garbled: flat(garbled),
+                    restored: flat(restored),
+                    count: acc.count,
+                    more_articles: acc.articles - acc.shown.len(),
+                    articles: acc
+                        .shown
+                        .into_iter()
+                        .map(|(a, count, numbers)| ArticleOccurrences {
+                            title: articles[a].info.title.clone(),
+                            path: articles[a].path.clone(),
+                            changes: numbers.to_vec(),
+                            more: count - numbers.len(),
+                        })
+                        .collect(),
+                })
+                .collect();
+            pairs.sort_by(|a, b| {
+                (a.garbled.to_lowercase(), &a.garbled, &a.restored).cmp(&(
+                    b.garbled.to_lowercase(),
+                    &b.garbled,
+                    &b.restored,
+                ))
+            });
+            let count = pairs.iter().map(|p| p.count).sum();
+            total += count;
+            pairs_total += pairs.len();
+            Some(KindView {
+                kind: kind.as_str(),
+                label: label(kind),
+                pairs,
+                count,
+            })
+        })
+        .collect();
+    GlossaryView {
+        kinds,
+        pairs: pairs_total,
+        occurrences: total,
+        articles: with_items,
+    }
+}
+
+/// Renders `glossary/index.html`; returns the number of pages written.
+pub fn write(
+    site: &Site,
+    articles: &[ArticleSummary],
+    sink: &dyn Sink,
+) -> Result<usize, Vec<Diagnostic>> {
+    let glossary = view(articles);
+    let description = format!(
+        "Every garbled phrase restored in {}, with how often and where.",
+        site.config.title
+    );
+    #[derive(Serialize)]
+    struct Page {
+        site: crate::site::SiteView,
+        page: crate::site::PageView,
+        glossary: GlossaryView,
+    }
+    let data = Page {
+        site: site.site_view(),
+        page: site.page_view(
+            "glossary",
+            "glossary/",
+            "Glossary of garbled phrases".into(),
+            description,
+            false,
+        ),
+        glossary,
+    };
+    let rel = "glossary/index.html";
+    let html = site
+        .theme
+        .render("glossary.html", &data, rel)
+        .map_err(|d| vec![d])?;
+    sink.write(rel, html.as_bytes()).map_err(|d| vec![d])?;
+    Ok(1)
+}

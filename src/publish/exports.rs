@@ -1,0 +1,637 @@
+//! Open exports of an edition, for reuse by other tools:
+//!
+//! - `/<slug>/edition.json`: metadata and every change with its character
+//!   offsets in the original and the corrected text ([`EditionExport`]);
+//! - `/<slug>/annotations.jsonld`: the notes in the W3C Web Annotation Data
+//!   Model ([`AnnotationCollection`]);
+//! - `/editions.json`: the site-level index ([`EditionsIndex`]).
+//!
+//! Offsets count Unicode code points (see [`super::offsets`]); every offset is
+//! tested to slice exactly the exported text.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::offsets::CharIndex;
+use crate::config::SiteConfig;
+use crate::content::{Article, Kind, Side, SourceRef, Status};
+use crate::engine::Edition;
+use crate::render::{EditionView, Stats};
+use crate::site::ArticleSummary;
+
+/// Schema identifier of `edition.json`.
+pub const EDITION_SCHEMA: &str = "emend-edition/1";
+/// Schema identifier of `editions.json`.
+pub const EDITIONS_SCHEMA: &str = "emend-editions/1";
+/// Characters of context in `TextQuoteSelector` prefixes and suffixes (as Hypothesis uses).
+pub const QUOTE_CONTEXT: usize = 32;
+/// How offsets are counted (stated in every `edition.json`).
+pub const OFFSET_UNIT: &str = "unicode-code-points";
+
+/// A range of characters, `end` exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CharRange {
+    /// First character (0-based).
+    pub start: usize,
+    /// One past the last character.
+    pub end: usize,
+}
+
+/// One of the two texts of an edition.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextFile {
+    /// Download address.
+    pub url: String,
+    /// `text/plain` or `text/markdown`.
+    pub media_type: &'static str,
+    /// Length in characters (code points), without a byte order mark.
+    pub characters: usize,
+    /// Whether the downloaded file starts with a byte order mark (not counted in offsets).
+    pub byte_order_mark: bool,
+}
+
+/// One change: a range of the original replaced by a range of the corrected text.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeExport<'a> {
+    /// Number shown on the page (`#c<number>`).
+    pub number: usize,
+    /// Position of the entry in `corrections.yaml` (1 = first); an `all: true`
+    /// entry yields several changes with the same `entry`.
+    pub entry: usize,
+    /// Category.
+    pub kind: Kind,
+    /// `reviewed` or `suggested`.
+    pub status: Status,
+    /// Explanation shown to readers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<&'a str>,
+    /// The garbled text (exactly `original[original.start..original.end]`).
+    pub find: &'a str,
+    /// The restored text (exactly `corrected[corrected.start..corrected.end]`; empty for a deletion).
+    pub replace: &'a str,
+    /// Where `find` is in the original.
+    pub original: CharRange,
+    /// Where `replace` is in the corrected text.
+    pub corrected: CharRange,
+    /// The change's entry on the edition page.
+    pub url: String,
+    /// Where an unreviewed suggestion came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<&'a str>,
+    /// The suggesting tool's confidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+}
+
+/// One note.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnotationExport<'a> {
+    /// Number shown on the edition page (`#note-<number>`).
+    pub number: usize,
+    /// Position of the entry in `annotations.yaml` (1 = first).
+    pub entry: usize,
+    /// Which text the quote is in: `corrected` or `original`.
+    pub on: Side,
+    /// The annotated passage (exactly `text[position.start..position.end]`).
+    pub quote: &'a str,
+    /// Where the quote is in that text.
+    pub position: CharRange,
+    /// The note as written (Markdown).
+    pub note: &'a str,
+    /// The note as published (sanitised HTML).
+    pub note_html: &'a str,
+    /// Cited sources.
+    pub sources: &'a [SourceRef],
+    /// The note on the edition page.
+    pub url: String,
+    /// Its W3C Web Annotation in `annotations.jsonld`.
+    pub annotation: String,
+}
+
+/// `/<slug>/edition.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionExport<'a> {
+    /// [`EDITION_SCHEMA`].
+    pub schema: &'static str,
+    /// URL slug.
+    pub slug: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// The side-by-side edition page.
+    pub url: String,
+    /// The reading view of the corrected text.
+    pub reading_url: String,
+    /// The W3C annotations.
+    pub annotations_url: String,
+    /// Publication of the original.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'a str>,
+    /// Address of the original publication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<&'a str>,
+    /// Byline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<&'a str>,
+    /// Publication date of the original (YYYY-MM-DD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<&'a str>,
+    /// When the garbled copy was taken (YYYY-MM-DD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieved: Option<&'a str>,
+    /// Language (BCP 47).
+    pub language: &'a str,
+    /// What the edition restores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<&'a str>,
+    /// Tags.
+    pub tags: &'a [String],
+    /// [`OFFSET_UNIT`].
+    pub offsets: &'static str,
+    /// The text as received.
+    pub original: TextFile,
+    /// The corrected text.
+    pub corrected: TextFile,
+    /// Counts.
+    pub stats: &'a Stats,
+    /// Every change, in document order.
+    pub corrections: Vec<ChangeExport<'a>>,
+    /// Every note, in page order.
+    pub annotations: Vec<AnnotationExport<'a>>,
+}
+
+/// Absolute URLs of an article's files.
+struct Urls {
+    page: String,
+    reading: String,
+    original: String,
+    corrected: String,
+    annotations: String,
+}
+
+impl Urls {
+    fn new(config: &SiteConfig, article: &Article) -> Urls {
+        let slug = &article.slug;
+        let ext = article.format.ext();
+        Urls {
+            page: config.absolute(&format!("{slug}/")),
+            reading: config.absolute(&format!("{slug}/corrected/")),
+            original: config.absolute(&format!("{slug}/original.{ext}")),
+            corrected: config.absolute(&format!("{slug}/corrected.{ext}")),
+            annotations: config.absolute(&format!("{slug}/annotations.jsonld")),
+        }
+    }
+}
+
+fn media_type(article: &Article) -> &'static str {
+    match article.format {
+        crate::content::Format::Text => "text/plain",
+        crate::content::Format::Markdown => "text/markdown",
+    }
+}
+
+/// Note number on the page, by annotation entry.
+fn note_numbers(view: &EditionView) -> HashMap<usize, usize> {
+    view.notes.iter().map(|n| (n.entry, n.number)).collect()
+}
+
+/// Builds `edition.json`.
+pub fn edition_export<'a>(
+    config: &SiteConfig,
+    article: &'a Article,
+    edition: &'a Edition,
+    view: &'a EditionView,
+) -> EditionExport<'a> {
+    let urls = Urls::new(config, article);
+    let original = article.original.text.as_str();
+    let corrected = edition.corrected.as_str();
+    let oi = CharIndex::new(original);
+    let ci = CharIndex::new(corrected);
+    let range = |idx: &CharIndex<'_>, r: &std::ops::Range<usize>| CharRange {
+        start: idx.chars_at(r.start),
+        end: idx.chars_at(r.end),
+    };
+    let corrections = edition
+        .changes
+        .iter()
+        .map(|c| {
+            let spec = &article.corrections[c.entry];
+            ChangeExport {
+                number: c.number,
+                entry: c.entry + 1,
+                kind: spec.kind,
+                status: spec.status,
+                why: spec.why.as_deref(),
+                find: &original[c.original.clone()],
+                replace: &corrected[c.corrected.clone()],
+                original: range(&oi, &c.original),
+                corrected: range(&ci, &c.corrected),
+                url: format!("{}#c{}", urls.page, c.number),
+                origin: spec.origin.as_deref(),
+                confidence: spec.confidence,
+            }
+        })
+        .collect();
+    let numbers = note_numbers(view);
+    let mut annotations: Vec<AnnotationExport<'a>> = edition
+        .notes
+        .iter()
+        .map(|n| {
+            let spec = &article.annotations[n.entry];
+            let (text, idx) = match n.side {
+                Side::Original => (original, &oi),
+                Side::Corrected => (corrected, &ci),
+            };
+            let number = numbers.get(&n.entry).copied().unwrap_or(0);
+            let html = view
+                .notes
+                .iter()
+                .find(|v| v.entry == n.entry)
+                .map_or("", |v| v.html.as_str());
+            AnnotationExport {
+                number,
+                entry: n.entry + 1,
+                on: n.side,
+                quote: &text[n.range.clone()],
+                position: range(idx, &n.range),
+                note: &spec.note,
+                note_html: html,
+                sources: &spec.sources,
+                url: format!("{}#note-{number}", urls.page),
+                annotation: format!("{}#note-{number}", urls.annotations),
+            }
+        })
+        .collect();
+    annotations.sort_by_key(|a| a.number);
+    let meta = &article.meta;
+    EditionExport {
+        schema: EDITION_SCHEMA,
+        slug: &article.slug,
+        title: &meta.title,
+        url: urls.page,
+        reading_url: urls.reading,
+        annotations_url: urls.annotations,
+        source: meta.source.as_deref(),
+        source_url: meta.source_url.as_deref(),
+        author: meta.author.as_deref(),
+        published: meta.published.as_deref(),
+        retrieved: meta.retrieved.as_deref(),
+        language: &view.article.language,
+        summary: meta.summary.as_deref(),
+        tags: &meta.tags,
+        offsets: OFFSET_UNIT,
+        original: TextFile {
+            url: urls.original,
+            media_type: media_type(article),
+            characters: oi.len(),
+            byte_order_mark: article.original.had_bom,
+        },
+        corrected: TextFile {
+            url: urls.corrected,
+            media_type: media_type(article),
+            characters: ci.len(),
+            byte_order_mark: false,
+        },
+        stats: &view.article.stats,
+        corrections,
+        annotations,
+    }
+}
+
+/// A W3C Web Annotation selector.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type")]
+pub enum Selector {
+    /// The quote with up to [`QUOTE_CONTEXT`] characters on either side.
+    TextQuoteSelector {
+        /// The quote.
+        exact: String,
+        /// Text right before it.
+        prefix: String,
+        /// Text right after it.
+        suffix: String,
+    },
+    /// Character offsets (code points, `end` exclusive).
+    TextPositionSelector {
+        /// First character.
+        start: usize,
+        /// One past the last.
+        end: usize,
+    },
+}
+
+/// What an annotation is about: a passage of one of the texts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    /// The text file (`corrected.txt`, or `original.txt` for `on: original`).
+    pub source: String,
+    /// The page on which the passage is shown.
+    pub scope: String,
+    /// Quote and position.
+    pub selector: Vec<Selector>,
+}
+
+/// A resource a body links to (a cited source).
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalResource {
+    /// Its address.
+    pub id: String,
+    /// Always `Text`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Its title (`rdfs:label`).
+    pub label: String,
+}
+
+/// An annotation body.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type")]
+pub enum Body {
+    /// The note itself, as sanitised HTML.
+    TextualBody {
+        /// The HTML.
+        value: String,
+        /// `text/html`.
+        format: &'static str,
+        /// Language of the note.
+        language: String,
+        /// `commenting`.
+        purpose: &'static str,
+    },
+    /// A cited source.
+    SpecificResource {
+        /// `linking`.
+        purpose: &'static str,
+        /// The source.
+        source: ExternalResource,
+    },
+}
+
+/// Who made the annotations.
+#[derive(Debug, Clone, Serialize)]
+pub struct Agent {
+    /// Always `Organization`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The site's publisher.
+    pub name: String,
+}
+
+/// One W3C Web Annotation.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebAnnotation {
+    /// `…/annotations.jsonld#note-<n>`.
+    pub id: String,
+    /// Always `Annotation`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `commenting`.
+    pub motivation: &'static str,
+    /// The publisher, if the site names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<Agent>,
+    /// The note, then one body per source.
+    pub body: Vec<Body>,
+    /// The passage.
+    pub target: Target,
+}
+
+/// The page of annotations (all of them: one page per article).
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnotationPage {
+    /// `…/annotations.jsonld#page-1`.
+    pub id: String,
+    /// Always `AnnotationPage`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The collection.
+    #[serde(rename = "partOf")]
+    pub part_of: String,
+    /// 0.
+    #[serde(rename = "startIndex")]
+    pub start_index: usize,
+    /// The annotations, in page order.
+    pub items: Vec<WebAnnotation>,
+}
+
+/// `/<slug>/annotations.jsonld`: an `AnnotationCollection` with its one page embedded.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnotationCollection {
+    /// `http://www.w3.org/ns/anno.jsonld`.
+    #[serde(rename = "@context")]
+    pub context: &'static str,
+    /// The file's own URL.
+    pub id: String,
+    /// Always `AnnotationCollection`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// "Notes on …".
+    pub label: String,
+    /// Number of annotations.
+    pub total: usize,
+    /// The annotations (absent when there are none, as the model requires).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first: Option<AnnotationPage>,
+}
+
+/// Builds `annotations.jsonld`.
+pub fn annotations_export(
+    config: &SiteConfig,
+    article: &Article,
+    edition: &Edition,
+    view: &EditionView,
+) -> AnnotationCollection {
+    let urls = Urls::new(config, article);
+    let original = article.original.text.as_str();
+    let corrected = edition.corrected.as_str();
+    let oi = CharIndex::new(original);
+    let ci = CharIndex::new(corrected);
+    let numbers = note_numbers(view);
+    let mut notes: Vec<(usize, &crate::engine::Note)> = edition
+        .notes
+        .iter()
+        .map(|n| (numbers.get(&n.entry).copied().unwrap_or(0), n))
+        .collect();
+    notes.sort_by_key(|(number, _)| *number);
+    let items: Vec<WebAnnotation> = notes
+        .into_iter()
+        .map(|(number, n)| {
+            let spec = &article.annotations[n.entry];
+            let (text, idx, source, scope) = match n.side {
+                Side::Original => (original, &oi, &urls.original, &urls.page),
+                Side::Corrected => (corrected, &ci, &urls.corrected, &urls.reading),
+            };
+            let html = view
+                .notes
+                .iter()
+                .find(|v| v.entry == n.entry)
+                .map_or(String::new(), |v| v.html.clone());
+            let mut body = vec![Body::TextualBody {
+                value: html,
+                format: "text/html",
+                language: view.article.language.clone(),
+                purpose: "commenting",
+            }];
+            body.extend(spec.sources.iter().map(|s| Body::SpecificResource {
+                purpose: "linking",
+                source: ExternalResource {
+                    id: s.url.clone(),
+                    kind: "Text",
+                    label: s.title.clone(),
+                },
+            }));
+            WebAnnotation {
+                id: format!("{}#note-{number}", urls.annotations),
+                kind: "Annotation",
+                motivation: "commenting",
+                creator: config.publisher.as_ref().map(|p| Agent {
+                    kind: "Organization",
+                    name: p.clone(),
+                }),
+                body,
+                target: Target {
+                    source: source.clone(),
+                    scope: scope.clone(),
+                    selector: vec![
+                        Selector::TextQuoteSelector {
+                            exact: text[n.range.clone()].to_string(),
+                            prefix: idx.before(n.range.start, QUOTE_CONTEXT).to_string(),
+                            suffix: idx.after(n.range.end, QUOTE_CONTEXT).to_string(),
+                        },
+                        Selector::TextPositionSelector {
+                            start: idx.chars_at(n.range.start),
+                            end: idx.chars_at(n.range.end),
+                        },
+                    ],
+                },
+            }
+        })
+        .collect();
+    AnnotationCollection {
+        context: "http://www.w3.org/ns/anno.jsonld",
+        id: urls.annotations.clone(),
+        kind: "AnnotationCollection",
+        label: format!("Notes on “{}”", article.meta.title),
+        total: items.len(),
+        first: (!items.is_empty()).then(|| AnnotationPage {
+            id: format!("{}#page-1", urls.annotations),
+            kind: "AnnotationPage",
+            part_of: urls.annotations.clone(),
+            start_index: 0,
+            items,
+        }),
+    }
+}
+
+/// The site in `editions.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteExport<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// Base URL.
+    pub url: &'a str,
+    /// Language.
+    pub language: &'a str,
+    /// Publisher.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<&'a str>,
+    /// The Atom feed.
+    pub feed: String,
+}
+
+/// One edition in `editions.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionEntry<'a> {
+    /// Slug.
+    pub slug: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Edition page.
+    pub url: String,
+    /// Its `edition.json`.
+    pub edition: String,
+    /// Its `annotations.jsonld`.
+    pub annotations: String,
+    /// Publication of the original.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'a str>,
+    /// Address of the original.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<&'a str>,
+    /// Publication date of the original.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<&'a str>,
+    /// Retrieval date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieved: Option<&'a str>,
+    /// Language.
+    pub language: &'a str,
+    /// Summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<&'a str>,
+    /// Tags.
+    pub tags: &'a [String],
+    /// Counts.
+    pub stats: &'a Stats,
+}
+
+/// `/editions.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionsIndex<'a> {
+    /// [`EDITIONS_SCHEMA`].
+    pub schema: &'static str,
+    /// The site.
+    pub site: SiteExport<'a>,
+    /// Every published edition, in index order (newest first).
+    pub editions: Vec<EditionEntry<'a>>,
+}
+
+/// Builds `editions.json`.
+pub fn editions_index<'a>(
+    config: &'a SiteConfig,
+    articles: &'a [ArticleSummary],
+) -> EditionsIndex<'a> {
+    EditionsIndex {
+        schema: EDITIONS_SCHEMA,
+        site: SiteExport {
+            title: &config.title,
+            description: &config.description,
+            url: &config.base_url,
+            language: &config.language,
+            publisher: config.publisher.as_deref(),
+            feed: config.absolute(super::feed::FEED_PATH),
+        },
+        editions: articles
+            .iter()
+            .map(|a| {
+                let i = &a.info;
+                EditionEntry {
+                    slug: &i.slug,
+                    title: &i.title,
+                    url: config.absolute(&a.path),
+                    edition: config.absolute(&format!("{}edition.json", a.path)),
+                    annotations: config.absolute(&format!("{}annotations.jsonld", a.path)),
+                    source: i.source.as_deref(),
+                    source_url: i.source_url.as_deref(),
+                    published: i.published.as_deref(),
+                    retrieved: i.retrieved.as_deref(),
+                    language: &i.language,
+                    summary: i.summary.as_deref(),
+                    tags: &i.tags,
+                    stats: &i.stats,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Compact JSON with a final newline. Exports are for programs (`jq .` shows
+/// them indented); compact output is about half the size, which matters for
+/// sites with thousands of editions.
+pub fn to_json(value: &impl Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}

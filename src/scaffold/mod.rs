@@ -1,0 +1,372 @@
+//! Creating things for the user: a new site (`emend init`) and a new article
+//! (`emend new`). Both only ever create: they refuse to touch a site or an
+//! article that exists, and if writing fails half-way they remove exactly what
+//! they created.
+
+use std::fs::OpenOptions;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::config::SiteConfig;
+use crate::content::{self, check_slug, is_http_url};
+use crate::diagnostics::{Diagnostic, Location, display_path};
+use crate::yaml::{SourceFile, io_diagnostic};
+
+const SITE_YAML: &str = include_str!("site.yaml");
+const CORRECTIONS_YAML: &str = include_str!("corrections.yaml");
+const ANNOTATIONS_YAML: &str = include_str!("annotations.yaml");
+
+/// Slug of the example article `emend init` creates.
+pub const EXAMPLE_SLUG: &str = "example-edition";
+
+const EXAMPLE: &[(&str, &str)] = &[
+    ("original.txt", include_str!("example/original.txt")),
+    ("meta.yaml", include_str!("example/meta.yaml")),
+    ("corrections.yaml", include_str!("example/corrections.yaml")),
+    ("annotations.yaml", include_str!("example/annotations.yaml")),
+];
+
+/// Where the text of a new article comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Original {
+    /// Nothing yet: an empty `original.txt` to paste into.
+    Empty,
+    /// Copied from this file.
+    File(PathBuf),
+    /// Read from standard input.
+    Stdin,
+}
+
+/// What `emend new` should create.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    /// Folder name under `content/`.
+    pub slug: String,
+    /// The article text.
+    pub original: Original,
+    /// `title` (otherwise taken from the text's first line, or the slug).
+    pub title: Option<String>,
+    /// `source`: the publication.
+    pub source: Option<String>,
+    /// `source_url`.
+    pub url: Option<String>,
+    /// The original is Markdown (also implied by a `.md` file).
+    pub markdown: bool,
+    /// `retrieved`, `YYYY-MM-DD`.
+    pub today: String,
+}
+
+/// What was created.
+#[derive(Debug)]
+pub struct Created {
+    /// The new folder (article or site).
+    pub dir: PathBuf,
+    /// The files written, in order.
+    pub files: Vec<PathBuf>,
+    /// Where the title came from, when it was not given.
+    pub title_note: Option<String>,
+}
+
+/// Today's date (local time when the system says what it is), `YYYY-MM-DD`.
+pub fn today() -> String {
+    let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    now.date().format(format).unwrap_or_default()
+}
+
+/// Creates `content/<slug>/` in the site at `root`.
+pub fn new_article(root: &Path, spec: &NewArticle) -> Result<Created, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    if !root.join("site.yaml").is_file() {
+        let mut out = Vec::new();
+        SiteConfig::load(root, &mut out);
+        return Err(out);
+    }
+    let content = root.join("content");
+    let dir = content.join(&spec.slug);
+    if let Err(mut d) = check_slug(&spec.slug, Location::file_only(&dir)) {
+        // The rule is the same as for folders; the remedy here is another argument.
+        d.label.clear();
+        d.location = None;
+        let suggestion = content::slugify(&spec.slug);
+        if d.code == "bad-slug" && !suggestion.is_empty() {
+            d.help = Some(format!("use `{suggestion}`: emend new {suggestion} ..."));
+        }
+        errors.push(d);
+    } else if dir.exists() {
+        errors.push(
+            Diagnostic::error(
+                "article-exists",
+                format!("{} already exists", display_path(&dir)),
+            )
+            .help("emend never overwrites an article: choose another slug, or edit the files in that folder"),
+        );
+    }
+    if let Some(url) = &spec.url
+        && !is_http_url(url)
+    {
+        errors.push(
+            Diagnostic::error("bad-url", format!("`{url}` is not an http(s) address"))
+                .help("pass the address of the original publication, e.g. `--url https://example.com/story`"),
+        );
+    }
+    let original = match read_original(&spec.original) {
+        Ok(o) => o,
+        Err(d) => {
+            errors.push(d);
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let markdown = spec.markdown
+        || matches!(&spec.original, Original::File(p)
+            if p.extension().is_some_and(|e| e == "md" || e == "markdown"));
+    let (title, title_note) = match &spec.title {
+        Some(t) => (t.clone(), None),
+        None => guess_title(original.as_deref(), &spec.slug, markdown),
+    };
+    let mut meta = String::from(
+        "# About this article. Every key is documented in emend's README (\"meta.yaml\").\n",
+    );
+    meta.push_str(&format!("title: {}\n", yaml_string(&title)));
+    optional_line(
+        &mut meta,
+        "source",
+        spec.source.as_deref(),
+        "\"Publication name\"",
+    );
+    optional_line(
+        &mut meta,
+        "source_url",
+        spec.url.as_deref(),
+        "\"https://...\"",
+    );
+    meta.push_str("# author: \"Byline\"\n# published: YYYY-MM-DD\n");
+    meta.push_str(&format!("retrieved: {}\n", spec.today));
+    meta.push_str(
+        "# language: en                 # if it differs from the site's\n\
+         # summary: \"What this edition restores, in one sentence.\"\n\
+         # tags: [politics]\n\
+         # draft: true                  # leave it out of the site until ready\n",
+    );
+
+    let original_name = if markdown {
+        "original.md"
+    } else {
+        "original.txt"
+    };
+    let files: [(&str, &[u8]); 4] = [
+        (original_name, original.as_deref().unwrap_or_default()),
+        ("meta.yaml", meta.as_bytes()),
+        ("corrections.yaml", CORRECTIONS_YAML.as_bytes()),
+        ("annotations.yaml", ANNOTATIONS_YAML.as_bytes()),
+    ];
+    std::fs::create_dir_all(&content).map_err(|e| vec![io_diagnostic(&content, "create", &e)])?;
+    // `create_dir` fails if the folder appeared meanwhile: never write into one we did not make.
+    std::fs::create_dir(&dir).map_err(|e| vec![io_diagnostic(&dir, "create", &e)])?;
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        if let Err(d) = create_file(&path, bytes) {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(vec![d]);
+        }
+        written.push(path);
+    }
+    Ok(Created {
+        dir,
+        files: written,
+        title_note,
+    })
+}
+
+/// Creates a new site in `dir`: `site.yaml`, an example article, `.gitignore`.
+pub fn init_site(dir: &Path) -> Result<Created, Vec<Diagnostic>> {
+    for existing in ["site.yaml", "content"] {
+        let path = dir.join(existing);
+        if path.exists() {
+            return Err(vec![
+                Diagnostic::error(
+                    "site-exists",
+                    format!("{} already has a {existing}", display_dir(dir)),
+                )
+                .help("emend init never overwrites a site: pick an empty or new folder, e.g. `emend init my-site`"),
+            ]);
+        }
+    }
+    let mut created_dirs = Vec::new();
+    if !dir.exists() {
+        std::fs::create_dir_all(dir).map_err(|e| vec![io_diagnostic(dir, "create", &e)])?;
+        created_dirs.push(dir.to_path_buf());
+    }
+    let example = dir.join("content").join(EXAMPLE_SLUG);
+    let mut files: Vec<(PathBuf, &[u8])> = vec![(dir.join("site.yaml"), SITE_YAML.as_bytes())];
+    files.extend(
+        EXAMPLE
+            .iter()
+            .map(|(name, text)| (example.join(name), text.as_bytes())),
+    );
+    // Keep the build output out of version control, unless the user already decides.
+    if !dir.join(".gitignore").exists() {
+        files.push((dir.join(".gitignore"), b"/public\n"));
+    }
+    let mut written = Vec::new();
+    let result = (|| {
+        for sub in [dir.join("content"), example.clone()] {
+            std::fs::create_dir(&sub).map_err(|e| io_diagnostic(&sub, "create", &e))?;
+            created_dirs.push(sub);
+        }
+        for (path, bytes) in &files {
+            create_file(path, bytes)?;
+            written.push(path.clone());
+        }
+        Ok(())
+    })();
+    if let Err(d) = result {
+        for path in written.iter().rev() {
+            let _ = std::fs::remove_file(path);
+        }
+        for path in created_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(path);
+        }
+        return Err(vec![d]);
+    }
+    Ok(Created {
+        dir: dir.to_path_buf(),
+        files: written,
+        title_note: None,
+    })
+}
+
+/// Writes a file that must not exist yet.
+fn create_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| io_diagnostic(path, "create", &e))?;
+    file.write_all(bytes)
+        .map_err(|e| io_diagnostic(path, "write", &e))
+}
+
+/// Reads the original: bytes unchanged, but it must be UTF-8 and not empty,
+/// or the new article would fail its first check.
+fn read_original(original: &Original) -> Result<Option<Vec<u8>>, Diagnostic> {
+    let (bytes, shown) = match original {
+        Original::Empty => return Ok(None),
+        Original::File(path) => (
+            std::fs::read(path).map_err(|e| io_diagnostic(path, "read", &e))?,
+            path.clone(),
+        ),
+        Original::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| io_diagnostic(Path::new("<stdin>"), "read", &e))?;
+            (bytes, PathBuf::from("<stdin>"))
+        }
+    };
+    let file = SourceFile::from_bytes(&shown, bytes.clone())?;
+    if file.text.trim().is_empty() {
+        return Err(Diagnostic::error(
+            "empty-original",
+            format!("{} is empty", display_path(&shown)),
+        )
+        .help("pass the article exactly as received, e.g. `--from article.txt`, or pipe it in with `--from -`"));
+    }
+    Ok(Some(bytes))
+}
+
+/// A title from the first line of the text if it looks like a headline, else from the slug.
+/// Either way the user is told to check it.
+fn guess_title(original: Option<&[u8]>, slug: &str, markdown: bool) -> (String, Option<String>) {
+    let first = original
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .and_then(|t| t.lines().map(str::trim).find(|l| !l.is_empty()))
+        .map(|l| {
+            let l = l.trim_start_matches(crate::text::BOM);
+            if markdown {
+                l.trim_start_matches('#').trim()
+            } else {
+                l
+            }
+        });
+    match first {
+        // A headline is short and is not a sentence ending in a full stop.
+        Some(line) if !line.is_empty() && line.chars().count() <= 120 && !line.ends_with('.') => (
+            line.to_string(),
+            Some("title taken from the first line of the text".into()),
+        ),
+        _ => {
+            let mut words = slug.replace('-', " ");
+            if let Some(c) = words.get_mut(0..1) {
+                c.make_ascii_uppercase();
+            }
+            (words, Some("title made from the slug".into()))
+        }
+    }
+}
+
+fn optional_line(meta: &mut String, key: &str, value: Option<&str>, example: &str) {
+    match value {
+        Some(v) => meta.push_str(&format!("{key}: {}\n", yaml_string(v))),
+        None => meta.push_str(&format!("# {key}: {example}\n")),
+    }
+}
+
+/// A YAML double-quoted scalar (a JSON string is one).
+fn yaml_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn display_dir(dir: &Path) -> String {
+    if dir.as_os_str().is_empty() || dir == Path::new(".") {
+        "the current folder".into()
+    } else {
+        display_path(dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_strings_round_trip_through_the_meta_loader() {
+        for s in [
+            "plain",
+            "a: colon",
+            "quotes \" and ' ",
+            "#hash",
+            "tab\tand\nnewline",
+            "- dash",
+            "日本語",
+        ] {
+            let yaml = format!("title: {}\n", yaml_string(s));
+            let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+            assert_eq!(value["title"].as_str(), Some(s), "{yaml}");
+        }
+    }
+
+    #[test]
+    fn titles_come_from_a_headline_or_the_slug() {
+        assert_eq!(
+            guess_title(Some(b"\n  MP leaves caucus  \nBody."), "x", false).0,
+            "MP leaves caucus"
+        );
+        assert_eq!(guess_title(Some(b"# Heading\n"), "x", true).0, "Heading");
+        let long = "word ".repeat(40);
+        assert_eq!(
+            guess_title(Some(long.as_bytes()), "han-dong-story", false).0,
+            "Han dong story"
+        );
+        assert_eq!(guess_title(None, "story", false).0, "Story");
+        assert_eq!(
+            guess_title(Some(b"The minister said it.\n"), "minister", false).0,
+            "Minister"
+        );
+    }
+}

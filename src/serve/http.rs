@@ -1,0 +1,456 @@
+//! The HTTP side of `emend serve` (axum on tokio): the site from memory, the
+//! live-reload channel (server-sent events) and its script.
+//!
+//! Only files of the current [`Snapshot`] can be served: a request path is
+//! decoded once and looked up by exact name, so nothing on disk is reachable
+//! and paths with `.`/`..` segments, backslashes or NUL are refused outright.
+
+use std::convert::Infallible;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::Stream;
+use percent_encoding::percent_decode_str;
+use serde::Serialize;
+use tokio::sync::{broadcast, watch};
+
+use super::live::{Rebuild, Snapshot};
+use crate::diagnostics::{self, JsonDiagnostic};
+use crate::text::escape_html;
+
+/// URL prefix of the live-reload machinery; never a site path (slugs cannot start with `_`).
+pub const PREFIX: &str = "/__emend/";
+
+const LIVE_JS: &str = include_str!("live.js");
+const WAITING_HTML: &str = include_str!("waiting.html");
+
+/// A message on the live-reload channel.
+#[derive(Debug, Clone)]
+pub struct LiveEvent {
+    /// SSE event name: `reload` or `status`.
+    pub name: &'static str,
+    /// JSON data.
+    pub data: String,
+}
+
+/// The state being served, with its status document.
+pub struct Published {
+    snapshot: Arc<Snapshot>,
+    status: String,
+}
+
+/// What the HTTP handlers and the rebuild thread share.
+pub struct Shared {
+    current: RwLock<Arc<Published>>,
+    events: broadcast::Sender<LiveEvent>,
+}
+
+/// `GET /__emend/status` and the `status` event: what the overlay shows.
+#[derive(Serialize)]
+struct Status<'a> {
+    generation: u64,
+    errors: Vec<OverlayError<'a>>,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct OverlayError<'a> {
+    #[serde(flatten)]
+    diagnostic: JsonDiagnostic<'a>,
+    /// The compiler-style text with snippet, as in the terminal (no colour).
+    rendered: String,
+}
+
+/// The `reload` event: which served paths changed.
+#[derive(Serialize)]
+struct Reload<'a> {
+    generation: u64,
+    changed: &'a [String],
+}
+
+fn status_json(snapshot: &Snapshot) -> String {
+    let status = Status {
+        generation: snapshot.generation,
+        errors: snapshot
+            .errors
+            .iter()
+            .map(|d| OverlayError {
+                diagnostic: JsonDiagnostic::new(d),
+                rendered: diagnostics::render_human(std::slice::from_ref(d), false),
+            })
+            .collect(),
+        warnings: snapshot.warnings,
+    };
+    serde_json::to_string(&status).unwrap_or_default()
+}
+
+impl Shared {
+    /// Shares `snapshot` as the first state.
+    pub fn new(snapshot: Arc<Snapshot>) -> Arc<Shared> {
+        let (events, _) = broadcast::channel(64);
+        Arc::new(Shared {
+            current: RwLock::new(Arc::new(Published {
+                status: status_json(&snapshot),
+                snapshot,
+            })),
+            events,
+        })
+    }
+
+    fn current(&self) -> Arc<Published> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Serves the result of a rebuild and tells open pages about it.
+    pub fn publish(&self, rebuild: &Rebuild) {
+        let published = Arc::new(Published {
+            status: status_json(&rebuild.snapshot),
+            snapshot: rebuild.snapshot.clone(),
+        });
+        let status = published.status.clone();
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = published;
+        // No receivers (no open page) is not an error.
+        if !rebuild.changed.is_empty() {
+            let reload = Reload {
+                generation: rebuild.snapshot.generation,
+                changed: &rebuild.changed,
+            };
+            let _ = self.events.send(LiveEvent {
+                name: "reload",
+                data: serde_json::to_string(&reload).unwrap_or_default(),
+            });
+        }
+        let _ = self.events.send(LiveEvent {
+            name: "status",
+            data: status,
+        });
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// The router: live-reload endpoints, then the site.
+fn router(shared: Arc<Shared>, shutdown: watch::Receiver<bool>) -> Router {
+    Router::new()
+        .route("/__emend/live.js", get(live_js))
+        .route("/__emend/events", get(events))
+        .route("/__emend/status", get(status))
+        .fallback(site_file)
+        .with_state(AppState { shared, shutdown })
+}
+
+/// Serves until `shutdown` becomes true; open event streams end then too.
+pub async fn serve(
+    listener: std::net::TcpListener,
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let mut signal = shutdown.clone();
+    axum::serve(listener, router(shared, shutdown))
+        .with_graceful_shutdown(async move {
+            let _ = signal.wait_for(|stop| *stop).await;
+        })
+        .await
+}
+
+async fn live_js() -> Response {
+    with_type(
+        StatusCode::OK,
+        "text/javascript; charset=utf-8",
+        LIVE_JS.into(),
+    )
+}
+
+async fn status(State(app): State<AppState>) -> Response {
+    let current = app.shared.current();
+    with_type(
+        StatusCode::OK,
+        "application/json",
+        current.status.clone().into(),
+    )
+}
+
+async fn events(State(app): State<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // Subscribe before reading the state, so no change can fall in between.
+    let rx = app.shared.events.subscribe();
+    let hello = LiveEvent {
+        name: "status",
+        data: app.shared.current().status.clone(),
+    };
+    let stream = futures_util::stream::unfold(
+        (Some(hello), rx, app.shutdown, app.shared),
+        |(first, mut rx, mut shutdown, shared)| async move {
+            let event = match first {
+                Some(hello) => hello,
+                None => tokio::select! {
+                    received = rx.recv() => match received {
+                        Ok(event) => event,
+                        // Fell behind: the current status says all that matters.
+                        Err(broadcast::error::RecvError::Lagged(_)) => LiveEvent {
+                            name: "status",
+                            data: shared.current().status.clone(),
+                        },
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    },
+                    _ = shutdown.wait_for(|stop| *stop) => return None,
+                },
+            };
+            let sse = Event::default().event(event.name).data(event.data);
+            Some((Ok(sse), (None, rx, shutdown, shared)))
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+async fn site_file(State(app): State<AppState>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = with_type(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain; charset=utf-8",
+            "405 Method Not Allowed\n".into(),
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let current = app.shared.current();
+    let snapshot = &current.snapshot;
+    match resolve(uri.path(), |key| snapshot.get(key).is_some()) {
+        Resolved::File(key) => match snapshot.get(&key) {
+            Some(bytes) => page(StatusCode::OK, &key, bytes, snapshot),
+            None => not_found(snapshot),
+        },
+        Resolved::Redirect(path) => {
+            let location = match uri.query() {
+                Some(q) => format!("{path}?{q}"),
+                None => path,
+            };
+            let mut response = with_type(
+                StatusCode::TEMPORARY_REDIRECT,
+                "text/plain; charset=utf-8",
+                Body::empty(),
+            );
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            response
+        }
+        Resolved::NotFound => not_found(snapshot),
+    }
+}
+
+fn not_found(snapshot: &Snapshot) -> Response {
+    match snapshot.get("404.html") {
+        Some(bytes) => page(StatusCode::NOT_FOUND, "404.html", bytes, snapshot),
+        // Nothing was ever built: say why, with the overlay.
+        None if snapshot.is_empty() => page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "waiting.html",
+            WAITING_HTML.as_bytes(),
+            snapshot,
+        ),
+        None => with_type(
+            StatusCode::NOT_FOUND,
+            "text/plain; charset=utf-8",
+            "404 Not Found\n".into(),
+        ),
+    }
+}
+
+/// A response for a site file, with the live-reload script added to HTML.
+fn page(status: StatusCode, key: &str, bytes: &[u8], snapshot: &Snapshot) -> Response {
+    let mime = mime_guess::from_path(key).first_or_octet_stream();
+    if mime.essence_str() == "text/html" {
+        let html = inject(bytes, key, snapshot.generation);
+        return with_type(status, "text/html; charset=utf-8", html.into());
+    }
+    let content_type = if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    };
+    with_type(
+        status,
+        &content_type,
+        Body::from(Bytes::copy_from_slice(bytes)),
+    )
+}
+
+fn with_type(status: StatusCode, content_type: &str, body: Body) -> Response {
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    // A preview must never show a stale page.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// The tag added to every served HTML page: `data-path` is the file served,
+/// `data-generation` the state it came from.
+pub fn script_tag(key: &str, generation: u64) -> String {
+    format!(
+        "<script src=\"{PREFIX}live.js\" data-path=\"{}\" data-generation=\"{generation}\"></script>",
+        escape_html(key)
+    )
+}
+
+/// Adds the live-reload script before the last `</body>` (or at the end).
+pub fn inject(html: &[u8], key: &str, generation: u64) -> Vec<u8> {
+    let tag = script_tag(key, generation);
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+/// Where a request path leads.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// This site file.
+    File(String),
+    /// A folder asked for without its trailing slash: redirect here so
+    /// relative links on its index page work.
+    Redirect(String),
+    /// Nothing (or something refused).
+    NotFound,
+}
+
+/// Resolves the raw (still percent-encoded) request path against the site's
+/// files. The path is decoded exactly once, so `%252e` stays a literal `%2e`
+/// (and a segment that decodes to a traversal a second time is refused).
+pub fn resolve(raw: &str, exists: impl Fn(&str) -> bool) -> Resolved {
+    if raw.contains('\\') {
+        return Resolved::NotFound;
+    }
+    let Ok(decoded) = percent_decode_str(raw).decode_utf8() else {
+        return Resolved::NotFound;
+    };
+    let Some(path) = decoded.strip_prefix('/') else {
+        return Resolved::NotFound;
+    };
+    let segments: Vec<&str> = path.split('/').collect();
+    let last = segments.len() - 1;
+    for (i, segment) in segments.iter().enumerate() {
+        let empty_inside = segment.is_empty() && i != last;
+        // Nothing here decodes twice, but a segment that would turn into a
+        // traversal if something did is refused anyway.
+        let twice = percent_decode_str(segment).decode_utf8_lossy();
+        if empty_inside
+            || [*segment, twice.as_ref()]
+                .iter()
+                .any(|s| *s == "." || *s == ".." || s.contains(['\\', '/', '\0']))
+        {
+            return Resolved::NotFound;
+        }
+    }
+    if path.is_empty() || path.ends_with('/') {
+        let key = format!("{path}index.html");
+        return if exists(&key) {
+            Resolved::File(key)
+        } else {
+            Resolved::NotFound
+        };
+    }
+    if exists(path) {
+        Resolved::File(path.to_string())
+    } else if exists(&format!("{path}/index.html")) {
+        Resolved::Redirect(format!("{raw}/"))
+    } else {
+        Resolved::NotFound
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(path: &str) -> bool {
+        [
+            "index.html",
+            "alpha/index.html",
+            "alpha/original.txt",
+            "a b/x.css",
+        ]
+        .contains(&path)
+    }
+
+    #[test]
+    fn resolves_files_folders_and_redirects() {
+        let cases = [
+            ("/", Resolved::File("index.html".into())),
+            ("/alpha/", Resolved::File("alpha/index.html".into())),
+            (
+                "/alpha/original.txt",
+                Resolved::File("alpha/original.txt".into()),
+            ),
+            ("/a%20b/x.css", Resolved::File("a b/x.css".into())),
+            ("/alpha", Resolved::Redirect("/alpha/".into())),
+            ("/beta/", Resolved::NotFound),
+            ("/alpha//", Resolved::NotFound),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(resolve(raw, files), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn refuses_traversal_in_every_spelling() {
+        for raw in [
+            "/../index.html",
+            "/alpha/../index.html",
+            "/alpha/./index.html",
+            "/%2e%2e/index.html",
+            "/%2E%2E%2Findex.html",
+            "/alpha/%2e%2e%2findex.html",
+            "/%252e%252e/index.html",
+            "/%252e%252e%252findex.html",
+            "/..%5cindex.html",
+            "/alpha\\..\\index.html",
+            "/alpha%00/index.html",
+            "/%ff/index.html",
+        ] {
+            assert_eq!(resolve(raw, |_| true), Resolved::NotFound, "{raw}");
+        }
+    }
+
+    #[test]
+    fn the_script_goes_before_the_last_body_end_tag() {
+        let html = b"<html><body><p>x</p></BODY></html>";
+        let out = String::from_utf8(inject(html, "a/index.html", 7)).unwrap();
+        assert_eq!(
+            out,
+            "<html><body><p>x</p><script src=\"/__emend/live.js\" data-path=\"a/index.html\" \
+             data-generation=\"7\"></script></BODY></html>"
+        );
+        let bare = String::from_utf8(inject(b"<p>\"x\"", "q\"s.html", 1)).unwrap();
+        assert!(bare.ends_with("data-path=\"q&quot;s.html\" data-generation=\"1\"></script>"));
+    }
+}

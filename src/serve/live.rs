@@ -1,0 +1,540 @@
+//! The site as `emend serve` keeps it: built into memory, rebuilt piece by
+//! piece, and always holding the last good version of every page.
+//!
+//! Each article's files are kept apart, so an edit to one article re-runs
+//! [`Site::build_article`] for that article and [`Site::write_site_pages`] for
+//! the index and other site-wide pages, and nothing else. A change to
+//! `site.yaml` or the theme rebuilds everything. When a rebuild fails, the
+//! files it would have replaced stay as they were and its errors are kept
+//! until a later rebuild of the same part succeeds.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::content;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::Sink;
+use crate::site::{ArticleOutcome, ArticleSummary, BuildOptions, Progress, Site, sort_for_index};
+
+/// File contents, shared between snapshots without copying.
+pub type Bytes = Arc<[u8]>;
+
+/// Site-relative path (`alpha/index.html`) → contents.
+pub type Files = BTreeMap<String, Bytes>;
+
+/// A [`Sink`] that keeps what it is given in memory.
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<Files>,
+}
+
+impl MemorySink {
+    /// The files written so far.
+    pub fn into_files(self) -> Files {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemorySink {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(rel.to_string(), Arc::from(bytes));
+        Ok(())
+    }
+}
+
+/// What a change touches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Configuration, theme or templates: rebuild everything.
+    Everything,
+    /// These article folders (named by slug, created, edited or removed).
+    Articles(BTreeSet<String>),
+}
+
+/// One immutable state of the served site. Files are kept per article, so a
+/// new state shares every unchanged article's files with the previous one.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Increases whenever a served file changes; pages carry the generation
+    /// they were served at, so a browser can tell it missed a reload.
+    pub generation: u64,
+    /// Index, 404 page, assets and other site-wide files.
+    site: Arc<Files>,
+    /// Each published article's files, by slug.
+    articles: BTreeMap<String, Arc<Files>>,
+    /// The errors that are unresolved right now, sorted.
+    pub errors: Vec<Diagnostic>,
+    /// Number of warnings right now.
+    pub warnings: usize,
+}
+
+impl Snapshot {
+    /// The file at site path `path` (`alpha/index.html`).
+    pub fn get(&self, path: &str) -> Option<&Bytes> {
+        self.site.get(path).or_else(|| {
+            let slug = path.split('/').next()?;
+            self.articles.get(slug)?.get(path)
+        })
+    }
+
+    /// Whether nothing has been built.
+    pub fn is_empty(&self) -> bool {
+        self.site.is_empty() && self.articles.values().all(|f| f.is_empty())
+    }
+}
+
+/// Adds to `out` the paths whose contents differ between `old` and `new`.
+fn diff(old: &Files, new: &Files, out: &mut Vec<String>) {
+    for (path, bytes) in new {
+        if old.get(path).is_none_or(|o| !same(o, bytes)) {
+            out.push(path.clone());
+        }
+    }
+    out.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
+}
+
+/// The result of one rebuild.
+pub struct Rebuild {
+    /// Slugs rebuilt, or empty for everything.
+    pub rebuilt: Vec<String>,
+    /// How long the rebuild took.
+    pub elapsed: Duration,
+    /// Time per phase (`-v` prints them).
+    pub timings: Vec<(&'static str, Duration)>,
+    /// Served paths whose contents changed (added, edited or removed), sorted.
+    pub changed: Vec<String>,
+    /// Diagnostics produced by this rebuild (not older ones), sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Articles on the index and pages rendered, for the summary line.
+    pub articles: usize,
+    /// HTML pages in the served site.
+    pub pages: usize,
+    /// The state to serve now.
+    pub snapshot: Arc<Snapshot>,
+}
+
+/// The last successful build of one article.
+struct GoodArticle {
+    summary: Option<ArticleSummary>,
+    files: Arc<Files>,
+    has_code: bool,
+    pages: usize,
+}
+
+#[derive(Default)]
+struct ArticleState {
+    good: Option<GoodArticle>,
+    /// Diagnostics of the latest attempt.
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The served site and how to rebuild it.
+pub struct LiveSite {
+    opts: BuildOptions,
+    site: Option<Site>,
+    /// From loading config and theme, and from discovering articles.
+    load_diagnostics: Vec<Diagnostic>,
+    /// From the site-wide pages.
+    pages_diagnostics: Vec<Diagnostic>,
+    articles: BTreeMap<String, ArticleState>,
+    site_files: Arc<Files>,
+    site_pages: usize,
+    served: Arc<Snapshot>,
+}
+
+impl LiveSite {
+    /// A site that has not been built yet; call [`LiveSite::rebuild`] with
+    /// [`Scope::Everything`] first.
+    pub fn new(opts: BuildOptions) -> Self {
+        LiveSite {
+            opts,
+            site: None,
+            load_diagnostics: Vec::new(),
+            pages_diagnostics: Vec::new(),
+            articles: BTreeMap::new(),
+            site_files: Arc::default(),
+            site_pages: 0,
+            served: Arc::new(Snapshot::default()),
+        }
+    }
+
+    /// The site's title, once it has loaded.
+    pub fn title(&self) -> Option<&str> {
+        self.site.as_ref().map(|s| s.config.title.as_str())
+    }
+
+    /// The state being served.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.served.clone()
+    }
+
+    /// Rebuilds what `scope` covers and returns the new state.
+    pub fn rebuild(&mut self, scope: &Scope, progress: &dyn Progress) -> Rebuild {
+        let started = Instant::now();
+        let mut timings = Vec::new();
+        // While the configuration or theme is broken, every change is a chance
+        // that it was fixed.
+        let site_broken = self.site.is_none() || self.load_diagnostics.iter().any(|d| d.is_error());
+        let (rebuilt, mut diagnostics) = match scope {
+            Scope::Articles(slugs) if !site_broken => (
+                slugs.iter().cloned().collect(),
+                self.rebuild_articles(slugs),
+            ),
+            _ => (Vec::new(), self.rebuild_everything(progress)),
+        };
+        timings.push(("articles", started.elapsed()));
+        let phase = Instant::now();
+        if self.site.is_some() {
+            diagnostics.extend(self.rebuild_site_pages());
+        }
+        timings.push(("site pages", phase.elapsed()));
+        let phase = Instant::now();
+        let (changed, snapshot) = self.publish();
+        timings.push(("swap in", phase.elapsed()));
+        let mut sorted = Diagnostics::new();
+        sorted.extend(diagnostics);
+        let good = || self.articles.values().filter_map(|a| a.good.as_ref());
+        Rebuild {
+            rebuilt,
+            elapsed: started.elapsed(),
+            timings,
+            changed,
+            diagnostics: sorted.sorted(),
+            articles: good().filter(|g| g.summary.is_some()).count(),
+            pages: self.site_pages + good().map(|g| g.pages).sum::<usize>(),
+            snapshot,
+        }
+    }
+
+    fn rebuild_everything(&mut self, progress: &dyn Progress) -> Vec<Diagnostic> {
+        let mut load = Vec::new();
+        let Some(site) = Site::load(&self.opts, &mut load) else {
+            // Keep serving what was built with the last good configuration.
+            self.load_diagnostics = load.clone();
+            return load;
+        };
+        let dirs = content::discover(&site.config.root, &mut load);
+        self.load_diagnostics = load.clone();
+        let mut diagnostics = load;
+        let present: BTreeSet<String> = dirs.iter().map(|d| slug_of(d)).collect();
+        self.articles.retain(|slug, _| present.contains(slug));
+        progress.start(dirs.len());
+        let built: Vec<(String, ArticleOutcome, Files)> = dirs
+            .par_iter()
+            .map(|dir| {
+                let (outcome, files) = build_into_memory(&site, dir, self.opts.drafts);
+                progress.advance();
+                (slug_of(dir), outcome, files)
+            })
+            .collect();
+        progress.finish();
+        for (slug, outcome, files) in built {
+            diagnostics.extend(self.record(slug, outcome, files));
+        }
+        self.site = Some(site);
+        diagnostics
+    }
+
+    fn rebuild_articles(&mut self, slugs: &BTreeSet<String>) -> Vec<Diagnostic> {
+        let Some(site) = &self.site else {
+            return Vec::new();
+        };
+        // Discovery decides what counts as an article (hidden names, symlinks
+        // leading outside the site), exactly as in a build.
+        let mut load = Vec::new();
+        let dirs = content::discover(&site.config.root, &mut load);
+        let mut diagnostics = load.clone();
+        self.load_diagnostics = load;
+        let wanted: Vec<&PathBuf> = dirs
+            .iter()
+            .filter(|d| slugs.contains(&slug_of(d)))
+            .collect();
+        let present: BTreeSet<String> = wanted.iter().map(|d| slug_of(d)).collect();
+        for gone in slugs.difference(&present) {
+            self.articles.remove(gone);
+        }
+        let drafts = self.opts.drafts;
+        let built: Vec<(String, ArticleOutcome, Files)> = wanted
+            .par_iter()
+            .map(|dir| {
+                let (outcome, files) = build_into_memory(site, dir, drafts);
+                (slug_of(dir), outcome, files)
+            })
+            .collect();
+        for (slug, outcome, files) in built {
+            diagnostics.extend(self.record(slug, outcome, files));
+        }
+        diagnostics
+    }
+
+    /// Keeps a successful article build, or the previous one beside the new errors.
+    fn record(&mut self, slug: String, outcome: ArticleOutcome, files: Files) -> Vec<Diagnostic> {
+        let state = self.articles.entry(slug).or_default();
+        state.diagnostics = outcome.diagnostics.clone();
+        if !outcome.diagnostics.iter().any(Diagnostic::is_error) {
+            state.good = Some(GoodArticle {
+                summary: outcome.summary,
+                files: Arc::new(files),
+                has_code: outcome.has_code,
+                pages: outcome.pages,
+            });
+        }
+        outcome.diagnostics
+    }
+
+    fn summaries(&self) -> Vec<ArticleSummary> {
+        let mut summaries: Vec<ArticleSummary> = self
+            .articles
+            .values()
+            .filter_map(|a| a.good.as_ref()?.summary.clone())
+            .collect();
+        sort_for_index(&mut summaries);
+        summaries
+    }
+
+    fn rebuild_site_pages(&mut self) -> Vec<Diagnostic> {
+        let Some(site) = &self.site else {
+            return Vec::new();
+        };
+        let summaries = self.summaries();
+        let has_code = self
+            .articles
+            .values()
+            .any(|a| a.good.as_ref().is_some_and(|g| g.has_code));
+        let sink = MemorySink::default();
+        match site.write_site_pages(&summaries, has_code, &sink) {
+            Ok(pages) => {
+                self.site_files = Arc::new(sink.into_files());
+                self.site_pages = pages;
+                self.pages_diagnostics.clear();
+                Vec::new()
+            }
+            Err(errors) => {
+                self.pages_diagnostics = errors.clone();
+                errors
+            }
+        }
+    }
+
+    /// Assembles the files to serve and compares them with what was served.
+    fn publish(&mut self) -> (Vec<String>, Arc<Snapshot>) {
+        let articles: BTreeMap<String, Arc<Files>> = self
+            .articles
+            .iter()
+            .filter_map(|(slug, a)| Some((slug.clone(), a.good.as_ref()?.files.clone())))
+            .collect();
+        let none = Files::new();
+        let mut changed = Vec::new();
+        let old = &self.served;
+        if !Arc::ptr_eq(&old.site, &self.site_files) {
+            diff(&old.site, &self.site_files, &mut changed);
+        }
+        let slugs: BTreeSet<&String> = articles.keys().chain(old.articles.keys()).collect();
+        for slug in slugs {
+            match (old.articles.get(slug), articles.get(slug)) {
+                (Some(a), Some(b)) if Arc::ptr_eq(a, b) => {}
+                (a, b) => diff(
+                    a.map_or(&none, |f| f.as_ref()),
+                    b.map_or(&none, |f| f.as_ref()),
+                    &mut changed,
+                ),
+            }
+        }
+        changed.sort();
+        changed.dedup();
+
+        let mut all = Diagnostics::new();
+        all.extend(self.load_diagnostics.iter().cloned());
+        all.extend(self.pages_diagnostics.iter().cloned());
+        for state in self.articles.values() {
+            all.extend(state.diagnostics.iter().cloned());
+        }
+        let warnings = all.warning_count();
+        let errors: Vec<Diagnostic> = all.sorted().into_iter().filter(|d| d.is_error()).collect();
+
+        let generation = self.served.generation + u64::from(!changed.is_empty());
+        self.served = Arc::new(Snapshot {
+            generation,
+            site: self.site_files.clone(),
+            articles,
+            errors,
+            warnings,
+        });
+        (changed, self.served.clone())
+    }
+}
+
+fn same(a: &Bytes, b: &Bytes) -> bool {
+    Arc::ptr_eq(a, b) || a[..] == b[..]
+}
+
+fn slug_of(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn build_into_memory(site: &Site, dir: &Path, drafts: bool) -> (ArticleOutcome, Files) {
+    let sink = MemorySink::default();
+    let outcome = site.build_article(dir, &sink, drafts);
+    (outcome, sink.into_files())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::NoProgress;
+
+    fn site_with(articles: &[(&str, &str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: Live\nbase_url: \"http://127.0.0.1:1111/\"\n",
+        )
+        .unwrap();
+        for (slug, original, corrections) in articles {
+            let a = dir.path().join("content").join(slug);
+            std::fs::create_dir_all(&a).unwrap();
+            std::fs::write(a.join("original.txt"), original).unwrap();
+            std::fs::write(a.join("meta.yaml"), format!("title: \"{slug}\"\n")).unwrap();
+            std::fs::write(a.join("corrections.yaml"), corrections).unwrap();
+        }
+        dir
+    }
+
+    fn live(dir: &Path) -> LiveSite {
+        LiveSite::new(BuildOptions {
+            root: dir.to_path_buf(),
+            ..Default::default()
+        })
+    }
+
+    fn text(s: &Snapshot, path: &str) -> String {
+        String::from_utf8(s.get(path).unwrap().to_vec()).unwrap()
+    }
+
+    const FIX: &str = "- find: mentioned\n  replace: said\n  why: spun\n";
+
+    #[test]
+    fn an_article_edit_rebuilds_that_article_and_the_site_pages_only() {
+        let dir = site_with(&[
+            ("one", "She mentioned it.", FIX),
+            ("two", "He mentioned that.", FIX),
+        ]);
+        let mut live = live(dir.path());
+        let first = live.rebuild(&Scope::Everything, &NoProgress);
+        assert!(first.diagnostics.is_empty(), "{:?}", first.diagnostics);
+        assert!(first.snapshot.get("one/index.html").is_some());
+        assert!(first.snapshot.get("index.html").is_some());
+        let two_before = first.snapshot.get("two/index.html").unwrap().clone();
+
+        std::fs::write(
+            dir.path().join("content/one/corrections.yaml"),
+            "- find: mentioned\n  replace: stated\n  why: spun\n",
+        )
+        .unwrap();
+        let second = live.rebuild(&Scope::Articles(["one".to_string()].into()), &NoProgress);
+        assert_eq!(second.rebuilt, ["one"]);
+        assert_eq!(
+            second.changed,
+            [
+                "glossary/index.html",
+                "one/corrected.txt",
+                "one/corrected/index.html",
+                "one/edition.json",
+                "one/index.html",
+                "search/d/one.js",
+                "search/t/0.js"
+            ]
+        );
+        assert_eq!(
+            text(&second.snapshot, "one/corrected.txt"),
+            "She stated it."
+        );
+        // The other article was not rebuilt: the very same bytes are served.
+        assert!(Arc::ptr_eq(
+            second.snapshot.get("two/index.html").unwrap(),
+            &two_before
+        ));
+        assert_eq!(second.snapshot.generation, first.snapshot.generation + 1);
+    }
+
+    #[test]
+    fn a_broken_edit_keeps_the_last_good_pages_and_a_fix_clears_the_errors() {
+        let dir = site_with(&[("one", "She mentioned it.", FIX)]);
+        let mut live = live(dir.path());
+        let first = live.rebuild(&Scope::Everything, &NoProgress);
+        let scope = Scope::Articles(["one".to_string()].into());
+
+        std::fs::write(
+            dir.path().join("content/one/corrections.yaml"),
+            "- find: mentoined\n  replace: said\n  why: spun\n",
+        )
+        .unwrap();
+        let broken = live.rebuild(&scope, &NoProgress);
+        assert!(broken.changed.is_empty(), "{:?}", broken.changed);
+        assert_eq!(broken.snapshot.generation, first.snapshot.generation);
+        assert_eq!(broken.snapshot.errors.len(), 1);
+        assert_eq!(broken.snapshot.errors[0].code, "find-not-found");
+        assert_eq!(text(&broken.snapshot, "one/corrected.txt"), "She said it.");
+        // Editing another part of the site does not forget the error.
+        let again = live.rebuild(&Scope::Articles(BTreeSet::new()), &NoProgress);
+        assert_eq!(again.snapshot.errors.len(), 1);
+
+        std::fs::write(dir.path().join("content/one/corrections.yaml"), FIX).unwrap();
+        let fixed = live.rebuild(&scope, &NoProgress);
+        assert!(fixed.snapshot.errors.is_empty());
+    }
+
+    #[test]
+    fn removed_and_added_articles_leave_and_join_the_index() {
+        let dir = site_with(&[("one", "She mentioned it.", FIX)]);
+        let mut live = live(dir.path());
+        live.rebuild(&Scope::Everything, &NoProgress);
+        let extra = dir.path().join("content/two");
+        std::fs::create_dir_all(&extra).unwrap();
+        std::fs::write(extra.join("original.txt"), "Text.").unwrap();
+        std::fs::write(extra.join("meta.yaml"), "title: Second\n").unwrap();
+        let added = live.rebuild(&Scope::Articles(["two".to_string()].into()), &NoProgress);
+        assert!(added.changed.contains(&"two/index.html".to_string()));
+        assert!(text(&added.snapshot, "index.html").contains("Second"));
+
+        std::fs::remove_dir_all(dir.path().join("content/one")).unwrap();
+        let removed = live.rebuild(&Scope::Articles(["one".to_string()].into()), &NoProgress);
+        assert!(removed.snapshot.get("one/index.html").is_none());
+        assert!(removed.changed.contains(&"one/index.html".to_string()));
+        assert!(!text(&removed.snapshot, "index.html").contains("one/index.html"));
+    }
+
+    #[test]
+    fn a_broken_site_yaml_keeps_serving_and_is_retried_on_any_change() {
+        let dir = site_with(&[("one", "She mentioned it.", FIX)]);
+        let mut live = live(dir.path());
+        live.rebuild(&Scope::Everything, &NoProgress);
+        std::fs::write(dir.path().join("site.yaml"), "title: Live\nbase_ulr: x\n").unwrap();
+        let broken = live.rebuild(&Scope::Everything, &NoProgress);
+        assert!(broken.snapshot.get("one/index.html").is_some());
+        assert!(
+            broken
+                .snapshot
+                .errors
+                .iter()
+                .any(|d| d.code == "unknown-key")
+        );
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: Renamed\nbase_url: \"http://127.0.0.1:1111/\"\n",
+        )
+        .unwrap();
+        // An article change while the site is broken retries the whole site.
+        let fixed = live.rebuild(&Scope::Articles(["one".to_string()].into()), &NoProgress);
+        assert!(fixed.rebuilt.is_empty());
+        assert!(fixed.snapshot.errors.is_empty());
+        assert!(text(&fixed.snapshot, "index.html").contains("Renamed"));
+    }
+}

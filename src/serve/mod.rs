@@ -1,0 +1,391 @@
+//! `emend serve`: build into memory, serve over HTTP, rebuild what an edit
+//! touches, reload open pages, and show mistakes as an overlay while the last
+//! good version stays served. Never writes the output folder.
+//!
+//! Three parts, one way: [`watch`] turns file events into a [`live::Scope`],
+//! [`live`] rebuilds that scope into a new [`live::Snapshot`], and [`http`]
+//! serves the snapshot and tells open pages over server-sent events.
+
+pub mod http;
+pub mod live;
+pub mod watch;
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{self, Diagnostic, display_path};
+use crate::progress::TerminalProgress;
+use crate::site::BuildOptions;
+use live::{LiveSite, Rebuild, Scope};
+
+/// The port tried first.
+pub const DEFAULT_PORT: u16 = 1111;
+/// How many ports are tried, counting up, when the first is taken.
+const PORT_TRIES: u16 = 20;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Site root.
+    pub root: PathBuf,
+    /// First port to try (`0`: any free port).
+    pub port: u16,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Open the site in a browser once it is served.
+    pub open: bool,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Print only errors.
+    pub quiet: bool,
+    /// Print every changed file.
+    pub verbose: bool,
+    /// Colour diagnostics.
+    pub color: bool,
+}
+
+/// Serves the site until Ctrl-C. Errors are problems that prevent serving at
+/// all (no site, no free port); mistakes in the site are shown while serving.
+pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
+    if !opts.root.join("site.yaml").is_file() {
+        let mut out = Vec::new();
+        SiteConfig::load(&opts.root, &mut out);
+        return Err(out);
+    }
+    let abs_root = std::fs::canonicalize(&opts.root)
+        .map_err(|e| vec![crate::yaml::io_diagnostic(&opts.root, "open", &e)])?;
+    let log = Log {
+        quiet: opts.quiet,
+        verbose: opts.verbose,
+        color: opts.color,
+    };
+    let listener = bind(opts.bind, opts.port, &log)?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| vec![Diagnostic::error("bind", format!("cannot listen: {e}"))])?;
+    let url = url_for(addr);
+
+    let mut live = LiveSite::new(BuildOptions {
+        root: opts.root.clone(),
+        output: None,
+        // Absolute URLs (canonical links, the 404 page) must point at this server.
+        base_url: Some(url.clone()),
+        drafts: opts.drafts,
+    });
+    // Watch before the first build, so an edit made during it is not missed.
+    let (tx, rx) = mpsc::channel();
+    let watcher = match watch::Watcher::start(&abs_root, tx) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            log.diagnostics(&[Diagnostic::warning(
+                "watch",
+                format!("cannot watch the site for changes ({e}); pages will not update"),
+            )
+            .help("on Linux, raise the limit: `sysctl fs.inotify.max_user_watches=524288`")]);
+            None
+        }
+    };
+    let first = live.rebuild(
+        &Scope::Everything,
+        &TerminalProgress::for_stderr(opts.quiet),
+    );
+    log.first_build(&first);
+    let title = live.title().unwrap_or("the site").to_string();
+    let shared = http::Shared::new(first.snapshot.clone());
+
+    let rebuilds = shared.clone();
+    let errors_before = first.snapshot.errors.len();
+    std::thread::Builder::new()
+        .name("emend-rebuild".into())
+        .spawn(move || {
+            rebuild_loop(
+                live,
+                watcher,
+                &rx,
+                &abs_root,
+                &rebuilds,
+                &log,
+                errors_before,
+            )
+        })
+        .map_err(|e| vec![Diagnostic::error("thread", format!("cannot start: {e}"))])?;
+
+    println!("Serving “{title}” at {url} (Ctrl-C to stop)");
+    let _ = std::io::stdout().flush();
+    if !opts.quiet {
+        eprintln!(
+            "Watching content/, themes/, templates/, static/ and site.yaml; pages reload on save"
+        );
+    }
+    if opts.open
+        && let Err(e) = open_browser(&url)
+    {
+        eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+    }
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| vec![Diagnostic::error("runtime", format!("cannot start: {e}"))])?;
+    let result = runtime.block_on(async move {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let server = http::serve(listener, shared, stopped);
+        tokio::pin!(server);
+        tokio::select! {
+            result = &mut server => result,
+            _ = tokio::signal::ctrl_c() => {
+                let _ = stop.send(true);
+                // Event streams end at once; give other requests a moment.
+                tokio::time::timeout(Duration::from_secs(3), server)
+                    .await
+                    .unwrap_or(Ok(()))
+            }
+        }
+    });
+    if !opts.quiet {
+        eprintln!("Stopped.");
+    }
+    result.map_err(|e| {
+        vec![Diagnostic::error(
+            "serve",
+            format!("the server failed: {e}"),
+        )]
+    })
+}
+
+fn rebuild_loop(
+    mut live: LiveSite,
+    mut watcher: Option<watch::Watcher>,
+    rx: &mpsc::Receiver<notify_debouncer_full::notify::Result<watch::Batch>>,
+    root: &Path,
+    shared: &http::Shared,
+    log: &Log,
+    mut errors_before: usize,
+) {
+    while let Some(batch) = watch::next_batch(rx) {
+        let paths = match batch {
+            Ok(paths) => paths,
+            Err(e) => {
+                log.diagnostics(&[Diagnostic::warning(
+                    "watch",
+                    format!("watching failed: {e}"),
+                )]);
+                continue;
+            }
+        };
+        if let Some(w) = watcher.as_mut()
+            && let Err(e) = w.watch_new_folders()
+        {
+            log.diagnostics(&[Diagnostic::warning(
+                "watch",
+                format!("cannot watch a new folder: {e}"),
+            )]);
+        }
+        let Some((scope, changed_sources)) = watch::scope_of(root, &paths) else {
+            continue;
+        };
+        let progress = TerminalProgress::for_stderr(log.quiet);
+        let rebuild = live.rebuild(&scope, &progress);
+        shared.publish(&rebuild);
+        log.rebuild(&changed_sources, &rebuild, errors_before);
+        errors_before = rebuild.snapshot.errors.len();
+    }
+}
+
+/// Binds `ip:port`, or the next free port if it is taken.
+fn bind(ip: IpAddr, port: u16, log: &Log) -> Result<TcpListener, Vec<Diagnostic>> {
+    let mut candidate = port;
+    for _ in 0..PORT_TRIES {
+        match TcpListener::bind((ip, candidate)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && candidate != 0 => {
+                let Some(next) = candidate.checked_add(1) else {
+                    break;
+                };
+                log.info(&format!("port {candidate} is in use; trying {next}"));
+                candidate = next;
+            }
+            Err(e) => {
+                return Err(vec![
+                    Diagnostic::error("bind", format!("cannot listen on {ip}:{candidate}: {e}"))
+                        .help("pass another address with --bind or another port with --port"),
+                ]);
+            }
+        }
+    }
+    Err(vec![
+        Diagnostic::error(
+            "port-in-use",
+            format!("ports {port} to {candidate} are all in use"),
+        )
+        .help("pass a free port with --port N, or --port 0 for any free port"),
+    ])
+}
+
+/// The address to show and to use as the base URL.
+fn url_for(addr: SocketAddr) -> String {
+    let host = match addr.ip() {
+        ip if ip.is_unspecified() => "localhost".to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    format!("http://{host}:{}/", addr.port())
+}
+
+/// Opens `url` with `$BROWSER` if set, else the system's opener.
+fn open_browser(url: &str) -> std::io::Result<()> {
+    let browser = std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty());
+    let (program, args): (String, Vec<String>) = match browser {
+        Some(b) => {
+            // `$BROWSER` may list several commands; `%s` marks where the URL goes.
+            let first = b.split(':').next().unwrap_or(&b).trim().to_string();
+            if first.contains("%s") {
+                let mut words = first.split_whitespace().map(|w| w.replace("%s", url));
+                let program = words.next().unwrap_or_default();
+                (program, words.collect())
+            } else {
+                (first, vec![url.to_string()])
+            }
+        }
+        None if cfg!(target_os = "macos") => ("open".into(), vec![url.into()]),
+        None if cfg!(windows) => (
+            "cmd".into(),
+            vec!["/C".into(), "start".into(), String::new(), url.into()],
+        ),
+        None => ("xdg-open".into(), vec![url.into()]),
+    };
+    std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(drop)
+}
+
+/// What `serve` prints on stderr.
+struct Log {
+    quiet: bool,
+    verbose: bool,
+    color: bool,
+}
+
+impl Log {
+    fn info(&self, line: &str) {
+        if !self.quiet {
+            eprintln!("{line}");
+        }
+    }
+
+    fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        let shown: Vec<Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| !self.quiet || d.is_error())
+            .cloned()
+            .collect();
+        diagnostics::eprint(&shown, self.color);
+    }
+
+    fn first_build(&self, first: &Rebuild) {
+        self.diagnostics(&first.diagnostics);
+        let errors = first.snapshot.errors.len();
+        self.info(&format!(
+            "Built {} article{} ({} pages) in {} ms",
+            first.articles,
+            plural(first.articles),
+            first.pages,
+            first.elapsed.as_millis()
+        ));
+        if errors > 0 {
+            eprintln!(
+                "{}; serving what built, with the errors shown on every page",
+                diagnostics::summary_line(errors, 0)
+            );
+        }
+    }
+
+    fn rebuild(&self, sources: &[PathBuf], rebuild: &Rebuild, errors_before: usize) {
+        let what = if rebuild.rebuilt.is_empty() {
+            "everything".to_string()
+        } else {
+            format!("{} and the site pages", rebuild.rebuilt.join(", "))
+        };
+        let sources: Vec<String> = sources.iter().map(|p| display_path(p)).collect();
+        let shown = match sources.as_slice() {
+            [one] => one.clone(),
+            [first, rest @ ..] => format!("{first} (+{} more)", rest.len()),
+            [] => "a file".into(),
+        };
+        let errors = rebuild.snapshot.errors.len();
+        let new_errors = rebuild.diagnostics.iter().filter(|d| d.is_error()).count();
+        self.info(&format!(
+            "{shown} changed: rebuilt {what} in {:.1} ms; {} file{} changed",
+            rebuild.elapsed.as_secs_f64() * 1000.0,
+            rebuild.changed.len(),
+            plural(rebuild.changed.len())
+        ));
+        if self.verbose {
+            for (name, d) in &rebuild.timings {
+                eprintln!("  {name:<12} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+            }
+            for path in &rebuild.changed {
+                eprintln!("  changed: {path}");
+            }
+        }
+        self.diagnostics(&rebuild.diagnostics);
+        if new_errors > 0 {
+            eprintln!(
+                "{}; the last good version stays served, with the errors shown on the page",
+                diagnostics::summary_line(new_errors, 0)
+            );
+        } else if errors > 0 {
+            eprintln!(
+                "{} still to fix elsewhere (shown on the page)",
+                diagnostics::summary_line(errors, 0)
+            );
+        } else if errors_before > 0 {
+            self.info("All errors fixed.");
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_a_reachable_host() {
+        assert_eq!(
+            url_for("127.0.0.1:1111".parse().unwrap()),
+            "http://127.0.0.1:1111/"
+        );
+        assert_eq!(
+            url_for("0.0.0.0:8000".parse().unwrap()),
+            "http://localhost:8000/"
+        );
+        assert_eq!(url_for("[::1]:1111".parse().unwrap()), "http://[::1]:1111/");
+    }
+
+    #[test]
+    fn a_taken_port_moves_to_the_next_free_one() {
+        let log = Log {
+            quiet: true,
+            verbose: false,
+            color: false,
+        };
+        let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let got = bind("127.0.0.1".parse().unwrap(), port, &log).unwrap();
+        assert_ne!(got.local_addr().unwrap().port(), port);
+    }
+}

@@ -1,0 +1,685 @@
+//! Spinner dictionaries: known substitutions ("mentioned" for "said",
+//! "counterfeit consciousness" for "artificial intelligence") with the restored
+//! phrase, a kind, a confidence and context rules (see [`super::rules`]).
+//!
+//! The built-in dictionary (`data/spinner-dictionary.yaml`) is compiled into
+//! the binary. A site may add its own `dictionary.yaml` at the site root, in
+//! the same format: its classes extend the built-in ones, its entries are
+//! added, and an entry with `disabled: true` turns off the built-in entries
+//! with the same `find` and `replace`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+
+use super::rules::{Classes, Context, Pattern, Side, Tokens, parse_pattern};
+use crate::content::Kind;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::engine::anchor::Needles;
+use crate::yaml::{
+    self, KeyStatus, Node, Schema, SourceFile, YamlIndex, did_you_mean, value_location,
+};
+
+/// The built-in dictionary's text.
+pub const BUILTIN: &str = include_str!("../../data/spinner-dictionary.yaml");
+
+/// How the built-in dictionary is named in messages.
+pub const BUILTIN_PATH: &str = "<built-in>/data/spinner-dictionary.yaml";
+
+/// The file name of a site's own dictionary, at the site root.
+pub const SITE_FILE: &str = "dictionary.yaml";
+
+/// Default confidence of an entry that gives none.
+pub const DEFAULT_CONFIDENCE: f64 = 0.8;
+
+/// Schema of a dictionary file.
+pub const DICTIONARY_SCHEMA: Schema = Schema {
+    what: "dictionary",
+    keys: &["classes", "entries"],
+    required: &["entries"],
+    example: "classes:\n  subject: [he, she, they]\nentries:\n  - find: \"mentioned\"\n    replace: \"said\"\n    kind: synonym\n    prev: [\"@subject\"]",
+};
+
+/// Schema of a dictionary entry.
+pub const ENTRY_SCHEMA: Schema = Schema {
+    what: "dictionary entry",
+    keys: &[
+        "find",
+        "replace",
+        "kind",
+        "confidence",
+        "why",
+        "prev",
+        "not_prev",
+        "next",
+        "not_next",
+        "case",
+        "disabled",
+    ],
+    required: &["find", "replace", "kind"],
+    example: "  - find: \"nationwide safety\"\n    replace: \"national security\"\n    kind: synonym\n    confidence: 0.95",
+};
+
+/// Where a dictionary entry comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The built-in dictionary.
+    Builtin,
+    /// The site's `dictionary.yaml`.
+    Site,
+}
+
+/// One dictionary entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The garbled text, matched exactly at token boundaries.
+    pub find: String,
+    /// The restored text.
+    pub replace: String,
+    /// Category.
+    pub kind: Kind,
+    /// How sure a match makes us (0–1].
+    pub confidence: f64,
+    /// Reader-facing explanation, if the entry has one.
+    pub why: Option<String>,
+    /// Where the entry may fire.
+    pub context: Context,
+    /// Match only the spelling given (no capitalised variant at sentence start).
+    pub exact_case: bool,
+    /// Built-in or site.
+    pub source: Source,
+    /// Where the entry is written.
+    pub location: Location,
+}
+
+/// A loaded dictionary.
+#[derive(Debug, Clone, Default)]
+pub struct Dictionary {
+    /// Word classes.
+    pub classes: Classes,
+    /// Entries, built-in first.
+    pub entries: Vec<Entry>,
+    /// The entries' needles, prepared on first use.
+    search: std::sync::OnceLock<Search>,
+}
+
+/// The dictionary's needles: each entry's `find` and, unless it is exact-case,
+/// its capitalised form; one search serves every variant.
+#[derive(Debug, Clone)]
+struct Search {
+    needles: Needles,
+    /// (needle index, entry index, capitalised variant)
+    variants: Vec<(usize, usize, bool)>,
+}
+
+impl Search {
+    fn new(entries: &[Entry]) -> Search {
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut patterns = Vec::new();
+        let mut variants = Vec::with_capacity(entries.len() * 2);
+        let mut add = |needle: String,
+                       entry: usize,
+                       capital: bool,
+                       variants: &mut Vec<(usize, usize, bool)>| {
+            let id = *index.entry(needle.clone()).or_insert_with(|| {
+                patterns.push(needle);
+                patterns.len() - 1
+            });
+            variants.push((id, entry, capital));
+        };
+        for (i, e) in entries.iter().enumerate() {
+            add(e.find.clone(), i, false, &mut variants);
+            if !e.exact_case
+                && let Some(cap) = capitalise(&e.find)
+            {
+                add(cap, i, true, &mut variants);
+            }
+        }
+        Search {
+            needles: Needles::new(patterns),
+            variants,
+        }
+    }
+}
+
+/// A dictionary match that passed its context rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Range in the text.
+    pub range: Range<usize>,
+    /// Index of the entry.
+    pub entry: usize,
+    /// The replacement (capitalised when the entry matched a sentence start).
+    pub replace: String,
+}
+
+/// A scalar written as text, number or boolean.
+#[derive(Debug, Clone, Default)]
+struct Scalar(String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+                Ok(Scalar(String::new()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One pattern or a list of patterns.
+#[derive(Debug, Clone, Default)]
+struct Patterns(Vec<String>);
+
+impl<'de> Deserialize<'de> for Patterns {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Patterns;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a pattern or a list of patterns")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Patterns, E> {
+                Ok(Patterns(vec![v.to_string()]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Patterns, A::Error> {
+                let mut v = Vec::new();
+                while let Some(s) = seq.next_element::<Scalar>()? {
+                    v.push(s.0);
+                }
+                Ok(Patterns(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct DictionaryYaml {
+    #[serde(default)]
+    classes: BTreeMap<String, Vec<Scalar>>,
+    #[serde(default)]
+    entries: Vec<EntryYaml>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EntryYaml {
+    find: Scalar,
+    replace: Scalar,
+    kind: String,
+    confidence: Option<f64>,
+    why: Option<String>,
+    #[serde(default)]
+    prev: Patterns,
+    #[serde(default)]
+    not_prev: Patterns,
+    #[serde(default)]
+    next: Patterns,
+    #[serde(default)]
+    not_next: Patterns,
+    case: Option<String>,
+    #[serde(default)]
+    disabled: bool,
+}
+
+fn is_class_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The location of item `i` of the list under `key` (or of the scalar itself).
+fn item_location(file: &SourceFile, node: Option<&Node>, key: &str, i: usize) -> Location {
+    match node.and_then(|n| n.get(key)).map(|v| v.items().get(i)) {
+        Some(Some(item)) => file.location(item.span.clone()),
+        _ => value_location(file, node, key),
+    }
+}
+
+impl Dictionary {
+    /// The built-in dictionary alone.
+    pub fn builtin() -> Result<Dictionary, Vec<Diagnostic>> {
+        let mut dict = Dictionary::default();
+        let mut out = Vec::new();
+        let file = SourceFile::from_bytes(Path::new(BUILTIN_PATH), BUILTIN.as_bytes().to_vec())
+            .map_err(|d| vec![d])?;
+        if dict.add_file(&file, Source::Builtin, &mut out) {
+            Ok(dict)
+        } else {
+            Err(out)
+        }
+    }
+
+    /// The built-in dictionary plus the site's `dictionary.yaml`, if any.
+    pub fn for_site(root: &Path, out: &mut Vec<Diagnostic>) -> Option<Dictionary> {
+        let mut dict = match Dictionary::builtin() {
+            Ok(d) => d,
+            Err(errs) => {
+                out.extend(errs);
+                return None;
+            }
+        };
+        let path: PathBuf = root.join(SITE_FILE);
+        if path.is_file() {
+            let file = match SourceFile::read(&path) {
+                Ok(f) => f,
+                Err(d) => {
+                    out.push(d);
+                    return None;
+                }
+            };
+            if !dict.add_file(&file, Source::Site, out) {
+                return None;
+            }
+        }
+        Some(dict)
+    }
+
+    /// Parses one dictionary file into this dictionary; reports every problem.
+    pub fn add_file(
+        &mut self,
+        file: &SourceFile,
+        source: Source,
+        out: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let errors_before = out.iter().filter(|d| d.is_error()).count();
+        let index = YamlIndex::build(&file.text);
+        let root = index.as_ref().and_then(|i| i.root.clone());
+        // Entry keys first, so every typo in every entry shows at once.
+        if let Some(entries) = root.as_ref().and_then(|r| r.get("entries")) {
+            let worst = entries
+                .items()
+                .iter()
+                .map(|n| yaml::check_keys(file, n, &ENTRY_SCHEMA, out))
+                .max()
+                .unwrap_or(KeyStatus::Clean);
+            if worst == KeyStatus::Broken {
+                return false;
+            }
+        }
+        let Some((raw, root)) = yaml::load_map::<DictionaryYaml>(file, &DICTIONARY_SCHEMA, out)
+        else {
+            return false;
+        };
+        let root = root.as_ref();
+
+        // Classes.
+        let class_nodes: Vec<(Node, Node)> =
+            match root.and_then(|r| r.get("classes")).map(|n| &n.kind) {
+                Some(yaml::NodeKind::Map(pairs)) => pairs.clone(),
+                _ => Vec::new(),
+            };
+        for (name, words) in &raw.classes {
+            let pair = class_nodes
+                .iter()
+                .find(|(k, _)| matches!(&k.kind, yaml::NodeKind::Scalar(s) if s == name));
+            let at = pair.map_or_else(
+                || Location::file_only(&file.path),
+                |(k, _)| file.location(k.span.clone()),
+            );
+            if !is_class_name(name) || super::rules::BUILTIN_CLASSES.contains(&name.as_str()) {
+                out.push(
+                    Diagnostic::error("bad-class", format!("`{name}` is not a valid class name"))
+                        .at(at)
+                        .help(format!(
+                            "use lowercase letters, digits and hyphens, other than the built-in names ({})",
+                            super::rules::BUILTIN_CLASSES.join(", ")
+                        )),
+                );
+                continue;
+            }
+            for (i, w) in words.iter().enumerate() {
+                let w = w.0.trim();
+                if w.is_empty()
+                    || w.chars().any(char::is_whitespace)
+                    || Tokens::new(w).tokens.len() != 1
+                {
+                    let loc = pair
+                        .and_then(|(_, v)| v.items().get(i))
+                        .map_or_else(|| at.clone(), |n| file.location(n.span.clone()));
+                    out.push(
+                        Diagnostic::error("bad-class-word", format!("class `{name}`: {:?} is not a single word", w))
+                            .at(loc)
+                            .help("a class lists single words or punctuation marks; write phrases as patterns in the entry instead"),
+                    );
+                }
+            }
+            self.classes.extend(name, words.iter().map(|w| w.0.trim()));
+        }
+
+        // Entries.
+        let entry_nodes: Vec<Node> = root
+            .and_then(|r| r.get("entries"))
+            .map(|n| n.items().to_vec())
+            .unwrap_or_default();
+        let mut seen: HashMap<(String, String, Context), Location> = self
+            .entries
+            .iter()
+            .filter(|e| e.source == source)
+            .map(|e| {
+                (
+                    (e.find.clone(), e.replace.clone(), e.context.clone()),
+                    e.location.clone(),
+                )
+            })
+            .collect();
+        let mut disabled: Vec<(String, String)> = Vec::new();
+        for (i, raw) in raw.entries.into_iter().enumerate() {
+            let node = entry_nodes.get(i);
+            let at = |key: &str| value_location(file, node, key);
+            let entry_at = node.map_or_else(
+                || Location::file_only(&file.path),
+                |n| {
+                    let line = file.lines().line_range(&file.text, n.span.start);
+                    file.location(n.span.start..line.end.max(n.span.start))
+                },
+            );
+            let find = raw.find.0;
+            let replace = raw.replace.0;
+            if find.trim().is_empty() {
+                out.push(
+                    Diagnostic::error("empty-anchor", "`find` is empty")
+                        .at(at("find"))
+                        .help("`find` is the garbled text to look for"),
+                );
+            } else if find.trim() != find {
+                out.push(
+                    Diagnostic::error("padded-find", format!("`find` {find:?} starts or ends with whitespace"))
+                        .at(at("find"))
+                        .help("dictionary matches cover whole words and punctuation marks; remove the surrounding spaces"),
+                );
+            }
+            if find == replace {
+                out.push(
+                    Diagnostic::error("no-op-entry", "`replace` is the same as `find`")
+                        .at(at("replace"))
+                        .help("fix `replace`, or remove the entry"),
+                );
+            }
+            let kind = Kind::parse(&raw.kind).unwrap_or_else(|| {
+                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                let help = match did_you_mean(&raw.kind, &names) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("use one of: {}", names.join(", ")),
+                };
+                out.push(
+                    Diagnostic::error(
+                        "unknown-kind",
+                        format!("unknown correction kind `{}`", raw.kind),
+                    )
+                    .at(at("kind"))
+                    .help(help),
+                );
+                Kind::Other
+            });
+            let confidence = raw.confidence.unwrap_or(DEFAULT_CONFIDENCE);
+            if !(confidence > 0.0 && confidence <= 1.0) {
+                out.push(
+                    Diagnostic::error(
+                        "bad-confidence",
+                        format!("confidence {confidence} is outside 0–1"),
+                    )
+                    .at(at("confidence"))
+                    .help("use a number greater than 0 and at most 1, e.g. `confidence: 0.8`"),
+                );
+            }
+            let exact_case = match raw.case.as_deref() {
+                None | Some("auto") => false,
+                Some("exact") => true,
+                Some(other) => {
+                    out.push(
+                        Diagnostic::error("bad-case", format!("unknown `case: {other}`"))
+                            .at(at("case"))
+                            .help("use `case: auto` (the default: a lowercase entry also matches capitalised at a sentence start) or `case: exact`"),
+                    );
+                    false
+                }
+            };
+            let mut parse_list = |key: &str, list: Patterns, side: Side| -> Vec<Pattern> {
+                let mut pats = Vec::new();
+                for (j, src) in list.0.iter().enumerate() {
+                    match parse_pattern(src, side, &self.classes) {
+                        Ok(p) => pats.push(p),
+                        Err(msg) => out.push(
+                            Diagnostic::error("bad-pattern", format!("`{key}`: {msg}"))
+                                .at(item_location(file, node, key, j))
+                                .help("a pattern is words, punctuation marks and @classes separated by spaces, e.g. \"as @aux\""),
+                        ),
+                    }
+                }
+                pats
+            };
+            let context = Context {
+                prev: parse_list("prev", raw.prev, Side::Prev),
+                not_prev: parse_list("not_prev", raw.not_prev, Side::Prev),
+                next: parse_list("next", raw.next, Side::Next),
+                not_next: parse_list("not_next", raw.not_next, Side::Next),
+            };
+            if raw.disabled {
+                if source == Source::Builtin {
+                    out.push(
+                        Diagnostic::error(
+                            "bad-disabled",
+                            "`disabled` belongs in a site's dictionary.yaml",
+                        )
+                        .at(at("disabled")),
+                    );
+                }
+                disabled.push((find, replace));
+                continue;
+            }
+            let key = (find.clone(), replace.clone(), context.clone());
+            if let Some(first) = seen.get(&key) {
+                out.push(
+                    Diagnostic::error(
+                        "duplicate-entry",
+                        format!("duplicate entry {find:?} → {replace:?} with the same context"),
+                    )
+                    .at(entry_at.clone())
+                    .related(first.clone(), "first defined here")
+                    .help("remove one of them"),
+                );
+                continue;
+            }
+            seen.insert(key, entry_at.clone());
+            self.entries.push(Entry {
+                find,
+                replace,
+                kind,
+                confidence,
+                why: raw.why.filter(|w| !w.trim().is_empty()),
+                context,
+                exact_case,
+                source,
+                location: entry_at,
+            });
+        }
+        if !disabled.is_empty() {
+            self.entries.retain(|e| {
+                e.source != Source::Builtin
+                    || !disabled
+                        .iter()
+                        .any(|(f, r)| *f == e.find && *r == e.replace)
+            });
+        }
+        out.iter().filter(|d| d.is_error()).count() == errors_before
+    }
+
+    /// Every match of every entry in `toks` that its context rules allow.
+    pub fn hits(&self, toks: &Tokens<'_>) -> Vec<Hit> {
+        // The search is prepared once per dictionary, not once per article.
+        let search = self.search.get_or_init(|| Search::new(&self.entries));
+        let found = search.needles.scan(toks.text);
+        let mut hits = Vec::new();
+        for &(needle, i, capital) in &search.variants {
+            let capital = &capital;
+            let entry = &self.entries[i];
+            for range in &found[needle] {
+                let Some(span) = toks.span(range) else {
+                    continue;
+                };
+                if *capital && !toks.sentence_start(span.start) {
+                    continue;
+                }
+                if !entry.context.allows(toks, &span, &self.classes) {
+                    continue;
+                }
+                let replace = if *capital {
+                    capitalise(&entry.replace).unwrap_or_else(|| entry.replace.clone())
+                } else {
+                    entry.replace.clone()
+                };
+                hits.push(Hit {
+                    range: range.clone(),
+                    entry: i,
+                    replace,
+                });
+            }
+        }
+        hits.sort_by(|a, b| {
+            (a.range.start, a.range.end, a.entry).cmp(&(b.range.start, b.range.end, b.entry))
+        });
+        hits
+    }
+}
+
+/// `mentioned` → `Mentioned`; `None` when the text does not start with a lowercase letter.
+pub fn capitalise(s: &str) -> Option<String> {
+    let mut chars = s.chars();
+    let first = chars.next()?;
+    if !first.is_lowercase() {
+        return None;
+    }
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Dictionary, Vec<Diagnostic>) {
+        let file =
+            SourceFile::from_bytes(Path::new("dictionary.yaml"), text.as_bytes().to_vec()).unwrap();
+        let mut d = Dictionary::default();
+        let mut out = Vec::new();
+        d.add_file(&file, Source::Site, &mut out);
+        (d, out)
+    }
+
+    #[test]
+    fn the_builtin_dictionary_loads_cleanly_and_is_large() {
+        let d = Dictionary::builtin().unwrap_or_else(|e| {
+            panic!(
+                "{}",
+                e.iter()
+                    .map(Diagnostic::one_line)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        });
+        assert!(d.entries.len() >= 300, "{} entries", d.entries.len());
+        for e in &d.entries {
+            assert!(e.confidence > 0.0 && e.confidence <= 1.0);
+        }
+    }
+
+    #[test]
+    fn matches_respect_context_case_and_tokens() {
+        let (d, out) = parse(
+            "classes:\n  aux: [was, is, been]\nentries:\n  - find: mentioned\n    replace: said\n    kind: synonym\n    not_prev: [as, \"@aux\"]\n    not_next: [above]\n  - find: \"2\"\n    replace: two\n    kind: number\n    next: [\"@lower\"]\n",
+        );
+        assert!(out.is_empty(), "{out:?}");
+        let text = "Mentioned by none. He mentioned it, as mentioned above. It was mentioned. The 2 sources, a 2-year-old, 2.5 more.";
+        let toks = Tokens::new(text);
+        let hits: Vec<(&str, String)> = d
+            .hits(&toks)
+            .into_iter()
+            .map(|h| (&text[h.range], h.replace))
+            .collect();
+        assert_eq!(
+            hits,
+            [
+                ("Mentioned", "Said".to_string()),
+                ("mentioned", "said".to_string()),
+                ("2", "two".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_entries_are_located_errors_all_at_once() {
+        let (_, out) = parse(
+            "classes:\n  Bad Name: [x]\n  aux: [was, \"is not\"]\nentries:\n  - find: a\n    replace: b\n    kind: synonim\n    prev: [\"@axu\"]\n  - find: \" c\"\n    replace: d\n    kind: name\n    confidence: 1.5\n    next: [\"@start\"]\n  - find: a\n    replace: a\n    kind: synonym\n    fnd: x\n",
+        );
+        let mut out = out;
+        out.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
+        let lines: Vec<String> = out.iter().map(Diagnostic::one_line).collect();
+        assert_eq!(
+            lines,
+            [
+                "dictionary.yaml:2:3: error[bad-class]: `Bad Name` is not a valid class name",
+                "dictionary.yaml:3:14: error[bad-class-word]: class `aux`: \"is not\" is not a single word",
+                "dictionary.yaml:7:11: error[unknown-kind]: unknown correction kind `synonim`",
+                "dictionary.yaml:8:12: error[bad-pattern]: `prev`: unknown class `@axu` (did you mean `@aux`?)",
+                "dictionary.yaml:9:11: error[padded-find]: `find` \" c\" starts or ends with whitespace",
+                "dictionary.yaml:12:17: error[bad-confidence]: confidence 1.5 is outside 0–1",
+                "dictionary.yaml:13:12: error[bad-pattern]: `next`: `@start` can only be used in `prev`/`not_prev`",
+                "dictionary.yaml:15:14: error[no-op-entry]: `replace` is the same as `find`",
+                "dictionary.yaml:17:5: error[unknown-key]: unknown key `fnd` in dictionary entry",
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicates_are_reported_and_site_entries_can_disable_builtin_ones() {
+        let (_, out) = parse(
+            "entries:\n  - {find: a, replace: b, kind: synonym}\n  - {find: a, replace: b, kind: name}\n",
+        );
+        assert_eq!(out[0].code, "duplicate-entry");
+        assert_eq!(out[0].location.as_ref().unwrap().line, 3);
+        assert_eq!(out[0].related[0].location.line, 2);
+
+        let mut d = Dictionary::builtin().unwrap();
+        let before = d.entries.iter().filter(|e| e.find == "mentioned").count();
+        assert!(before > 0);
+        let file = SourceFile::from_bytes(
+            Path::new("dictionary.yaml"),
+            b"entries:\n  - {find: mentioned, replace: said, kind: synonym, disabled: true}\n  - {find: Grits, replace: Greens, kind: name}\n".to_vec(),
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        assert!(d.add_file(&file, Source::Site, &mut out), "{out:?}");
+        assert!(
+            !d.entries
+                .iter()
+                .any(|e| e.find == "mentioned" && e.replace == "said")
+        );
+        assert_eq!(d.entries.last().unwrap().source, Source::Site);
+    }
+}

@@ -1,0 +1,930 @@
+//! `emend suggest`: finds the garbling in an article's original and proposes
+//! corrections for an editor to review.
+//!
+//! Sources, each suggestion naming the one(s) it came from:
+//! - the spinner dictionary ([`dictionary`]): known substitutions with context
+//!   rules ([`rules`]), built in and optionally extended by the site;
+//! - site learning ([`learn`]): corrections accepted in the site's other articles;
+//! - pattern detectors ([`patterns`]): a space before a full stop, spintax leftovers.
+//!
+//! Candidates that agree are merged (their confidence rises), candidates that
+//! overlap existing corrections or each other are resolved by confidence, and
+//! every suggestion is given an anchor (`find` plus `before`/`after`,
+//! `occurrence` or `all`) that the build's own loader and engine accept
+//! together with the existing corrections: a suggestion can never break the build.
+
+pub mod dictionary;
+pub mod learn;
+pub mod patterns;
+pub mod rules;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::content::{self, Article, Kind, Loaded, Pick};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::engine::anchor::Matches;
+use crate::engine::{self, Change};
+
+pub use dictionary::Dictionary;
+pub use learn::{Knowledge, Learned};
+use rules::Tokens;
+use write::EntryOut;
+
+/// Suggestions below this confidence are not shown unless asked for.
+pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.5;
+
+/// Which sources to use and how sure a suggestion must be.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Minimum confidence (0–1).
+    pub min_confidence: f64,
+    /// Use the spinner dictionary and the pattern detectors.
+    pub dictionary: bool,
+    /// Learn from the site's other articles.
+    pub site: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            min_confidence: DEFAULT_MIN_CONFIDENCE,
+            dictionary: true,
+            site: true,
+        }
+    }
+}
+
+/// One proposed correction at one place of the original.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    /// Byte range in the original.
+    pub range: Range<usize>,
+    /// The garbled text there.
+    pub find: String,
+    /// The proposed restoration.
+    pub replace: String,
+    /// Category.
+    pub kind: Kind,
+    /// How sure the sources are (0–1).
+    pub confidence: f64,
+    /// Where it comes from: `dictionary`, `site dictionary`, `learned from <slug>…`,
+    /// `pattern: <name>`, joined with ` + ` when several agree.
+    pub origin: String,
+    /// Reader-facing explanation.
+    pub why: String,
+}
+
+#[derive(Debug, Clone)]
+struct Candidate {
+    range: Range<usize>,
+    replace: String,
+    kind: Kind,
+    confidence: f64,
+    origin: String,
+    why: String,
+}
+
+fn default_why(kind: Kind, find: &str, replace: &str) -> String {
+    match kind {
+        Kind::Synonym => format!("Article spinners swap '{replace}' for '{find}'."),
+        Kind::Name => format!("The name or title '{replace}' was garbled into '{find}'."),
+        Kind::Number => {
+            format!("News style spells out numbers under ten: '{replace}' came back as '{find}'.")
+        }
+        Kind::Mistranslation => {
+            format!("A round-trip translation turned '{replace}' into '{find}'.")
+        }
+        Kind::Grammar => {
+            format!("'{find}' breaks the grammar here; the usual form is '{replace}'.")
+        }
+        Kind::Punctuation => {
+            format!("Punctuation damaged in processing: '{find}' should read '{replace}'.")
+        }
+        Kind::Artifact => format!("'{find}' is a leftover of the spinning pipeline."),
+        Kind::Spelling => format!("'{replace}' is the spelling used elsewhere."),
+        Kind::Formatting | Kind::Other => format!("'{find}' is a garbled form of '{replace}'."),
+    }
+}
+
+/// Whether `range` lies in a URL or e-mail address (never "corrected").
+fn in_address(text: &str, range: &Range<usize>) -> bool {
+    let start = text[..range.start]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[range.end..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| range.end + i);
+    let chunk = &text[start..end];
+    chunk.contains("://") || chunk.contains("www.") || (chunk.contains('@') && chunk.contains('.'))
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// The suggestions for a text: candidates from the enabled sources, merged,
+/// filtered (not overlapping `existing` changes, at least `min_confidence`)
+/// and chosen so that none overlap, highest confidence first.
+pub fn choose(
+    text: &str,
+    existing: &[Change],
+    dictionary: Option<&Dictionary>,
+    learned: Option<&Learned>,
+    min_confidence: f64,
+) -> Vec<Suggestion> {
+    let toks = Tokens::new(text);
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut dictionary_pairs: std::collections::HashSet<(String, String)> = Default::default();
+    let mut dictionary_hits: std::collections::HashSet<(usize, usize, String)> = Default::default();
+    if let Some(dict) = dictionary {
+        for e in &dict.entries {
+            dictionary_pairs.insert((e.find.clone(), e.replace.clone()));
+            if let (Some(f), Some(r)) = (
+                dictionary::capitalise(&e.find),
+                dictionary::capitalise(&e.replace),
+            ) {
+                dictionary_pairs.insert((f, r));
+            }
+        }
+        for hit in dict.hits(&toks) {
+            let e = &dict.entries[hit.entry];
+            let find = &text[hit.range.clone()];
+            dictionary_hits.insert((hit.range.start, hit.range.end, hit.replace.clone()));
+            candidates.push(Candidate {
+                why: e
+                    .why
+                    .clone()
+                    .unwrap_or_else(|| default_why(e.kind, find, &hit.replace)),
+                range: hit.range,
+                replace: hit.replace,
+                kind: e.kind,
+                confidence: e.confidence,
+                origin: match e.source {
+                    dictionary::Source::Builtin => "dictionary".into(),
+                    dictionary::Source::Site => "site dictionary".into(),
+                },
+            });
+        }
+        for (hits, confidence, kind) in [
+            (
+                patterns::space_before_punctuation(&toks),
+                patterns::SPACE_CONFIDENCE,
+                Kind::Punctuation,
+            ),
+            (
+                patterns::spintax(&toks),
+                patterns::SPINTAX_CONFIDENCE,
+                Kind::Artifact,
+            ),
+        ] {
+            for h in hits {
+                let find = &text[h.range.clone()];
+                candidates.push(Candidate {
+                    why: match h.name {
+                        "spintax" => format!(
+                            "'{find}' is leftover spintax, the template syntax of article spinners."
+                        ),
+                        _ => "A stray space before the punctuation mark, left by the processing."
+                            .into(),
+                    },
+                    range: h.range,
+                    replace: h.replace,
+                    kind,
+                    confidence,
+                    origin: format!("pattern: {}", h.name),
+                });
+            }
+        }
+    }
+    if let Some(learned) = learned {
+        for hit in learned.hits(&toks) {
+            let rule = &learned.rules[hit.rule];
+            // Where the dictionary knows this swap, its context rules decide.
+            if dictionary.is_some()
+                && dictionary_pairs.contains(&(rule.find.clone(), rule.replace.clone()))
+                && !dictionary_hits.contains(&(
+                    hit.range.start,
+                    hit.range.end,
+                    rule.replace.clone(),
+                ))
+            {
+                continue;
+            }
+            // Name a few sources; a rule learned from thousands of articles says so.
+            let origin = if rule.sources > rule.slugs.len() {
+                format!(
+                    "learned from {} and {} more",
+                    rule.slugs.join(", "),
+                    rule.sources - rule.slugs.len()
+                )
+            } else {
+                format!("learned from {}", rule.slugs.join(", "))
+            };
+            candidates.push(Candidate {
+                range: hit.range,
+                replace: rule.replace.clone(),
+                kind: rule.kind,
+                confidence: rule.confidence,
+                origin,
+                why: rule
+                    .why
+                    .clone()
+                    .unwrap_or_else(|| default_why(rule.kind, &rule.find, &rule.replace)),
+            });
+        }
+    }
+
+    // Merge candidates proposing the same change; agreement raises confidence.
+    let mut merged: BTreeMap<(usize, usize, String), Vec<Candidate>> = BTreeMap::new();
+    for c in candidates {
+        if existing.iter().any(|ch| overlaps(&ch.original, &c.range)) || in_address(text, &c.range)
+        {
+            continue;
+        }
+        merged
+            .entry((c.range.start, c.range.end, c.replace.clone()))
+            .or_default()
+            .push(c);
+    }
+    let mut pool: Vec<Suggestion> = merged
+        .into_values()
+        .map(|mut group| {
+            group.sort_by(|a, b| {
+                b.confidence
+                    .total_cmp(&a.confidence)
+                    .then_with(|| a.origin.cmp(&b.origin))
+            });
+            let mut origins: Vec<&str> = group.iter().map(|c| c.origin.as_str()).collect();
+            origins.dedup();
+            let best = &group[0];
+            let confidence = (best.confidence + 0.05 * (origins.len() - 1) as f64).min(0.99);
+            Suggestion {
+                range: best.range.clone(),
+                find: text[best.range.clone()].to_string(),
+                replace: best.replace.clone(),
+                kind: best.kind,
+                confidence: (confidence * 100.0).round() / 100.0,
+                origin: origins.join(" + "),
+                why: best.why.clone(),
+            }
+        })
+        .filter(|s| s.confidence >= min_confidence)
+        .collect();
+    pool.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then_with(|| b.range.len().cmp(&a.range.len()))
+            .then_with(|| a.range.start.cmp(&b.range.start))
+            .then_with(|| a.replace.cmp(&b.replace))
+    });
+    let mut chosen: Vec<Suggestion> = Vec::new();
+    for s in pool {
+        if !chosen.iter().any(|c| overlaps(&c.range, &s.range)) {
+            chosen.push(s);
+        }
+    }
+    chosen.sort_by_key(|s| s.range.start);
+    chosen
+}
+
+/// The shortest `before`/`after` context (whole tokens on the same line) that
+/// singles out `range` among `occurrences`, or its occurrence number.
+fn unique_anchor(
+    text: &str,
+    toks: &Tokens<'_>,
+    occurrences: &[Range<usize>],
+    range: &Range<usize>,
+) -> (Option<String>, Option<String>, Pick) {
+    let count = |before: &str, after: &str| {
+        occurrences
+            .iter()
+            .filter(|o| text[..o.start].ends_with(before) && text[o.end..].starts_with(after))
+            .count()
+    };
+    let prev_tokens = toks.tokens.partition_point(|t| t.range.end <= range.start);
+    let next_token = toks.tokens.partition_point(|t| t.range.start < range.end);
+    let before_k = |k: usize| -> Option<&str> {
+        let i = prev_tokens.checked_sub(k)?;
+        let s = &text[toks.tokens[i].range.start..range.start];
+        (!s.contains('\n')).then_some(s)
+    };
+    let after_k = |k: usize| -> Option<&str> {
+        let t = toks.tokens.get(next_token + k - 1)?;
+        let s = &text[range.end..t.range.end];
+        (!s.contains('\n')).then_some(s)
+    };
+    for k in 1..=4 {
+        if let Some(a) = after_k(k)
+            && count("", a) == 1
+        {
+            return (None, Some(a.to_string()), Pick::Unique);
+        }
+        if let Some(b) = before_k(k)
+            && count(b, "") == 1
+        {
+            return (Some(b.to_string()), None, Pick::Unique);
+        }
+    }
+    for k in 1..=3 {
+        if let (Some(b), Some(a)) = (before_k(k), after_k(k))
+            && count(b, a) == 1
+        {
+            return (Some(b.to_string()), Some(a.to_string()), Pick::Unique);
+        }
+    }
+    let n = occurrences.iter().position(|o| o == range).unwrap_or(0) + 1;
+    (None, None, Pick::Nth(n as u32))
+}
+
+/// Turns suggestions into correction entries with valid anchors: one entry for
+/// all occurrences of a text when every one gets the same suggestion, else one
+/// per place with the shortest disambiguating context. Returns each entry with
+/// the indices of the suggestions it carries.
+pub fn plan(text: &str, suggestions: &[Suggestion]) -> Vec<(EntryOut, Vec<usize>)> {
+    let toks = Tokens::new(text);
+    let matches = Matches::find(text, suggestions.iter().map(|s| s.find.as_str()));
+    // Identical proposals (same text, replacement, kind, provenance) form one group.
+    type GroupKey<'s> = (&'s str, &'s str, &'static str, &'s str, &'s str, u64);
+    let mut groups: BTreeMap<GroupKey<'_>, Vec<usize>> = BTreeMap::new();
+    for (i, s) in suggestions.iter().enumerate() {
+        groups
+            .entry((
+                &s.find,
+                &s.replace,
+                s.kind.as_str(),
+                &s.origin,
+                &s.why,
+                s.confidence.to_bits(),
+            ))
+            .or_default()
+            .push(i);
+    }
+    let mut entries: Vec<(usize, EntryOut, Vec<usize>)> = Vec::new();
+    for members in groups.into_values() {
+        let first = &suggestions[members[0]];
+        let occurrences = matches.of(&first.find);
+        let members: Vec<usize> = members
+            .into_iter()
+            .filter(|&i| occurrences.contains(&suggestions[i].range))
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let base = EntryOut {
+            find: first.find.clone(),
+            replace: first.replace.clone(),
+            before: None,
+            after: None,
+            pick: Pick::Unique,
+            kind: first.kind,
+            why: first.why.clone(),
+            origin: first.origin.clone(),
+            confidence: first.confidence,
+        };
+        let start = suggestions[members[0]].range.start;
+        if members.len() == occurrences.len() {
+            let pick = if members.len() == 1 {
+                Pick::Unique
+            } else {
+                Pick::All
+            };
+            entries.push((start, EntryOut { pick, ..base }, members));
+        } else {
+            for i in members {
+                let (before, after, pick) =
+                    unique_anchor(text, &toks, occurrences, &suggestions[i].range);
+                entries.push((
+                    suggestions[i].range.start,
+                    EntryOut {
+                        before,
+                        after,
+                        pick,
+                        ..base.clone()
+                    },
+                    vec![i],
+                ));
+            }
+        }
+    }
+    entries.sort_by_key(|(start, _, _)| *start);
+    entries.into_iter().map(|(_, e, m)| (e, m)).collect()
+}
+
+/// What a `suggest` run asks for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The site root.
+    pub root: PathBuf,
+    /// The article.
+    pub slug: String,
+    /// Append to `corrections.yaml` (otherwise only report).
+    pub write: bool,
+    /// Sources and threshold.
+    pub options: Options,
+}
+
+/// What a `suggest` run produced.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The chosen suggestions, in text order.
+    pub suggestions: Vec<Suggestion>,
+    /// The entries written (or to write), in text order.
+    pub entries: Vec<EntryOut>,
+    /// The YAML block: a header comment and the entries.
+    pub yaml: String,
+    /// The article's `corrections.yaml`.
+    pub path: PathBuf,
+    /// Whether the block was appended to it.
+    pub written: bool,
+    /// Warnings (articles that could not be learned from).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// How many suggestions come from the dictionary, from site learning and
+    /// from the pattern detectors (a suggestion several sources agree on counts for each).
+    pub fn by_source(&self) -> (usize, usize, usize) {
+        let count = |what: &str| {
+            self.suggestions
+                .iter()
+                .filter(|s| s.origin.split(" + ").any(|o| o.starts_with(what)))
+                .count()
+        };
+        (
+            count("dictionary") + count("site dictionary"),
+            count("learned from"),
+            count("pattern:"),
+        )
+    }
+}
+
+/// Loads every article of the site, in parallel (drafts too: their accepted
+/// corrections are knowledge as well).
+fn load_all(root: &Path, dirs: &[PathBuf]) -> Vec<(PathBuf, Option<Article>, Vec<Diagnostic>)> {
+    dirs.par_iter()
+        .map(|dir| {
+            let mut out = Vec::new();
+            let article = match content::load_article(root, dir, true, &mut out) {
+                Loaded::Article(a) => Some(*a),
+                _ => None,
+            };
+            (dir.clone(), article, out)
+        })
+        .collect()
+}
+
+/// Runs `emend suggest`.
+pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    let Some(config) = SiteConfig::load(&req.root, &mut out) else {
+        return Err(out);
+    };
+    let root = &config.root;
+    let dirs = content::discover(root, &mut out);
+    if out.iter().any(Diagnostic::is_error) {
+        return Err(out);
+    }
+    let slug_of = |d: &PathBuf| {
+        d.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    if !dirs.iter().any(|d| slug_of(d) == req.slug) {
+        let slugs: Vec<String> = dirs.iter().map(slug_of).collect();
+        let names: Vec<&str> = slugs.iter().map(String::as_str).collect();
+        let mut d = Diagnostic::error(
+            "unknown-article",
+            format!("no article `{}` in content/", req.slug),
+        )
+        .at(Location::file_only(&root.join("content")));
+        d = match crate::yaml::did_you_mean(&req.slug, &names) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None if names.is_empty() => d.help("the site has no articles yet"),
+            None => d.help(format!("articles: {}", names.join(", "))),
+        };
+        return Err(vec![d]);
+    }
+    let mut warnings = Vec::new();
+    let mut target: Option<Article> = None;
+    let mut knowledge = Vec::new();
+    for (dir, article, diags) in load_all(root, &dirs) {
+        let slug = slug_of(&dir);
+        if slug == req.slug {
+            match article {
+                Some(a) => target = Some(a),
+                None => {
+                    let mut errs = diags;
+                    errs.retain(Diagnostic::is_error);
+                    return Err(errs);
+                }
+            }
+            continue;
+        }
+        if !req.options.site {
+            continue;
+        }
+        let learned = article.and_then(|a| {
+            engine::apply_corrections(&a)
+                .ok()
+                .map(|(_, ch)| Knowledge::new(a, ch))
+        });
+        match learned {
+            Some(k) => knowledge.push(k),
+            None => warnings.push(
+                Diagnostic::warning(
+                    "not-learned",
+                    format!("article `{slug}` has errors; its corrections were not learned from"),
+                )
+                .at(Location::file_only(&dir))
+                .help("run `emend check` to see them"),
+            ),
+        }
+    }
+    let article = target.expect("the target article was found above");
+    // The article must build as it is: its corrections and annotations resolve.
+    let changes = match engine::resolve(&article) {
+        Ok(edition) => edition.changes,
+        Err(errs) => {
+            return Err(errs
+                .iter()
+                .map(|e| {
+                    e.to_diagnostic().note(
+                        "fix the article's corrections and annotations before asking for suggestions",
+                    )
+                })
+                .collect());
+        }
+    };
+    let dictionary = if req.options.dictionary {
+        let mut out = Vec::new();
+        match Dictionary::for_site(root, &mut out) {
+            Some(d) => Some(d),
+            None => return Err(out),
+        }
+    } else {
+        None
+    };
+    let learned = req
+        .options
+        .site
+        .then(|| Learned::learn(&knowledge, Some(&req.slug)));
+    let text = article.original.text.as_str();
+    let suggestions = choose(
+        text,
+        &changes,
+        dictionary.as_ref(),
+        learned.as_ref(),
+        req.options.min_confidence,
+    );
+    let planned = plan(text, &suggestions);
+
+    let path = article.dir.join("corrections.yaml");
+    let existing_bytes = match std::fs::read(&path) {
+        Ok(b) => Some(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(vec![crate::yaml::io_diagnostic(&path, "read", &e)]),
+    };
+    let existing = existing_bytes
+        .as_deref()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    let (block, entries, kept) = validate(&article, &existing, &path, &suggestions, planned)?;
+    let suggestions: Vec<Suggestion> = kept.into_iter().map(|i| suggestions[i].clone()).collect();
+    let mut written = false;
+    if req.write && !entries.is_empty() {
+        write::append(
+            &path,
+            existing_bytes.as_ref().map(|b| b.len() as u64),
+            &block.appended,
+        )
+        .map_err(|d| vec![d])?;
+        written = true;
+    }
+    Ok(Report {
+        suggestions,
+        entries,
+        yaml: block.printed,
+        path,
+        written,
+        warnings,
+    })
+}
+
+/// The YAML produced for a set of entries.
+struct Block {
+    /// What `--write` appends (separator included).
+    appended: String,
+    /// What is printed (header and entries).
+    printed: String,
+}
+
+/// Renders the entries after the existing file and checks the result with the
+/// build's loader and engine (corrections and annotations); entries the engine
+/// rejects (which the planning should never produce, except where a suggestion
+/// would disturb an annotation's quote) are dropped rather than written.
+fn validate(
+    article: &Article,
+    existing: &str,
+    path: &Path,
+    suggestions: &[Suggestion],
+    mut planned: Vec<(EntryOut, Vec<usize>)>,
+) -> Result<(Block, Vec<EntryOut>, Vec<usize>), Vec<Diagnostic>> {
+    let (existing_text, _) = crate::text::strip_bom(existing);
+    let style = write::append_style(existing_text, path).map_err(|d| vec![d])?;
+    for _attempt in 0..8 {
+        let entries: Vec<EntryOut> = planned.iter().map(|(e, _)| e.clone()).collect();
+        let header = write::header(entries.len(), style.newline);
+        let body = write::render_entries(&entries, &style.indent, style.newline);
+        let appended = format!("{}{header}{body}", style.separator);
+        let printed = format!(
+            "{}{}",
+            write::header(entries.len(), "\n"),
+            write::render_entries(&entries, "", "\n")
+        );
+        if entries.is_empty() {
+            return Ok((
+                Block {
+                    appended: String::new(),
+                    printed: String::new(),
+                },
+                entries,
+                Vec::new(),
+            ));
+        }
+        let full = format!("{existing}{appended}");
+        let internal = |msg: String| {
+            vec![Diagnostic::error("suggest-internal", msg)
+                .at(Location::file_only(path))
+                .help("please report this; run `emend suggest` without --write to see the entries")]
+        };
+        let specs = write::parse(path, &full).map_err(|errs| {
+            internal(format!(
+                "the suggested entries do not load back: {}",
+                errs.iter()
+                    .map(Diagnostic::one_line)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))
+        })?;
+        let old = article.corrections.len();
+        let unchanged = specs.len() == old + entries.len()
+            && specs.iter().zip(&article.corrections).all(|(a, b)| {
+                a.selector == b.selector && a.replace == b.replace && a.status == b.status
+            });
+        if !unchanged {
+            return Err(internal(
+                "appending would change the existing entries".into(),
+            ));
+        }
+        let mut candidate = article.clone();
+        candidate.corrections = specs;
+        match engine::resolve(&candidate) {
+            Ok(_) => {
+                let kept = planned
+                    .iter()
+                    .flat_map(|(_, m)| m.iter().copied())
+                    .collect();
+                return Ok((Block { appended, printed }, entries, kept));
+            }
+            Err(errs) => {
+                // Which new entries break the article? Add them one by one to the
+                // existing corrections and keep those that still resolve (this also
+                // catches a suggestion that changes, or duplicates, text an annotation
+                // quotes). The planning should never get here; dropping is safer than
+                // writing an entry that breaks the build.
+                let mut bad = std::collections::BTreeSet::new();
+                let mut trial = article.clone();
+                for (i, spec) in candidate.corrections[old..].iter().enumerate() {
+                    trial.corrections.push(spec.clone());
+                    if engine::resolve(&trial).is_err() {
+                        trial.corrections.pop();
+                        bad.insert(i);
+                    }
+                }
+                if bad.is_empty() {
+                    return Err(internal(format!(
+                        "the suggestions do not resolve: {}",
+                        errs.iter()
+                            .map(|e| e.to_diagnostic().one_line())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    )));
+                }
+                // An entry for several places is tried again place by place;
+                // a single place is dropped.
+                let text = article.original.text.as_str();
+                let toks = Tokens::new(text);
+                let mut next = Vec::new();
+                for (i, (entry, members)) in planned.into_iter().enumerate() {
+                    if !bad.contains(&i) {
+                        next.push((entry, members));
+                    } else if members.len() > 1 {
+                        let occurrences = Matches::find(text, [entry.find.as_str()]);
+                        for m in members {
+                            let (before, after, pick) = unique_anchor(
+                                text,
+                                &toks,
+                                occurrences.of(&entry.find),
+                                &suggestions[m].range,
+                            );
+                            next.push((
+                                EntryOut {
+                                    before,
+                                    after,
+                                    pick,
+                                    ..entry.clone()
+                                },
+                                vec![m],
+                            ));
+                        }
+                    }
+                }
+                next.sort_by_key(|(_, m)| suggestions[m[0]].range.start);
+                planned = next;
+            }
+        }
+    }
+    Err(vec![
+        Diagnostic::error(
+            "suggest-internal",
+            "could not find a valid set of suggestions",
+        )
+        .at(Location::file_only(path)),
+    ])
+}
+
+/// Warnings for `emend check`: text corrected in other articles of the site
+/// that occurs uncorrected in an article (where site learning would suggest
+/// the same correction). One warning per article and phrase, pointing at every place.
+pub fn uncorrected_elsewhere(root: &Path, knowledge: &[Knowledge]) -> Vec<Diagnostic> {
+    if knowledge.len() < 2 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let Some(dictionary) = Dictionary::for_site(root, &mut out) else {
+        return out;
+    };
+    // Evidence is collected once for the whole site; each article then learns
+    // from it minus its own share (linear in the number of articles).
+    let evidence = learn::SiteEvidence::collect(knowledge);
+    let mut warnings: Vec<Diagnostic> = knowledge
+        .par_iter()
+        .flat_map_iter(|k| {
+            let learned = evidence.learned(Some(&k.slug));
+            let suggestions = choose(
+                &k.original.text,
+                &k.changes,
+                Some(&dictionary),
+                Some(&learned),
+                DEFAULT_MIN_CONFIDENCE,
+            );
+            // (find, replace) → places, for suggestions the site has learned
+            type Places = (String, Vec<Range<usize>>);
+            let mut by_pair: BTreeMap<(String, String), Places> = BTreeMap::new();
+            for s in suggestions.iter().filter(|s| s.origin.contains("learned from ")) {
+                let from = s.origin.split("learned from ").nth(1).unwrap_or_default().to_string();
+                by_pair
+                    .entry((s.find.clone(), s.replace.clone()))
+                    .or_insert_with(|| (from, Vec::new()))
+                    .1
+                    .push(s.range.clone());
+            }
+            by_pair
+                .into_iter()
+                .map(|((find, replace), (from, ranges))| {
+                    let n = ranges.len();
+                    let mut d = Diagnostic::warning(
+                        "uncorrected-elsewhere",
+                        format!(
+                            "{find:?} is corrected to {replace:?} in {from}, but is left as it is here{}",
+                            if n > 1 { format!(" ({n} places)") } else { String::new() }
+                        ),
+                    )
+                    .at(k.original.location(ranges[0].clone()))
+                    .label("uncorrected");
+                    for r in ranges.iter().skip(1).take(9) {
+                        d = d.related(k.original.location(r.clone()), "also here");
+                    }
+                    d.help(format!(
+                        "run `emend suggest {}` to propose the correction for review; if the text is right here, ignore this warning",
+                        k.slug
+                    ))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.append(&mut warnings);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::SourceFile;
+
+    fn dict(yaml: &str) -> Dictionary {
+        let file = SourceFile::from_bytes(Path::new("d.yaml"), yaml.as_bytes().to_vec()).unwrap();
+        let mut d = Dictionary::default();
+        let mut out = Vec::new();
+        assert!(
+            d.add_file(&file, dictionary::Source::Builtin, &mut out),
+            "{out:?}"
+        );
+        d
+    }
+
+    fn found(s: &[Suggestion]) -> Vec<(&str, &str, f64, &str)> {
+        s.iter()
+            .map(|s| {
+                (
+                    s.find.as_str(),
+                    s.replace.as_str(),
+                    s.confidence,
+                    s.origin.as_str(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn overlaps_go_to_the_surer_then_longer_candidate() {
+        let d = dict(
+            "entries:\n  - {find: nationwide, replace: national, kind: synonym, confidence: 0.7}\n  - {find: safety, replace: security, kind: synonym, confidence: 0.7}\n  - {find: nationwide safety, replace: national security, kind: synonym, confidence: 0.7}\n  - {find: a b, replace: x, kind: synonym, confidence: 0.6}\n  - {find: b c, replace: y, kind: synonym, confidence: 0.9}\n",
+        );
+        let s = choose(
+            "the nationwide safety sources; a b c",
+            &[],
+            Some(&d),
+            None,
+            0.5,
+        );
+        assert_eq!(
+            found(&s),
+            [
+                ("nationwide safety", "national security", 0.7, "dictionary"),
+                ("b c", "y", 0.9, "dictionary"),
+            ]
+        );
+    }
+
+    #[test]
+    fn existing_changes_addresses_and_low_confidence_are_left_out() {
+        let d = dict(
+            "entries:\n  - {find: mentioned, replace: said, kind: synonym, confidence: 0.8}\n  - {find: solely, replace: only, kind: synonym, confidence: 0.4}\n",
+        );
+        let text = "He mentioned it. She mentioned https://x.org/mentioned and solely that.";
+        let existing = [Change {
+            number: 1,
+            entry: 0,
+            original: 3..12,
+            corrected: 3..7,
+        }];
+        let s = choose(text, &existing, Some(&d), None, 0.5);
+        assert_eq!(found(&s), [("mentioned", "said", 0.8, "dictionary")]);
+        assert_eq!(s[0].range, 21..30);
+        assert_eq!(choose(text, &existing, Some(&d), None, 0.3).len(), 2);
+    }
+
+    #[test]
+    fn entries_group_all_occurrences_or_pick_one_with_context() {
+        let sugg = |range: Range<usize>, find: &str| Suggestion {
+            range,
+            find: find.into(),
+            replace: "said".into(),
+            kind: Kind::Synonym,
+            confidence: 0.8,
+            origin: "dictionary".into(),
+            why: "w".into(),
+        };
+        let text = "A mentioned x. B mentioned y. As mentioned.";
+        // every occurrence suggested → one entry with all: true
+        let all = [
+            sugg(2..11, "mentioned"),
+            sugg(17..26, "mentioned"),
+            sugg(33..42, "mentioned"),
+        ];
+        let planned = plan(text, &all);
+        assert_eq!(planned.len(), 1);
+        assert_eq!(planned[0].0.pick, Pick::All);
+        assert_eq!(planned[0].1, [0, 1, 2]);
+        // some → the shortest unique context
+        let planned = plan(text, &all[..2]);
+        let ctx: Vec<(Option<&str>, Option<&str>)> = planned
+            .iter()
+            .map(|(e, _)| (e.before.as_deref(), e.after.as_deref()))
+            .collect();
+        assert_eq!(ctx, [(None, Some(" x")), (None, Some(" y"))]);
+        // no context on the line tells them apart → occurrence
+        let text = "mentioned\nmentioned";
+        let planned = plan(text, &[sugg(10..19, "mentioned")]);
+        assert_eq!(planned[0].0.pick, Pick::Nth(2));
+    }
+}

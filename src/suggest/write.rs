@@ -1,0 +1,365 @@
+//! Writing suggestions as `corrections.yaml` entries, and appending them to an
+//! existing file without touching a byte of what is there.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::content::{Kind, Pick};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::yaml::{NodeKind, SourceFile, YamlIndex, io_diagnostic};
+
+/// One correction entry to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryOut {
+    /// `find`.
+    pub find: String,
+    /// `replace`.
+    pub replace: String,
+    /// `before`, if needed to make the anchor unique.
+    pub before: Option<String>,
+    /// `after`, if needed.
+    pub after: Option<String>,
+    /// `occurrence` / `all`.
+    pub pick: Pick,
+    /// `kind`.
+    pub kind: Kind,
+    /// `why`.
+    pub why: String,
+    /// `origin`.
+    pub origin: String,
+    /// `confidence`.
+    pub confidence: f64,
+}
+
+/// A YAML double-quoted scalar that reads back as exactly `s`: backslashes,
+/// quotes, control characters and the characters YAML treats as line breaks
+/// are escaped; everything else (curly quotes, colons, `#`, leading `-` or `*`)
+/// is safe inside double quotes.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{85}' => out.push_str("\\N"),
+            '\u{a0}' => out.push_str("\\_"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            c if c.is_control() || c == '\u{feff}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Renders entries as a YAML list, each line prefixed with `indent` and ended with `nl`.
+pub fn render_entries(entries: &[EntryOut], indent: &str, nl: &str) -> String {
+    let mut out = String::new();
+    let mut line = |s: String| {
+        out.push_str(indent);
+        out.push_str(&s);
+        out.push_str(nl);
+    };
+    for e in entries {
+        line(format!("- find: {}", quote(&e.find)));
+        line(format!("  replace: {}", quote(&e.replace)));
+        if let Some(b) = &e.before {
+            line(format!("  before: {}", quote(b)));
+        }
+        if let Some(a) = &e.after {
+            line(format!("  after: {}", quote(a)));
+        }
+        match e.pick {
+            Pick::Unique => {}
+            Pick::Nth(n) => line(format!("  occurrence: {n}")),
+            Pick::All => line("  all: true".to_string()),
+        }
+        line(format!("  kind: {}", e.kind.as_str()));
+        line(format!("  why: {}", quote(&e.why)));
+        line("  status: suggested".to_string());
+        line(format!("  origin: {}", quote(&e.origin)));
+        line(format!("  confidence: {:.2}", e.confidence));
+    }
+    out
+}
+
+/// The header comment above a block of suggestions.
+pub fn header(count: usize, nl: &str) -> String {
+    format!(
+        "# Suggested by `emend suggest` ({count} entr{}). Review each one: fix or delete it,{nl}# then remove its `status: suggested` line to accept it.{nl}",
+        if count == 1 { "y" } else { "ies" }
+    )
+}
+
+/// How to append to an existing corrections file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppendStyle {
+    /// Text to put between the existing content and the new block.
+    pub separator: String,
+    /// Indentation of the list's dashes.
+    pub indent: String,
+    /// Line ending (`\n` or `\r\n`).
+    pub newline: &'static str,
+}
+
+/// Works out how to append block entries to `existing` so that the result is
+/// one well-formed list: after a final newline, at the list's own indentation,
+/// with its line endings. Fails for files that are not a block list (a flow
+/// list `[...]`, a mapping), where appending would change their meaning.
+pub fn append_style(existing: &str, path: &Path) -> Result<AppendStyle, Diagnostic> {
+    let (existing, _) = crate::text::strip_bom(existing);
+    let newline = if existing.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut indent = String::new();
+    if let Some(index) = YamlIndex::build(existing) {
+        if let Some(root) = &index.root {
+            match &root.kind {
+                NodeKind::Seq(items) => {
+                    let flow = existing[root.span.start..].trim_start().starts_with('[');
+                    if flow {
+                        return Err(not_a_block_list(
+                            path,
+                            "it is written as a flow list `[...]`",
+                        ));
+                    }
+                    if let Some(first) = items.first() {
+                        let line_start = existing[..first.span.start]
+                            .rfind('\n')
+                            .map_or(0, |i| i + 1);
+                        let prefix = &existing[line_start..first.span.start];
+                        let dash = prefix.find('-').unwrap_or(0);
+                        indent = prefix[..dash].to_string();
+                    }
+                }
+                NodeKind::Scalar(s) if s.is_empty() => {}
+                _ => return Err(not_a_block_list(path, "its top level is not a list")),
+            }
+        }
+    } else {
+        return Err(not_a_block_list(path, "it is not valid YAML"));
+    }
+    let mut separator = String::new();
+    if !existing.is_empty() && !existing.ends_with('\n') {
+        separator.push_str(newline);
+    }
+    if !existing.trim().is_empty() {
+        separator.push_str(newline);
+    }
+    Ok(AppendStyle {
+        separator,
+        indent,
+        newline,
+    })
+}
+
+fn not_a_block_list(path: &Path, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        "cannot-append",
+        format!(
+            "cannot append suggestions to {}: {why}",
+            crate::diagnostics::display_path(path)
+        ),
+    )
+    .at(Location::file_only(path))
+    .help("run `emend suggest` without --write and paste the entries by hand")
+}
+
+/// Appends `block` to the file at `path`, which must still have the length it
+/// had when read (`expected_len`); creates the file if it did not exist.
+pub fn append(path: &Path, expected_len: Option<u64>, block: &str) -> Result<(), Diagnostic> {
+    let mut file = match expected_len {
+        None => std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|e| io_diagnostic(path, "create", &e))?,
+        Some(len) => {
+            let f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(path)
+                .map_err(|e| io_diagnostic(path, "open", &e))?;
+            let now = f
+                .metadata()
+                .map_err(|e| io_diagnostic(path, "read", &e))?
+                .len();
+            if now != len {
+                return Err(Diagnostic::error(
+                    "changed-meanwhile",
+                    format!("{} changed while suggestions were computed", path.display()),
+                )
+                .at(Location::file_only(path))
+                .help("run `emend suggest --write` again"));
+            }
+            f
+        }
+    };
+    file.write_all(block.as_bytes())
+        .and_then(|()| file.flush())
+        .map_err(|e| io_diagnostic(path, "write", &e))
+}
+
+/// Parses text as a corrections file with the build's own loader (for round trips).
+pub fn parse(
+    path: &Path,
+    text: &str,
+) -> Result<Vec<crate::content::CorrectionSpec>, Vec<Diagnostic>> {
+    let file = SourceFile::from_bytes(path, text.as_bytes().to_vec()).map_err(|d| vec![d])?;
+    let mut out = Vec::new();
+    match crate::content::parse_corrections(&file, &mut out) {
+        Some(specs) if !out.iter().any(Diagnostic::is_error) => Ok(specs),
+        _ => Err(out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(find: &str, replace: &str) -> EntryOut {
+        EntryOut {
+            find: find.into(),
+            replace: replace.into(),
+            before: None,
+            after: None,
+            pick: Pick::Unique,
+            kind: Kind::Synonym,
+            why: "w".into(),
+            origin: "dictionary".into(),
+            confidence: 0.8,
+        }
+    }
+
+    #[test]
+    fn tricky_strings_round_trip_through_the_loader() {
+        let tricky = [
+            "“Two Michaels,”",
+            "key: value",
+            "- dash",
+            "* star",
+            "# hash",
+            "&anchor",
+            "!tag",
+            "'single'",
+            "\"double\"",
+            "back\\slash",
+            "two\nlines",
+            " leading and trailing ",
+            "tab\there",
+            "null",
+            "true",
+            "2",
+            "0.50",
+            "~",
+            "{that a}",
+            "[x]",
+            "% percent",
+            "@at",
+            "`tick`",
+            "nbsp\u{a0}here",
+            "ls\u{2028}ps\u{2029}nel\u{85}",
+            "bom\u{feff}",
+            "bell\u{7}",
+            "Trudeau’s",
+            "é漢字🙂",
+        ];
+        let mut entries: Vec<EntryOut> = tricky
+            .iter()
+            .map(|s| {
+                let mut e = entry(s, &format!("{s}!"));
+                e.before = Some(format!("{s} "));
+                e.after = Some(format!(" {s}"));
+                e.why = (*s).to_string();
+                e.origin = (*s).to_string();
+                e
+            })
+            .collect();
+        entries[0].pick = Pick::All;
+        entries[0].before = None;
+        entries[0].after = None;
+        entries[1].pick = Pick::Nth(3);
+        entries[1].before = None;
+        entries[1].after = None;
+        let text = render_entries(&entries, "", "\n");
+        let specs = parse(Path::new("c.yaml"), &text).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+        assert_eq!(specs.len(), entries.len());
+        for (e, s) in entries.iter().zip(&specs) {
+            assert_eq!(s.selector.exact, e.find);
+            assert_eq!(s.replace, e.replace);
+            assert_eq!(s.selector.before, e.before);
+            assert_eq!(s.selector.after, e.after);
+            assert_eq!(s.selector.pick, e.pick);
+            assert_eq!(s.why.as_deref(), Some(e.why.as_str()));
+            assert_eq!(s.origin.as_deref(), Some(e.origin.as_str()));
+            assert_eq!(s.confidence, Some(0.8));
+            assert_eq!(s.status, crate::content::Status::Suggested);
+        }
+    }
+
+    #[test]
+    fn append_style_follows_the_file() {
+        let p = Path::new("c.yaml");
+        let s = append_style("", p).unwrap();
+        assert_eq!(
+            (s.separator.as_str(), s.indent.as_str(), s.newline),
+            ("", "", "\n")
+        );
+        let s = append_style("# only a comment", p).unwrap();
+        assert_eq!(s.separator, "\n\n");
+        let s = append_style("- find: a\n  replace: b\n", p).unwrap();
+        assert_eq!(s.separator, "\n");
+        let s = append_style("  - find: a\r\n    replace: b", p).unwrap();
+        assert_eq!(
+            (s.separator.as_str(), s.indent.as_str(), s.newline),
+            ("\r\n\r\n", "  ", "\r\n")
+        );
+        assert_eq!(
+            append_style("[{find: a, replace: b}]\n", p)
+                .unwrap_err()
+                .message,
+            "cannot append suggestions to c.yaml: it is written as a flow list `[...]`"
+        );
+        assert_eq!(
+            append_style("find: a\n", p).unwrap_err().code,
+            "cannot-append"
+        );
+    }
+
+    #[test]
+    fn appended_blocks_keep_the_existing_entries() {
+        let p = Path::new("c.yaml");
+        for existing in [
+            "",
+            "# nothing yet\n",
+            "- find: a\n  replace: b\n  why: w # trailing comment",
+            "  - find: a\n    replace: b\n    why: w\n",
+            "\u{feff}- find: a\r\n  replace: b\r\n  why: w\r\n",
+        ] {
+            let style = append_style(existing, p).unwrap();
+            let block = format!(
+                "{}{}{}",
+                style.separator,
+                header(1, style.newline),
+                render_entries(&[entry("x", "y")], &style.indent, style.newline)
+            );
+            let text = format!("{existing}{block}");
+            let specs = parse(p, &text).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+            let old = usize::from(existing.contains("find: a"));
+            assert_eq!(specs.len(), old + 1, "{text}");
+            assert_eq!(specs[old].selector.exact, "x");
+            if old == 1 {
+                assert_eq!(specs[0].replace, "b");
+            }
+            assert!(text.starts_with(existing));
+        }
+    }
+}

@@ -1,0 +1,446 @@
+// The checks of the browser suite. Each takes a Playwright page in the state
+// to check and returns a list of problems (plain sentences naming the element
+// and the measured numbers); an empty list means the check passed. Tests
+// assert the list is empty on good pages and non-empty on deliberately broken
+// variants, so every check is shown to be able to fail.
+
+import fs from "node:fs";
+import { createRequire } from "node:module";
+
+import { scriptsOff } from "./harness.mjs";
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve("axe-core/axe.min.js");
+
+/** How far (CSS px) two edges may differ and still count as aligned. */
+const TOLERANCE = 2;
+
+/** In-page helpers, installed once per document by `helpers(page)`. */
+function installHelpers() {
+  if (window.__emendTest) return;
+  const describe = (el) => {
+    if (!el || el.nodeType !== 1) return String(el);
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += `#${el.id}`;
+    for (const c of el.classList) s += `.${c}`;
+    const text = (el.textContent || "").trim().replace(/\s+/g, " ");
+    if (text) s += ` “${text.length > 40 ? `${text.slice(0, 40)}…` : text}”`;
+    return s;
+  };
+  // The box of an element's first line of text (or the element's box when it
+  // has no text): where a reader's eye lands.
+  const firstLine = (el) => {
+    // (No filter callback: with JavaScript disabled, page callbacks do not run.)
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let node = walker.nextNode();
+    while (node && !node.textContent.trim()) node = walker.nextNode();
+    if (node) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const rect = range.getClientRects()[0];
+      if (rect) return rect;
+    }
+    return el.getBoundingClientRect();
+  };
+  // Whether a reader can see `el` now: its first box is inside the viewport
+  // and not hidden under something else (a sticky header, say).
+  const seen = (el) => {
+    const rect = el.getClientRects()[0] || el.getBoundingClientRect();
+    const x = Math.min(Math.max(rect.left + Math.min(8, rect.width / 2), 0), innerWidth - 1);
+    const y = rect.top + Math.min(8, rect.height / 2);
+    if (rect.width === 0 || rect.height === 0) return { ok: false, why: "has no size" };
+    if (y < 0 || y >= innerHeight) return { ok: false, why: `is out of view (top at ${Math.round(rect.top)}px of a ${innerHeight}px viewport)` };
+    const hit = document.elementFromPoint(x, y);
+    if (hit && hit !== el && !el.contains(hit) && !hit.contains(el))
+      return { ok: false, why: `is covered by ${describe(hit)} (top at ${Math.round(rect.top)}px)` };
+    return { ok: true, why: "" };
+  };
+  const parse = (c) => {
+    const m = c.match(/rgba?\(([^)]+)\)/);
+    if (!m) return null;
+    const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+    return { r, g, b, a };
+  };
+  // The opaque colour behind an element: the first non-transparent
+  // background among it and its ancestors.
+  const backdrop = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a > 0.5) return c;
+    }
+    return { r: 255, g: 255, b: 255, a: 1 };
+  };
+  const luminance = ({ r, g, b }) => {
+    const lin = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const contrast = (a, b) => {
+    const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  const focusable = () =>
+    [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')].filter(
+      (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden" && !el.closest("[inert]"),
+    );
+  window.__emendTest = { describe, firstLine, seen, backdrop, contrast, parse, focusable };
+}
+
+async function helpers(page) {
+  await page.evaluate(installHelpers);
+}
+
+/** Waits until the page has stopped scrolling (smooth scrolling, focus). */
+export async function settle(page) {
+  if (scriptsOff.has(page)) {
+    // No animation frames without JavaScript: poll instead.
+    let last = -1;
+    for (let i = 0; i < 40; i += 1) {
+      const y = await page.evaluate(() => scrollY);
+      if (y === last) return;
+      last = y;
+      await page.waitForTimeout(30);
+    }
+    return;
+  }
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        let last = -1;
+        let still = 0;
+        const tick = () => {
+          if (scrollY === last) still += 1;
+          else still = 0;
+          last = scrollY;
+          if (still >= 3) resolve();
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+}
+
+/**
+ * Side-by-side layout: in every row the original and corrected cells sit side
+ * by side and their first lines start at the same height (the apparatus too,
+ * when it is a third column). Also returns `tallest`, the largest ratio of the
+ * heights of the two cells' contents, so a test can show it covered a row where one side is
+ * much longer than the other.
+ */
+export async function sideBySide(page) {
+  await helpers(page);
+  return page.evaluate((tolerance) => {
+    const { firstLine } = window.__emendTest;
+    const problems = [];
+    let tallest = 1;
+    const rows = [...document.querySelectorAll(".grid .row")];
+    if (rows.length === 0) problems.push("no rows (.grid .row) on the page");
+    for (const row of rows) {
+      const [orig, corr, app] = [".cell.orig", ".cell.corr", ".app"].map((s) => row.querySelector(s));
+      const o = orig.getBoundingClientRect();
+      const c = corr.getBoundingClientRect();
+      const name = `row #${row.id}`;
+      if (o.right > c.left + tolerance || o.bottom <= c.top || c.bottom <= o.top)
+        problems.push(`${name}: the cells are not side by side (original ${Math.round(o.left)}–${Math.round(o.right)}px, corrected ${Math.round(c.left)}–${Math.round(c.right)}px, tops ${Math.round(o.top)}/${Math.round(c.top)}px)`);
+      const [lo, lc] = [firstLine(orig).top, firstLine(corr).top];
+      if (Math.abs(lo - lc) > tolerance)
+        problems.push(`${name}: the original starts at ${Math.round(lo + scrollY)}px, the corrected text at ${Math.round(lc + scrollY)}px`);
+      const a = app.getBoundingClientRect();
+      if (a.height > 0 && a.left >= c.right - tolerance && Math.abs(a.top - o.top) > tolerance)
+        problems.push(`${name}: the apparatus starts at ${Math.round(a.top + scrollY)}px, the pair at ${Math.round(o.top + scrollY)}px`);
+      const [ho, hc] = [orig, corr].map((cell) => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return range.getBoundingClientRect().height;
+      });
+      if (ho > 0 && hc > 0) tallest = Math.max(tallest, ho / hc, hc / ho);
+    }
+    return { problems, rows: rows.length, tallest };
+  }, TOLERANCE);
+}
+
+/**
+ * Narrow layout: in every row the corrected cell comes below the original and
+ * both take the full width of the row; the apparatus follows them.
+ */
+export async function stacked(page) {
+  return page.evaluate((tolerance) => {
+    const problems = [];
+    const rows = [...document.querySelectorAll(".grid .row")];
+    if (rows.length === 0) problems.push("no rows (.grid .row) on the page");
+    for (const row of rows) {
+      const r = row.getBoundingClientRect();
+      const [o, c, a] = [".cell.orig", ".cell.corr", ".app"].map((s) => row.querySelector(s).getBoundingClientRect());
+      const name = `row #${row.id}`;
+      if (c.top < o.bottom - tolerance) problems.push(`${name}: the corrected cell (top ${Math.round(c.top)}px) does not follow the original (bottom ${Math.round(o.bottom)}px)`);
+      for (const [label, box] of [["original", o], ["corrected", c]])
+        if (box.width < r.width * 0.9) problems.push(`${name}: the ${label} cell is ${Math.round(box.width)}px wide in a ${Math.round(r.width)}px row`);
+      if (a.height > 0 && a.top < c.bottom - tolerance) problems.push(`${name}: the apparatus overlaps the corrected cell`);
+    }
+    return problems;
+  }, TOLERANCE);
+}
+
+/**
+ * Nothing sticks out sideways: the page is no wider than the viewport and no
+ * element reaches past its edges (except inside its own scroll box, like a
+ * code block).
+ */
+export async function noHorizontalOverflow(page) {
+  await helpers(page);
+  return page.evaluate(() => {
+    const { describe } = window.__emendTest;
+    const problems = [];
+    const vw = document.documentElement.clientWidth;
+    const sw = document.documentElement.scrollWidth;
+    if (sw > vw) problems.push(`the page is ${sw}px wide in a ${vw}px viewport`);
+    const scrolls = (el) => {
+      for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+        if (/(auto|scroll|hidden|clip)/.test(getComputedStyle(e).overflowX)) return true;
+      }
+      return false;
+    };
+    for (const el of document.body.querySelectorAll("*")) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || r.bottom < -1) continue; // hidden, or parked above the page (skip link)
+      if ((r.right > vw + 1 || r.left < -1) && !scrolls(el)) {
+        problems.push(`${describe(el)} spans ${Math.round(r.left)}–${Math.round(r.right)}px of a ${vw}px viewport`);
+        if (problems.length > 10) break;
+      }
+    }
+    return problems;
+  });
+}
+
+/**
+ * Screen readers hear which column each cell belongs to: the accessibility
+ * tree of every cell (up to `limit` rows) starts with its `data-label`
+ * ("As received", "Corrected"), at any width.
+ */
+export async function columnLabels(page, { limit = Infinity } = {}) {
+  const problems = [];
+  const cells = await page.$$eval(".grid .row .cell[data-label]", (els) =>
+    els.map((el) => ({ row: el.closest(".row").id, side: el.classList.contains("orig") ? "orig" : "corr", label: el.dataset.label })),
+  );
+  if (cells.length === 0) problems.push("no labelled cells (.cell[data-label]) on the page");
+  for (const { row, side, label } of cells.slice(0, limit * 2)) {
+    const tree = await page.locator(`#${row} .cell.${side}`).ariaSnapshot();
+    const first = tree.split("\n")[0];
+    // (Text that follows without an element of its own joins the label's line.)
+    if (![`- text: ${label}`, `- text: "${label}`].some((start) => first === start || first.startsWith(`${start} `))) problems.push(`row #${row}: the ${side} cell is not announced as “${label}” (its accessibility tree starts “${first}”)`);
+  }
+  return problems;
+}
+
+async function pointOf(page, selector) {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    const r = el.getClientRects()[0];
+    return { x: r.left + Math.min(r.width / 2, 20), y: r.top + r.height / 2 };
+  }, selector);
+}
+
+/**
+ * Activating (clicking, or tapping on a touch screen) the half `side` ("o" or
+ * "c") of change `n` highlights its partner in the other column, visibly (its
+ * background changes), and the partner is in view afterwards. Returns
+ * `{ problems, partnerWasInView }`. The mark is scrolled to the middle of the
+ * viewport if it is out of view; a caller that wants the partner out of view
+ * places the mark first (see `placeAtTop`).
+ */
+export async function changePartner(page, n, side, { tap = false } = {}) {
+  await helpers(page);
+  const mark = `#c${n}-${side}`;
+  const partner = `#c${n}-${side === "o" ? "c" : "o"}`;
+  const before = await page.evaluate(
+    ([m, p]) => {
+      const el = document.querySelector(p);
+      if (!document.querySelector(m) || !el) return null;
+      // Its background when not highlighted (an earlier activation may have lit it).
+      const lit = el.classList.contains("hl");
+      el.classList.remove("hl");
+      const bg = getComputedStyle(el).backgroundColor;
+      if (lit) el.classList.add("hl");
+      return { bg, seen: window.__emendTest.seen(el).ok };
+    },
+    [mark, partner],
+  );
+  if (!before) return { problems: [`change ${n} has no ${mark} and ${partner}`], partnerWasInView: false };
+  const scrolled = await page.evaluate((m) => {
+    const el = document.querySelector(m);
+    if (window.__emendTest.seen(el).ok) return false;
+    el.scrollIntoView({ block: "center", behavior: "instant" });
+    return true;
+  }, mark);
+  if (scrolled) {
+    await settle(page);
+    before.seen = await page.evaluate((p) => window.__emendTest.seen(document.querySelector(p)).ok, partner);
+  }
+  const { x, y } = await pointOf(page, mark);
+  if (tap) await page.touchscreen.tap(x, y);
+  else await page.mouse.click(x, y);
+  await settle(page);
+  const after = await page.evaluate((p) => {
+    const el = document.querySelector(p);
+    return { bg: getComputedStyle(el).backgroundColor, hl: el.classList.contains("hl"), seen: window.__emendTest.seen(el) };
+  }, partner);
+  const problems = [];
+  if (!after.hl || after.bg === before.bg)
+    problems.push(`activating ${mark} did not highlight ${partner} (class hl: ${after.hl}, background ${before.bg} → ${after.bg})`);
+  if (!after.seen.ok) problems.push(`after activating ${mark}, its partner ${partner} ${after.seen.why}`);
+  return { problems, partnerWasInView: before.seen };
+}
+
+/** Scrolls `selector` to the top of the viewport (instantly). */
+export async function placeAtTop(page, selector) {
+  await page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    window.scrollTo({ top: el.getBoundingClientRect().top + scrollY - 60, behavior: "instant" });
+  }, selector);
+  await settle(page);
+}
+
+async function activate(page, selector, how) {
+  if (how === "keyboard") {
+    await page.focus(selector);
+    await page.keyboard.press("Enter");
+  } else {
+    const { x, y } = await pointOf(page, selector);
+    await page.mouse.click(x, y);
+  }
+  await settle(page);
+}
+
+/**
+ * The note round trip: following note reference `n` lands on the note (URL,
+ * focus, in view and not hidden under a sticky header), and the note's
+ * back-link returns to the reference the same way. `how` is "click" or
+ * "keyboard" (focus the link, press Enter).
+ */
+export async function noteRoundTrip(page, n, how = "click") {
+  await helpers(page);
+  const problems = [];
+  const ref = `#ref-${n}`;
+  if (!(await page.$(ref))) return [`there is no note reference ${ref}`];
+  await page.evaluate((sel) => document.querySelector(sel).scrollIntoView({ block: "center", behavior: "instant" }), ref);
+  await settle(page);
+  const landed = async (target) =>
+    page.evaluate((sel) => {
+      const { describe, seen } = window.__emendTest;
+      const el = document.querySelector(sel);
+      if (!el) return { missing: true };
+      const active = document.activeElement;
+      return {
+        hash: location.hash,
+        focused: active === el,
+        active: describe(active),
+        seen: seen(el),
+      };
+    }, target);
+
+  await activate(page, ref, how);
+  const note = `#note-${n}`;
+  const atNote = await landed(note);
+  if (atNote.missing) return [`note reference ${ref} points at ${note}, which does not exist`];
+  if (atNote.hash !== note) problems.push(`following ${ref} led to “${atNote.hash}”, not ${note}`);
+  if (!atNote.focused) problems.push(`following ${ref} left the focus on ${atNote.active}, not on the note`);
+  if (!atNote.seen.ok) problems.push(`after following ${ref}, the note ${atNote.seen.why}`);
+
+  const back = `${note} [role="doc-backlink"]`;
+  if (!(await page.$(back))) return [...problems, `note ${n} has no back-link ([role=doc-backlink])`];
+  await activate(page, back, how);
+  const atRef = await landed(ref);
+  if (atRef.hash !== ref) problems.push(`the back-link of note ${n} led to “${atRef.hash}”, not ${ref}`);
+  if (!atRef.focused) problems.push(`the back-link of note ${n} left the focus on ${atRef.active}, not on the reference`);
+  if (!atRef.seen.ok) problems.push(`after the back-link of note ${n}, the reference ${atRef.seen.why}`);
+  return problems;
+}
+
+/**
+ * Walks the page with the Tab key from the top and returns
+ * `{ problems, stops }`. Checks that every focusable element is reached, in
+ * document order, without a trap; that each focused element is in view and
+ * not covered; and that focus is visible. Visibility is checked two ways:
+ * the computed outline (at least 2px, 3:1 against the backdrop) for every
+ * stop, and, for up to `pixelSamples` stops of each kind of element, that the
+ * pixels around it actually change when focus leaves. `maxStops` ends the
+ * walk early (then only the elements before the last stop must be reached).
+ */
+export async function keyboardWalk(page, { pixelSamples = Infinity, maxStops = Infinity } = {}) {
+  await helpers(page);
+  const expected = await page.evaluate(() =>
+    window.__emendTest.focusable().map((el, i) => {
+      el.dataset.kbIndex = String(i);
+      return window.__emendTest.describe(el);
+    }),
+  );
+  const problems = [];
+  const reached = [];
+  const sampled = new Map();
+  await page.evaluate(() => {
+    document.activeElement?.blur();
+    window.scrollTo({ top: 0, behavior: "instant" });
+  });
+  for (let step = 0; step <= Math.min(expected.length + 5, maxStops - 1); step += 1) {
+    await page.keyboard.press("Tab");
+    const info = await page.evaluate(() => {
+      const { describe, seen, backdrop, contrast, parse } = window.__emendTest;
+      const el = document.activeElement;
+      if (!el || el === document.body || el.dataset.kbIndex === undefined) return null;
+      const style = getComputedStyle(el);
+      const width = parseFloat(style.outlineWidth) || 0;
+      const color = parse(style.outlineColor);
+      const ring = style.outlineStyle !== "none" && width >= 2 && color ? contrast(color, backdrop(el.parentElement || el)) : 0;
+      const r = el.getBoundingClientRect();
+      const pad = Math.max(4, width + (parseFloat(style.outlineOffset) || 0) + 2);
+      const clip = {
+        x: Math.max(0, r.left - pad),
+        y: Math.max(0, r.top - pad),
+        width: Math.min(innerWidth, r.right + pad) - Math.max(0, r.left - pad),
+        height: Math.min(innerHeight, r.bottom + pad) - Math.max(0, r.top - pad),
+      };
+      const kind = `${el.tagName}.${[...el.classList].join(".")}<${el.parentElement?.tagName}.${[...(el.parentElement?.classList || [])].join(".")}`;
+      return { index: Number(el.dataset.kbIndex), name: describe(el), seen: seen(el), ring, kind, clip };
+    });
+    if (info === null || reached.includes(info.index)) break; // left the page, or wrapped around
+    reached.push(info.index);
+    if (!info.seen.ok) problems.push(`Tab stop ${reached.length}, ${info.name}, ${info.seen.why}`);
+    if (info.ring < 3) problems.push(`Tab stop ${reached.length}, ${info.name}, has no visible focus outline (2px, 3:1 against its background)`);
+    const n = sampled.get(info.kind) || 0;
+    if (n < pixelSamples && info.clip.width > 0 && info.clip.height > 0) {
+      sampled.set(info.kind, n + 1);
+      const focused = await page.screenshot({ clip: info.clip, caret: "hide" });
+      await page.evaluate(() => document.activeElement.blur());
+      const blurred = await page.screenshot({ clip: info.clip, caret: "hide" });
+      await page.evaluate((i) => document.querySelector(`[data-kb-index="${i}"]`).focus({ preventScroll: true }), info.index);
+      if (focused.equals(blurred)) problems.push(`Tab stop ${reached.length}, ${info.name}: focusing it changes no pixel`);
+    }
+  }
+  // With `maxStops`, only the elements before the last stop reached are due.
+  const due = reached.length >= maxStops ? Math.max(...reached) + 1 : expected.length;
+  const missed = expected.slice(0, due).filter((_, i) => !reached.includes(i));
+  for (const name of missed.slice(0, 10)) problems.push(`Tab never reaches ${name}`);
+  const order = reached.findIndex((v, i) => i > 0 && v < reached[i - 1]);
+  if (order > 0) problems.push(`Tab order leaves document order at stop ${order + 1} (${expected[reached[order]]})`);
+  return { problems, stops: reached.length, expected: expected.length };
+}
+
+/**
+ * Runs axe-core in the page and returns its violations as sentences. `rules`
+ * limits the run to some rule ids (e.g. ["color-contrast"]); `include` to
+ * some elements.
+ */
+export async function axe(page, { rules, include } = {}) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) {
+    // With JavaScript disabled, <script> tags do not run; evaluate the source instead.
+    await page.evaluate(fs.readFileSync(AXE, "utf8"));
+  }
+  const options = { resultTypes: ["violations"] };
+  if (rules) options.runOnly = { type: "rule", values: rules };
+  const result = await page.evaluate(
+    ([only, opts]) => window.axe.run(only ? { include: only } : document, opts),
+    [include || null, options],
+  );
+  return result.violations.flatMap((v) =>
+    v.nodes.map((node) => `${v.id} (${v.impact}): ${v.help} — ${node.target.join(" ")}: ${(node.failureSummary || "").replace(/\s+/g, " ")}`),
+  );
+}

@@ -1,0 +1,139 @@
+// The checks can fail: each test builds the fixture with one deliberate
+// regression, layered over the default theme the way a user overrides it
+// (templates/, static/), and asserts that the check meant to catch it
+// reports exactly that.
+
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+
+import { axe, changePartner, columnLabels, keyboardWalk, noHorizontalOverflow, noteRoundTrip, sideBySide } from "../lib/checks.mjs";
+import { buildSite, NARROW, open, patch, serve, themeFile } from "../lib/harness.mjs";
+import { useSites } from "../lib/suite.mjs";
+
+const env = useSites(); // just the browser
+const servers = [];
+after(async () => {
+  for (const server of servers) await server.close();
+});
+
+const ARTICLE = "harbour-report/index.html";
+
+/** Builds the fixture with `overrides`, opens `rel` and returns the session. */
+async function broken(overrides, options = {}, rel = ARTICLE) {
+  const { out, prefix } = buildSite("browser", overrides);
+  const server = await serve(out, prefix);
+  servers.push(server);
+  return open(env.browser, server.base + rel, options);
+}
+
+/** The default stylesheet with `css` appended. */
+const styleWith = (css) => ({ "static/style.css": `${themeFile("static/style.css")}\n${css}\n` });
+
+/** Asserts that some problem matches `pattern`. */
+function reports(problems, pattern) {
+  assert.ok(problems.some((p) => pattern.test(p)), `expected a problem matching ${pattern}, got:\n  ${problems.join("\n  ") || "(none)"}`);
+}
+
+describe("each check fails on a page broken for it", () => {
+  test("misaligned rows: the corrected column starts lower", async () => {
+    const s = await broken(styleWith(".cell.corr > :first-child { margin-top: 1.5rem; }"));
+    reports((await sideBySide(s.page)).problems, /^row #p1: the original starts at \d+px, the corrected text at \d+px$/);
+    await s.close();
+  });
+
+  test("columns that do not sit side by side at 1280 px", async () => {
+    const s = await broken(styleWith(".row { display: block; }"));
+    reports((await sideBySide(s.page)).problems, /^row #p1: the cells are not side by side/);
+    await s.close();
+  });
+
+  test("sideways overflow at 390 px", async () => {
+    const s = await broken(styleWith(".grid { min-width: 30rem; }"), { viewport: NARROW });
+    const problems = await noHorizontalOverflow(s.page);
+    reports(problems, /^the page is \d+px wide in a 390px viewport$/);
+    reports(problems, /^div\.grid “.*” spans 16–\d+px of a 390px viewport$/);
+    await s.close();
+  });
+
+  test("cells that do not name their column to screen readers", async () => {
+    const s = await broken(styleWith(".cell::before { content: none; }"));
+    reports(await columnLabels(s.page), /^row #p1: the orig cell is not announced as “As received” \(its accessibility tree starts “- paragraph:”\)$/);
+    await s.close();
+  });
+
+  test("a broken footnote back-link", async () => {
+    const article = patch(themeFile("templates/article.html"), 'href="#ref-{{ n.number }}" role="doc-backlink"', 'href="#ref{{ n.number }}" role="doc-backlink"');
+    const s = await broken({ "templates/article.html": article });
+    const problems = await noteRoundTrip(s.page, 1, "click");
+    reports(problems, /^the back-link of note 1 led to “#ref1”, not #ref-1$/);
+    reports(problems, /^the back-link of note 1 left the focus on .*, not on the reference$/);
+    await s.close();
+  });
+
+  test("a back-link whose target ends up under the sticky column header", async () => {
+    const s = await broken(styleWith("html { scroll-padding-top: 0; }"));
+    reports(await noteRoundTrip(s.page, 1, "click"), /^after the back-link of note 1, the reference is covered by span “Corrected”/);
+    await s.close();
+  });
+
+  test("a change mark that no longer highlights its partner", async () => {
+    const s = await broken({ "static/edition.js": "// highlighting removed\n" });
+    reports((await changePartner(s.page, 1, "o")).problems, /^activating #c1-o did not highlight #c1-c/);
+    await s.close();
+  });
+
+  test("an image without alt text", async () => {
+    const withImage = (img) => ({
+      "templates/article.html": patch(themeFile("templates/article.html"), '<p class="kicker">', `${img}\n  <p class="kicker">`),
+    });
+    const bad = await broken(withImage('<img src="{{ page.root }}favicon.svg" width="32" height="32">'));
+    reports(await axe(bad.page), /^image-alt \(critical\): Images must have alternative text — img: .*does not have an alt attribute/);
+    await bad.close();
+    // The same image with alt text passes: the audit fails for the missing alt, not the image.
+    const good = await broken(withImage('<img src="{{ page.root }}favicon.svg" width="32" height="32" alt="emend">'));
+    assert.deepEqual(await axe(good.page), []);
+    await good.close();
+  });
+
+  test("invisible keyboard focus", async () => {
+    const s = await broken(styleWith(":focus-visible { outline: none; }"), {}, "index.html");
+    const { problems } = await keyboardWalk(s.page);
+    reports(problems, /^Tab stop 1, a\.skip “Skip to content”, has no visible focus outline/);
+    reports(problems, /^Tab stop 2, a\.site-title .*: focusing it changes no pixel$/);
+    await s.close();
+  });
+
+  test("a link the keyboard cannot reach", async () => {
+    const article = patch(themeFile("templates/article.html"), '<a href="corrected/{{ page.index }}">', '<a href="corrected/{{ page.index }}" tabindex="-1">');
+    const s = await broken({ "templates/article.html": article });
+    reports((await keyboardWalk(s.page, { pixelSamples: 0 })).problems, /^Tab never reaches a “Read the corrected text”$/);
+    await s.close();
+  });
+
+  test("unreadable contrast in dark mode", async () => {
+    const s = await broken(styleWith("@media (prefers-color-scheme: dark) { :root { --muted: #5b564e; } }"), { colorScheme: "dark" });
+    reports(await axe(s.page, { rules: ["color-contrast"] }), /^color-contrast \(serious\)/);
+    await s.close();
+  });
+
+  test("unreadable contrast in print", async () => {
+    const s = await broken(styleWith("@media print { :root { --fg: #bbb; } }"));
+    await s.page.emulateMedia({ media: "print" });
+    reports(await axe(s.page, { rules: ["color-contrast"] }), /^color-contrast \(serious\)/);
+    await s.close();
+  });
+
+  test("a script error is reported", async () => {
+    const s = await broken({ "static/edition.js": 'throw new Error("boom");\n' });
+    await s.page.waitForLoadState("load");
+    assert.deepEqual(s.errors, ["uncaught exception: boom"]);
+    await s.close();
+  });
+
+  test("a missing stylesheet is reported", async () => {
+    const base = patch(themeFile("templates/base.html"), 'href="{{ page.root }}style.css"', 'href="{{ page.root }}styles.css"');
+    const s = await broken({ "templates/base.html": base });
+    assert.ok(s.errors.some((e) => /^HTTP 404: .*\/styles\.css$/.test(e)), s.errors.join("\n"));
+    await s.close();
+  });
+});
