@@ -234,7 +234,10 @@ impl IndexBuilder<'_> {
             }
             _ => line_end,
         };
-        start + end.max(1).min(rest.len())
+        // At least one whole character: an empty scalar may be marked at a
+        // multi-byte one (a byte order mark inside the file).
+        let first = rest.chars().next().map_or(0, char::len_utf8);
+        start + end.max(first).min(rest.len())
     }
 
     fn push(&mut self, node: Node, anchor: usize) {
@@ -1022,6 +1025,32 @@ mod tests {
         let mut out = Vec::new();
         let list = load_list::<Entry>(&f, &SCHEMA, &mut out).unwrap();
         assert_eq!(list.entries[0].0.replace, "b \u{1b}[0m");
+    }
+
+    #[test]
+    fn spans_of_empty_values_fall_on_character_boundaries() {
+        // Found by fuzzing: an empty tagged value marked at a byte order mark.
+        let text = "title: !\n\n\u{feff}title:";
+        let idx = YamlIndex::build(text).unwrap();
+        let mut spans = Vec::new();
+        fn walk(n: &Node, spans: &mut Vec<Range<usize>>) {
+            spans.push(n.span.clone());
+            match &n.kind {
+                NodeKind::Scalar(_) => {}
+                NodeKind::Seq(items) => items.iter().for_each(|i| walk(i, spans)),
+                NodeKind::Map(pairs) => pairs.iter().for_each(|(k, v)| {
+                    walk(k, spans);
+                    walk(v, spans);
+                }),
+            }
+        }
+        walk(idx.root.as_ref().unwrap(), &mut spans);
+        for s in spans {
+            assert!(
+                text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+                "{s:?}"
+            );
+        }
     }
 
     #[test]
