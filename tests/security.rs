@@ -281,6 +281,64 @@ fn hostile_content_is_rendered_inert() {
     );
 }
 
+/// Controls other than tab, LF and CR, and noncharacters: no HTML or XML
+/// document may carry them (an XML parser rejects the whole file).
+fn document_cannot_carry(c: char) -> bool {
+    let u = u32::from(c);
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || (0xFDD0..=0xFDEF).contains(&u)
+        || u & 0xFFFE == 0xFFFE
+}
+
+#[test]
+fn characters_no_document_can_carry_never_reach_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    // Escapes in double-quoted YAML, raw in the original.
+    let odd = "\\u001b[31m \\u0007 \\u0085 \\uFFFE \\uFDD0";
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "site.yaml",
+        &format!("title: \"Site {odd}\"\ndescription: \"D {odd}\"\nbase_url: \"https://example.org/\"\n"),
+    );
+    write(
+        "content/a/meta.yaml",
+        &format!("title: \"Title {odd}\"\nsummary: \"Summary {odd}\"\nsource: \"S {odd}\"\n"),
+    );
+    write(
+        "content/a/original.txt",
+        "The MP mentioned \u{1b}[0m it \u{7}.\n\nSecond \u{fffe} paragraph.\n",
+    );
+    write(
+        "content/a/corrections.yaml",
+        &format!("- find: mentioned\n  replace: \"said {odd}\"\n  why: \"W {odd}\"\n"),
+    );
+    write(
+        "content/a/annotations.yaml",
+        &format!("- quote: Second\n  on: original\n  note: \"N {odd}\"\n"),
+    );
+    build(root);
+    let mut checked = Vec::new();
+    for (rel, bytes) in snapshot_dir(&root.join("public")) {
+        if !(rel.ends_with(".html") || rel.ends_with(".xml")) {
+            continue;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        let bad: Vec<char> = text.chars().filter(|&c| document_cannot_carry(c)).collect();
+        assert!(bad.is_empty(), "{rel} carries {bad:?}");
+        checked.push(rel);
+    }
+    // The feed and the sitemap are among them, and the feed still reads.
+    assert!(checked.contains(&"atom.xml".to_string()), "{checked:?}");
+    assert!(checked.contains(&"sitemap.xml".to_string()), "{checked:?}");
+    let feed = std::fs::read_to_string(root.join("public/atom.xml")).unwrap();
+    assert!(feed.contains("Title \u{fffd}[31m"), "{feed}");
+}
+
 #[test]
 fn script_urls_in_metadata_and_sources_are_refused() {
     let tmp = tempfile::tempdir().unwrap();

@@ -137,5 +137,8 @@ pub fn render(feed: &Feed) -> Result<Vec<u8>, String> {
         )
         .map_err(|e| format!("cannot write the Atom feed: {e}"))?;
     out.push(b'\n');
-    Ok(out)
+    // Titles and summaries may hold characters XML cannot carry even as
+    // references (a control character makes a reader reject the whole feed).
+    let xml = String::from_utf8(out).map_err(|e| format!("the Atom feed is not UTF-8: {e}"))?;
+    Ok(crate::text::replace_unrepresentable(xml).into_bytes())
 }
