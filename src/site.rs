@@ -276,8 +276,16 @@ impl Site {
         }
     }
 
-    /// Loads, resolves, renders and writes one article.
-    pub fn build_article(&self, dir: &Path, sink: &dyn Sink, drafts: bool) -> ArticleOutcome {
+    /// Loads, resolves, renders and writes one article. With `learn`, the
+    /// outcome keeps what site-wide checks learn from (the original and its
+    /// changes); builds leave it out so memory does not grow with every text.
+    pub fn build_article(
+        &self,
+        dir: &Path,
+        sink: &dyn Sink,
+        drafts: bool,
+        learn: bool,
+    ) -> ArticleOutcome {
         let mut diagnostics = Vec::new();
         let outcome = |summary, pages, skipped_draft, has_code, diagnostics| ArticleOutcome {
             summary,
@@ -318,7 +326,10 @@ impl Site {
                     search,
                 };
                 let mut done = outcome(Some(summary), pages, false, view.has_code, diagnostics);
-                done.knowledge = Some(crate::suggest::Knowledge::new(*article, edition.changes));
+                if learn {
+                    done.knowledge =
+                        Some(crate::suggest::Knowledge::new(*article, edition.changes));
+                }
                 done
             }
             Err(mut errs) => {
@@ -613,7 +624,7 @@ pub fn run_with_progress(opts: &BuildOptions, mode: Mode, progress: &dyn Progres
     let results: Vec<ArticleOutcome> = dirs
         .par_iter()
         .map(|dir| {
-            let outcome = site.build_article(dir, sink, opts.drafts);
+            let outcome = site.build_article(dir, sink, opts.drafts, mode == Mode::Check);
             progress.advance();
             outcome
         })
