@@ -161,8 +161,15 @@ struct ReadingPage<'a> {
 struct ListPage<'a> {
     site: SiteView,
     page: PageView,
+    /// The articles listed, newest first.
     articles: &'a [ArticleSummary],
+    /// How many articles the site has (the 404 page lists only the newest).
+    total: usize,
 }
+
+/// The 404 page suggests this many of the newest editions: it is served for
+/// every mistyped address, so it stays small however large the site.
+const NOT_FOUND_LISTED: usize = 10;
 
 /// A loaded site: configuration and compiled theme.
 pub struct Site {
@@ -472,6 +479,7 @@ impl Site {
                 false,
             ),
             articles,
+            total: articles.len(),
         };
         // The 404 page is served at any depth, so it links from the site root path.
         let mut not_found_page = self.page_view(
@@ -487,7 +495,8 @@ impl Site {
         let not_found = ListPage {
             site: self.site_view(),
             page: not_found_page,
-            articles,
+            articles: &articles[..articles.len().min(NOT_FOUND_LISTED)],
+            total: articles.len(),
         };
         for (template, data, rel) in [
             ("index.html", &index, "index.html"),
