@@ -62,7 +62,14 @@ for n in "${SIZES[@]}"; do
   rm -rf "$hout"
   hrss=$(peak_rss_mb hugo --quiet --source "$hsite" --destination "$hout")
   files=$(find "$out" -type f | wc -l)
-  rows+=("$n $erss $hrss $files")
+  hfiles=$(find "$hout" -type f | wc -l)
+  # Hugo skips future-dated and draft pages silently: make sure it built them all.
+  hpages=$(find "$hout" -name index.html | wc -l)
+  if [ "$hpages" -le "$n" ]; then
+    echo "Hugo built only $hpages pages for $n articles; the comparison would be unfair" >&2
+    exit 1
+  fi
+  rows+=("$n $erss $hrss $files $hfiles")
 done
 
 echo
@@ -71,25 +78,32 @@ echo "emend:   $("$EMEND" --version), $(rustc --version)"
 echo "hugo:    $(hugo version | cut -d' ' -f2)"
 echo "runs:    hyperfine 1 warm-up + $RUNS, clean output folder each run, work folder $WORK"
 echo
-printf '| %8s | %-5s | %14s | %14s | %13s | %9s |\n' N tool "wall (s)" "per article" "peak RSS" "files out"
-printf '|%s|%s|%s|%s|%s|%s|\n' ---------: :------ ---------------: ---------------: --------------: ----------:
+echo "CPU is user + system time (mean): less sensitive than wall time to other load on the machine."
+echo
+printf '| %8s | %-5s | %14s | %14s | %10s | %14s | %13s | %9s |\n' N tool "wall (s)" "wall/article" "CPU (s)" "CPU/article" "peak RSS" "files out"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ---------: :------ ---------------: ---------------: -----------: ---------------: --------------: ----------:
 for row in "${rows[@]}"; do
-  read -r n erss hrss files <<<"$row"
-  python3 - "$WORK/times-$n.json" "$n" "$erss" "$hrss" "$files" <<'PY'
+  read -r n erss hrss files hfiles <<<"$row"
+  python3 - "$WORK/times-$n.json" "$n" "$erss" "$hrss" "$files" "$hfiles" <<'PY'
 import json, sys
-path, n, erss, hrss, files = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+path, n, erss, hrss, files, hfiles = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 r = {x["command"]: x for x in json.load(open(path))["results"]}
 e, h = r["emend"], r["hugo"]
-for name, x, rss, f in (("emend", e, erss, files), ("hugo", h, hrss, "")):
-    print(f"| {n:>8,} | {name:<5} | {x['mean']:7.2f} ± {x['stddev']:4.2f} | {x['mean'] / n * 1000:11.3f} ms | {rss:10} MB | {f:>9} |")
-print(f"| {n:>8,} | ratio | {e['mean'] / h['mean']:14.2f} | {'':>14} | {erss / hrss:13.2f} | {'':>9} |")
+cpu = lambda x: x["user"] + x["system"]
+for name, x, rss, f in (("emend", e, erss, files), ("hugo", h, hrss, hfiles)):
+    print(f"| {n:>8,} | {name:<5} | {x['mean']:7.2f} ± {x['stddev'] or 0:4.2f} | {x['mean'] / n * 1000:11.3f} ms "
+          f"| {cpu(x):10.2f} | {cpu(x) / n * 1000:11.3f} ms | {rss:10} MB | {f:>9} |")
+print(f"| {n:>8,} | ratio | {e['mean'] / h['mean']:14.2f} | {'':>14} | {cpu(e) / cpu(h):10.2f} | {'':>14} | {erss / hrss:13.2f} | {'':>9} |")
 PY
 done
 if [ ${#rows[@]} -ge 2 ]; then
   python3 - "$WORK" "${SIZES[0]}" "${SIZES[-1]}" <<'PY'
 import json, sys
 work, a, b = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-mean = lambda n: next(x["mean"] for x in json.load(open(f"{work}/times-{n}.json"))["results"] if x["command"] == "emend")
-print(f"\nemend per-article time at {b:,} / at {a:,}: {(mean(b) / b) / (mean(a) / a):.2f}")
+def emend(n):
+    return next(x for x in json.load(open(f"{work}/times-{n}.json"))["results"] if x["command"] == "emend")
+wall = lambda n: emend(n)["mean"] / n
+cpu = lambda n: (emend(n)["user"] + emend(n)["system"]) / n
+print(f"\nemend per-article cost at {b:,} / at {a:,}: wall {wall(b) / wall(a):.2f}, CPU {cpu(b) / cpu(a):.2f}")
 PY
 fi
