@@ -116,8 +116,11 @@ fn main() {
                 .nth(1)
                 .and_then(|r| r.split(" ms").next())
             {
+                let ms = ms.parse::<f64>().unwrap_or(f64::NAN);
                 if line.contains("changed: rebuilt") {
-                    let _ = log_tx.send(ms.parse::<f64>().unwrap_or(f64::NAN));
+                    let _ = log_tx.send((false, ms));
+                } else if line.contains("updated the site pages") {
+                    let _ = log_tx.send((true, ms));
                 } else if line.starts_with("Built ") {
                     eprintln!("{line}");
                 }
@@ -142,7 +145,8 @@ fn main() {
     assert_eq!(next_event().0, "status");
 
     let page_url = format!("{url}{slug}/");
-    let (mut end_to_end, mut to_event, mut server) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut end_to_end, mut to_event) = (Vec::new(), Vec::new());
+    let (mut server, mut site_pages) = (Vec::new(), Vec::new());
     for i in 0..edits {
         let marker = format!("Measured edit {i}");
         entries[0]["why"] = serde_yaml::Value::String(marker.clone());
@@ -166,7 +170,13 @@ fn main() {
             .unwrap();
         assert!(page.contains(&marker), "edit {i} not on the page");
         end_to_end.push(millis(saved.elapsed()));
-        if let Ok(ms) = log_rx.recv_timeout(Duration::from_secs(10)) {
+        // The article first, then the site pages: wait for both, so that the
+        // next save does not queue behind the site pages.
+        while let Ok((pages, ms)) = log_rx.recv_timeout(Duration::from_secs(30)) {
+            if pages {
+                site_pages.push(ms);
+                break;
+            }
             server.push(ms);
         }
         // Let the editor's "next save" come later than the debounce window.
@@ -180,7 +190,8 @@ fn main() {
         site.display(),
         articles.len()
     );
-    summary("server rebuild (its log)", server);
+    summary("server: article rebuilt (log)", server);
+    summary("server: site pages (log)", site_pages);
     summary("save → reload event", to_event);
     summary("save → new page served", end_to_end);
 }

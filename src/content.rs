@@ -4,6 +4,7 @@
 //! validated [`Article`]s; it does not match anything against the text (that is
 //! [`crate::engine`]'s job).
 
+use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -580,18 +581,75 @@ pub fn is_http_url(url: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
 }
 
+/// What discovery makes of one entry of `content/`.
+#[derive(Debug)]
+pub enum Entry {
+    /// An article folder.
+    Article(PathBuf),
+    /// Not there, or hidden (a name starting with `.`): silently skipped.
+    Absent,
+    /// Refused or ignored, with the reason (a link leading outside the site,
+    /// a stray file).
+    Refused(Diagnostic),
+}
+
+/// Classifies the entry `name` of `content/` exactly as [`discover`] does, so
+/// that `serve` can look at the folders an edit touched without listing all
+/// of them.
+pub fn discover_entry(root: &Path, name: &OsStr) -> Entry {
+    let shown = name.to_string_lossy();
+    if shown.starts_with('.') || shown.is_empty() {
+        return Entry::Absent;
+    }
+    let content = root.join("content");
+    // `serve` classifies entries without `discover_entries`: check the folder too.
+    if let Err(d) = check_path_inside(root, &content) {
+        return Entry::Refused(d);
+    }
+    let path = content.join(name);
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return Entry::Absent;
+    };
+    if meta.file_type().is_symlink()
+        && let Err(d) = check_symlink(root, &path)
+    {
+        return Entry::Refused(d);
+    }
+    if path.is_dir() {
+        Entry::Article(path)
+    } else {
+        Entry::Refused(
+            Diagnostic::warning("stray-file", format!("`{shown}` in content/ is not an article folder; ignored"))
+                .at(Location::file_only(&path))
+                .help("each article is a folder `content/<slug>/` holding original.txt or original.md and meta.yaml"),
+        )
+    }
+}
+
 /// The article folders under `content/`, sorted by name. Non-folders are
 /// reported as warnings (hidden files are ignored).
 pub fn discover(root: &Path, out: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    discover_entries(root, out)
+        .into_iter()
+        .filter_map(|(_, entry)| match entry {
+            Entry::Article(path) => Some(path),
+            Entry::Absent => None,
+            Entry::Refused(d) => {
+                out.push(d);
+                None
+            }
+        })
+        .collect()
+}
+
+/// Every entry of `content/` by name, sorted, classified by
+/// [`discover_entry`]. Errors reading the folder itself go to `out`.
+pub fn discover_entries(root: &Path, out: &mut Vec<Diagnostic>) -> Vec<(OsString, Entry)> {
     let content = root.join("content");
-    let mut dirs = Vec::new();
-    let walker = walkdir::WalkDir::new(&content)
-        .min_depth(1)
-        .max_depth(1)
-        .sort_by_file_name();
+    // `content/` itself may be a link out of the site: one error, not one per entry.
     if let Err(d) = check_path_inside(root, &content) {
         out.push(d);
-        return dirs;
+        return Vec::new();
     }
     if !content.is_dir() {
         out.push(
@@ -601,41 +659,27 @@ pub fn discover(root: &Path, out: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
             )
             .help("create `content/<slug>/` folders, one per article, or run `emend new <slug>`"),
         );
-        return dirs;
+        return Vec::new();
     }
+    let walker = walkdir::WalkDir::new(&content)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name();
+    let mut entries = Vec::new();
     for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                out.push(
-                    Diagnostic::error("io", format!("cannot read {}: {e}", content.display()))
-                        .at(Location::file_only(&content)),
-                );
-                continue;
+        match entry {
+            Ok(e) => {
+                let name = e.file_name().to_os_string();
+                let entry = discover_entry(root, &name);
+                entries.push((name, entry));
             }
-        };
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = entry.path().to_path_buf();
-        if entry.path_is_symlink()
-            && let Err(d) = check_symlink(root, &path)
-        {
-            out.push(d);
-            continue;
-        }
-        if path.is_dir() {
-            dirs.push(path);
-        } else {
-            out.push(
-                Diagnostic::warning("stray-file", format!("`{name}` in content/ is not an article folder; ignored"))
-                    .at(Location::file_only(&path))
-                    .help("each article is a folder `content/<slug>/` holding original.txt or original.md and meta.yaml"),
-            );
+            Err(e) => out.push(
+                Diagnostic::error("io", format!("cannot read {}: {e}", content.display()))
+                    .at(Location::file_only(&content)),
+            ),
         }
     }
-    dirs
+    entries
 }
 
 /// Refuses a symlink whose target lies outside the site root: content from outside

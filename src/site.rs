@@ -161,8 +161,15 @@ struct ReadingPage<'a> {
 struct ListPage<'a> {
     site: SiteView,
     page: PageView,
+    /// The articles listed, newest first.
     articles: &'a [ArticleSummary],
+    /// How many articles the site has (the 404 page lists only the newest).
+    total: usize,
 }
+
+/// The 404 page suggests this many of the newest editions: it is served for
+/// every mistyped address, so it stays small however large the site.
+const NOT_FOUND_LISTED: usize = 10;
 
 /// A loaded site: configuration and compiled theme.
 pub struct Site {
@@ -276,8 +283,16 @@ impl Site {
         }
     }
 
-    /// Loads, resolves, renders and writes one article.
-    pub fn build_article(&self, dir: &Path, sink: &dyn Sink, drafts: bool) -> ArticleOutcome {
+    /// Loads, resolves, renders and writes one article. With `learn`, the
+    /// outcome keeps what site-wide checks learn from (the original and its
+    /// changes); builds leave it out so memory does not grow with every text.
+    pub fn build_article(
+        &self,
+        dir: &Path,
+        sink: &dyn Sink,
+        drafts: bool,
+        learn: bool,
+    ) -> ArticleOutcome {
         let mut diagnostics = Vec::new();
         let outcome = |summary, pages, skipped_draft, has_code, diagnostics| ArticleOutcome {
             summary,
@@ -293,15 +308,20 @@ impl Site {
             Loaded::SkippedDraft => return outcome(None, 0, true, false, diagnostics),
             Loaded::Failed => return outcome(None, 0, false, false, diagnostics),
         };
-        let mut result = self.build_loaded(article, sink);
+        let mut result = self.build_loaded(article, sink, learn);
         diagnostics.append(&mut result.diagnostics);
         result.diagnostics = diagnostics;
         result
     }
 
-    /// Resolves, renders and writes an already loaded article (kept afterwards
-    /// as the site's learned knowledge for `emend suggest` and `check`).
-    pub fn build_loaded(&self, article: Box<Article>, sink: &dyn Sink) -> ArticleOutcome {
+    /// Resolves, renders and writes an already loaded article; with `learn`,
+    /// the article is kept as site knowledge for `emend check`.
+    pub fn build_loaded(
+        &self,
+        article: Box<Article>,
+        sink: &dyn Sink,
+        learn: bool,
+    ) -> ArticleOutcome {
         let mut diagnostics = Vec::new();
         let outcome = |summary, pages, skipped_draft, has_code, diagnostics| ArticleOutcome {
             summary,
@@ -336,7 +356,10 @@ impl Site {
                     search,
                 };
                 let mut done = outcome(Some(summary), pages, false, view.has_code, diagnostics);
-                done.knowledge = Some(crate::suggest::Knowledge::new(*article, edition.changes));
+                if learn {
+                    done.knowledge =
+                        Some(crate::suggest::Knowledge::new(*article, edition.changes));
+                }
                 done
             }
             Err(mut errs) => {
@@ -479,6 +502,7 @@ impl Site {
                 false,
             ),
             articles,
+            total: articles.len(),
         };
         // The 404 page is served at any depth, so it links from the site root path.
         let mut not_found_page = self.page_view(
@@ -494,7 +518,8 @@ impl Site {
         let not_found = ListPage {
             site: self.site_view(),
             page: not_found_page,
-            articles,
+            articles: &articles[..articles.len().min(NOT_FOUND_LISTED)],
+            total: articles.len(),
         };
         for (template, data, rel) in [
             ("index.html", &index, "index.html"),
@@ -633,7 +658,7 @@ pub fn run_with_progress(opts: &BuildOptions, mode: Mode, progress: &dyn Progres
     let results: Vec<ArticleOutcome> = dirs
         .par_iter()
         .map(|dir| {
-            let outcome = site.build_article(dir, sink, opts.drafts);
+            let outcome = site.build_article(dir, sink, opts.drafts, mode == Mode::Check);
             progress.advance();
             outcome
         })

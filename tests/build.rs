@@ -447,3 +447,55 @@ fn snapshot_of_a_fixture_page() {
     let end = page.find("</article>").unwrap();
     insta::assert_snapshot!("alpha_edition", &page[start..end]);
 }
+
+#[test]
+fn the_404_page_suggests_the_ten_newest_editions_and_links_to_all() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("site.yaml"),
+        "title: Many\nbase_url: \"https://example.org/\"\n",
+    )
+    .unwrap();
+    for day in 1..=12 {
+        let dir = site.path().join(format!("content/day-{day:02}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("original.txt"), "Text.\n").unwrap();
+        std::fs::write(
+            dir.join("meta.yaml"),
+            format!("title: Day {day}\npublished: 2024-01-{day:02}\n"),
+        )
+        .unwrap();
+    }
+    build(site.path());
+    let page = html(&site.path().join("public/404.html"));
+    let listed: Vec<String> = all(&page, "main ul.plain-list a")
+        .iter()
+        .map(|a| a.text().collect())
+        .collect();
+    let newest: Vec<String> = (3..=12).rev().map(|d| format!("Day {d}")).collect();
+    assert_eq!(listed, newest);
+    assert_eq!(
+        one(&page, "main h2").text().collect::<String>(),
+        "Newest editions"
+    );
+    let all_link = all(&page, "main p a")
+        .into_iter()
+        .find(|a| a.text().collect::<String>() == "All 12 editions on the home page")
+        .expect("a link to the full list");
+    assert_eq!(all_link.value().attr("href"), Some("/index.html"));
+
+    // A small site lists everything, under a plain heading.
+    std::fs::remove_dir_all(site.path().join("content/day-01")).unwrap();
+    for day in 3..=12 {
+        std::fs::remove_dir_all(site.path().join(format!("content/day-{day:02}"))).unwrap();
+    }
+    build(site.path());
+    let page = html(&site.path().join("public/404.html"));
+    assert_eq!(one(&page, "main h2").text().collect::<String>(), "Editions");
+    assert_eq!(all(&page, "main ul.plain-list a").len(), 1);
+    assert!(
+        all(&page, "main p a")
+            .iter()
+            .any(|a| a.text().collect::<String>() == "All 1 edition on the home page")
+    );
+}

@@ -367,7 +367,7 @@ fn html_cannot_carry(c: char) -> bool {
 fn render(article: &emend::content::Article) -> BTreeMap<String, String> {
     let site = check::memory_site();
     let sink = check::MemSink::default();
-    let outcome = site.build_loaded(Box::new(article.clone()), &sink);
+    let outcome = site.build_loaded(Box::new(article.clone()), &sink, false);
     assert!(outcome.summary.is_some(), "{:?}", outcome.diagnostics);
     sink.files
         .into_inner()

@@ -332,7 +332,8 @@ fn an_edit_reloads_and_a_mistake_shows_then_clears_the_overlay() {
     assert_eq!(hello["errors"], Value::Array(vec![]));
     let generation = hello["generation"].as_u64().unwrap();
 
-    // 1. An edit: the reload event names exactly the pages that changed.
+    // 1. An edit: the reload events name exactly the pages that changed,
+    //    the article's own first, then the site-wide ones.
     let edited = good.replace("replace: two", "replace: a pair of");
     std::fs::write(&corrections, &edited).unwrap();
     let reload = wait_for(&events, "reload", |d| {
@@ -351,10 +352,17 @@ fn an_edit_reloads_and_a_mistake_shows_then_clears_the_overlay() {
             "alpha/corrected/index.html",
             "alpha/edition.json",
             "alpha/index.html",
-            "glossary/index.html",
             "search/d/alpha.js",
-            "search/t/0.js"
         ])
+    );
+    let site_pages = wait_for(&events, "reload", |_| true);
+    assert_eq!(
+        site_pages["generation"].as_u64().unwrap(),
+        reload["generation"].as_u64().unwrap() + 1
+    );
+    assert_eq!(
+        site_pages["changed"],
+        serde_json::json!(["glossary/index.html", "search/t/0.js"])
     );
     let page = server.text("/alpha/");
     assert!(
@@ -461,13 +469,15 @@ fn editors_atomic_saves_and_new_articles_are_picked_up() {
     )
     .unwrap();
     std::fs::rename(&scratch, &meta).unwrap();
-    let reload = wait_for(&events, "reload", |d| {
+    wait_for(&events, "reload", |d| {
         d["changed"]
             .as_array()
             .unwrap()
             .iter()
             .any(|p| p == "beta/index.html")
     });
+    // The index lists the new title once the site pages follow.
+    let reload = wait_for(&events, "reload", |_| true);
     assert!(
         reload["changed"]
             .as_array()
@@ -498,6 +508,13 @@ fn editors_atomic_saves_and_new_articles_are_picked_up() {
             .any(|p| p == "gamma/index.html")
     });
     assert_eq!(server.text("/gamma/original.txt"), "Gamma mentioned it.\n");
+    wait_for(&events, "reload", |d| {
+        d["changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "index.html")
+    });
     assert!(server.text("/").contains("gamma/index.html"));
 }
 

@@ -420,7 +420,7 @@ pub fn render(case: &Case) {
         );
     }
     let sink = MemSink::default();
-    let outcome = site.build_loaded(Box::new(article), &sink);
+    let outcome = site.build_loaded(Box::new(article), &sink, false);
     assert!(
         outcome.summary.is_some(),
         "render failed: {:?}",

@@ -2,20 +2,24 @@
 //! piece, and always holding the last good version of every page.
 //!
 //! Each article's files are kept apart, so an edit to one article re-runs
-//! [`Site::build_article`] for that article and [`Site::write_site_pages`] for
-//! the index and other site-wide pages, and nothing else. A change to
-//! `site.yaml` or the theme rebuilds everything. When a rebuild fails, the
+//! [`Site::build_article`] for that article and nothing else, and its new pages
+//! are served at once ([`LiveSite::rebuild`]). The index and other site-wide
+//! pages ([`Site::write_site_pages`]: feeds, glossary, search index) read every
+//! article, which takes about a second at 10,000 articles, so they follow in a
+//! second step ([`LiveSite::update_site_pages`]), as Hugo's fast render mode
+//! does. A change to `site.yaml` or the theme rebuilds everything in one step. When a rebuild fails, the
 //! files it would have replaced stay as they were and its errors are kept
 //! until a later rebuild of the same part succeeds.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::content;
+use crate::content::{self, Entry};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Sink;
 use crate::site::{ArticleOutcome, ArticleSummary, BuildOptions, Progress, Site, sort_for_index};
@@ -98,10 +102,21 @@ fn diff(old: &Files, new: &Files, out: &mut Vec<String>) {
     out.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
 }
 
+/// What one rebuild covered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rebuilt {
+    /// The whole site, site pages included.
+    Everything,
+    /// These articles (by slug); the site pages follow separately.
+    Articles(Vec<String>),
+    /// The site-wide pages, after articles changed.
+    SitePages,
+}
+
 /// The result of one rebuild.
 pub struct Rebuild {
-    /// Slugs rebuilt, or empty for everything.
-    pub rebuilt: Vec<String>,
+    /// What was rebuilt.
+    pub rebuilt: Rebuilt,
     /// How long the rebuild took.
     pub elapsed: Duration,
     /// Time per phase (`-v` prints them).
@@ -137,13 +152,17 @@ struct ArticleState {
 pub struct LiveSite {
     opts: BuildOptions,
     site: Option<Site>,
-    /// From loading config and theme, and from discovering articles.
+    /// From loading config and theme, and from reading `content/` itself.
     load_diagnostics: Vec<Diagnostic>,
+    /// Entries of `content/` that discovery refused or ignored, by name.
+    entry_diagnostics: BTreeMap<OsString, Diagnostic>,
     /// From the site-wide pages.
     pages_diagnostics: Vec<Diagnostic>,
     articles: BTreeMap<String, ArticleState>,
     site_files: Arc<Files>,
     site_pages: usize,
+    /// Articles changed since the site pages were last built.
+    site_pages_stale: bool,
     served: Arc<Snapshot>,
 }
 
@@ -155,10 +174,12 @@ impl LiveSite {
             opts,
             site: None,
             load_diagnostics: Vec::new(),
+            entry_diagnostics: BTreeMap::new(),
             pages_diagnostics: Vec::new(),
             articles: BTreeMap::new(),
             site_files: Arc::default(),
             site_pages: 0,
+            site_pages_stale: false,
             served: Arc::new(Snapshot::default()),
         }
     }
@@ -173,26 +194,54 @@ impl LiveSite {
         self.served.clone()
     }
 
-    /// Rebuilds what `scope` covers and returns the new state.
+    /// Rebuilds what `scope` covers and returns the new state. For articles,
+    /// that is their own files only: call [`LiveSite::update_site_pages`] next.
     pub fn rebuild(&mut self, scope: &Scope, progress: &dyn Progress) -> Rebuild {
         let started = Instant::now();
         let mut timings = Vec::new();
         // While the configuration or theme is broken, every change is a chance
         // that it was fixed.
         let site_broken = self.site.is_none() || self.load_diagnostics.iter().any(|d| d.is_error());
-        let (rebuilt, mut diagnostics) = match scope {
-            Scope::Articles(slugs) if !site_broken => (
-                slugs.iter().cloned().collect(),
-                self.rebuild_articles(slugs),
-            ),
-            _ => (Vec::new(), self.rebuild_everything(progress)),
-        };
-        timings.push(("articles", started.elapsed()));
-        let phase = Instant::now();
-        if self.site.is_some() {
-            diagnostics.extend(self.rebuild_site_pages());
+        match scope {
+            Scope::Articles(slugs) if !site_broken => {
+                let diagnostics = self.rebuild_articles(slugs);
+                self.site_pages_stale = true;
+                timings.push(("articles", started.elapsed()));
+                let rebuilt = Rebuilt::Articles(slugs.iter().cloned().collect());
+                self.finish(rebuilt, started, timings, diagnostics)
+            }
+            _ => {
+                let mut diagnostics = self.rebuild_everything(progress);
+                timings.push(("articles", started.elapsed()));
+                let phase = Instant::now();
+                diagnostics.extend(self.rebuild_site_pages());
+                timings.push(("site pages", phase.elapsed()));
+                self.finish(Rebuilt::Everything, started, timings, diagnostics)
+            }
         }
-        timings.push(("site pages", phase.elapsed()));
+    }
+
+    /// Rebuilds the index, feeds, glossary and search index if articles
+    /// changed since they were built; `None` if they are up to date.
+    pub fn update_site_pages(&mut self) -> Option<Rebuild> {
+        if !self.site_pages_stale {
+            return None;
+        }
+        let started = Instant::now();
+        let diagnostics = self.rebuild_site_pages();
+        self.site_pages_stale = false;
+        let timings = vec![("site pages", started.elapsed())];
+        Some(self.finish(Rebuilt::SitePages, started, timings, diagnostics))
+    }
+
+    /// Swaps in the new state and describes the rebuild.
+    fn finish(
+        &mut self,
+        rebuilt: Rebuilt,
+        started: Instant,
+        mut timings: Vec<(&'static str, Duration)>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Rebuild {
         let phase = Instant::now();
         let (changed, snapshot) = self.publish();
         timings.push(("swap in", phase.elapsed()));
@@ -218,9 +267,20 @@ impl LiveSite {
             self.load_diagnostics = load.clone();
             return load;
         };
-        let dirs = content::discover(&site.config.root, &mut load);
+        let mut dirs = Vec::new();
+        self.entry_diagnostics.clear();
+        for (name, entry) in content::discover_entries(&site.config.root, &mut load) {
+            match entry {
+                Entry::Article(dir) => dirs.push(dir),
+                Entry::Absent => {}
+                Entry::Refused(d) => {
+                    self.entry_diagnostics.insert(name, d);
+                }
+            }
+        }
         self.load_diagnostics = load.clone();
         let mut diagnostics = load;
+        diagnostics.extend(self.entry_diagnostics.values().cloned());
         let present: BTreeSet<String> = dirs.iter().map(|d| slug_of(d)).collect();
         self.articles.retain(|slug, _| present.contains(slug));
         progress.start(dirs.len());
@@ -245,18 +305,24 @@ impl LiveSite {
             return Vec::new();
         };
         // Discovery decides what counts as an article (hidden names, symlinks
-        // leading outside the site), exactly as in a build.
-        let mut load = Vec::new();
-        let dirs = content::discover(&site.config.root, &mut load);
-        let mut diagnostics = load.clone();
-        self.load_diagnostics = load;
-        let wanted: Vec<&PathBuf> = dirs
-            .iter()
-            .filter(|d| slugs.contains(&slug_of(d)))
-            .collect();
-        let present: BTreeSet<String> = wanted.iter().map(|d| slug_of(d)).collect();
-        for gone in slugs.difference(&present) {
-            self.articles.remove(gone);
+        // leading outside the site), exactly as in a build, but only for the
+        // folders that changed: listing 10,000 folders costs more than the rebuild.
+        let mut diagnostics = Vec::new();
+        let mut wanted = Vec::new();
+        for slug in slugs {
+            let name = OsString::from(slug);
+            self.entry_diagnostics.remove(&name);
+            match content::discover_entry(&site.config.root, &name) {
+                Entry::Article(dir) => wanted.push(dir),
+                Entry::Absent => {
+                    self.articles.remove(slug);
+                }
+                Entry::Refused(d) => {
+                    self.articles.remove(slug);
+                    diagnostics.push(d.clone());
+                    self.entry_diagnostics.insert(name, d);
+                }
+            }
         }
         let drafts = self.opts.drafts;
         let built: Vec<(String, ArticleOutcome, Files)> = wanted
@@ -350,6 +416,7 @@ impl LiveSite {
 
         let mut all = Diagnostics::new();
         all.extend(self.load_diagnostics.iter().cloned());
+        all.extend(self.entry_diagnostics.values().cloned());
         all.extend(self.pages_diagnostics.iter().cloned());
         for state in self.articles.values() {
             all.extend(state.diagnostics.iter().cloned());
@@ -381,7 +448,7 @@ fn slug_of(dir: &Path) -> String {
 
 fn build_into_memory(site: &Site, dir: &Path, drafts: bool) -> (ArticleOutcome, Files) {
     let sink = MemorySink::default();
-    let outcome = site.build_article(dir, &sink, drafts);
+    let outcome = site.build_article(dir, &sink, drafts, false);
     (outcome, sink.into_files())
 }
 
@@ -421,7 +488,7 @@ mod tests {
     const FIX: &str = "- find: mentioned\n  replace: said\n  why: spun\n";
 
     #[test]
-    fn an_article_edit_rebuilds_that_article_and_the_site_pages_only() {
+    fn an_article_edit_serves_that_article_first_then_the_site_pages() {
         let dir = site_with(&[
             ("one", "She mentioned it.", FIX),
             ("two", "He mentioned that.", FIX),
@@ -439,19 +506,25 @@ mod tests {
         )
         .unwrap();
         let second = live.rebuild(&Scope::Articles(["one".to_string()].into()), &NoProgress);
-        assert_eq!(second.rebuilt, ["one"]);
+        assert_eq!(second.rebuilt, Rebuilt::Articles(vec!["one".into()]));
         assert_eq!(
             second.changed,
             [
-                "glossary/index.html",
                 "one/corrected.txt",
                 "one/corrected/index.html",
                 "one/edition.json",
                 "one/index.html",
                 "search/d/one.js",
-                "search/t/0.js"
             ]
         );
+        // Until the second step, the glossary still shows the old restoration.
+        assert!(text(&second.snapshot, "glossary/index.html").contains("said"));
+        let third = live.update_site_pages().expect("site pages are stale");
+        assert_eq!(third.rebuilt, Rebuilt::SitePages);
+        assert_eq!(third.changed, ["glossary/index.html", "search/t/0.js"]);
+        assert!(text(&third.snapshot, "glossary/index.html").contains("stated"));
+        assert_eq!(third.snapshot.generation, first.snapshot.generation + 2);
+        assert!(live.update_site_pages().is_none());
         assert_eq!(
             text(&second.snapshot, "one/corrected.txt"),
             "She stated it."
@@ -462,6 +535,50 @@ mod tests {
             &two_before
         ));
         assert_eq!(second.snapshot.generation, first.snapshot.generation + 1);
+    }
+
+    #[test]
+    fn an_edit_that_changes_no_site_page_publishes_nothing_more() {
+        let dir = site_with(&[("one", "She mentioned it.", FIX)]);
+        let mut live = live(dir.path());
+        let first = live.rebuild(&Scope::Everything, &NoProgress);
+        assert!(live.update_site_pages().is_none());
+        // Same bytes rewritten: nothing changes, the generation stays.
+        std::fs::write(dir.path().join("content/one/corrections.yaml"), FIX).unwrap();
+        let scope = Scope::Articles(["one".to_string()].into());
+        assert!(live.rebuild(&scope, &NoProgress).changed.is_empty());
+        let pages = live.update_site_pages().unwrap();
+        assert!(pages.changed.is_empty(), "{:?}", pages.changed);
+        assert_eq!(pages.snapshot.generation, first.snapshot.generation);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_out_of_the_site_added_while_serving_is_refused_until_removed() {
+        let dir = site_with(&[("one", "She mentioned it.", FIX)]);
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("original.txt"), "Secret.").unwrap();
+        std::fs::write(outside.path().join("meta.yaml"), "title: Secret\n").unwrap();
+        let mut live = live(dir.path());
+        live.rebuild(&Scope::Everything, &NoProgress);
+        let link = dir.path().join("content/leak");
+        std::os::unix::fs::symlink(outside.path(), &link).unwrap();
+        let scope = Scope::Articles(["leak".to_string()].into());
+        let refused = live.rebuild(&scope, &NoProgress);
+        assert_eq!(refused.diagnostics.len(), 1);
+        assert_eq!(refused.diagnostics[0].code, "symlink-outside");
+        assert_eq!(refused.snapshot.errors.len(), 1);
+        assert!(refused.snapshot.get("leak/index.html").is_none());
+        // Another article's edit does not forget the refusal.
+        let other = live.rebuild(&Scope::Articles(["one".to_string()].into()), &NoProgress);
+        assert_eq!(other.snapshot.errors.len(), 1);
+        std::fs::remove_file(&link).unwrap();
+        let gone = live.rebuild(&scope, &NoProgress);
+        assert!(
+            gone.snapshot.errors.is_empty(),
+            "{:?}",
+            gone.snapshot.errors
+        );
     }
 
     #[test]
@@ -502,12 +619,15 @@ mod tests {
         std::fs::write(extra.join("meta.yaml"), "title: Second\n").unwrap();
         let added = live.rebuild(&Scope::Articles(["two".to_string()].into()), &NoProgress);
         assert!(added.changed.contains(&"two/index.html".to_string()));
+        let added = live.update_site_pages().unwrap();
+        assert!(added.changed.contains(&"index.html".to_string()));
         assert!(text(&added.snapshot, "index.html").contains("Second"));
 
         std::fs::remove_dir_all(dir.path().join("content/one")).unwrap();
         let removed = live.rebuild(&Scope::Articles(["one".to_string()].into()), &NoProgress);
         assert!(removed.snapshot.get("one/index.html").is_none());
         assert!(removed.changed.contains(&"one/index.html".to_string()));
+        let removed = live.update_site_pages().unwrap();
         assert!(!text(&removed.snapshot, "index.html").contains("one/index.html"));
     }
 
@@ -533,7 +653,7 @@ mod tests {
         .unwrap();
         // An article change while the site is broken retries the whole site.
         let fixed = live.rebuild(&Scope::Articles(["one".to_string()].into()), &NoProgress);
-        assert!(fixed.rebuilt.is_empty());
+        assert_eq!(fixed.rebuilt, Rebuilt::Everything);
         assert!(fixed.snapshot.errors.is_empty());
         assert!(text(&fixed.snapshot, "index.html").contains("Renamed"));
     }

@@ -20,7 +20,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{self, Diagnostic, display_path};
 use crate::progress::TerminalProgress;
 use crate::site::BuildOptions;
-use live::{LiveSite, Rebuild, Scope};
+use live::{LiveSite, Rebuild, Rebuilt, Scope};
 
 /// The port tried first.
 pub const DEFAULT_PORT: u16 = 1111;
@@ -166,7 +166,8 @@ fn rebuild_loop(
     log: &Log,
     mut errors_before: usize,
 ) {
-    while let Some(batch) = watch::next_batch(rx) {
+    let mut pending = None;
+    while let Some(batch) = watch::next_batch(rx, pending.take()) {
         let paths = match batch {
             Ok(paths) => paths,
             Err(e) => {
@@ -185,14 +186,25 @@ fn rebuild_loop(
                 format!("cannot watch a new folder: {e}"),
             )]);
         }
-        let Some((scope, changed_sources)) = watch::scope_of(root, &paths) else {
+        if let Some((scope, changed_sources)) = watch::scope_of(root, &paths) {
+            let progress = TerminalProgress::for_stderr(log.quiet);
+            let rebuild = live.rebuild(&scope, &progress);
+            shared.publish(&rebuild);
+            log.rebuild(&changed_sources, &rebuild, errors_before);
+            errors_before = rebuild.snapshot.errors.len();
+        }
+        // The edited pages are served already; the index, feeds, glossary and
+        // search index follow, unless more edits are waiting: they go first,
+        // and the site pages are brought up to date once after the last.
+        if let Ok(next) = rx.try_recv() {
+            pending = Some(next);
             continue;
-        };
-        let progress = TerminalProgress::for_stderr(log.quiet);
-        let rebuild = live.rebuild(&scope, &progress);
-        shared.publish(&rebuild);
-        log.rebuild(&changed_sources, &rebuild, errors_before);
-        errors_before = rebuild.snapshot.errors.len();
+        }
+        if let Some(rebuild) = live.update_site_pages() {
+            shared.publish(&rebuild);
+            log.site_pages(&rebuild);
+            errors_before = rebuild.snapshot.errors.len();
+        }
     }
 }
 
@@ -310,11 +322,34 @@ impl Log {
         }
     }
 
+    /// With `-v`: phase timings and every changed file.
+    fn details(&self, rebuild: &Rebuild) {
+        if self.verbose {
+            for (name, d) in &rebuild.timings {
+                eprintln!("  {name:<12} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+            }
+            for path in &rebuild.changed {
+                eprintln!("  changed: {path}");
+            }
+        }
+    }
+
+    fn site_pages(&self, rebuild: &Rebuild) {
+        self.info(&format!(
+            "updated the site pages in {:.1} ms; {} file{} changed",
+            rebuild.elapsed.as_secs_f64() * 1000.0,
+            rebuild.changed.len(),
+            plural(rebuild.changed.len())
+        ));
+        self.details(rebuild);
+        self.diagnostics(&rebuild.diagnostics);
+    }
+
     fn rebuild(&self, sources: &[PathBuf], rebuild: &Rebuild, errors_before: usize) {
-        let what = if rebuild.rebuilt.is_empty() {
-            "everything".to_string()
-        } else {
-            format!("{} and the site pages", rebuild.rebuilt.join(", "))
+        let what = match &rebuild.rebuilt {
+            Rebuilt::Everything => "everything".to_string(),
+            Rebuilt::Articles(slugs) => slugs.join(", "),
+            Rebuilt::SitePages => "the site pages".to_string(),
         };
         let sources: Vec<String> = sources.iter().map(|p| display_path(p)).collect();
         let shown = match sources.as_slice() {
@@ -330,14 +365,7 @@ impl Log {
             rebuild.changed.len(),
             plural(rebuild.changed.len())
         ));
-        if self.verbose {
-            for (name, d) in &rebuild.timings {
-                eprintln!("  {name:<12} {:>8.1} ms", d.as_secs_f64() * 1000.0);
-            }
-            for path in &rebuild.changed {
-                eprintln!("  changed: {path}");
-            }
-        }
+        self.details(rebuild);
         self.diagnostics(&rebuild.diagnostics);
         if new_errors > 0 {
             eprintln!(

@@ -83,10 +83,18 @@ fn is_change(kind: &EventKind) -> bool {
     }
 }
 
-/// Waits for the next batch and merges any that queued up behind it, so a
-/// burst that outlasts one debounce period still causes one rebuild.
-pub fn next_batch(rx: &Receiver<notify::Result<Batch>>) -> Option<notify::Result<Batch>> {
-    let mut batch = match rx.recv().ok()? {
+/// Waits for the next batch (or starts from `first`, one already received)
+/// and merges any that queued up behind it, so a burst that outlasts one
+/// debounce period still causes one rebuild.
+pub fn next_batch(
+    rx: &Receiver<notify::Result<Batch>>,
+    first: Option<notify::Result<Batch>>,
+) -> Option<notify::Result<Batch>> {
+    let first = match first {
+        Some(f) => f,
+        None => rx.recv().ok()?,
+    };
+    let mut batch = match first {
         Ok(b) => b,
         Err(e) => return Some(Err(e)),
     };
