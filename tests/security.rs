@@ -303,7 +303,9 @@ fn characters_no_document_can_carry_never_reach_one() {
     };
     write(
         "site.yaml",
-        &format!("title: \"Site {odd}\"\ndescription: \"D {odd}\"\nbase_url: \"https://example.org/\"\n"),
+        &format!(
+            "title: \"Site {odd}\"\ndescription: \"D {odd}\"\nbase_url: \"https://example.org/\"\n"
+        ),
     );
     write(
         "content/a/meta.yaml",
