@@ -2,7 +2,7 @@
 //! 10,000 corrections in one file, each of which must build (or fail) in
 //! reasonable time with the right result. Times are printed, not asserted
 //! (`cargo test --test huge_inputs -- --nocapture` shows them); the release
-//! figures are in `scripts/bench-huge.sh`.
+//! figures are in `bench/huge.sh`.
 
 mod common;
 

@@ -4,7 +4,7 @@
 # all in one paragraph), and 10,000 corrections that all miss. Prints wall
 # time and peak memory of each; asserts nothing (figures, not tests).
 #
-#   scripts/bench-huge.sh            uses target/release/emend (builds it)
+#   bench/huge.sh                    uses target/release/emend (builds it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
