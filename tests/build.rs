@@ -499,3 +499,67 @@ fn the_404_page_suggests_the_ten_newest_editions_and_links_to_all() {
             .any(|a| a.text().collect::<String>() == "All 1 edition on the home page")
     );
 }
+
+#[test]
+fn relative_links_in_notes_and_markdown_work_from_the_reading_view_too() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("site.yaml"),
+        "title: Links\nbase_url: \"https://example.org/sub/\"\n",
+    )
+    .unwrap();
+    for (slug, original, annotations) in [
+        (
+            "alpha",
+            "See [the beta edition](../beta/index.html) and ![a map](map.png).\n",
+            "- quote: beta edition\n  note: \"Compare [beta](../beta/index.html) and [the source](https://source.example.net/).\"\n",
+        ),
+        ("beta", "Beta text.\n", ""),
+    ] {
+        let dir = site.path().join("content").join(slug);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("original.md"), original).unwrap();
+        std::fs::write(dir.join("meta.yaml"), format!("title: {slug}\n")).unwrap();
+        if !annotations.is_empty() {
+            std::fs::write(dir.join("annotations.yaml"), annotations).unwrap();
+        }
+    }
+    std::fs::create_dir_all(site.path().join("static/alpha")).unwrap();
+    std::fs::write(site.path().join("static/alpha/map.png"), b"\x89PNG").unwrap();
+    build(site.path());
+    let hrefs = |page: &str, selector: &str, attr: &str| -> Vec<String> {
+        let doc = html(&site.path().join("public").join(page));
+        all(&doc, selector)
+            .iter()
+            .filter_map(|a| a.value().attr(attr).map(String::from))
+            .collect()
+    };
+    // The edition page is where the author wrote the text for.
+    let side = hrefs(
+        "alpha/index.html",
+        ".cell.corr a, .notes .note-body a",
+        "href",
+    );
+    assert!(side.contains(&"../beta/index.html".to_string()), "{side:?}");
+    // The reading view is one folder deeper.
+    let reading = hrefs("alpha/corrected/index.html", "main a", "href");
+    assert!(
+        reading.contains(&"../../beta/index.html".to_string()),
+        "{reading:?}"
+    );
+    assert!(
+        !reading.contains(&"../beta/index.html".to_string()),
+        "{reading:?}"
+    );
+    assert!(
+        reading.contains(&"https://source.example.net/".to_string()),
+        "{reading:?}"
+    );
+    let images = hrefs("alpha/corrected/index.html", "main img", "src");
+    assert_eq!(images, ["../map.png"]);
+    // And the link checker agrees that every link lands.
+    emend(site.path())
+        .args(["check", "--links"])
+        .assert()
+        .success();
+}

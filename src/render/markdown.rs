@@ -28,6 +28,22 @@ pub struct MarkdownStyle<'a> {
     pub id_prefix: &'a str,
     /// Highlighter for fenced code.
     pub highlighter: &'a Highlighter,
+    /// Put before relative link and image URLs: the reading view is one
+    /// folder deeper than the page the text was written for (`../`).
+    pub relative_prefix: &'a str,
+}
+
+/// `url` as seen from a page `prefix` away: relative URLs (no scheme, not
+/// starting with `/`, `#` or `?`) get the prefix, all others stay as written.
+fn rebase<'a>(url: &CowStr<'a>, prefix: &str) -> CowStr<'a> {
+    let scheme = url
+        .find([':', '/', '?', '#'])
+        .is_some_and(|i| url.as_bytes()[i] == b':');
+    if prefix.is_empty() || url.is_empty() || scheme || url.starts_with(['/', '#', '?']) {
+        url.clone()
+    } else {
+        CowStr::from(format!("{prefix}{url}"))
+    }
 }
 
 /// Whether a URL is safe to put in `href`/`src`: relative, fragment, or an
@@ -141,6 +157,17 @@ pub fn plain_text_of(source: &str) -> String {
     plain_text(&events)
 }
 
+/// Whether Markdown `source` has a link or image with a relative URL (one
+/// that [`MarkdownStyle::relative_prefix`] changes).
+pub fn has_relative_url(source: &str) -> bool {
+    Parser::new_ext(source, markdown_options()).any(|ev| match ev {
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            *rebase(&dest_url, "../") != *dest_url
+        }
+        _ => false,
+    })
+}
+
 /// Renders a standalone Markdown string (an annotation note) with no marks.
 pub fn render_note(source: &str, style: &MarkdownStyle<'_>) -> String {
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(
@@ -227,7 +254,7 @@ fn convert<'a>(
                     overlay.link(true);
                     out.push(Event::Start(Tag::Link {
                         link_type: *link_type,
-                        dest_url: dest_url.clone(),
+                        dest_url: rebase(dest_url, style.relative_prefix),
                         title: title.clone(),
                         id: id.clone(),
                     }));
@@ -257,7 +284,7 @@ fn convert<'a>(
                     image_depth += 1;
                     out.push(Event::Start(Tag::Image {
                         link_type: *link_type,
-                        dest_url: dest_url.clone(),
+                        dest_url: rebase(dest_url, style.relative_prefix),
                         title: title.clone(),
                         id: id.clone(),
                     }));
@@ -347,7 +374,32 @@ mod tests {
             heading_shift: 1,
             id_prefix: "o-",
             highlighter: h,
+            relative_prefix: "",
         }
+    }
+
+    #[test]
+    fn relative_urls_are_rebased_and_others_kept() {
+        let cases = [
+            ("other/", "../other/"),
+            ("img/a.png", "../img/a.png"),
+            ("./x", ".././x"),
+            ("/abs/", "/abs/"),
+            ("#note-1", "#note-1"),
+            ("?q=1", "?q=1"),
+            ("https://example.org/a", "https://example.org/a"),
+            ("mailto:a@example.org", "mailto:a@example.org"),
+            ("a/b:c", "../a/b:c"),
+            ("", ""),
+        ];
+        for (url, want) in cases {
+            assert_eq!(&*rebase(&CowStr::from(url), "../"), want, "{url}");
+            assert_eq!(&*rebase(&CowStr::from(url), ""), url);
+        }
+        assert!(has_relative_url("See [the other edition](../beta/)."));
+        assert!(!has_relative_url(
+            "See [the source](https://example.org/) and [above](#p1)."
+        ));
     }
 
     fn ins(range: Range<usize>) -> Mark {

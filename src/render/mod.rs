@@ -442,6 +442,7 @@ pub fn edition_view(
         heading_shift: 1,
         id_prefix: "o-",
         highlighter,
+        relative_prefix: "",
     };
     let corr_style = MarkdownStyle {
         id_prefix: "c-",
@@ -519,7 +520,8 @@ pub fn edition_view(
         id_prefix: "n-",
         ..orig_style
     };
-    // Each note is rendered once, though it appears in both views.
+    // Each note is rendered once for the edition page; the reading view is a
+    // folder deeper, so notes with relative links are rendered again for it.
     let note_html: Vec<(String, String)> = edition
         .notes
         .iter()
@@ -531,7 +533,11 @@ pub fn edition_view(
             )
         })
         .collect();
-    let note_view = |i: usize, number: usize| -> NoteView {
+    let reading_note_style = MarkdownStyle {
+        relative_prefix: "../",
+        ..note_html_style
+    };
+    let note_view = |i: usize, number: usize, reading: bool| -> NoteView {
         let note = &edition.notes[i];
         let spec = &article.annotations[note.entry];
         let text = match note.side {
@@ -543,7 +549,11 @@ pub fn edition_view(
             number,
             side: note.side,
             quote: lf(&text[note.range.clone()]),
-            html: note_html[i].0.clone(),
+            html: if reading && markdown::has_relative_url(&spec.note) {
+                render_note(&spec.note, &reading_note_style)
+            } else {
+                note_html[i].0.clone()
+            },
             sources: spec.sources.clone(),
             row: format!("p{}", row_of(note.side, end) + 1),
             entry: note.entry,
@@ -552,7 +562,7 @@ pub fn edition_view(
     };
     let notes: Vec<NoteView> = order
         .iter()
-        .map(|&(_, _, _, i)| note_view(i, number_of[i]))
+        .map(|&(_, _, _, i)| note_view(i, number_of[i], false))
         .collect();
 
     // Reading view: corrected text, notes on the corrected text only, renumbered.
@@ -569,11 +579,12 @@ pub fn edition_view(
         point.at = note.range.end;
         reading_marks.push(note_mark(note.range.clone(), number));
         reading_points.push(point);
-        reading_notes.push(note_view(i, number));
+        reading_notes.push(note_view(i, number, true));
     }
     let mut reading_overlay = Overlay::new(reading_marks, reading_points);
     let reading_style = MarkdownStyle {
         id_prefix: "r-",
+        relative_prefix: "../",
         ..orig_style
     };
     let all_blocks = 0..corr_parsed.blocks().len();
