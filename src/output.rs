@@ -156,8 +156,23 @@ fn sibling(target: &Path, suffix: &str) -> PathBuf {
 }
 
 fn remove_marked(dir: &Path) -> std::io::Result<()> {
-    if dir.join(MARKER).is_file() {
-        std::fs::remove_dir_all(dir)
+    let marker = dir.join(MARKER);
+    if marker.is_file() {
+        // The marker goes last: a removal killed halfway must leave a folder
+        // that the next build still recognises as its own.
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            if entry.file_name() == MARKER {
+                continue;
+            }
+            if entry.file_type()?.is_dir() {
+                std::fs::remove_dir_all(entry.path())?;
+            } else {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        std::fs::remove_file(&marker)?;
+        std::fs::remove_dir(dir)
     } else if dir.is_dir() {
         // Only an empty folder may be removed without our marker.
         std::fs::remove_dir(dir)
