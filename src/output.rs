@@ -381,16 +381,17 @@ impl<'a> Claims<'a> {
             .lock()
             .map(|mut c| c.insert(rel.to_string()))
             .unwrap_or(false);
-        if fresh {
-            Ok(())
-        } else {
-            Err(Diagnostic::error(
-                "output-collision",
-                format!("two files of the site would be written to `{rel}`"),
-            )
-            .help("a static file has the name of a page emend generates: rename or remove it (to change a generated page, override its template)"))
-        }
+        if fresh { Ok(()) } else { Err(collision(rel)) }
     }
+}
+
+/// The error for two files of the site written to the same output path.
+pub fn collision(rel: &str) -> Diagnostic {
+    Diagnostic::error(
+        "output-collision",
+        format!("two files of the site would be written to `{rel}`"),
+    )
+    .help("a static file has the name of a page emend generates: rename or remove it (to change a generated page, override its template)")
 }
 
 impl Sink for Claims<'_> {

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::content::{self, Entry};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::Sink;
+use crate::output::{Claims, Sink, collision};
 use crate::site::{ArticleOutcome, ArticleSummary, BuildOptions, Progress, Site, sort_for_index};
 
 /// File contents, shared between snapshots without copying.
@@ -373,14 +373,29 @@ impl LiveSite {
             .values()
             .any(|a| a.good.as_ref().is_some_and(|g| g.has_code));
         let sink = MemorySink::default();
-        match site.write_site_pages(&summaries, has_code, &sink) {
-            Ok(pages) => {
-                self.site_files = Arc::new(sink.into_files());
+        // As in a build, each output path has one writer: a static file named
+        // like a generated page is an error, not a silent shadow.
+        let claims = Claims::new(&sink);
+        let written = site.write_site_pages(&summaries, has_code, &claims);
+        drop(claims);
+        let files = sink.into_files();
+        let mut errors = written.as_ref().err().cloned().unwrap_or_default();
+        for path in files.keys() {
+            let article_files = path
+                .split_once('/')
+                .and_then(|(slug, _)| self.articles.get(slug)?.good.as_ref());
+            if article_files.is_some_and(|g| g.files.contains_key(path)) {
+                errors.push(collision(path));
+            }
+        }
+        match written {
+            Ok(pages) if errors.is_empty() => {
+                self.site_files = Arc::new(files);
                 self.site_pages = pages;
                 self.pages_diagnostics.clear();
                 Vec::new()
             }
-            Err(errors) => {
+            _ => {
                 self.pages_diagnostics = errors.clone();
                 errors
             }
@@ -535,6 +550,43 @@ mod tests {
             &two_before
         ));
         assert_eq!(second.snapshot.generation, first.snapshot.generation + 1);
+    }
+
+    #[test]
+    fn a_static_file_named_like_a_page_is_an_error_and_the_page_is_kept() {
+        let dir = site_with(&[("one", "She mentioned it.", FIX)]);
+        let mut live = live(dir.path());
+        let first = live.rebuild(&Scope::Everything, &NoProgress);
+        let page = first.snapshot.get("one/index.html").unwrap().clone();
+        let index = first.snapshot.get("index.html").unwrap().clone();
+        std::fs::create_dir_all(dir.path().join("static/one")).unwrap();
+        std::fs::write(dir.path().join("static/one/index.html"), "shadow").unwrap();
+        std::fs::write(dir.path().join("static/index.html"), "shadow").unwrap();
+        let clash = live.rebuild(&Scope::Everything, &NoProgress);
+        let mut codes: Vec<String> = clash
+            .snapshot
+            .errors
+            .iter()
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .collect();
+        codes.sort();
+        assert_eq!(
+            codes,
+            [
+                "output-collision: two files of the site would be written to `index.html`",
+                "output-collision: two files of the site would be written to `one/index.html`",
+            ]
+        );
+        // The last good pages stay served, not the static files.
+        assert_eq!(clash.snapshot.get("one/index.html").unwrap(), &page);
+        assert_eq!(clash.snapshot.get("index.html").unwrap(), &index);
+        std::fs::remove_dir_all(dir.path().join("static")).unwrap();
+        let fixed = live.rebuild(&Scope::Everything, &NoProgress);
+        assert!(
+            fixed.snapshot.errors.is_empty(),
+            "{:?}",
+            fixed.snapshot.errors
+        );
     }
 
     #[test]
