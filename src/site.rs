@@ -197,6 +197,24 @@ pub struct ArticleOutcome {
     pub knowledge: Option<crate::suggest::Knowledge>,
 }
 
+/// An [`ArticleOutcome`] without knowledge (added by the caller when wanted).
+fn outcome(
+    summary: Option<ArticleSummary>,
+    pages: usize,
+    skipped_draft: bool,
+    has_code: bool,
+    diagnostics: Vec<Diagnostic>,
+) -> ArticleOutcome {
+    ArticleOutcome {
+        summary,
+        diagnostics,
+        pages,
+        skipped_draft,
+        has_code,
+        knowledge: None,
+    }
+}
+
 impl Site {
     /// Loads configuration (with overrides) and the theme.
     pub fn load(opts: &BuildOptions, out: &mut Vec<Diagnostic>) -> Option<Site> {
@@ -294,14 +312,6 @@ impl Site {
         learn: bool,
     ) -> ArticleOutcome {
         let mut diagnostics = Vec::new();
-        let outcome = |summary, pages, skipped_draft, has_code, diagnostics| ArticleOutcome {
-            summary,
-            diagnostics,
-            pages,
-            skipped_draft,
-            has_code,
-            knowledge: None,
-        };
         let article = match content::load_article(&self.config.root, dir, drafts, &mut diagnostics)
         {
             Loaded::Article(a) => a,
@@ -323,14 +333,6 @@ impl Site {
         learn: bool,
     ) -> ArticleOutcome {
         let mut diagnostics = Vec::new();
-        let outcome = |summary, pages, skipped_draft, has_code, diagnostics| ArticleOutcome {
-            summary,
-            diagnostics,
-            pages,
-            skipped_draft,
-            has_code,
-            knowledge: None,
-        };
         let edition = match engine::resolve(&article) {
             Ok(e) => e,
             Err(errors) => {

@@ -100,12 +100,7 @@ fn run_case(case: &Path) -> Result<(), String> {
 
 #[test]
 fn every_bad_input_gets_its_exact_diagnostic() {
-    let mut cases: Vec<_> = std::fs::read_dir(repo().join("tests/bad"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = case_dirs("bad");
     assert!(cases.len() >= 27, "{} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()

@@ -151,12 +151,7 @@ fn run_case(case: &Path) -> Result<(), String> {
 
 #[test]
 fn crlf_and_bom_input_builds_and_reads_right() {
-    let mut cases: Vec<_> = std::fs::read_dir(repo().join("tests/good"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = case_dirs("good");
     assert!(cases.len() >= 3, "{} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()

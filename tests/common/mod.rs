@@ -123,3 +123,14 @@ pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// The case folders under `tests/<corpus>/` (`bad`, `good`), sorted.
+pub fn case_dirs(corpus: &str) -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(repo().join("tests").join(corpus))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
