@@ -211,19 +211,104 @@ pub struct CorrectionSpec {
     pub pos: EntryPos,
 }
 
-/// A source cited by an annotation.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+/// What kind of document a source is, so readers (and fact-checkers) can
+/// weigh it: a court ruling is not a news report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceType {
+    /// A primary document: an official report, a record of proceedings, a statement.
+    Primary,
+    /// A court record: a ruling, a filing.
+    Court,
+    /// A news report.
+    News,
+    /// A reference work: an encyclopedia, a dictionary, a database.
+    Reference,
+    /// Anything else.
+    Other,
+}
+
+impl SourceType {
+    /// Every type, as written in YAML.
+    pub const ALL: [SourceType; 5] = [
+        SourceType::Primary,
+        SourceType::Court,
+        SourceType::News,
+        SourceType::Reference,
+        SourceType::Other,
+    ];
+
+    /// The name used in YAML and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceType::Primary => "primary",
+            SourceType::Court => "court",
+            SourceType::News => "news",
+            SourceType::Reference => "reference",
+            SourceType::Other => "other",
+        }
+    }
+
+    /// Parses a YAML name.
+    pub fn parse(s: &str) -> Option<SourceType> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// A source cited by an annotation or a status block.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SourceRef {
     /// Title of the cited page.
     pub title: String,
     /// Its http(s) address.
     pub url: String,
     /// Who published it.
-    #[serde(default)]
     pub publisher: Option<String>,
-    /// When (YYYY-MM-DD).
-    #[serde(default)]
+    /// When it was published (YYYY-MM-DD).
     pub date: Option<String>,
+    /// When the editor last read it at `url` (YYYY-MM-DD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessed: Option<String>,
+    /// An archived copy (e.g. the Wayback Machine), for when `url` changes or vanishes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<String>,
+    /// What kind of document it is.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub source_type: Option<SourceType>,
+}
+
+/// A source as written in YAML, before validation.
+#[derive(Debug, Clone, Deserialize)]
+struct SourceYaml {
+    title: String,
+    url: String,
+    publisher: Option<String>,
+    date: Option<Text>,
+    accessed: Option<Text>,
+    archived: Option<String>,
+    #[serde(rename = "type")]
+    source_type: Option<String>,
+}
+
+/// "Where the story stands": later findings a reader should see before the
+/// text, when the report was contested, corrected or overtaken by events.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct StoryStatus {
+    /// When the editor last checked that this is current (YYYY-MM-DD).
+    pub as_of: String,
+    /// The status, in Markdown.
+    pub text: String,
+    /// Sources for it.
+    pub sources: Vec<SourceRef>,
+}
+
+/// One dated revision of the edition itself (not of the original article).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Revision {
+    /// When (YYYY-MM-DD).
+    pub date: String,
+    /// What changed in the edition and why.
+    pub note: String,
 }
 
 /// One annotation: a passage and the footnote that gives its context.
@@ -264,6 +349,14 @@ pub struct Meta {
     pub tags: Vec<String>,
     /// Drafts are not published unless `--drafts`.
     pub draft: bool,
+    /// A DOI registered for this edition (`10.1234/abcd`), if any.
+    pub doi: Option<String>,
+    /// A note on the title (which wording is restored, variants seen), in Markdown.
+    pub title_note: Option<String>,
+    /// Where the story stands now, shown before the text.
+    pub status: Option<StoryStatus>,
+    /// The edition's revisions, oldest first.
+    pub revisions: Vec<Revision>,
 }
 
 /// A loaded, validated article, ready for the correction engine.
@@ -361,9 +454,33 @@ pub const ANNOTATION_SCHEMA: Schema = Schema {
 /// Schema of one cited source.
 pub const SOURCE_SCHEMA: Schema = Schema {
     what: "source",
-    keys: &["title", "url", "publisher", "date"],
+    keys: &[
+        "title",
+        "url",
+        "publisher",
+        "date",
+        "accessed",
+        "archived",
+        "type",
+    ],
     required: &["title", "url"],
-    example: "    - title: \"Han Dong\"\n      url: \"https://en.wikipedia.org/wiki/Han_Dong\"",
+    example: "    - title: \"Han Dong\"\n      url: \"https://en.wikipedia.org/wiki/Han_Dong\"\n      type: reference",
+};
+
+/// Schema of the `status` block of `meta.yaml`.
+pub const STATUS_SCHEMA: Schema = Schema {
+    what: "status block",
+    keys: &["as_of", "text", "sources"],
+    required: &["as_of", "text"],
+    example: "status:\n  as_of: 2026-12-07\n  text: \"In 2024 a court found ...\"",
+};
+
+/// Schema of one entry of `revisions` in `meta.yaml`.
+pub const REVISION_SCHEMA: Schema = Schema {
+    what: "revision",
+    keys: &["date", "note"],
+    required: &["date", "note"],
+    example: "revisions:\n  - date: 2026-12-07\n    note: \"Notes brought up to date with the 2024 ruling.\"",
 };
 
 /// Schema of `meta.yaml`.
@@ -380,6 +497,10 @@ pub const META_SCHEMA: Schema = Schema {
         "summary",
         "tags",
         "draft",
+        "doi",
+        "title_note",
+        "status",
+        "revisions",
     ],
     required: &["title"],
     example: "title: \"The headline as published\"\nsource: \"Global News\"\npublished: 2023-03-22",
@@ -483,7 +604,7 @@ struct AnnotationYaml {
     quote: Text,
     note: String,
     #[serde(default)]
-    sources: Vec<SourceRef>,
+    sources: Vec<SourceYaml>,
     on: Option<String>,
     occurrence: Option<u32>,
     before: Option<Text>,
@@ -504,6 +625,25 @@ struct MetaYaml {
     tags: Vec<String>,
     #[serde(default)]
     draft: bool,
+    doi: Option<String>,
+    title_note: Option<String>,
+    status: Option<StatusYaml>,
+    #[serde(default)]
+    revisions: Vec<RevisionYaml>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusYaml {
+    as_of: Text,
+    text: String,
+    #[serde(default)]
+    sources: Vec<SourceYaml>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RevisionYaml {
+    date: Text,
+    note: String,
 }
 
 /// Whether `slug` follows the rule `[a-z0-9-]+`.
@@ -983,6 +1123,26 @@ fn load_meta(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Meta> {
 /// Parses and validates an already-read `meta.yaml`, reporting every problem into `out`.
 pub fn parse_meta(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Meta> {
     let before = out.len();
+    // The nested blocks' keys are checked before serde, so all typos show at once.
+    if let Some(root) = yaml::YamlIndex::build(&file.text).and_then(|i| i.root) {
+        let mut worst = yaml::KeyStatus::Clean;
+        if let Some(status) = root.get("status") {
+            worst = worst.max(yaml::check_keys(file, status, &STATUS_SCHEMA, out));
+            if let Some(sources) = status.get("sources") {
+                for s in sources.items() {
+                    worst = worst.max(yaml::check_keys(file, s, &SOURCE_SCHEMA, out));
+                }
+            }
+        }
+        if let Some(revisions) = root.get("revisions") {
+            for r in revisions.items() {
+                worst = worst.max(yaml::check_keys(file, r, &REVISION_SCHEMA, out));
+            }
+        }
+        if worst == yaml::KeyStatus::Broken {
+            return None;
+        }
+    }
     let (raw, node) = yaml::load_map::<MetaYaml>(file, &META_SCHEMA, out)?;
     let node = node.as_ref();
     let title = raw.title.resolve(node, "title");
@@ -1026,6 +1186,61 @@ pub fn parse_meta(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Meta> 
                 .help("use a BCP 47 tag such as `en`, `en-CA` or `fr`"),
         );
     }
+    if let Some(doi) = &raw.doi
+        && !is_doi(doi)
+    {
+        out.push(
+            Diagnostic::error("bad-doi", format!("`doi: {doi}` is not a DOI"))
+                .at(value_location(file, node, "doi"))
+                .help("write the DOI name alone, without https://doi.org/: e.g. `10.5281/zenodo.1234567`"),
+        );
+    }
+    let status = raw.status.map(|st| {
+        let st_node = node.and_then(|n| n.get("status"));
+        let as_of = st.as_of.resolve(st_node, "as_of");
+        if !is_valid_date(&as_of) {
+            out.push(
+                Diagnostic::error("bad-date", format!("status `as_of: {as_of}` is not a date"))
+                    .at(value_location(file, st_node, "as_of"))
+                    .help("write dates as YYYY-MM-DD: the day you last checked the status"),
+            );
+        }
+        if st.text.trim().is_empty() {
+            out.push(
+                Diagnostic::error("empty-note", "status `text` is empty")
+                    .at(value_location(file, st_node, "text")),
+            );
+        }
+        StoryStatus {
+            as_of,
+            text: st.text,
+            sources: sources(file, st_node, st.sources, out),
+        }
+    });
+    let revisions_node = node.and_then(|n| n.get("revisions"));
+    let mut revisions: Vec<Revision> = Vec::with_capacity(raw.revisions.len());
+    for (i, r) in raw.revisions.into_iter().enumerate() {
+        let item = revisions_node.and_then(|n| n.items().get(i));
+        let date = r.date.resolve(item, "date");
+        if !is_valid_date(&date) {
+            out.push(
+                Diagnostic::error("bad-date", format!("revision date `{date}` is not a date"))
+                    .at(value_location(file, item, "date"))
+                    .help("write dates as YYYY-MM-DD"),
+            );
+        }
+        if r.note.trim().is_empty() {
+            out.push(
+                Diagnostic::error("empty-note", "revision `note` is empty")
+                    .at(value_location(file, item, "note"))
+                    .help("say what changed in the edition and why"),
+            );
+        }
+        revisions.push(Revision { date, note: r.note });
+    }
+    // Oldest first, whatever order they were written in (dates are ISO, so
+    // string order is date order); equal dates keep their written order.
+    revisions.sort_by(|a, b| a.date.cmp(&b.date));
     if out[before..].iter().any(|d| d.is_error()) {
         return None;
     }
@@ -1040,6 +1255,10 @@ pub fn parse_meta(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Meta> 
         summary: raw.summary,
         tags: raw.tags,
         draft: raw.draft,
+        doi: raw.doi,
+        title_note: raw.title_note,
+        status,
+        revisions,
     })
 }
 
@@ -1219,6 +1438,99 @@ pub fn parse_corrections(
     (after == before).then_some(specs)
 }
 
+/// Validates the `sources` list of `parent` (an annotation or status block).
+fn sources(
+    file: &SourceFile,
+    parent: Option<&Node>,
+    raw: Vec<SourceYaml>,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<SourceRef> {
+    let list = parent.and_then(|n| n.get("sources"));
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, s)| source(file, list.and_then(|n| n.items().get(i)), s, out))
+        .collect()
+}
+
+/// Validates one cited source: addresses must be http(s), dates dates, the
+/// type one of [`SourceType::ALL`].
+fn source(
+    file: &SourceFile,
+    item: Option<&Node>,
+    raw: SourceYaml,
+    out: &mut Vec<Diagnostic>,
+) -> SourceRef {
+    for (key, url) in [("url", Some(&raw.url)), ("archived", raw.archived.as_ref())] {
+        if let Some(url) = url
+            && !is_http_url(url)
+        {
+            out.push(
+                Diagnostic::error(
+                    "bad-url",
+                    format!("source {key} `{url}` is not an http(s) address"),
+                )
+                .at(value_location(file, item, key))
+                .help("sources must be web pages readers can open: use an https:// address"),
+            );
+        }
+    }
+    let mut date = |t: Option<Text>, key: &str| -> Option<String> {
+        let d = t?.resolve(item, key);
+        if !is_valid_date(&d) {
+            out.push(
+                Diagnostic::error("bad-date", format!("source {key} `{d}` is not a date"))
+                    .at(value_location(file, item, key))
+                    .help("write dates as YYYY-MM-DD"),
+            );
+        }
+        Some(d)
+    };
+    let date_published = date(raw.date, "date");
+    let accessed = date(raw.accessed, "accessed");
+    let source_type = raw.source_type.as_deref().and_then(|name| {
+        let parsed = SourceType::parse(name);
+        if parsed.is_none() {
+            let names: Vec<&str> = SourceType::ALL.iter().map(|t| t.as_str()).collect();
+            let help = match did_you_mean(name, &names) {
+                Some(m) => format!("did you mean `{m}`?"),
+                None => format!("use one of: {}", names.join(", ")),
+            };
+            out.push(
+                Diagnostic::error(
+                    "unknown-source-type",
+                    format!("unknown source type `{name}`"),
+                )
+                .at(value_location(file, item, "type"))
+                .help(help),
+            );
+        }
+        parsed
+    });
+    SourceRef {
+        title: raw.title,
+        url: raw.url,
+        publisher: raw.publisher,
+        date: date_published,
+        accessed,
+        archived: raw.archived,
+        source_type,
+    }
+}
+
+/// Whether `doi` looks like a DOI name (`10.` prefix, a registrant code, `/`, a suffix).
+pub fn is_doi(doi: &str) -> bool {
+    let Some((prefix, suffix)) = doi.split_once('/') else {
+        return false;
+    };
+    let Some(registrant) = prefix.strip_prefix("10.") else {
+        return false;
+    };
+    !registrant.is_empty()
+        && registrant.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !suffix.is_empty()
+        && !suffix.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 fn load_annotations(path: &Path, out: &mut Vec<Diagnostic>) -> Option<Vec<AnnotationSpec>> {
     match read_optional(path, out)? {
         Some(file) => parse_annotations(&file, out),
@@ -1275,29 +1587,7 @@ pub fn parse_annotations(
         if raw.note.trim().is_empty() {
             out.push(Diagnostic::error("empty-note", "`note` is empty").at(pos.of("note").clone()));
         }
-        let sources_node = node.and_then(|n| n.get("sources"));
-        for (i, s) in raw.sources.iter().enumerate() {
-            let item = sources_node.and_then(|n| n.items().get(i));
-            if !is_http_url(&s.url) {
-                out.push(
-                    Diagnostic::error(
-                        "bad-url",
-                        format!("source url `{}` is not an http(s) address", s.url),
-                    )
-                    .at(value_location(file, item, "url"))
-                    .help("sources must be web pages readers can open: use an https:// address"),
-                );
-            }
-            if let Some(d) = &s.date
-                && !is_valid_date(d)
-            {
-                out.push(
-                    Diagnostic::error("bad-date", format!("source date `{d}` is not a date"))
-                        .at(value_location(file, item, "date"))
-                        .help("write dates as YYYY-MM-DD"),
-                );
-            }
-        }
+        let sources = sources(file, node, raw.sources, out);
         let raw_selector = RawSelector {
             exact: quote,
             before: raw.before,
@@ -1310,7 +1600,7 @@ pub fn parse_annotations(
             selector,
             side,
             note: raw.note,
-            sources: raw.sources,
+            sources,
             pos,
         });
     }
@@ -1480,6 +1770,98 @@ mod tests {
             out[0].help.as_deref(),
             Some("did you mean `corrections.yaml`?")
         );
+    }
+
+    #[test]
+    fn sources_carry_access_dates_archives_and_types() {
+        let (a, out) = load(&[
+            ("original.txt", "x"),
+            ("meta.yaml", "title: T\n"),
+            (
+                "annotations.yaml",
+                "- quote: x\n  note: n\n  sources:\n    - title: S\n      url: https://e.org/a\n      accessed: 2026-12-01\n      archived: https://web.archive.org/web/2024/https://e.org/a\n      type: court\n",
+            ),
+        ]);
+        assert!(out.is_empty(), "{out:?}");
+        let s = &a.unwrap().annotations[0].sources[0];
+        assert_eq!(s.accessed.as_deref(), Some("2026-12-01"));
+        assert_eq!(
+            s.archived.as_deref(),
+            Some("https://web.archive.org/web/2024/https://e.org/a")
+        );
+        assert_eq!(s.source_type, Some(SourceType::Court));
+    }
+
+    #[test]
+    fn bad_source_fields_are_each_located() {
+        let (a, out) = load(&[
+            ("original.txt", "x"),
+            ("meta.yaml", "title: T\n"),
+            (
+                "annotations.yaml",
+                "- quote: x\n  note: n\n  sources:\n    - title: S\n      url: https://e.org/a\n      accessed: yesterday\n      archived: ftp://e.org/a\n      type: cort\n",
+            ),
+        ]);
+        assert!(a.is_none());
+        let mut found: Vec<_> = out
+            .iter()
+            .map(|d| (d.code, d.location.as_ref().unwrap().line, d.help.clone().unwrap_or_default()))
+            .collect();
+        found.sort_by_key(|f| f.1);
+        assert_eq!(
+            found,
+            [
+                ("bad-date", 6, "write dates as YYYY-MM-DD".to_string()),
+                ("bad-url", 7, "sources must be web pages readers can open: use an https:// address".to_string()),
+                ("unknown-source-type", 8, "did you mean `court`?".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn meta_status_revisions_and_doi_are_read_and_validated() {
+        let meta = "title: T\ndoi: 10.5281/zenodo.123\ntitle_note: Retitled *once*.\nstatus:\n  as_of: 2026-12-07\n  text: Found unsupported.\n  sources:\n    - title: Ruling\n      url: https://canlii.org/x\n      type: court\nrevisions:\n  - date: 2026-12-07\n    note: Second.\n  - date: 2026-11-27\n    note: First.\n";
+        let (a, out) = load(&[("original.txt", "x"), ("meta.yaml", meta)]);
+        assert!(out.is_empty(), "{out:?}");
+        let m = a.unwrap().meta;
+        assert_eq!(m.doi.as_deref(), Some("10.5281/zenodo.123"));
+        assert_eq!(m.title_note.as_deref(), Some("Retitled *once*."));
+        let st = m.status.unwrap();
+        assert_eq!((st.as_of.as_str(), st.text.as_str()), ("2026-12-07", "Found unsupported."));
+        assert_eq!(st.sources[0].source_type, Some(SourceType::Court));
+        let dates: Vec<_> = m.revisions.iter().map(|r| r.date.as_str()).collect();
+        assert_eq!(dates, ["2026-11-27", "2026-12-07"], "oldest first");
+
+        let bad = "title: T\ndoi: https://doi.org/10.1/x\nstatus:\n  as_of: soon\n  txt: x\nrevisions:\n  - date: 2026-13-01\n    note: \"\"\n";
+        let (a, out) = load(&[("original.txt", "x"), ("meta.yaml", bad)]);
+        assert!(a.is_none());
+        let found: Vec<_> = out
+            .iter()
+            .map(|d| (d.code, d.location.as_ref().map_or(0, |l| l.line)))
+            .collect();
+        // The typo names the missing key, so it is one diagnostic, not two.
+        assert_eq!(found, [("unknown-key", 5)]);
+        assert_eq!(out[0].help.as_deref(), Some("did you mean `text`?"));
+        let bad = "title: T\ndoi: https://doi.org/10.1/x\nstatus:\n  as_of: soon\n  text: x\nrevisions:\n  - date: 2026-13-01\n    note: \"\"\n";
+        let (a, out) = load(&[("original.txt", "x"), ("meta.yaml", bad)]);
+        assert!(a.is_none());
+        let found: Vec<_> = out
+            .iter()
+            .map(|d| (d.code, d.location.as_ref().map_or(0, |l| l.line)))
+            .collect();
+        assert_eq!(
+            found,
+            [("bad-doi", 2), ("bad-date", 4), ("bad-date", 7), ("empty-note", 8)]
+        );
+    }
+
+    #[test]
+    fn dois_need_the_10_prefix_a_registrant_and_a_suffix() {
+        assert!(is_doi("10.5281/zenodo.1234567"));
+        assert!(is_doi("10.1000.10/abc(1)"));
+        for bad in ["https://doi.org/10.1/x", "10./x", "10.12/", "11.1/x", "10.1/a b", "10.x/y"] {
+            assert!(!is_doi(bad), "{bad}");
+        }
     }
 
     #[test]
