@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::yaml::{self, Schema, SourceFile, value_location};
 
 /// The accepted keys of `site.yaml`.
@@ -83,7 +83,7 @@ impl SiteConfig {
         let path = root.join("site.yaml");
         if !path.exists() {
             out.push(
-                Diagnostic::error("no-site", format!("no site.yaml in {}", display_dir(root)))
+                Diagnostic::error(Code::NoSite, format!("no site.yaml in {}", display_dir(root)))
                     .help("run emend in a site folder, pass `--root DIR`, or create a site with `emend init`"),
             );
             return None;
@@ -105,7 +105,7 @@ impl SiteConfig {
             Ok(url) => url,
             Err(msg) => {
                 out.push(
-                    Diagnostic::error("bad-url", msg)
+                    Diagnostic::error(Code::BadUrl, msg)
                         .at(value_location(file, node.as_ref(), "base_url"))
                         .label("base_url")
                         .help("use the address the site will be served from, e.g. `https://user.github.io/project/`"),
@@ -121,7 +121,7 @@ impl SiteConfig {
         {
             out.push(
                 Diagnostic::error(
-                    "bad-theme",
+                    Code::BadTheme,
                     format!("theme name `{theme}` is not a folder name"),
                 )
                 .at(value_location(file, node.as_ref(), "theme"))
@@ -132,7 +132,7 @@ impl SiteConfig {
         if !crate::content::is_language_tag(&language) {
             out.push(
                 Diagnostic::error(
-                    "bad-language",
+                    Code::BadLanguage,
                     format!("`{language}` is not a language tag"),
                 )
                 .at(value_location(file, node.as_ref(), "language"))

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::yaml::{self, Node, NodeKind, Schema, SourceFile, did_you_mean, value_location};
 
 /// Slugs that would collide with pages the site itself generates.
@@ -671,7 +671,7 @@ pub fn slugify(name: &str) -> String {
 pub fn check_slug(slug: &str, at: Location) -> Result<(), Diagnostic> {
     if !is_valid_slug(slug) {
         let suggestion = slugify(slug);
-        let mut d = Diagnostic::error("bad-slug", format!("`{slug}` is not a valid article slug"))
+        let mut d = Diagnostic::error(Code::BadSlug, format!("`{slug}` is not a valid article slug"))
             .at(at)
             .label("article folder")
             .note("slugs become URLs: use only lowercase letters a-z, digits 0-9 and hyphens (`[a-z0-9-]+`)");
@@ -682,7 +682,7 @@ pub fn check_slug(slug: &str, at: Location) -> Result<(), Diagnostic> {
     }
     if RESERVED_SLUGS.contains(&slug) {
         return Err(Diagnostic::error(
-            "reserved-slug",
+            Code::ReservedSlug,
             format!("`{slug}` is reserved for a page emend generates"),
         )
         .at(at)
@@ -759,7 +759,7 @@ pub fn discover_entry(root: &Path, name: &OsStr) -> Entry {
         Entry::Article(path)
     } else {
         Entry::Refused(
-            Diagnostic::warning("stray-file", format!("`{shown}` in content/ is not an article folder; ignored"))
+            Diagnostic::warning(Code::StrayFile, format!("`{shown}` in content/ is not an article folder; ignored"))
                 .at(Location::file_only(&path))
                 .help("each article is a folder `content/<slug>/` holding original.txt or original.md and meta.yaml"),
         )
@@ -794,7 +794,7 @@ pub fn discover_entries(root: &Path, out: &mut Vec<Diagnostic>) -> Vec<(OsString
     if !content.is_dir() {
         out.push(
             Diagnostic::error(
-                "no-content",
+                Code::NoContent,
                 format!("no content folder at {}", content.display()),
             )
             .help("create `content/<slug>/` folders, one per article, or run `emend new <slug>`"),
@@ -814,7 +814,7 @@ pub fn discover_entries(root: &Path, out: &mut Vec<Diagnostic>) -> Vec<(OsString
                 entries.push((name, entry));
             }
             Err(e) => out.push(
-                Diagnostic::error("io", format!("cannot read {}: {e}", content.display()))
+                Diagnostic::error(Code::Io, format!("cannot read {}: {e}", content.display()))
                     .at(Location::file_only(&content)),
             ),
         }
@@ -831,7 +831,7 @@ pub fn check_symlink(root: &Path, path: &Path) -> Result<(), Diagnostic> {
     match (target, root) {
         (Ok(t), Ok(r)) if t.starts_with(&r) => Ok(()),
         (Ok(t), _) => Err(Diagnostic::error(
-            "symlink-outside",
+            Code::SymlinkOutside,
             format!(
                 "{shown} is a symbolic link to {}, outside the site",
                 t.display()
@@ -840,7 +840,7 @@ pub fn check_symlink(root: &Path, path: &Path) -> Result<(), Diagnostic> {
         .at(Location::file_only(path))
         .help("copy the files into the site instead of linking to them")),
         (Err(e), _) => Err(Diagnostic::error(
-            "broken-symlink",
+            Code::BrokenSymlink,
             format!("{shown} is a broken link: {e}"),
         )
         .at(Location::file_only(path))),
@@ -925,7 +925,7 @@ pub fn load_article(
                 originals.push(path);
             } else if !KNOWN_FILES.contains(&name.as_str()) {
                 let mut d = Diagnostic::warning(
-                    "unknown-file",
+                    Code::UnknownFile,
                     format!("unexpected file `{name}` in article `{slug}`; ignored"),
                 )
                 .at(Location::file_only(&path));
@@ -941,9 +941,12 @@ pub fn load_article(
         load_meta(&meta_path, out)
     } else {
         out.push(
-            Diagnostic::error("missing-meta", format!("article `{slug}` has no meta.yaml"))
-                .at(Location::file_only(dir))
-                .help("create meta.yaml with at least `title: \"...\"`"),
+            Diagnostic::error(
+                Code::MissingMeta,
+                format!("article `{slug}` has no meta.yaml"),
+            )
+            .at(Location::file_only(dir))
+            .help("create meta.yaml with at least `title: \"...\"`"),
         );
         None
     };
@@ -966,7 +969,7 @@ pub fn load_article(
         [] if refused_original => return Loaded::Failed,
         [] => {
             out.push(
-                Diagnostic::error("missing-original", format!("article `{slug}` has no original.txt or original.md"))
+                Diagnostic::error(Code::MissingOriginal, format!("article `{slug}` has no original.txt or original.md"))
                     .at(Location::file_only(dir))
                     .help("put the article exactly as received into original.txt (one paragraph per line) or original.md (Markdown)"),
             );
@@ -975,7 +978,7 @@ pub fn load_article(
         _ => {
             out.push(
                 Diagnostic::error(
-                    "two-originals",
+                    Code::TwoOriginals,
                     format!("article `{slug}` has both original.txt and original.md"),
                 )
                 .at(Location::file_only(dir))
@@ -1020,7 +1023,7 @@ pub fn load_article(
 fn check_original(slug: &str, original: &SourceFile) -> Result<(), Diagnostic> {
     if original.text.trim().is_empty() {
         return Err(Diagnostic::error(
-            "empty-original",
+            Code::EmptyOriginal,
             format!("the original of `{slug}` is empty"),
         )
         .at(Location::file_only(&original.path))
@@ -1148,7 +1151,7 @@ pub fn parse_meta(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Meta> 
     let title = raw.title.resolve(node, "title");
     if title.trim().is_empty() {
         out.push(
-            Diagnostic::error("empty-title", "`title` is empty")
+            Diagnostic::error(Code::EmptyTitle, "`title` is empty")
                 .at(value_location(file, node, "title")),
         );
     }
@@ -1157,7 +1160,7 @@ pub fn parse_meta(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Meta> 
     {
         out.push(
             Diagnostic::error(
-                "bad-url",
+                Code::BadUrl,
                 format!("source_url `{url}` is not an http(s) address"),
             )
             .at(value_location(file, node, "source_url"))
@@ -1168,7 +1171,7 @@ pub fn parse_meta(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Meta> 
         let s = t?.resolve(node, key);
         if !is_valid_date(&s) {
             out.push(
-                Diagnostic::error("bad-date", format!("`{key}: {s}` is not a date"))
+                Diagnostic::error(Code::BadDate, format!("`{key}: {s}` is not a date"))
                     .at(value_location(file, node, key))
                     .help("write dates as YYYY-MM-DD, e.g. 2023-03-22"),
             );
@@ -1181,7 +1184,7 @@ pub fn parse_meta(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Meta> 
         && !is_language_tag(lang)
     {
         out.push(
-            Diagnostic::error("bad-language", format!("`{lang}` is not a language tag"))
+            Diagnostic::error(Code::BadLanguage, format!("`{lang}` is not a language tag"))
                 .at(value_location(file, node, "language"))
                 .help("use a BCP 47 tag such as `en`, `en-CA` or `fr`"),
         );
@@ -1190,7 +1193,7 @@ pub fn parse_meta(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Meta> 
         && !is_doi(doi)
     {
         out.push(
-            Diagnostic::error("bad-doi", format!("`doi: {doi}` is not a DOI"))
+            Diagnostic::error(Code::BadDoi, format!("`doi: {doi}` is not a DOI"))
                 .at(value_location(file, node, "doi"))
                 .help("write the DOI name alone, without https://doi.org/: e.g. `10.5281/zenodo.1234567`"),
         );
@@ -1200,14 +1203,17 @@ pub fn parse_meta(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Meta> 
         let as_of = st.as_of.resolve(st_node, "as_of");
         if !is_valid_date(&as_of) {
             out.push(
-                Diagnostic::error("bad-date", format!("status `as_of: {as_of}` is not a date"))
-                    .at(value_location(file, st_node, "as_of"))
-                    .help("write dates as YYYY-MM-DD: the day you last checked the status"),
+                Diagnostic::error(
+                    Code::BadDate,
+                    format!("status `as_of: {as_of}` is not a date"),
+                )
+                .at(value_location(file, st_node, "as_of"))
+                .help("write dates as YYYY-MM-DD: the day you last checked the status"),
             );
         }
         if st.text.trim().is_empty() {
             out.push(
-                Diagnostic::error("empty-note", "status `text` is empty")
+                Diagnostic::error(Code::EmptyNote, "status `text` is empty")
                     .at(value_location(file, st_node, "text")),
             );
         }
@@ -1224,14 +1230,17 @@ pub fn parse_meta(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Meta> 
         let date = r.date.resolve(item, "date");
         if !is_valid_date(&date) {
             out.push(
-                Diagnostic::error("bad-date", format!("revision date `{date}` is not a date"))
-                    .at(value_location(file, item, "date"))
-                    .help("write dates as YYYY-MM-DD"),
+                Diagnostic::error(
+                    Code::BadDate,
+                    format!("revision date `{date}` is not a date"),
+                )
+                .at(value_location(file, item, "date"))
+                .help("write dates as YYYY-MM-DD"),
             );
         }
         if r.note.trim().is_empty() {
             out.push(
-                Diagnostic::error("empty-note", "revision `note` is empty")
+                Diagnostic::error(Code::EmptyNote, "revision `note` is empty")
                     .at(value_location(file, item, "note"))
                     .help("say what changed in the edition and why"),
             );
@@ -1295,7 +1304,7 @@ fn selector(
         (Some(_), true) => {
             out.push(
                 Diagnostic::error(
-                    "conflicting-selectors",
+                    Code::ConflictingSelectors,
                     "`occurrence` and `all: true` cannot be combined",
                 )
                 .at(value_location(file, node, "all"))
@@ -1305,7 +1314,7 @@ fn selector(
         }
         (Some(0), false) => {
             out.push(
-                Diagnostic::error("bad-occurrence", "`occurrence` counts from 1")
+                Diagnostic::error(Code::BadOccurrence, "`occurrence` counts from 1")
                     .at(value_location(file, node, "occurrence"))
                     .help("use `occurrence: 1` for the first match"),
             );
@@ -1317,13 +1326,13 @@ fn selector(
     };
     if exact.is_empty() {
         out.push(
-            Diagnostic::error("empty-anchor", format!("`{exact_key}` is empty"))
+            Diagnostic::error(Code::EmptyAnchor, format!("`{exact_key}` is empty"))
                 .at(value_location(file, node, exact_key))
                 .help(format!("`{exact_key}` must be the exact text to match")),
         );
     } else if exact.trim().is_empty() {
         out.push(
-            Diagnostic::error("whitespace-anchor", format!("`{exact_key}` is only whitespace"))
+            Diagnostic::error(Code::WhitespaceAnchor, format!("`{exact_key}` is only whitespace"))
                 .at(value_location(file, node, exact_key))
                 .help("include a neighbouring word or punctuation mark, e.g. `find: \" .\"` with `replace: \".\"`"),
         );
@@ -1368,7 +1377,7 @@ pub fn parse_corrections(
                     None => format!("use one of: {}", names.join(", ")),
                 };
                 out.push(
-                    Diagnostic::error("unknown-kind", format!("unknown correction kind `{k}`"))
+                    Diagnostic::error(Code::UnknownKind, format!("unknown correction kind `{k}`"))
                         .at(pos.of("kind").clone())
                         .help(help),
                 );
@@ -1380,7 +1389,7 @@ pub fn parse_corrections(
             Some("suggested") => Status::Suggested,
             Some(s) => {
                 out.push(
-                    Diagnostic::error("unknown-status", format!("unknown status `{s}`"))
+                    Diagnostic::error(Code::UnknownStatus, format!("unknown status `{s}`"))
                         .at(pos.of("status").clone())
                         .help("use `reviewed` (the default) or `suggested`"),
                 );
@@ -1391,8 +1400,11 @@ pub fn parse_corrections(
             && !(0.0..=1.0).contains(&c)
         {
             out.push(
-                Diagnostic::error("bad-confidence", format!("confidence {c} is outside 0–1"))
-                    .at(pos.of("confidence").clone()),
+                Diagnostic::error(
+                    Code::BadConfidence,
+                    format!("confidence {c} is outside 0–1"),
+                )
+                .at(pos.of("confidence").clone()),
             );
         }
         let raw_selector = RawSelector {
@@ -1406,7 +1418,7 @@ pub fn parse_corrections(
         if selector.exact == replace && !selector.exact.is_empty() {
             out.push(
                 Diagnostic::warning(
-                    "no-op-correction",
+                    Code::NoOpCorrection,
                     "`replace` is the same as `find`; this correction changes nothing",
                 )
                 .at(pos.of("replace").clone())
@@ -1416,7 +1428,7 @@ pub fn parse_corrections(
         if raw.why.as_deref().is_none_or(|w| w.trim().is_empty()) {
             out.push(
                 Diagnostic::warning(
-                    "missing-why",
+                    Code::MissingWhy,
                     "correction has no `why`; readers will see it unexplained",
                 )
                 .at(pos.entry.clone())
@@ -1466,7 +1478,7 @@ fn source(
         {
             out.push(
                 Diagnostic::error(
-                    "bad-url",
+                    Code::BadUrl,
                     format!("source {key} `{url}` is not an http(s) address"),
                 )
                 .at(value_location(file, item, key))
@@ -1478,7 +1490,7 @@ fn source(
         let d = t?.resolve(item, key);
         if !is_valid_date(&d) {
             out.push(
-                Diagnostic::error("bad-date", format!("source {key} `{d}` is not a date"))
+                Diagnostic::error(Code::BadDate, format!("source {key} `{d}` is not a date"))
                     .at(value_location(file, item, key))
                     .help("write dates as YYYY-MM-DD"),
             );
@@ -1497,7 +1509,7 @@ fn source(
             };
             out.push(
                 Diagnostic::error(
-                    "unknown-source-type",
+                    Code::UnknownSourceType,
                     format!("unknown source type `{name}`"),
                 )
                 .at(value_location(file, item, "type"))
@@ -1569,7 +1581,7 @@ pub fn parse_annotations(
             Some("original") => Side::Original,
             Some(other) => {
                 out.push(
-                    Diagnostic::error("unknown-side", format!("`on: {other}` is not a text"))
+                    Diagnostic::error(Code::UnknownSide, format!("`on: {other}` is not a text"))
                         .at(pos.of("on").clone())
                         .help("use `on: original` to annotate the garbled text, or leave `on` out for the corrected text"),
                 );
@@ -1579,13 +1591,15 @@ pub fn parse_annotations(
         let quote = raw.quote.resolve(node, "quote");
         if quote.chars().count() > 400 {
             out.push(
-                Diagnostic::warning("long-quote", format!("annotation quote is {} characters long", quote.chars().count()))
+                Diagnostic::warning(Code::LongQuote, format!("annotation quote is {} characters long", quote.chars().count()))
                     .at(pos.of("quote").clone())
                     .help("quote only the words the note is about; a short quote is easier to read and to re-anchor"),
             );
         }
         if raw.note.trim().is_empty() {
-            out.push(Diagnostic::error("empty-note", "`note` is empty").at(pos.of("note").clone()));
+            out.push(
+                Diagnostic::error(Code::EmptyNote, "`note` is empty").at(pos.of("note").clone()),
+            );
         }
         let sources = sources(file, node, raw.sources, out);
         let raw_selector = RawSelector {
@@ -1805,15 +1819,30 @@ mod tests {
         assert!(a.is_none());
         let mut found: Vec<_> = out
             .iter()
-            .map(|d| (d.code, d.location.as_ref().unwrap().line, d.help.clone().unwrap_or_default()))
+            .map(|d| {
+                (
+                    d.code.as_str(),
+                    d.location.as_ref().unwrap().line,
+                    d.help.clone().unwrap_or_default(),
+                )
+            })
             .collect();
         found.sort_by_key(|f| f.1);
         assert_eq!(
             found,
             [
                 ("bad-date", 6, "write dates as YYYY-MM-DD".to_string()),
-                ("bad-url", 7, "sources must be web pages readers can open: use an https:// address".to_string()),
-                ("unknown-source-type", 8, "did you mean `court`?".to_string()),
+                (
+                    "bad-url",
+                    7,
+                    "sources must be web pages readers can open: use an https:// address"
+                        .to_string()
+                ),
+                (
+                    "unknown-source-type",
+                    8,
+                    "did you mean `court`?".to_string()
+                ),
             ]
         );
     }
@@ -1827,7 +1856,10 @@ mod tests {
         assert_eq!(m.doi.as_deref(), Some("10.5281/zenodo.123"));
         assert_eq!(m.title_note.as_deref(), Some("Retitled *once*."));
         let st = m.status.unwrap();
-        assert_eq!((st.as_of.as_str(), st.text.as_str()), ("2026-12-07", "Found unsupported."));
+        assert_eq!(
+            (st.as_of.as_str(), st.text.as_str()),
+            ("2026-12-07", "Found unsupported.")
+        );
         assert_eq!(st.sources[0].source_type, Some(SourceType::Court));
         let dates: Vec<_> = m.revisions.iter().map(|r| r.date.as_str()).collect();
         assert_eq!(dates, ["2026-11-27", "2026-12-07"], "oldest first");
@@ -1837,7 +1869,7 @@ mod tests {
         assert!(a.is_none());
         let found: Vec<_> = out
             .iter()
-            .map(|d| (d.code, d.location.as_ref().map_or(0, |l| l.line)))
+            .map(|d| (d.code.as_str(), d.location.as_ref().map_or(0, |l| l.line)))
             .collect();
         // The typo names the missing key, so it is one diagnostic, not two.
         assert_eq!(found, [("unknown-key", 5)]);
@@ -1847,11 +1879,16 @@ mod tests {
         assert!(a.is_none());
         let found: Vec<_> = out
             .iter()
-            .map(|d| (d.code, d.location.as_ref().map_or(0, |l| l.line)))
+            .map(|d| (d.code.as_str(), d.location.as_ref().map_or(0, |l| l.line)))
             .collect();
         assert_eq!(
             found,
-            [("bad-doi", 2), ("bad-date", 4), ("bad-date", 7), ("empty-note", 8)]
+            [
+                ("bad-doi", 2),
+                ("bad-date", 4),
+                ("bad-date", 7),
+                ("empty-note", 8)
+            ]
         );
     }
 
@@ -1859,7 +1896,14 @@ mod tests {
     fn dois_need_the_10_prefix_a_registrant_and_a_suffix() {
         assert!(is_doi("10.5281/zenodo.1234567"));
         assert!(is_doi("10.1000.10/abc(1)"));
-        for bad in ["https://doi.org/10.1/x", "10./x", "10.12/", "11.1/x", "10.1/a b", "10.x/y"] {
+        for bad in [
+            "https://doi.org/10.1/x",
+            "10./x",
+            "10.12/",
+            "11.1/x",
+            "10.1/a b",
+            "10.x/y",
+        ] {
             assert!(!is_doi(bad), "{bad}");
         }
     }

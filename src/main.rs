@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use emend::diagnostics::{self, ColorMode, Diagnostic, display_path};
+use emend::diagnostics::{self, Code, ColorMode, Diagnostic, display_path};
 use emend::progress::TerminalProgress;
 use emend::scaffold::{self, NewArticle, Original};
 use emend::serve::{self, DEFAULT_PORT, ServeOptions};
@@ -128,6 +128,12 @@ enum Command {
         /// With --links: also request every external http(s) link (network; 15 s timeout each)
         #[arg(long, requires = "links")]
         external: bool,
+    },
+    /// Explain a diagnostic code, e.g. `emend explain find-not-found`
+    #[command(after_help = "Every code is listed in docs/diagnostics.md.")]
+    Explain {
+        /// The code, as shown in brackets after `error` or `warning`
+        code: String,
     },
     /// Propose corrections for an article, for an editor to review
     #[command(
@@ -264,6 +270,7 @@ fn main() -> ExitCode {
             };
             new_article(&cli, &spec, color)
         }
+        Command::Explain { ref code } => explain(code),
         Command::Init { ref dir } => {
             let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
             init_site(&dir, cli.quiet, color)
@@ -335,6 +342,24 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn explain(name: &str) -> ExitCode {
+    let name = name
+        .trim()
+        .trim_start_matches("error[")
+        .trim_start_matches("warning[")
+        .trim_end_matches(']');
+    if let Some(text) = Code::parse(name).and_then(Code::explanation) {
+        println!("{text}");
+        return ExitCode::SUCCESS;
+    }
+    let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    match emend::yaml::did_you_mean(name, &names) {
+        Some(s) => eprintln!("error: no diagnostic code `{name}`; did you mean `{s}`?"),
+        None => eprintln!("error: no diagnostic code `{name}`; docs/diagnostics.md lists them all"),
+    }
+    ExitCode::from(2)
 }
 
 fn fail(diagnostics: &[Diagnostic], color: bool) -> ExitCode {

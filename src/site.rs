@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::{SiteConfig, normalize_base_url};
 use crate::content::{self, Article, Loaded};
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::engine::{self, Edition};
 use crate::output::{Claims, NullSink, OutputDir, Sink};
 use crate::publish::{self, jsonld};
@@ -224,7 +224,7 @@ impl Site {
                 Ok(u) => config.base_url = u,
                 Err(msg) => {
                     out.push(
-                        Diagnostic::error("bad-url", msg)
+                        Diagnostic::error(Code::BadUrl, msg)
                             .help("pass an absolute http(s) URL to --base-url"),
                     );
                     return None;
@@ -241,7 +241,7 @@ impl Site {
             if !highlight::theme_exists(name) {
                 let msg = highlight::stylesheet(name, name).err().unwrap_or_default();
                 out.push(
-                    Diagnostic::error("bad-highlight-theme", format!("`{key}`: {msg}"))
+                    Diagnostic::error(Code::BadHighlightTheme, format!("`{key}`: {msg}"))
                         .at(Location::file_only(&opts.root.join("site.yaml"))),
                 );
             }
@@ -375,7 +375,7 @@ impl Site {
         engine::unreviewed(article)
             .map(|c| {
                 let d = Diagnostic::warning(
-                    "unreviewed",
+                    Code::Unreviewed,
                     format!("correction {:?} → {:?} is an unreviewed suggestion", c.selector.exact, c.replace),
                 )
                 .at(c.pos.entry.clone())
@@ -562,7 +562,7 @@ impl Site {
                         errors.push(d);
                     }
                 }
-                Err(msg) => errors.push(Diagnostic::error("bad-highlight-theme", msg)),
+                Err(msg) => errors.push(Diagnostic::error(Code::BadHighlightTheme, msg)),
             }
         }
         if errors.is_empty() {

@@ -15,7 +15,7 @@ use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
 
 use crate::config::SiteConfig;
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::yaml::{SourceFile, io_diagnostic};
 
 macro_rules! embedded {
@@ -82,7 +82,7 @@ impl Theme {
             let available = list_themes(root);
             out.push(
                 Diagnostic::error(
-                    "theme-not-found",
+                    Code::ThemeNotFound,
                     format!(
                         "theme `{}` not found at {}",
                         config.theme,
@@ -185,7 +185,7 @@ impl Theme {
     ) -> Result<String, Diagnostic> {
         let context = Context::from_serialize(data).map_err(|e| {
             Diagnostic::error(
-                "template-context",
+                Code::TemplateContext,
                 format!("cannot prepare data for {name}: {e}"),
             )
         })?;
@@ -198,7 +198,7 @@ impl Theme {
             };
             match origin {
                 Some((path, content)) => template_diagnostic(&e, path, content, Some(page)),
-                None => Diagnostic::error("template", format!("rendering {page}: {e}")),
+                None => Diagnostic::error(Code::Template, format!("rendering {page}: {e}")),
             }
         })?;
         // Content may hold characters no HTML or XML document can carry.
@@ -330,7 +330,7 @@ fn parse_report(
         .nth(len)
         .map_or(content.len(), |(i, _)| start + i);
     Some(
-        Diagnostic::error("template", format!("template error: {message}"))
+        Diagnostic::error(Code::Template, format!("template error: {message}"))
             .at(Location::in_text(path, content, start..end))
             .label("here")
             .help("fix the template, or delete the override to use the default theme's version"),
@@ -354,7 +354,7 @@ fn template_diagnostic(
         }
         other => (other.to_string(), Location::file_only(path)),
     };
-    let mut d = Diagnostic::error("template", format!("template error: {message}"))
+    let mut d = Diagnostic::error(Code::Template, format!("template error: {message}"))
         .at(location)
         .label("here");
     if let Some(page) = page {

@@ -10,7 +10,7 @@ pub mod offsets;
 pub mod sitemap;
 
 use crate::content::Article;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::engine::Edition;
 use crate::output::Sink;
 use crate::render::EditionView;
@@ -48,7 +48,7 @@ pub fn write_site_outputs(
     let mut errors = Vec::new();
     match feed::render(&feed::feed(config, articles)) {
         Ok(xml) => errors.extend(sink.write(feed::FEED_PATH, &xml).err()),
-        Err(msg) => errors.push(Diagnostic::error("feed", msg)),
+        Err(msg) => errors.push(Diagnostic::error(Code::Feed, msg)),
     }
     let absolute = |p: &str| config.absolute(p);
     let urls = sitemap::urls(absolute, articles);

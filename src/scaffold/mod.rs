@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::SiteConfig;
 use crate::content::{self, check_slug, is_http_url};
-use crate::diagnostics::{Diagnostic, Location, display_path};
+use crate::diagnostics::{Code, Diagnostic, Location, display_path};
 use crate::yaml::{SourceFile, io_diagnostic};
 
 const SITE_YAML: &str = include_str!("site.yaml");
@@ -96,7 +96,7 @@ pub fn new_article(root: &Path, spec: &NewArticle) -> Result<Created, Vec<Diagno
     } else if dir.exists() {
         errors.push(
             Diagnostic::error(
-                "article-exists",
+                Code::ArticleExists,
                 format!("{} already exists", display_path(&dir)),
             )
             .help("emend never overwrites an article: choose another slug, or edit the files in that folder"),
@@ -106,7 +106,7 @@ pub fn new_article(root: &Path, spec: &NewArticle) -> Result<Created, Vec<Diagno
         && !is_http_url(url)
     {
         errors.push(
-            Diagnostic::error("bad-url", format!("`{url}` is not an http(s) address"))
+            Diagnostic::error(Code::BadUrl, format!("`{url}` is not an http(s) address"))
                 .help("pass the address of the original publication, e.g. `--url https://example.com/story`"),
         );
     }
@@ -190,7 +190,7 @@ pub fn init_site(dir: &Path) -> Result<Created, Vec<Diagnostic>> {
         if path.exists() {
             return Err(vec![
                 Diagnostic::error(
-                    "site-exists",
+                    Code::SiteExists,
                     format!("{} already has a {existing}", display_dir(dir)),
                 )
                 .help("emend init never overwrites a site: pick an empty or new folder, e.g. `emend init my-site`"),
@@ -272,7 +272,7 @@ fn read_original(original: &Original) -> Result<Option<Vec<u8>>, Diagnostic> {
     let file = SourceFile::from_bytes(&shown, bytes.clone())?;
     if file.text.trim().is_empty() {
         return Err(Diagnostic::error(
-            "empty-original",
+            Code::EmptyOriginal,
             format!("{} is empty", display_path(&shown)),
         )
         .help("pass the article exactly as received, e.g. `--from article.txt`, or pipe it in with `--from -`"));

@@ -17,7 +17,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::config::SiteConfig;
-use crate::diagnostics::{self, Diagnostic, display_path};
+use crate::diagnostics::{self, Code, Diagnostic, display_path};
 use crate::progress::TerminalProgress;
 use crate::site::BuildOptions;
 use live::{LiveSite, Rebuild, Rebuilt, Scope};
@@ -66,7 +66,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let listener = bind(opts.bind, opts.port, &log)?;
     let addr = listener
         .local_addr()
-        .map_err(|e| vec![Diagnostic::error("bind", format!("cannot listen: {e}"))])?;
+        .map_err(|e| vec![Diagnostic::error(Code::Bind, format!("cannot listen: {e}"))])?;
     let url = url_for(addr);
 
     let mut live = LiveSite::new(BuildOptions {
@@ -82,7 +82,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         Ok(w) => Some(w),
         Err(e) => {
             log.diagnostics(&[Diagnostic::warning(
-                "watch",
+                Code::Watch,
                 format!("cannot watch the site for changes ({e}); pages will not update"),
             )
             .help("on Linux, raise the limit: `sysctl fs.inotify.max_user_watches=524288`")]);
@@ -112,7 +112,12 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
                 errors_before,
             )
         })
-        .map_err(|e| vec![Diagnostic::error("thread", format!("cannot start: {e}"))])?;
+        .map_err(|e| {
+            vec![Diagnostic::error(
+                Code::Thread,
+                format!("cannot start: {e}"),
+            )]
+        })?;
 
     println!("Serving “{title}” at {url} (Ctrl-C to stop)");
     let _ = std::io::stdout().flush();
@@ -130,7 +135,12 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| vec![Diagnostic::error("runtime", format!("cannot start: {e}"))])?;
+        .map_err(|e| {
+            vec![Diagnostic::error(
+                Code::Runtime,
+                format!("cannot start: {e}"),
+            )]
+        })?;
     let result = runtime.block_on(async move {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let server = http::serve(listener, shared, stopped);
@@ -151,7 +161,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     }
     result.map_err(|e| {
         vec![Diagnostic::error(
-            "serve",
+            Code::Serve,
             format!("the server failed: {e}"),
         )]
     })
@@ -172,7 +182,7 @@ fn rebuild_loop(
             Ok(paths) => paths,
             Err(e) => {
                 log.diagnostics(&[Diagnostic::warning(
-                    "watch",
+                    Code::Watch,
                     format!("watching failed: {e}"),
                 )]);
                 continue;
@@ -182,7 +192,7 @@ fn rebuild_loop(
             && let Err(e) = w.watch_new_folders()
         {
             log.diagnostics(&[Diagnostic::warning(
-                "watch",
+                Code::Watch,
                 format!("cannot watch a new folder: {e}"),
             )]);
         }
@@ -223,15 +233,18 @@ fn bind(ip: IpAddr, port: u16, log: &Log) -> Result<TcpListener, Vec<Diagnostic>
             }
             Err(e) => {
                 return Err(vec![
-                    Diagnostic::error("bind", format!("cannot listen on {ip}:{candidate}: {e}"))
-                        .help("pass another address with --bind or another port with --port"),
+                    Diagnostic::error(
+                        Code::Bind,
+                        format!("cannot listen on {ip}:{candidate}: {e}"),
+                    )
+                    .help("pass another address with --bind or another port with --port"),
                 ]);
             }
         }
     }
     Err(vec![
         Diagnostic::error(
-            "port-in-use",
+            Code::PortInUse,
             format!("ports {port} to {candidate} are all in use"),
         )
         .help("pass a free port with --port N, or --port 0 for any free port"),

@@ -18,7 +18,7 @@ use serde::de::{self, Deserializer, Visitor};
 
 use super::rules::{Classes, Context, Pattern, Side, Tokens, parse_pattern};
 use crate::content::Kind;
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::engine::anchor::Needles;
 use crate::yaml::{
     self, KeyStatus, Node, Schema, SourceFile, YamlIndex, did_you_mean, value_location,
@@ -345,7 +345,7 @@ impl Dictionary {
             );
             if !is_class_name(name) || super::rules::BUILTIN_CLASSES.contains(&name.as_str()) {
                 out.push(
-                    Diagnostic::error("bad-class", format!("`{name}` is not a valid class name"))
+                    Diagnostic::error(Code::BadClass, format!("`{name}` is not a valid class name"))
                         .at(at)
                         .help(format!(
                             "use lowercase letters, digits and hyphens, other than the built-in names ({})",
@@ -364,7 +364,7 @@ impl Dictionary {
                         .and_then(|(_, v)| v.items().get(i))
                         .map_or_else(|| at.clone(), |n| file.location(n.span.clone()));
                     out.push(
-                        Diagnostic::error("bad-class-word", format!("class `{name}`: {:?} is not a single word", w))
+                        Diagnostic::error(Code::BadClassWord, format!("class `{name}`: {:?} is not a single word", w))
                             .at(loc)
                             .help("a class lists single words or punctuation marks; write phrases as patterns in the entry instead"),
                     );
@@ -404,20 +404,20 @@ impl Dictionary {
             let replace = raw.replace.0;
             if find.trim().is_empty() {
                 out.push(
-                    Diagnostic::error("empty-anchor", "`find` is empty")
+                    Diagnostic::error(Code::EmptyAnchor, "`find` is empty")
                         .at(at("find"))
                         .help("`find` is the garbled text to look for"),
                 );
             } else if find.trim() != find {
                 out.push(
-                    Diagnostic::error("padded-find", format!("`find` {find:?} starts or ends with whitespace"))
+                    Diagnostic::error(Code::PaddedFind, format!("`find` {find:?} starts or ends with whitespace"))
                         .at(at("find"))
                         .help("dictionary matches cover whole words and punctuation marks; remove the surrounding spaces"),
                 );
             }
             if find == replace {
                 out.push(
-                    Diagnostic::error("no-op-entry", "`replace` is the same as `find`")
+                    Diagnostic::error(Code::NoOpEntry, "`replace` is the same as `find`")
                         .at(at("replace"))
                         .help("fix `replace`, or remove the entry"),
                 );
@@ -430,7 +430,7 @@ impl Dictionary {
                 };
                 out.push(
                     Diagnostic::error(
-                        "unknown-kind",
+                        Code::UnknownKind,
                         format!("unknown correction kind `{}`", raw.kind),
                     )
                     .at(at("kind"))
@@ -442,7 +442,7 @@ impl Dictionary {
             if !(confidence > 0.0 && confidence <= 1.0) {
                 out.push(
                     Diagnostic::error(
-                        "bad-confidence",
+                        Code::BadConfidence,
                         format!("confidence {confidence} is outside 0–1"),
                     )
                     .at(at("confidence"))
@@ -454,7 +454,7 @@ impl Dictionary {
                 Some("exact") => true,
                 Some(other) => {
                     out.push(
-                        Diagnostic::error("bad-case", format!("unknown `case: {other}`"))
+                        Diagnostic::error(Code::BadCase, format!("unknown `case: {other}`"))
                             .at(at("case"))
                             .help("use `case: auto` (the default: a lowercase entry also matches capitalised at a sentence start) or `case: exact`"),
                     );
@@ -467,7 +467,7 @@ impl Dictionary {
                     match parse_pattern(src, side, &self.classes) {
                         Ok(p) => pats.push(p),
                         Err(msg) => out.push(
-                            Diagnostic::error("bad-pattern", format!("`{key}`: {msg}"))
+                            Diagnostic::error(Code::BadPattern, format!("`{key}`: {msg}"))
                                 .at(item_location(file, node, key, j))
                                 .help("a pattern is words, punctuation marks and @classes separated by spaces, e.g. \"as @aux\""),
                         ),
@@ -485,7 +485,7 @@ impl Dictionary {
                 if source == Source::Builtin {
                     out.push(
                         Diagnostic::error(
-                            "bad-disabled",
+                            Code::BadDisabled,
                             "`disabled` belongs in a site's dictionary.yaml",
                         )
                         .at(at("disabled")),
@@ -498,7 +498,7 @@ impl Dictionary {
             if let Some(first) = seen.get(&key) {
                 out.push(
                     Diagnostic::error(
-                        "duplicate-entry",
+                        Code::DuplicateEntry,
                         format!("duplicate entry {find:?} → {replace:?} with the same context"),
                     )
                     .at(entry_at.clone())

@@ -27,7 +27,7 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::content::{self, Article, Kind, Loaded, Pick};
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::engine::anchor::Matches;
 use crate::engine::{self, Change};
 
@@ -501,7 +501,7 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
         let slugs: Vec<String> = dirs.iter().map(slug_of).collect();
         let names: Vec<&str> = slugs.iter().map(String::as_str).collect();
         let mut d = Diagnostic::error(
-            "unknown-article",
+            Code::UnknownArticle,
             format!("no article `{}` in content/", req.slug),
         )
         .at(Location::file_only(&root.join("content")));
@@ -540,7 +540,7 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
             Some(k) => knowledge.push(k),
             None => warnings.push(
                 Diagnostic::warning(
-                    "not-learned",
+                    Code::NotLearned,
                     format!("article `{slug}` has errors; its corrections were not learned from"),
                 )
                 .at(Location::file_only(&dir))
@@ -661,7 +661,7 @@ fn validate(
         }
         let full = format!("{existing}{appended}");
         let internal = |msg: String| {
-            vec![Diagnostic::error("suggest-internal", msg)
+            vec![Diagnostic::error(Code::SuggestInternal, msg)
                 .at(Location::file_only(path))
                 .help("please report this; run `emend suggest` without --write to see the entries")]
         };
@@ -754,7 +754,7 @@ fn validate(
     }
     Err(vec![
         Diagnostic::error(
-            "suggest-internal",
+            Code::SuggestInternal,
             "could not find a valid set of suggestions",
         )
         .at(Location::file_only(path)),
@@ -802,7 +802,7 @@ pub fn uncorrected_elsewhere(root: &Path, knowledge: &[Knowledge]) -> Vec<Diagno
                 .map(|((find, replace), (from, ranges))| {
                     let n = ranges.len();
                     let mut d = Diagnostic::warning(
-                        "uncorrected-elsewhere",
+                        Code::UncorrectedElsewhere,
                         format!(
                             "{find:?} is corrected to {replace:?} in {from}, but is left as it is here{}",
                             if n > 1 { format!(" ({n} places)") } else { String::new() }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::content::{Kind, Pick};
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::yaml::{NodeKind, SourceFile, YamlIndex, io_diagnostic};
 
 /// One correction entry to write.
@@ -164,7 +164,7 @@ pub fn append_style(existing: &str, path: &Path) -> Result<AppendStyle, Diagnost
 
 fn not_a_block_list(path: &Path, why: &str) -> Diagnostic {
     Diagnostic::error(
-        "cannot-append",
+        Code::CannotAppend,
         format!(
             "cannot append suggestions to {}: {why}",
             crate::diagnostics::display_path(path)
@@ -194,7 +194,7 @@ pub fn append(path: &Path, expected_len: Option<u64>, block: &str) -> Result<(),
                 .len();
             if now != len {
                 return Err(Diagnostic::error(
-                    "changed-meanwhile",
+                    Code::ChangedMeanwhile,
                     format!("{} changed while suggestions were computed", path.display()),
                 )
                 .at(Location::file_only(path))

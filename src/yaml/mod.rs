@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::text::{LineIndex, strip_bom};
 
 pub mod de;
@@ -48,7 +48,7 @@ impl SourceFile {
                 let (prefix, _) = strip_bom(&prefix);
                 let loc = Location::in_text(path, prefix, prefix.len()..prefix.len());
                 return Err(Diagnostic::error(
-                    "invalid-utf8",
+                    Code::InvalidUtf8,
                     format!(
                         "file is not valid UTF-8 (byte 0x{:02X})",
                         bytes[valid_up_to]
@@ -108,7 +108,7 @@ pub fn io_diagnostic(path: &Path, action: &str, err: &std::io::Error) -> Diagnos
     };
     let full = err.kind() == ErrorKind::StorageFull || err.raw_os_error() == Some(28);
     Diagnostic::error(
-        if full { "disk-full" } else { "io" },
+        if full { Code::DiskFull } else { Code::Io },
         format!(
             "cannot {action} {}: {err}",
             crate::diagnostics::display_path(path)
@@ -378,7 +378,7 @@ pub fn check_keys(
     let NodeKind::Map(pairs) = &node.kind else {
         out.push(
             Diagnostic::error(
-                "wrong-type",
+                Code::WrongType,
                 format!(
                     "expected a {} (a mapping of keys), found {}",
                     schema.what,
@@ -398,7 +398,7 @@ pub fn check_keys(
         let NodeKind::Scalar(name) = &k.kind else {
             out.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    Code::WrongType,
                     format!("keys of a {} must be plain words", schema.what),
                 )
                 .at(file.location(k.span.clone())),
@@ -410,7 +410,7 @@ pub fn check_keys(
             status = KeyStatus::Broken;
             out.push(
                 Diagnostic::error(
-                    "duplicate-key",
+                    Code::DuplicateKey,
                     format!("duplicate key `{name}` in this {}", schema.what),
                 )
                 .at(file.location(k.span.clone()))
@@ -441,7 +441,7 @@ pub fn check_keys(
             };
             out.push(
                 Diagnostic::error(
-                    "unknown-key",
+                    Code::UnknownKey,
                     format!("unknown key `{name}` in {}", schema.what),
                 )
                 .at(file.location(k.span.clone()))
@@ -461,7 +461,7 @@ pub fn check_keys(
             let line = file.lines().line_range(&file.text, start);
             out.push(
                 Diagnostic::error(
-                    "missing-key",
+                    Code::MissingKey,
                     format!("{} is missing the required key `{req}`", schema.what),
                 )
                 .at(file.location(start..line.end.max(start)))
@@ -486,7 +486,7 @@ fn check_keys_unlocated(
             let name = key.as_str().unwrap_or("?");
             if !schema.keys.contains(&name) {
                 let mut d = Diagnostic::error(
-                    "unknown-key",
+                    Code::UnknownKey,
                     format!("unknown key `{name}` in {}", schema.what),
                 )
                 .at(Location::file_only(&file.path));
@@ -553,7 +553,7 @@ pub fn serde_diagnostic(file: &SourceFile, err: &serde_yaml::Error) -> Diagnosti
         (None, Some(loc)) => at(loc.line(), loc.column()),
         (None, None) => Location::file_only(&file.path),
     };
-    if code == "wrong-type" {
+    if code == Code::WrongType {
         // Underline the whole value, not just its first character.
         let start = location.span.start;
         let line = &file.text[start..];
@@ -564,7 +564,7 @@ pub fn serde_diagnostic(file: &SourceFile, err: &serde_yaml::Error) -> Diagnosti
         }
     }
     let at_end = location.span.start >= file.text.trim_end().len()
-        && code == "yaml-syntax"
+        && code == Code::YamlSyntax
         && !message.contains("quoted scalar");
     let mut d = Diagnostic::error(code, message)
         .at(location.clone())
@@ -706,7 +706,7 @@ pub fn load_list<T: DeserializeOwned>(
             _ => {
                 out.push(
                     Diagnostic::error(
-                        "wrong-type",
+                        Code::WrongType,
                         format!(
                             "{} must be a list of {} entries",
                             file_name(file),
@@ -767,7 +767,7 @@ pub fn load_map<T: DeserializeOwned>(
             return de::from_node::<T>(&empty).ok().map(|v| (v, None));
         }
         out.push(
-            Diagnostic::error("empty-file", format!("{} is empty", file_name(file)))
+            Diagnostic::error(Code::EmptyFile, format!("{} is empty", file_name(file)))
                 .at(Location::file_only(&file.path))
                 .help(format!(
                     "it needs at least {}; for example:\n{}",
@@ -810,7 +810,7 @@ fn parse_checked(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Option<
         Some(index) if index.documents > 1 => {
             out.push(
                 Diagnostic::error(
-                    "yaml-syntax",
+                    Code::YamlSyntax,
                     format!("{} holds more than one YAML document", file_name(file)),
                 )
                 .at(Location::file_only(&file.path))
@@ -882,29 +882,29 @@ pub fn de_diagnostic(file: &SourceFile, err: &de::DeError) -> Diagnostic {
         .help(help)
 }
 
-fn classify_message(message: &str) -> (&'static str, &'static str) {
+fn classify_message(message: &str) -> (Code, &'static str) {
     if message.contains("invalid type") || message.contains("invalid value") {
         (
-            "wrong-type",
+            Code::WrongType,
             "check the value's type: text in quotes, numbers bare, `true`/`false` for yes/no",
         )
     } else if message.contains("missing field") {
-        ("missing-key", "add the missing key")
+        (Code::MissingKey, "add the missing key")
     } else if message.contains("unknown variant") {
-        ("unknown-value", "use one of the listed values")
+        (Code::UnknownValue, "use one of the listed values")
     } else if message.contains("tab character") {
         (
-            "yaml-syntax",
+            Code::YamlSyntax,
             "YAML does not allow tabs for indentation: indent with spaces",
         )
     } else if message.contains("control characters are not allowed") {
         (
-            "yaml-syntax",
+            Code::YamlSyntax,
             "remove the invisible control character (often copied from a terminal or a PDF); to keep one, write it as an escape inside double quotes, such as \"\\u001b\"",
         )
     } else {
         (
-            "yaml-syntax",
+            Code::YamlSyntax,
             "check the YAML syntax near this position (indentation, quotes, colons); quote text that contains `: ` or starts with a special character",
         )
     }

@@ -17,6 +17,10 @@ use serde::Serialize;
 
 use crate::text::{LineIndex, strip_bom};
 
+pub mod codes;
+
+pub use codes::Code;
+
 /// How bad a diagnostic is. Errors fail the build; warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -105,8 +109,8 @@ pub struct Related {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// A stable, kebab-case identifier (`find-not-found`), for tools and docs.
-    pub code: &'static str,
+    /// A stable identifier (`find-not-found`), for tools and docs.
+    pub code: Code,
     /// One line saying what is wrong.
     pub message: String,
     /// Where it is wrong, if a place can be named.
@@ -123,16 +127,16 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A new error with a stable `code` and a one-line `message`.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, message)
     }
 
     /// A new warning.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, message)
     }
 
-    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+    fn new(severity: Severity, code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
             code,
@@ -412,7 +416,7 @@ fn to_codespan(
     if let Some(help) = &d.help {
         notes.push(format!("help: {}", terminal_safe(help)));
     }
-    base.with_code(d.code)
+    base.with_code(d.code.as_str())
         .with_message(terminal_safe(&d.message))
         .with_labels(labels)
         .with_notes(notes)
@@ -422,7 +426,7 @@ fn to_codespan(
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic<'a> {
     severity: Severity,
-    code: &'a str,
+    code: Code,
     message: &'a str,
     file: Option<String>,
     line: Option<usize>,
@@ -557,7 +561,7 @@ mod tests {
         let text = "- find: \"mentoined\"\n  replace: said\n";
         std::fs::write(&file, text).unwrap();
         let d = Diagnostic::error(
-            "find-not-found",
+            Code::FindNotFound,
             "`find` text does not occur in the original",
         )
         .at(Location::in_text(&file, text, 8..19))
@@ -576,7 +580,7 @@ mod tests {
         // would recolour or rewrite the user's terminal.
         let text = "why: \"\u{1b}[2J\u{202e}x\"\nnext: \u{7}bad\n";
         let bad = text.find("bad").unwrap();
-        let d = Diagnostic::error("yaml-syntax", "text \u{1b}[31mred")
+        let d = Diagnostic::error(Code::YamlSyntax, "text \u{1b}[31mred")
             .at(Location::in_text(Path::new("f.yaml"), text, bad..bad + 3))
             .label("here \u{9b}")
             .related(Location::in_text(Path::new("f.yaml"), text, 6..7), "esc");
@@ -600,7 +604,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("meta.yaml");
         std::fs::write(&file, "title: x\ntitel: y\n").unwrap();
-        let d = Diagnostic::warning("unknown-key", "unknown key `titel`").at(Location::in_text(
+        let d = Diagnostic::warning(Code::UnknownKey, "unknown key `titel`").at(Location::in_text(
             &file,
             "title: x\ntitel: y\n",
             9..14,
