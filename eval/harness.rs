@@ -376,7 +376,7 @@ pub fn corrections_yaml(g: &Garbled) -> String {
 pub fn seed() -> (String, Vec<Edit>, String) {
     let root = repo();
     let dir = root.join("content").join(SEED);
-    let mut out = Vec::new();
+    let mut out = emend::diagnostics::Diagnostics::new();
     let Loaded::Article(a) = load_article(&root, &dir, true, &mut out) else {
         panic!("seed does not load: {out:?}")
     };
@@ -396,13 +396,17 @@ pub fn seed() -> (String, Vec<Edit>, String) {
 
 /// Runs `emend suggest` (no writing) and returns its suggestions as edits.
 pub fn suggestions(root: &Path, slug: &str, options: Options) -> Vec<Edit> {
-    let report = suggest::run(&Request {
-        root: root.to_path_buf(),
-        slug: slug.to_string(),
-        write: false,
-        options,
-    })
-    .unwrap_or_else(|e| panic!("suggest failed: {e:?}"));
+    let mut out = emend::diagnostics::Diagnostics::new();
+    let report = suggest::run(
+        &Request {
+            root: root.to_path_buf(),
+            slug: slug.to_string(),
+            write: false,
+            options,
+        },
+        &mut out,
+    )
+    .unwrap_or_else(|| panic!("suggest failed: {out:?}"));
     report
         .suggestions
         .into_iter()

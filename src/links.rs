@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::output::{MARKER, Sink};
+use crate::writer::{MARKER, Sink};
 
 /// A link found in an output file.
 #[derive(Debug, Clone, PartialEq, Eq)]

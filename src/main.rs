@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use emend::diagnostics::{self, Code, ColorMode, Diagnostic, display_path};
+use emend::diagnostics::{self, Code, ColorMode, Diagnostic, Diagnostics, display_path};
 use emend::progress::TerminalProgress;
 use emend::scaffold::{self, NewArticle, Original};
 use emend::serve::{self, DEFAULT_PORT, ServeOptions};
-use emend::site::{self, BuildOptions, LinkCheck, Mode, Outcome};
+use emend::site::{self, BuildOptions, Outcome, Tasks};
 use emend::suggest;
 
 // Builds allocate many small strings per article; mimalloc is markedly faster
@@ -188,7 +188,7 @@ fn main() -> ExitCode {
                 drafts,
             };
             let progress = TerminalProgress::for_stderr(cli.quiet);
-            let outcome = site::run_with_progress(&opts, Mode::Build, &progress);
+            let outcome = site::run_with_progress(&opts, Tasks::BUILD, &progress);
             report(&outcome, Format::Human, color, cli.quiet);
             match &outcome.summary {
                 Some(s) => {
@@ -242,9 +242,11 @@ fn main() -> ExitCode {
                 verbose: cli.verbose,
                 color,
             };
-            match serve::run(&opts) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(diagnostics) => fail(&diagnostics, color),
+            let mut out = Diagnostics::new();
+            if serve::run(&opts, &mut out) {
+                ExitCode::SUCCESS
+            } else {
+                fail(out, color)
             }
         }
         Command::New {
@@ -306,13 +308,13 @@ fn main() -> ExitCode {
                 drafts,
                 ..Default::default()
             };
-            let mode = if links {
-                Mode::CheckLinks(LinkCheck { external })
+            let tasks = if links {
+                Tasks::check_links(external)
             } else {
-                Mode::Check
+                Tasks::CHECK
             };
             let progress = TerminalProgress::for_stderr(cli.quiet);
-            let outcome = site::run_with_progress(&opts, mode, &progress);
+            let outcome = site::run_with_progress(&opts, tasks, &progress);
             report(&outcome, format, color, cli.quiet);
             if let (Some(s), Format::Human, false) = (&outcome.summary, format, cli.quiet) {
                 eprintln!(
@@ -355,15 +357,16 @@ fn explain(name: &str) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-    match emend::yaml::did_you_mean(name, &names) {
+    match emend::text::did_you_mean(name, &names) {
         Some(s) => eprintln!("error: no diagnostic code `{name}`; did you mean `{s}`?"),
         None => eprintln!("error: no diagnostic code `{name}`; docs/diagnostics.md lists them all"),
     }
     ExitCode::from(2)
 }
 
-fn fail(diagnostics: &[Diagnostic], color: bool) -> ExitCode {
-    diagnostics::eprint(diagnostics, color);
+fn fail(diagnostics: Diagnostics, color: bool) -> ExitCode {
+    let diagnostics = diagnostics.sorted();
+    diagnostics::eprint(&diagnostics, color);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     eprintln!(
         "{}",
@@ -373,9 +376,9 @@ fn fail(diagnostics: &[Diagnostic], color: bool) -> ExitCode {
 }
 
 fn new_article(cli: &Cli, spec: &NewArticle, color: bool) -> ExitCode {
-    let created = match scaffold::new_article(&cli.root, spec) {
-        Ok(c) => c,
-        Err(diagnostics) => return fail(&diagnostics, color),
+    let mut out = Diagnostics::new();
+    let Some(created) = scaffold::new_article(&cli.root, spec, &mut out) else {
+        return fail(out, color);
     };
     if cli.quiet {
         return ExitCode::SUCCESS;
@@ -413,9 +416,9 @@ fn new_article(cli: &Cli, spec: &NewArticle, color: bool) -> ExitCode {
 }
 
 fn init_site(dir: &Path, quiet: bool, color: bool) -> ExitCode {
-    let created = match scaffold::init_site(dir) {
-        Ok(c) => c,
-        Err(diagnostics) => return fail(&diagnostics, color),
+    let mut out = Diagnostics::new();
+    let Some(created) = scaffold::init_site(dir, &mut out) else {
+        return fail(out, color);
     };
     if quiet {
         return ExitCode::SUCCESS;
@@ -437,9 +440,9 @@ fn init_site(dir: &Path, quiet: bool, color: bool) -> ExitCode {
 }
 
 fn run_suggest(req: &suggest::Request, color: bool, quiet: bool) -> ExitCode {
-    let report = match suggest::run(req) {
-        Ok(r) => r,
-        Err(diags) => return fail(&diags, color),
+    let mut out = Diagnostics::new();
+    let Some(report) = suggest::run(req, &mut out) else {
+        return fail(out, color);
     };
     if !quiet {
         diagnostics::eprint(&report.warnings, color);

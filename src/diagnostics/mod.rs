@@ -200,8 +200,13 @@ impl Diagnostic {
     }
 }
 
-/// Collects diagnostics from all stages of a run.
-#[derive(Debug, Default)]
+/// Collects diagnostics from all stages of a run: the one way emend reports
+/// problems. A stage takes `&mut Diagnostics`, records every problem it finds
+/// (so a run shows them all at once) and says by its return value whether it
+/// succeeded (`Option<T>`: `None` means it recorded at least one error).
+/// Parallel stages each fill their own collector, merged with
+/// [`Diagnostics::append`]; output order is fixed by [`Diagnostics::sorted`].
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }
@@ -220,6 +225,33 @@ impl Diagnostics {
     /// Records many.
     pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(diagnostics);
+    }
+
+    /// Moves everything `other` recorded into this collector.
+    pub fn append(&mut self, other: &mut Diagnostics) {
+        self.items.append(&mut other.items);
+    }
+
+    /// Records the error of a fallible step, if it failed, and passes its value on.
+    pub fn ok<T>(&mut self, result: Result<T, Diagnostic>) -> Option<T> {
+        result.map_err(|d| self.push(d)).ok()
+    }
+
+    /// Runs `step` with a fresh collector and keeps what it recorded; returns
+    /// its value only if it recorded no error. This is how a step that finds
+    /// several problems before giving up reports them all yet still fails as
+    /// a whole.
+    pub fn checked<T>(&mut self, step: impl FnOnce(&mut Diagnostics) -> Option<T>) -> Option<T> {
+        let mut inner = Diagnostics::new();
+        let value = step(&mut inner);
+        let failed = inner.has_errors();
+        self.append(&mut inner);
+        if failed { None } else { value }
+    }
+
+    /// The recorded diagnostics, in recording order.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
     }
 
     /// Whether any error (not warning) was recorded.
@@ -253,9 +285,54 @@ impl Diagnostics {
         });
         self.items
     }
+}
 
-    /// The recorded diagnostics, in recording order.
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+/// A collector reads as the list of what it recorded (`out[0]`, `out.len()`).
+impl std::ops::Deref for Diagnostics {
+    type Target = [Diagnostic];
+    fn deref(&self) -> &[Diagnostic] {
+        &self.items
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics { items: vec![d] }
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(items: Vec<Diagnostic>) -> Self {
+        Diagnostics { items }
+    }
+}
+
+impl Extend<Diagnostic> for Diagnostics {
+    fn extend<I: IntoIterator<Item = Diagnostic>>(&mut self, iter: I) {
+        self.items.extend(iter);
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics {
+            items: iter.into_iter().collect(),
+        }
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
         self.items.iter()
     }
 }

@@ -15,8 +15,8 @@ use std::ops::Range;
 
 use crate::content::{Article, Side, Status};
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::source::SourceFile;
 use crate::text::{LineIndex, excerpt};
-use crate::yaml::SourceFile;
 
 use anchor::{AnchorFailure, Matches};
 use nearmiss::NearMiss;
@@ -650,7 +650,7 @@ mod tests {
         std::fs::write(dir.join("meta.yaml"), "title: T\n").unwrap();
         std::fs::write(dir.join("corrections.yaml"), corrections).unwrap();
         std::fs::write(dir.join("annotations.yaml"), annotations).unwrap();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         let Loaded::Article(a) = load_article(root.path(), &dir, false, &mut out) else {
             panic!("load failed: {out:?}");
         };

@@ -18,11 +18,11 @@ use serde::de::{self, Deserializer, Visitor};
 
 use super::rules::{Classes, Context, Pattern, Side, Tokens, parse_pattern};
 use crate::content::Kind;
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::engine::anchor::Needles;
-use crate::yaml::{
-    self, KeyStatus, Node, Schema, SourceFile, YamlIndex, did_you_mean, value_location,
-};
+use crate::source::SourceFile;
+use crate::text::did_you_mean;
+use crate::yaml::{self, KeyStatus, Node, Schema, YamlIndex, value_location};
 
 /// The built-in dictionary's text.
 pub const BUILTIN: &str = include_str!("../../data/spinner-dictionary.yaml");
@@ -264,36 +264,21 @@ fn item_location(file: &SourceFile, node: Option<&Node>, key: &str, i: usize) ->
 
 impl Dictionary {
     /// The built-in dictionary alone.
-    pub fn builtin() -> Result<Dictionary, Vec<Diagnostic>> {
+    pub fn builtin(out: &mut Diagnostics) -> Option<Dictionary> {
         let mut dict = Dictionary::default();
-        let mut out = Vec::new();
-        let file = SourceFile::from_bytes(Path::new(BUILTIN_PATH), BUILTIN.as_bytes().to_vec())
-            .map_err(|d| vec![d])?;
-        if dict.add_file(&file, Source::Builtin, &mut out) {
-            Ok(dict)
-        } else {
-            Err(out)
-        }
+        let file = out.ok(SourceFile::from_bytes(
+            Path::new(BUILTIN_PATH),
+            BUILTIN.as_bytes().to_vec(),
+        ))?;
+        dict.add_file(&file, Source::Builtin, out).then_some(dict)
     }
 
     /// The built-in dictionary plus the site's `dictionary.yaml`, if any.
-    pub fn for_site(root: &Path, out: &mut Vec<Diagnostic>) -> Option<Dictionary> {
-        let mut dict = match Dictionary::builtin() {
-            Ok(d) => d,
-            Err(errs) => {
-                out.extend(errs);
-                return None;
-            }
-        };
+    pub fn for_site(root: &Path, out: &mut Diagnostics) -> Option<Dictionary> {
+        let mut dict = Dictionary::builtin(out)?;
         let path: PathBuf = root.join(SITE_FILE);
         if path.is_file() {
-            let file = match SourceFile::read(&path) {
-                Ok(f) => f,
-                Err(d) => {
-                    out.push(d);
-                    return None;
-                }
-            };
+            let file = out.ok(SourceFile::read(&path))?;
             if !dict.add_file(&file, Source::Site, out) {
                 return None;
             }
@@ -302,13 +287,14 @@ impl Dictionary {
     }
 
     /// Parses one dictionary file into this dictionary; reports every problem.
-    pub fn add_file(
-        &mut self,
-        file: &SourceFile,
-        source: Source,
-        out: &mut Vec<Diagnostic>,
-    ) -> bool {
-        let errors_before = out.iter().filter(|d| d.is_error()).count();
+    pub fn add_file(&mut self, file: &SourceFile, source: Source, out: &mut Diagnostics) -> bool {
+        out.checked(|out| self.read_file(file, source, out).then_some(()))
+            .is_some()
+    }
+
+    /// [`Dictionary::add_file`], recording into a collector of its own; `false`
+    /// if it stopped early.
+    fn read_file(&mut self, file: &SourceFile, source: Source, out: &mut Diagnostics) -> bool {
         let index = YamlIndex::build(&file.text);
         let root = index.as_ref().and_then(|i| i.root.clone());
         // Entry keys first, so every typo in every entry shows at once.
@@ -528,7 +514,7 @@ impl Dictionary {
                         .any(|(f, r)| *f == e.find && *r == e.replace)
             });
         }
-        out.iter().filter(|d| d.is_error()).count() == errors_before
+        true
     }
 
     /// Every match of every entry in `toks` that its context rules allow.
@@ -587,17 +573,18 @@ mod tests {
         let file =
             SourceFile::from_bytes(Path::new("dictionary.yaml"), text.as_bytes().to_vec()).unwrap();
         let mut d = Dictionary::default();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         d.add_file(&file, Source::Site, &mut out);
-        (d, out)
+        (d, out.into_vec())
     }
 
     #[test]
     fn the_builtin_dictionary_loads_cleanly_and_is_large() {
-        let d = Dictionary::builtin().unwrap_or_else(|e| {
+        let mut out = Diagnostics::new();
+        let d = Dictionary::builtin(&mut out).unwrap_or_else(|| {
             panic!(
                 "{}",
-                e.iter()
+                out.iter()
                     .map(Diagnostic::one_line)
                     .collect::<Vec<_>>()
                     .join("\n")
@@ -665,7 +652,7 @@ mod tests {
         assert_eq!(out[0].location.as_ref().unwrap().line, 3);
         assert_eq!(out[0].related[0].location.line, 2);
 
-        let mut d = Dictionary::builtin().unwrap();
+        let mut d = Dictionary::builtin(&mut Diagnostics::new()).unwrap();
         let before = d.entries.iter().filter(|e| e.find == "mentioned").count();
         assert!(before > 0);
         let file = SourceFile::from_bytes(
@@ -673,7 +660,7 @@ mod tests {
             b"entries:\n  - {find: mentioned, replace: said, kind: synonym, disabled: true}\n  - {find: Grits, replace: Greens, kind: name}\n".to_vec(),
         )
         .unwrap();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         assert!(d.add_file(&file, Source::Site, &mut out), "{out:?}");
         assert!(
             !d.entries

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::yaml::io_diagnostic;
+use crate::source::io_diagnostic;
 
 /// Name of the marker file emend writes into every output folder it creates.
 pub const MARKER: &str = ".emend-output";
