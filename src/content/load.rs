@@ -162,6 +162,22 @@ pub fn load_article(
     }
 }
 
+/// Loads every article folder in parallel, drafts included (`suggest`
+/// learns from their accepted corrections too): each with what loading it reported.
+pub fn load_all(root: &Path, dirs: &[PathBuf]) -> Vec<(PathBuf, Option<Article>, Diagnostics)> {
+    use rayon::prelude::*;
+    dirs.par_iter()
+        .map(|dir| {
+            let mut out = Diagnostics::new();
+            let article = match load_article(root, dir, true, &mut out) {
+                Loaded::Article(a) => Some(*a),
+                _ => None,
+            };
+            (dir.clone(), article, out)
+        })
+        .collect()
+}
+
 /// An article's files, read and decoded, with its metadata already parsed
 /// (`None` where reading or parsing failed and was reported).
 struct Parts {

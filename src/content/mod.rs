@@ -20,7 +20,7 @@ pub mod validate;
 pub use discover::{
     Entry, check_path_inside, check_symlink, discover, discover_entries, discover_entry,
 };
-pub use load::{ArticleTexts, Loaded, article_from_texts, load_article};
+pub use load::{ArticleTexts, Loaded, article_from_texts, load_all, load_article};
 pub use parse::{parse_annotations, parse_corrections, parse_meta};
 pub use validate::{
     RESERVED_SLUGS, check_slug, is_doi, is_http_url, is_language_tag, is_valid_date, is_valid_slug,

@@ -1,8 +1,8 @@
 //! The one pipeline: discover → load → resolve → render and write → site
 //! pages → (checks). `build`, `check` and `check --links` run it whole
 //! ([`run`]); `serve` runs the same steps on the articles an edit touched
-//! ([`build_article`], [`Site::write_site_pages`]); `suggest` runs discovery
-//! and loading ([`load_all`]). What a run does beyond validating everything
+//! ([`build_article`], [`Site::write_site_pages`]); `suggest` runs the same
+//! discovery and loading ([`content::discover`], [`content::load_all`]). What a run does beyond validating everything
 //! is a set of [`Tasks`], not a mode compared with `==`.
 
 use std::path::{Path, PathBuf};
@@ -238,21 +238,6 @@ pub fn build_loaded(
         has_code: view.has_code,
         knowledge: learn.then(|| crate::suggest::Knowledge::new(*article, edition.changes)),
     }
-}
-
-/// Loads every article folder in parallel, drafts included (`suggest`
-/// learns from their accepted corrections too): each with what loading it reported.
-pub fn load_all(root: &Path, dirs: &[PathBuf]) -> Vec<(PathBuf, Option<Article>, Diagnostics)> {
-    dirs.par_iter()
-        .map(|dir| {
-            let mut out = Diagnostics::new();
-            let article = match content::load_article(root, dir, true, &mut out) {
-                Loaded::Article(a) => Some(*a),
-                _ => None,
-            };
-            (dir.clone(), article, out)
-        })
-        .collect()
 }
 
 /// Runs a whole build or check.

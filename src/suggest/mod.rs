@@ -496,7 +496,7 @@ pub fn run(req: &Request, out: &mut Diagnostics) -> Option<Report> {
     let mut warnings = Vec::new();
     let mut target: Option<Article> = None;
     let mut knowledge = Vec::new();
-    for (dir, article, diags) in crate::site::pipeline::load_all(root, &dirs) {
+    for (dir, article, diags) in content::load_all(root, &dirs) {
         let slug = slug_of(&dir);
         if slug == req.slug {
             match article {
