@@ -135,7 +135,7 @@ fn benches(c: &mut Criterion) {
             b.iter(|| black_box(engine::resolve(&article).unwrap()))
         });
         c.bench_function(&format!("render/{name}"), |b| {
-            b.iter(|| black_box(edition_view(&article, &edition, &config, &highlighter)))
+            b.iter(|| black_box(edition_view(&article, &edition, &config, &highlighter, &emend::theme::Strings::builtin())))
         });
     }
 }

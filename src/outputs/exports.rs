@@ -20,6 +20,8 @@ use crate::config::SiteConfig;
 use crate::content::{Article, Kind, Side, SourceRef, Status};
 use crate::engine::Edition;
 use crate::render::{ArticleInfo, EditionView};
+use crate::theme::Strings;
+use crate::theme::strings::fill;
 
 /// Schema identifier of `edition.json`.
 pub const EDITION_SCHEMA: &str = "emend-edition/1";
@@ -402,6 +404,7 @@ pub struct AnnotationCollection {
 /// Builds `annotations.jsonld`.
 pub fn annotations_export(
     config: &SiteConfig,
+    strings: &Strings,
     article: &Article,
     edition: &Edition,
     view: &EditionView,
@@ -476,7 +479,7 @@ pub fn annotations_export(
         context: "http://www.w3.org/ns/anno.jsonld",
         id: urls.annotations.clone(),
         kind: "AnnotationCollection",
-        label: format!("Notes on “{}”", article.meta.title),
+        label: fill(&strings.annotations_label, &[("title", &article.meta.title)]),
         total: items.len(),
         first: (!items.is_empty()).then(|| AnnotationPage {
             id: format!("{}#page-1", urls.annotations),
@@ -571,11 +574,12 @@ pub fn edition_json(
 /// `<slug>/annotations.jsonld`, ready to write.
 pub fn annotations_jsonld(
     config: &SiteConfig,
+    strings: &Strings,
     article: &Article,
     edition: &Edition,
     view: &EditionView,
 ) -> Vec<u8> {
-    to_json(&annotations_export(config, article, edition, view))
+    to_json(&annotations_export(config, strings, article, edition, view))
 }
 
 /// Compact JSON with a final newline. Exports are for programs (`jq .` shows

@@ -22,6 +22,8 @@ use crate::anchors::{self, ChangeIds};
 use crate::config::SiteConfig;
 use crate::content::{Article, Format, Revision, Side, SourceRef, Status, StoryStatus};
 use crate::engine::{Change, Edition, words_changed};
+use crate::theme::Strings;
+use crate::theme::strings::fill;
 
 use blocks::{Block, MarkdownDoc, RowSpan, align_rows, markdown_blocks, text_blocks};
 use highlight::Highlighter;
@@ -330,11 +332,12 @@ fn change_class(article: &Article, change: &Change) -> String {
     class
 }
 
-fn note_ref(number: usize) -> Point {
+fn note_ref(number: usize, strings: &Strings) -> Point {
+    let label = crate::text::escape_html(&fill(&strings.note_reference, &[("n", &number.to_string())]));
     Point {
         at: 0,
         html: format!(
-            "<sup class=\"nref\"><a href=\"#{}\" id=\"{}\" role=\"doc-noteref\" aria-label=\"Note {number}\">{number}</a></sup>",
+            "<sup class=\"nref\"><a href=\"#{}\" id=\"{}\" role=\"doc-noteref\" aria-label=\"{label}\">{number}</a></sup>",
             anchors::note(number),
             anchors::note_ref(number),
         ),
@@ -391,6 +394,7 @@ struct EditionRenderer<'a> {
     edition: &'a Edition,
     config: &'a SiteConfig,
     highlighter: &'a Highlighter,
+    strings: &'a Strings,
     original: &'a str,
     corrected: &'a str,
     original_parsed: Parsed<'a>,
@@ -404,6 +408,7 @@ impl<'a> EditionRenderer<'a> {
         edition: &'a Edition,
         config: &'a SiteConfig,
         highlighter: &'a Highlighter,
+        strings: &'a Strings,
     ) -> Self {
         let original = article.original.text.as_str();
         let corrected = edition.corrected.as_str();
@@ -415,6 +420,7 @@ impl<'a> EditionRenderer<'a> {
             edition,
             config,
             highlighter,
+            strings,
             original,
             corrected,
             original_parsed,
@@ -504,8 +510,9 @@ impl<'a> EditionRenderer<'a> {
                 corr_points.push(Point {
                     at: change.corrected.start,
                     html: format!(
-                        "<ins class=\"{class} gone\" id=\"{}\" data-c=\"{n}\" title=\"deleted\"></ins>",
-                        ids.corrected
+                        "<ins class=\"{class} gone\" id=\"{}\" data-c=\"{n}\" title=\"{}\"></ins>",
+                        ids.corrected,
+                        crate::text::escape_html(&self.strings.deleted_mark),
                     ),
                     is_link: false,
                 });
@@ -524,7 +531,7 @@ impl<'a> EditionRenderer<'a> {
         }
         for (i, note) in self.edition.notes.iter().enumerate() {
             let number = number_of[i];
-            let mut point = note_ref(number);
+            let mut point = note_ref(number, self.strings);
             point.at = note.range.end;
             let (marks, points) = match note.side {
                 Side::Original => (&mut orig_marks, &mut orig_points),
@@ -693,7 +700,7 @@ impl<'a> EditionRenderer<'a> {
             .filter(|&&i| self.edition.notes[i].side == Side::Corrected);
         for (k, &i) in corrected_notes.enumerate() {
             let note = &self.edition.notes[i];
-            let mut point = note_ref(k + 1);
+            let mut point = note_ref(k + 1, self.strings);
             point.at = note.range.end;
             marks.push(note_mark(note.range.clone(), k + 1));
             points.push(point);
@@ -742,8 +749,9 @@ pub fn edition_view(
     edition: &Edition,
     config: &SiteConfig,
     highlighter: &Highlighter,
+    strings: &Strings,
 ) -> EditionView {
-    let renderer = EditionRenderer::new(article, edition, config, highlighter);
+    let renderer = EditionRenderer::new(article, edition, config, highlighter, strings);
     let (order, number_of) = renderer.note_order();
     let rows = renderer.rows(&number_of);
     let (notes, reading_notes) = renderer.notes(&order, &number_of);

@@ -146,7 +146,7 @@ impl Site {
             );
             self.file(
                 &format!("{slug}/annotations.jsonld"),
-                &exports::annotations_jsonld(config, article, edition, view),
+                &exports::annotations_jsonld(config, strings, article, edition, view),
                 sink,
                 out,
             );

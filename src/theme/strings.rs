@@ -73,6 +73,12 @@ strings! {
     glossary_description,
     /// The search page's description (`{site}`).
     search_description,
+    /// A note reference's label for screen readers (`{n}`).
+    note_reference,
+    /// The tooltip of a deletion mark.
+    deleted_mark,
+    /// The title of an edition's W3C annotation collection (`{title}`).
+    annotations_label,
     /// `{n} correction`.
     corrections_one,
     /// `{n} corrections`.
