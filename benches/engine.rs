@@ -135,7 +135,15 @@ fn benches(c: &mut Criterion) {
             b.iter(|| black_box(engine::resolve(&article).unwrap()))
         });
         c.bench_function(&format!("render/{name}"), |b| {
-            b.iter(|| black_box(edition_view(&article, &edition, &config, &highlighter, &emend::theme::Strings::builtin())))
+            b.iter(|| {
+                black_box(edition_view(
+                    &article,
+                    &edition,
+                    &config,
+                    &highlighter,
+                    &emend::theme::Strings::builtin(),
+                ))
+            })
         });
     }
 }

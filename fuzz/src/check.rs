@@ -382,7 +382,13 @@ pub fn render(case: &Case) {
         return;
     };
     let site = memory_site();
-    let view = render::edition_view(&article, &edition, &site.config, &site.highlighter, &site.theme.strings);
+    let view = render::edition_view(
+        &article,
+        &edition,
+        &site.config,
+        &site.highlighter,
+        &site.theme.strings,
+    );
     if !case.markdown {
         let paragraphs = |text: &str| -> Vec<String> {
             blocks::text_blocks(text)

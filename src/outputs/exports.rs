@@ -479,7 +479,10 @@ pub fn annotations_export(
         context: "http://www.w3.org/ns/anno.jsonld",
         id: urls.annotations.clone(),
         kind: "AnnotationCollection",
-        label: fill(&strings.annotations_label, &[("title", &article.meta.title)]),
+        label: fill(
+            &strings.annotations_label,
+            &[("title", &article.meta.title)],
+        ),
         total: items.len(),
         first: (!items.is_empty()).then(|| AnnotationPage {
             id: format!("{}#page-1", urls.annotations),

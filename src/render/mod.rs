@@ -333,7 +333,10 @@ fn change_class(article: &Article, change: &Change) -> String {
 }
 
 fn note_ref(number: usize, strings: &Strings) -> Point {
-    let label = crate::text::escape_html(&fill(&strings.note_reference, &[("n", &number.to_string())]));
+    let label = crate::text::escape_html(&fill(
+        &strings.note_reference,
+        &[("n", &number.to_string())],
+    ));
     Point {
         at: 0,
         html: format!(

@@ -222,7 +222,13 @@ pub fn build_loaded(
             ..Default::default()
         };
     };
-    let view = edition_view(&article, &edition, &site.config, &site.highlighter, &site.theme.strings);
+    let view = edition_view(
+        &article,
+        &edition,
+        &site.config,
+        &site.highlighter,
+        &site.theme.strings,
+    );
     let Some(files) = site.write_edition(&article, &edition, &view, sink, &mut out) else {
         return ArticleOutcome {
             diagnostics: out,

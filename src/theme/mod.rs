@@ -198,10 +198,11 @@ fn gather(
     }
     // Read the template files that replaced built-ins.
     for (path, content) in templates.values_mut() {
-        if content.is_empty() && path.exists() {
-            if let Some(f) = out.ok(SourceFile::read(path)) {
-                *content = f.text;
-            }
+        if content.is_empty()
+            && path.exists()
+            && let Some(f) = out.ok(SourceFile::read(path))
+        {
+            *content = f.text;
         }
     }
     Some((templates, statics))
@@ -270,7 +271,7 @@ fn list_themes(root: &Path) -> Vec<String> {
 fn collect(root: &Path, dir: &Path, out: &mut Diagnostics, mut f: impl FnMut(&str, &Path)) {
     // `themes/<name>` or `templates/` may itself be a link out of the site.
     if let Err(d) = crate::content::check_path_inside(root, dir) {
-        if !out.iter().any(|o| *o == d) {
+        if !out.contains(&d) {
             out.push(d);
         }
         return;
