@@ -24,6 +24,7 @@ pub const SITE_SCHEMA: Schema = Schema {
         "allow_raw_html",
         "pretty_links",
         "allow_unreviewed",
+        "editors",
     ],
     required: &["title", "base_url"],
     example: "title: \"Restored editions\"\nbase_url: \"https://example.org/editions/\"",
@@ -45,6 +46,77 @@ struct SiteYaml {
     #[serde(default)]
     pretty_links: bool,
     allow_unreviewed: Option<bool>,
+    #[serde(default)]
+    editors: Vec<EditorYaml>,
+}
+
+/// Schema of one entry of `editors` in `site.yaml`.
+pub const EDITOR_SCHEMA: Schema = Schema {
+    what: "editor",
+    keys: &["name", "orcid"],
+    required: &["name"],
+    example: "editors:\n  - name: \"Ada Lovelace\"\n    orcid: 0000-0002-1825-0097",
+};
+
+#[derive(Debug, Deserialize)]
+struct EditorYaml {
+    name: String,
+    orcid: Option<String>,
+}
+
+/// Someone responsible for the site's editions: named in every export
+/// (TEI `editor`, citations, `citation_editor` meta tags).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Editor {
+    /// The name as it should be cited ("Ada Lovelace").
+    pub name: String,
+    /// An ORCID iD (`0000-0002-1825-0097`), checksum verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orcid: Option<String>,
+}
+
+impl Editor {
+    /// The ORCID iD as the URI ORCID asks citations to use.
+    pub fn orcid_url(&self) -> Option<String> {
+        self.orcid
+            .as_ref()
+            .map(|id| format!("https://orcid.org/{id}"))
+    }
+}
+
+/// Whether `id` is an ORCID iD: four groups of four digits separated by
+/// hyphens, the last character a digit or `X` that matches the ISO 7064
+/// MOD 11-2 check digit of the other fifteen (so a mistyped digit is caught).
+pub fn is_orcid(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    if bytes.len() != 19 {
+        return false;
+    }
+    let mut total: u32 = 0;
+    let mut digits = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if i % 5 == 4 {
+            if b != b'-' {
+                return false;
+            }
+            continue;
+        }
+        digits += 1;
+        if digits == 16 {
+            let check = (12 - total % 11) % 11;
+            let expected = if check == 10 {
+                b'X'
+            } else {
+                b'0' + check as u8
+            };
+            return b == expected;
+        }
+        if !b.is_ascii_digit() {
+            return false;
+        }
+        total = (total + u32::from(b - b'0')) * 2;
+    }
+    false
 }
 
 /// Settings given on the command line, which win over `site.yaml`'s.
@@ -85,6 +157,9 @@ pub struct SiteConfig {
     pub pretty_links: bool,
     /// Whether corrections still marked `status: suggested` may be published.
     pub allow_unreviewed: bool,
+    /// The editors of the site's editions, in the order given (may be empty:
+    /// exports then name the publisher, or the site, as responsible).
+    pub editors: Vec<Editor>,
 }
 
 impl SiteConfig {
@@ -134,7 +209,54 @@ impl SiteConfig {
     }
 
     fn parse_fields(root: &Path, file: &SourceFile, out: &mut Diagnostics) -> Option<SiteConfig> {
+        // The editors' keys are checked before serde, so every typo shows at once.
+        if let Some(editors) = yaml::YamlIndex::build(&file.text)
+            .and_then(|i| i.root)
+            .and_then(|r| r.get("editors").cloned())
+        {
+            let mut worst = yaml::KeyStatus::Clean;
+            for e in editors.items() {
+                worst = worst.max(yaml::check_keys(file, e, &EDITOR_SCHEMA, out));
+            }
+            if worst == yaml::KeyStatus::Broken {
+                return None;
+            }
+        }
         let (raw, node) = yaml::load_map::<SiteYaml>(file, &SITE_SCHEMA, out)?;
+        let editors_node = node.as_ref().and_then(|n| n.get("editors"));
+        let mut editors = Vec::with_capacity(raw.editors.len());
+        for (i, e) in raw.editors.into_iter().enumerate() {
+            let item = editors_node.and_then(|n| n.items().get(i));
+            if e.name.trim().is_empty() {
+                out.push(
+                    Diagnostic::error(Code::EmptyEditor, "an editor's `name` is empty")
+                        .at(value_location(file, item, "name"))
+                        .help(
+                            "write the name as it should appear in citations, e.g. `Ada Lovelace`",
+                        ),
+                );
+            }
+            let orcid = e.orcid.map(|o| o.trim().to_string());
+            if let Some(id) = &orcid
+                && !is_orcid(id)
+            {
+                let bare = id.rsplit('/').next().unwrap_or(id);
+                let help = if bare != id && is_orcid(bare) {
+                    format!("write the iD alone, without the address: `{bare}`")
+                } else {
+                    "an ORCID iD is four groups of four digits, the last may be X, e.g. `0000-0002-1825-0097`; copy it from your ORCID record".to_string()
+                };
+                out.push(
+                    Diagnostic::error(Code::BadOrcid, format!("`orcid: {id}` is not an ORCID iD"))
+                        .at(value_location(file, item, "orcid"))
+                        .help(help),
+                );
+            }
+            editors.push(Editor {
+                name: e.name.trim().to_string(),
+                orcid,
+            });
+        }
         let base_url = match normalize_base_url(&raw.base_url) {
             Ok(url) => url,
             Err(e) => {
@@ -192,6 +314,7 @@ impl SiteConfig {
             allow_raw_html: raw.allow_raw_html,
             pretty_links: raw.pretty_links,
             allow_unreviewed: raw.allow_unreviewed.unwrap_or(true),
+            editors,
         })
     }
 
@@ -274,6 +397,96 @@ mod tests {
         assert!(normalize_base_url("javascript:alert(1)").is_err());
         assert!(normalize_base_url("ftp://x.org/").is_err());
         assert!(normalize_base_url("https:///x").is_err());
+    }
+
+    #[test]
+    fn orcid_ids_are_checked_with_their_check_digit() {
+        // ORCID's own examples, one with the check digit X.
+        assert!(is_orcid("0000-0002-1825-0097"));
+        assert!(is_orcid("0000-0001-5109-3700"));
+        assert!(is_orcid("0000-0002-1694-233X"));
+        // One digit off, swapped digits, wrong check digit, lower-case x.
+        assert!(!is_orcid("0000-0002-1825-0098"));
+        assert!(!is_orcid("0000-0002-1852-0097"));
+        assert!(!is_orcid("0000-0002-1694-2330"));
+        assert!(!is_orcid("0000-0002-1694-233x"));
+        // Not the shape of an iD.
+        for bad in [
+            "",
+            "0000000218250097",
+            "0000-0002-1825-009",
+            "0000-0002-1825-00977",
+            "https://orcid.org/0000-0002-1825-0097",
+            "0000_0002_1825_0097",
+            "000a-0002-1825-0097",
+            "0000-0002-1825-0０97",
+        ] {
+            assert!(!is_orcid(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn editors_are_read_and_each_mistake_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\nbase_url: https://x.org/\neditors:\n  - name: Ada Lovelace\n    orcid: 0000-0002-1825-0097\n  - name: Charles Babbage\n",
+        )
+        .unwrap();
+        let mut out = crate::diagnostics::Diagnostics::new();
+        let config = SiteConfig::load(dir.path(), &mut out).unwrap();
+        assert!(out.is_empty());
+        assert_eq!(
+            config.editors,
+            vec![
+                Editor {
+                    name: "Ada Lovelace".into(),
+                    orcid: Some("0000-0002-1825-0097".into())
+                },
+                Editor {
+                    name: "Charles Babbage".into(),
+                    orcid: None
+                }
+            ]
+        );
+
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\nbase_url: https://x.org/\neditors:\n  - name: \"\"\n  - name: A\n    orcid: https://orcid.org/0000-0002-1825-0097\n  - name: B\n    orcid: 0000-0002-1825-0098\n",
+        )
+        .unwrap();
+        let mut out = crate::diagnostics::Diagnostics::new();
+        let _ = SiteConfig::load(dir.path(), &mut out);
+        let found: Vec<(String, usize)> = out
+            .iter()
+            .map(|d| {
+                (
+                    d.code.to_string(),
+                    d.location.as_ref().map_or(0, |l| l.line),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("empty-editor".to_string(), 4),
+                ("bad-orcid".to_string(), 6),
+                ("bad-orcid".to_string(), 8)
+            ]
+        );
+        assert_eq!(
+            out[1].help.as_deref(),
+            Some("write the iD alone, without the address: `0000-0002-1825-0097`")
+        );
+
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\nbase_url: https://x.org/\neditors:\n  - nmae: A\n",
+        )
+        .unwrap();
+        let mut out = crate::diagnostics::Diagnostics::new();
+        assert!(SiteConfig::load(dir.path(), &mut out).is_none());
+        assert!(out.iter().any(|d| d.code == "unknown-key"), "{out:?}");
     }
 
     #[test]

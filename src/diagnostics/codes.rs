@@ -44,6 +44,8 @@ codes! {
         BadUrl = "bad-url": "An address is not an absolute http(s) URL (`base_url`, `source_url`, a source's `url` or `archived`).",
         BadLanguage = "bad-language": "A `language` is not a BCP 47 language tag such as `en` or `fr-CA`.",
         BadTheme = "bad-theme": "The `theme` setting is not a plain folder name.",
+        EmptyEditor = "empty-editor": "An entry of `editors` in `site.yaml` has an empty `name`.",
+        BadOrcid = "bad-orcid": "An editor's `orcid` is not an ORCID iD (four groups of four digits with a valid check digit).",
         ThemeNotFound = "theme-not-found": "The theme named in `site.yaml` has no folder under `themes/`.",
         BadHighlightTheme = "bad-highlight-theme": "A `highlight_theme` is not one of the code highlighting themes built into emend.",
         Template = "template": "A template does not compile or fails while rendering a page.",

@@ -1,5 +1,6 @@
 //! What a site publishes besides its pages, as data → bytes functions: the
-//! exports of each edition (`edition.json`, `annotations.jsonld`), the
+//! exports of each edition (`edition.json`, `annotations.jsonld`, the TEI
+//! edition `tei.xml`, the citations `cite.bib`, `cite.ris`, `cite.json`), the
 //! site-wide outputs built from every edition (the Atom feed, sitemaps,
 //! `editions.json`, the glossary's data, the search index), and page metadata
 //! (schema.org JSON-LD).
@@ -9,6 +10,7 @@
 //! return. Each site-wide output takes the [`ArticleEntry`]s of the published
 //! editions, in index order.
 
+pub mod cite;
 pub mod exports;
 pub mod feed;
 pub mod glossary;
@@ -16,6 +18,7 @@ pub mod jsonld;
 pub mod offsets;
 pub mod search;
 pub mod sitemap;
+pub mod tei;
 
 use serde::Serialize;
 

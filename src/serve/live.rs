@@ -540,6 +540,7 @@ mod tests {
                 "one/corrected/index.html",
                 "one/edition.json",
                 "one/index.html",
+                "one/tei.xml",
                 "search/d/one.js",
             ]
         );

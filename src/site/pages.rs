@@ -16,8 +16,9 @@ use super::view::{
 use crate::content::Article;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::engine::Edition;
+use crate::outputs::cite::{self, Citation, CiteView};
 use crate::outputs::search::ArticleTerms;
-use crate::outputs::{ArticleEntry, exports, feed, glossary, jsonld, search, sitemap};
+use crate::outputs::{ArticleEntry, exports, feed, glossary, jsonld, search, sitemap, tei};
 use crate::render::EditionView;
 use crate::render::highlight;
 use crate::theme::StaticSource;
@@ -78,6 +79,8 @@ impl Site {
                 .clone()
                 .unwrap_or_else(|| fill(&strings.article_description, &[("title", title)]));
 
+            let citation = Citation::new(config, strings, &view.article);
+            let cite_view = CiteView::new(config, citation.clone());
             let mut page = PageView::new(
                 config,
                 PageKind::Article,
@@ -97,6 +100,7 @@ impl Site {
                 article: &view.article,
                 rows: &view.rows,
                 notes: &view.notes,
+                cite: &cite_view,
             };
             let mut page = PageView::new(
                 config,
@@ -113,6 +117,7 @@ impl Site {
                 article: &view.article,
                 html: &view.reading_html,
                 notes: &view.reading_notes,
+                cite: &cite_view,
             };
             let mut pages = 0;
             pages += usize::from(self.page(
@@ -147,6 +152,30 @@ impl Site {
             self.file(
                 &format!("{slug}/annotations.jsonld"),
                 &exports::annotations_jsonld(config, strings, article, edition, view),
+                sink,
+                out,
+            );
+            self.file(
+                &format!("{slug}/{}", tei::TEI_FILE),
+                &tei::tei_xml(config, strings, article, edition, view),
+                sink,
+                out,
+            );
+            self.file(
+                &format!("{slug}/{}", cite::BIB_FILE),
+                cite::bibtex(&citation).as_bytes(),
+                sink,
+                out,
+            );
+            self.file(
+                &format!("{slug}/{}", cite::RIS_FILE),
+                cite::ris(&citation).as_bytes(),
+                sink,
+                out,
+            );
+            self.file(
+                &format!("{slug}/{}", cite::CSL_FILE),
+                &cite::csl_json(&citation),
                 sink,
                 out,
             );

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::outputs::ArticleEntry;
+use crate::outputs::cite::CiteView;
 use crate::outputs::glossary::GlossaryView;
 use crate::outputs::sitemap::SitemapUrl;
 use crate::render::{ArticleInfo, NoteView, RowView};
@@ -143,6 +144,8 @@ pub struct ArticlePage<'a> {
     pub rows: &'a [RowView],
     /// The notes, in reference order.
     pub notes: &'a [NoteView],
+    /// How to cite the edition (`partials/cite.html`, `partials/cite-meta.html`).
+    pub cite: &'a CiteView,
 }
 
 /// What `reading.html` sees.
@@ -160,6 +163,8 @@ pub struct ReadingPage<'a> {
     pub html: &'a str,
     /// The notes on the corrected text.
     pub notes: &'a [NoteView],
+    /// How to cite the edition (`partials/cite.html`, `partials/cite-meta.html`).
+    pub cite: &'a CiteView,
 }
 
 /// What `index.html` and `404.html` see.

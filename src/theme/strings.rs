@@ -117,6 +117,22 @@ strings! {
     kind_formatting,
     /// Glossary heading.
     kind_other,
+    /// The TEI edition's subtitle.
+    tei_subtitle,
+    /// What the editors are responsible for (TEI `respStmt/resp`).
+    tei_responsibility,
+    /// The TEI header's statement of editorial method (`correction`).
+    tei_method,
+    /// The TEI header's statement of how the text is segmented (`segmentation`).
+    tei_segmentation,
+    /// When the garbled copy was taken (`{date}`), in the TEI `sourceDesc`.
+    tei_retrieved,
+    /// The caveat every citation carries.
+    cite_caveat,
+    /// What an edition restores (`{original}`: author, title, publication, date, address).
+    cite_restores,
+    /// The original's title quoted in that note (`{title}`).
+    cite_title,
 }
 
 const SCHEMA: Schema = Schema {
