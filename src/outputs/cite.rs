@@ -119,10 +119,18 @@ pub struct Citation {
     /// The original's publication date (ISO).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<String>,
+    /// The caveat that the text is a restoration (strings: `cite_caveat`).
+    pub caveat: String,
+    /// What the edition restores: the original's author, title,
+    /// publication, date and address (strings: `cite_restores`).
+    pub restores: String,
     /// The caveat, then what the edition restores, as one note.
     pub note: String,
 }
 
+/// The original's authors from its byline: " and " separates names; a name
+/// with a comma ("The Harbour Desk, Inc.", "Sam Cooper, Global News") is
+/// cited as written rather than split into given and family names.
 fn authors(byline: Option<&str>) -> Vec<Name> {
     byline
         .map(|b| {
@@ -131,7 +139,7 @@ fn authors(byline: Option<&str>) -> Vec<Name> {
                 .filter(|n| !n.is_empty())
                 .map(|n| Name {
                     name: n.to_string(),
-                    organization: false,
+                    organization: n.contains(','),
                     orcid: None,
                 })
                 .collect()
@@ -170,14 +178,12 @@ impl Citation {
         if let Some(u) = &info.source_url {
             original.push(u.clone());
         }
-        let note = format!(
-            "{} {}",
-            strings.cite_caveat,
-            fill(
-                &strings.cite_restores,
-                &[("original", &original.join(", "))]
-            )
+        let caveat = strings.cite_caveat.clone();
+        let restores = fill(
+            &strings.cite_restores,
+            &[("original", &original.join(", "))],
         );
+        let note = format!("{caveat} {restores}");
         Citation {
             key: info.slug.clone(),
             title: info.title.clone(),
@@ -193,6 +199,8 @@ impl Citation {
             source: info.source.clone(),
             source_url: info.source_url.clone(),
             published: info.published.clone(),
+            caveat,
+            restores,
             note,
         }
     }
@@ -547,6 +555,9 @@ pub struct CiteView {
     /// The citation's data (names, dates, addresses).
     #[serde(flatten)]
     pub citation: Citation,
+    /// The edition's folder, site-relative (`slug/`): the downloads are
+    /// `{{ page.root }}{{ cite.dir }}{{ cite.files.bib }}`.
+    pub dir: String,
     /// The DOI as an address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doi_url: Option<String>,
@@ -576,6 +587,7 @@ impl CiteView {
     pub fn new(config: &SiteConfig, citation: Citation) -> CiteView {
         let tei_url = config.absolute(&format!("{}/{}", citation.key, super::tei::TEI_FILE));
         CiteView {
+            dir: format!("{}/", citation.key),
             doi_url: citation.doi_url(),
             bibtex: bibtex(&citation),
             meta: meta_tags(&citation, &tei_url),

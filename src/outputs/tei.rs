@@ -794,14 +794,19 @@ fn place_notes(
     shared
 }
 
+/// The `xml:id` of the editor at index `i` of `site.yaml`'s `editors`.
+fn editor_id(i: usize) -> String {
+    format!("editor-{}", i + 1)
+}
+
 /// The ids corrections name as responsible (`#editor-1 #editor-2`, or the
 /// site's responsibility statement).
 fn resp(config: &SiteConfig) -> String {
     if config.editors.is_empty() {
         format!("#{SITE_RESP_ID}")
     } else {
-        (1..=config.editors.len())
-            .map(|i| format!("#editor-{i}"))
+        (0..config.editors.len())
+            .map(|i| format!("#{}", editor_id(i)))
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -870,20 +875,40 @@ pub fn tei_xml(
         element(&mut out, "orgName", &[], publisher);
         out.push_str("</respStmt>\n");
     } else {
+        // Each editor once, with their ORCID iD (as ORCID asks, the iD and
+        // its address); then what they did, pointing to them.
         for (i, e) in config.editors.iter().enumerate() {
-            let id = format!("editor-{}", i + 1);
-            let orcid = e.orcid_url();
-            let mut attrs = vec![("xml:id", id.as_str())];
-            if let Some(o) = &orcid {
-                attrs.push(("ref", o));
+            let id = editor_id(i);
+            open(&mut out, "editor", &[("xml:id", &id)]);
+            match e.orcid_url() {
+                Some(url) => element(&mut out, "persName", &[("ref", &url)], &e.name),
+                None => element(&mut out, "persName", &[], &e.name),
             }
-            element(&mut out, "editor", &attrs, &e.name);
-            out.push('\n');
+            if let Some(orcid) = &e.orcid {
+                element(&mut out, "idno", &[("type", "ORCID")], orcid);
+            }
+            out.push_str("</editor>\n");
         }
+        out.push_str("<respStmt>");
+        element(&mut out, "resp", &[], &strings.tei_responsibility);
+        for (i, e) in config.editors.iter().enumerate() {
+            let target = format!("#{}", editor_id(i));
+            element(&mut out, "persName", &[("ref", &target)], &e.name);
+        }
+        out.push_str("</respStmt>\n");
     }
     out.push_str("</titleStmt>\n<publicationStmt>\n");
     element(&mut out, "publisher", &[], publisher);
     out.push('\n');
+    // The site that publishes the edition, by name and address.
+    out.push_str("<distributor>");
+    element(
+        &mut out,
+        "ref",
+        &[("target", &config.base_url)],
+        &config.title,
+    );
+    out.push_str("</distributor>\n");
     if let Some(date) = cite::edition_date(info) {
         element(&mut out, "date", &[("when", date)], &human(strings, date));
         out.push('\n');

@@ -40,10 +40,14 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embedded!(
     "templates/sitemap.xml",
     "templates/sitemap_index.xml",
     "templates/robots.txt",
+    "templates/partials/cite.html",
+    "templates/partials/cite-meta.html",
     "static/style.css",
     "static/edition.js",
     "static/search.js",
     "static/favicon.svg",
+    "static/cite.js",
+    "static/cite.css",
 );
 
 /// Where a static file comes from.
