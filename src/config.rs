@@ -241,8 +241,16 @@ impl SiteConfig {
                 && !is_orcid(id)
             {
                 let bare = id.rsplit('/').next().unwrap_or(id);
+                let shaped = id.len() == 19
+                    && id.bytes().enumerate().all(|(i, b)| match i {
+                        4 | 9 | 14 => b == b'-',
+                        18 => b.is_ascii_digit() || b == b'X',
+                        _ => b.is_ascii_digit(),
+                    });
                 let help = if bare != id && is_orcid(bare) {
                     format!("write the iD alone, without the address: `{bare}`")
+                } else if shaped {
+                    "its last character is a check digit computed from the others, and it does not match: a digit is mistyped; copy the iD from your ORCID record".to_string()
                 } else {
                     "an ORCID iD is four groups of four digits, the last may be X, e.g. `0000-0002-1825-0097`; copy it from your ORCID record".to_string()
                 };

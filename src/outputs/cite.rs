@@ -131,7 +131,7 @@ pub struct Citation {
 /// The original's authors from its byline: " and " separates names; a name
 /// with a comma ("The Harbour Desk, Inc.", "Sam Cooper, Global News") is
 /// cited as written rather than split into given and family names.
-fn authors(byline: Option<&str>) -> Vec<Name> {
+pub fn authors(byline: Option<&str>) -> Vec<Name> {
     byline
         .map(|b| {
             b.split(" and ")

@@ -865,8 +865,10 @@ pub fn tei_xml(
     out.push('\n');
     element(&mut out, "title", &[("type", "sub")], &strings.tei_subtitle);
     out.push('\n');
-    if let Some(a) = &info.author {
-        element(&mut out, "author", &[], a);
+    // One `author` per name of the byline, as the citations split it.
+    let authors = cite::authors(info.author.as_deref());
+    for a in &authors {
+        element(&mut out, "author", &[], &a.name);
         out.push('\n');
     }
     if config.editors.is_empty() {
@@ -942,8 +944,8 @@ pub fn tei_xml(
         out.push_str("</notesStmt>\n");
     }
     out.push_str("<sourceDesc>\n<bibl>");
-    if let Some(a) = &info.author {
-        element(&mut out, "author", &[], a);
+    for a in &authors {
+        element(&mut out, "author", &[], &a.name);
         out.push_str(", ");
     }
     element(&mut out, "title", &[("level", "a")], &info.title);
