@@ -193,6 +193,13 @@ fn the_checker_reports_what_breaks_in_a_built_site() {
                     fragment: "note-2".into()
                 }
             ),
+            // The reading view links it in its head, the edition page in
+            // its head and in the text.
+            (
+                "beta/corrected/index.html".to_string(),
+                "../edition.json".to_string(),
+                Problem::Missing("beta/edition.json".into())
+            ),
             (
                 "beta/index.html".to_string(),
                 "edition.json".to_string(),
@@ -283,12 +290,12 @@ fn check_links_renders_in_memory_and_reports_broken_note_links() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     // The note is on the edition page and in the reading view, one folder deeper.
     // The reading view rebases the link, so both name the same missing page.
-    let expected = "error[broken-link]: beta/corrected/index.html:74: link `../../gone/index.html#p1`: `gone/index.html` does not exist in the output
+    let expected = "error[broken-link]: beta/corrected/index.html:90: link `../../gone/index.html#p1`: `gone/index.html` does not exist in the output
  = note: beta/corrected/index.html is built from content/beta/ (original, annotations) and the theme's templates
  = help: if the link is in a note or an original, point it at a page that exists; if it comes from a template, fix the template
 
 
-error[broken-link]: beta/index.html:171: link `../gone/index.html#p1`: `gone/index.html` does not exist in the output
+error[broken-link]: beta/index.html:185: link `../gone/index.html#p1`: `gone/index.html` does not exist in the output
  = note: beta/index.html is built from content/beta/ (original, annotations) and the theme's templates
  = help: if the link is in a note or an original, point it at a page that exists; if it comes from a template, fix the template
 
@@ -381,7 +388,7 @@ fn external_links_are_requested_only_with_the_flag() {
     assert_eq!(
         errors,
         [format!(
-            "error[broken-external-link]: beta/corrected/index.html:76: link `{server}/gone`: the server answered HTTP 404"
+            "error[broken-external-link]: beta/corrected/index.html:92: link `{server}/gone`: the server answered HTTP 404"
         )]
     );
 }
@@ -1007,7 +1014,11 @@ fn json_ld_survives_hostile_content() {
         .collect();
     assert_eq!(
         scripts,
-        [Some("application/ld+json"), Some("../edition.js")]
+        [
+            Some("application/ld+json"),
+            Some("../cite.js"),
+            Some("../edition.js")
+        ]
     );
 }
 

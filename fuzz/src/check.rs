@@ -628,8 +628,11 @@ pub fn check_page(html: &str) -> Result<(), String> {
                                 .find(|(k, _)| k == name)
                                 .map(|(_, v)| v.as_str())
                         };
-                        let theme_script = attr("src")
-                            .is_some_and(|s| s.ends_with("edition.js") || s.ends_with("search.js"));
+                        let theme_script = attr("src").is_some_and(|s| {
+                            ["edition.js", "search.js", "cite.js"]
+                                .iter()
+                                .any(|js| s.ends_with(js))
+                        });
                         // The JSON-LD block: data, with `<` escaped so content cannot end it.
                         let json_ld = attr("type") == Some("application/ld+json")
                             && attr("src").is_none()

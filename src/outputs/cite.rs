@@ -555,8 +555,9 @@ pub struct CiteView {
     /// The citation's data (names, dates, addresses).
     #[serde(flatten)]
     pub citation: Citation,
-    /// The edition's folder, site-relative (`slug/`): the downloads are
-    /// `{{ page.root }}{{ cite.dir }}{{ cite.files.bib }}`.
+    /// The edition's folder relative to the page that shows the box (`""`
+    /// on the edition page, `"../"` on the reading view): the downloads are
+    /// `{{ cite.dir }}{{ cite.files.bib }}`.
     pub dir: String,
     /// The DOI as an address.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -583,11 +584,11 @@ pub struct CiteFiles {
 }
 
 impl CiteView {
-    /// The view of a citation.
-    pub fn new(config: &SiteConfig, citation: Citation) -> CiteView {
+    /// The view of a citation on a page `dir` away from the edition's folder.
+    pub fn new(config: &SiteConfig, citation: Citation, dir: &str) -> CiteView {
         let tei_url = config.absolute(&format!("{}/{}", citation.key, super::tei::TEI_FILE));
         CiteView {
-            dir: format!("{}/", citation.key),
+            dir: dir.to_string(),
             doi_url: citation.doi_url(),
             bibtex: bibtex(&citation),
             meta: meta_tags(&citation, &tei_url),

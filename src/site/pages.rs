@@ -80,7 +80,9 @@ impl Site {
                 .unwrap_or_else(|| fill(&strings.article_description, &[("title", title)]));
 
             let citation = Citation::new(config, strings, &view.article);
-            let cite_view = CiteView::new(config, citation.clone());
+            // The box links the downloads relative to each page.
+            let cite_here = CiteView::new(config, citation.clone(), "");
+            let cite_up = CiteView::new(config, citation.clone(), "../");
             let mut page = PageView::new(
                 config,
                 PageKind::Article,
@@ -100,7 +102,7 @@ impl Site {
                 article: &view.article,
                 rows: &view.rows,
                 notes: &view.notes,
-                cite: &cite_view,
+                cite: &cite_here,
             };
             let mut page = PageView::new(
                 config,
@@ -117,7 +119,7 @@ impl Site {
                 article: &view.article,
                 html: &view.reading_html,
                 notes: &view.reading_notes,
-                cite: &cite_view,
+                cite: &cite_up,
             };
             let mut pages = 0;
             pages += usize::from(self.page(
