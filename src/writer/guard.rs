@@ -104,7 +104,6 @@ pub fn check_output_dir(
     Ok(())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,7 +162,11 @@ mod tests {
         std::fs::create_dir_all(&root).unwrap();
         std::fs::create_dir_all(real.join("a")).unwrap();
         std::os::unix::fs::symlink(&real, root.join("content")).unwrap();
-        for out in [root.join("content/zzz"), real.join("zzz"), root.join("content")] {
+        for out in [
+            root.join("content/zzz"),
+            real.join("zzz"),
+            root.join("content"),
+        ] {
             let err = check_output_dir(&out, &root, &root, None).unwrap_err();
             assert!(
                 err.message.contains("inside the site's `content/` folder"),

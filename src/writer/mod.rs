@@ -1,15 +1,14 @@
 //! Where the site's files go. Pages and files are handed to a [`Sink`]: the
 //! output folder ([`OutputDir`], which stages everything and commits it in one
-//! step), memory ([`MemorySink`], for `serve`), the link checker, or nowhere
+//! step), memory (`serve`), the link checker, or nowhere
 //! ([`NullSink`], for `check`). [`Claims`] makes sure each output path has one
 //! writer. [`guard`] decides which folders emend may use as output at all.
 
 pub mod guard;
 pub mod output;
 
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 pub use guard::{check_output_dir, normalize};
 pub use output::{MARKER, OutputDir};
@@ -36,33 +35,6 @@ impl Sink for NullSink {
         Ok(())
     }
     fn copy(&self, _rel: &str, _from: &Path) -> Result<(), Diagnostic> {
-        Ok(())
-    }
-}
-
-/// File contents, shared between snapshots without copying.
-pub type Bytes = Arc<[u8]>;
-
-/// Site-relative path (`alpha/index.html`) → contents.
-pub type Files = BTreeMap<String, Bytes>;
-
-/// A sink that keeps what it is given in memory (`serve`, tests).
-#[derive(Default)]
-pub struct MemorySink {
-    files: Mutex<Files>,
-}
-
-impl MemorySink {
-    /// The files written so far.
-    pub fn into_files(self) -> Files {
-        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl Sink for MemorySink {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files.insert(rel.to_string(), Arc::from(bytes));
         Ok(())
     }
 }
@@ -139,7 +111,10 @@ impl<'a> Claims<'a> {
     /// Claims paths written earlier and kept as they are (an incremental
     /// build's unchanged articles), so that a new file colliding with one of
     /// them is still an error.
-    pub fn claim_kept<'p>(&self, paths: impl IntoIterator<Item = &'p str>) -> Result<(), Diagnostic> {
+    pub fn claim_kept<'p>(
+        &self,
+        paths: impl IntoIterator<Item = &'p str>,
+    ) -> Result<(), Diagnostic> {
         for rel in paths {
             self.claim(rel)?;
         }
@@ -181,39 +156,3 @@ impl Sink for Claims<'_> {
         self.inner.copy(rel, from)
     }
 }
-
-impl Sink for OutputDir {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        if !is_output_path(rel) {
-            return Err(Diagnostic::error(
-                Code::BadOutputPath,
-                format!("refusing to write `{rel}`: not a plain path inside the output folder"),
-            ));
-        }
-        let dest = self.staging.join(rel);
-        self.ensure_parent(&dest)?;
-        // Reuse the previous build's file when identical: same inode, same mtime.
-        let previous = self.target.join(rel);
-        if let Ok(meta) = std::fs::metadata(&previous)
-            && meta.is_file()
-            && meta.len() == bytes.len() as u64
-            && std::fs::read(&previous).is_ok_and(|old| old == bytes)
-            && std::fs::hard_link(&previous, &dest).is_ok()
-        {
-            self.written.fetch_add(1, Ordering::Relaxed);
-            return Ok(());
-        }
-        // A new file, never through an existing path: a staging file may be a
-        // hard link to the live output, which must not change.
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&dest)
-            .map_err(|e| io_diagnostic(&dest, "write", &e))?;
-        std::io::Write::write_all(&mut file, bytes)
-            .map_err(|e| io_diagnostic(&dest, "write", &e))?;
-        self.written.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-}
-

@@ -243,7 +243,13 @@ impl Paths {
                     .map_err(|e| io_diagnostic(leftover, "remove leftover", &e))?;
             }
         }
-        for stray in ["state.new", "journal.new", "journal", "state.tmp", "journal.tmp"] {
+        for stray in [
+            "state.new",
+            "journal.new",
+            "journal",
+            "state.tmp",
+            "journal.tmp",
+        ] {
             let path = self.cache.join(stray);
             if path.exists() {
                 std::fs::remove_file(&path).map_err(|e| io_diagnostic(&path, "remove", &e))?;
@@ -280,8 +286,7 @@ impl Paths {
                 .map_err(|e| io_diagnostic(&new_state, "install", &e))?;
         }
         if self.staging.exists() {
-            remove_marked(&self.staging)
-                .map_err(|e| io_diagnostic(&self.staging, "remove", &e))?;
+            remove_marked(&self.staging).map_err(|e| io_diagnostic(&self.staging, "remove", &e))?;
         }
         let journal = self.cache.join("journal");
         std::fs::remove_file(&journal).map_err(|e| io_diagnostic(&journal, "remove", &e))
@@ -379,23 +384,28 @@ impl OutputDir {
         self.written.load(Ordering::Relaxed)
     }
 
-    /// In place: keeps a file the previous build wrote and nothing has
-    /// changed (an unchanged article's page), without reading or writing it.
-    /// `false` when the file is not in the manifest or no longer matches its
-    /// length on disk (someone changed the output): the caller re-renders.
-    pub fn keep(&self, rel: &str) -> bool {
+    /// In place: whether a file the previous build wrote is still there as
+    /// written, so an unchanged article's page can be kept without reading or
+    /// writing it. `false` when the file is not in the manifest or no longer
+    /// has its length on disk (someone changed the output): the caller
+    /// re-renders it.
+    pub fn reusable(&self, rel: &str) -> bool {
         let Mode::InPlace { previous } = &self.mode else {
             return false;
         };
-        let Some(stamp) = previous.get(rel) else {
-            return false;
-        };
-        let on_disk = std::fs::symlink_metadata(self.paths.target.join(rel))
-            .is_ok_and(|m| m.is_file() && m.len() == stamp.len);
-        if on_disk {
+        previous.get(rel).is_some_and(|stamp| {
+            std::fs::symlink_metadata(self.paths.target.join(rel))
+                .is_ok_and(|m| m.is_file() && m.len() == stamp.len)
+        })
+    }
+
+    /// Keeps a [`reusable`](OutputDir::reusable) file as it is.
+    pub fn keep(&self, rel: &str) {
+        if let Mode::InPlace { previous } = &self.mode
+            && let Some(stamp) = previous.get(rel)
+        {
             self.record(rel, *stamp);
         }
-        on_disk
     }
 
     fn record(&self, rel: &str, stamp: Stamp) {
@@ -614,10 +624,11 @@ impl Sink for OutputDir {
                 // Reuse the live output's file when identical: same inode, same
                 // mtime (the manifest says so without reading it).
                 if previous.get(rel) == Some(&stamp) {
-                    let dest = self.staging.join(rel);
+                    let dest = self.paths.staging.join(rel);
                     self.ensure_parent(&dest)?;
-                    let live = self.target.join(rel);
-                    if std::fs::symlink_metadata(&live).is_ok_and(|m| m.is_file() && m.len() == stamp.len)
+                    let live = self.paths.target.join(rel);
+                    if std::fs::symlink_metadata(&live)
+                        .is_ok_and(|m| m.is_file() && m.len() == stamp.len)
                         && std::fs::hard_link(&live, &dest).is_ok()
                     {
                         self.record(rel, stamp);
@@ -628,7 +639,7 @@ impl Sink for OutputDir {
             }
             Mode::InPlace { previous } => {
                 let unchanged = previous.get(rel) == Some(&stamp)
-                    && std::fs::symlink_metadata(self.target.join(rel))
+                    && std::fs::symlink_metadata(self.paths.target.join(rel))
                         .is_ok_and(|m| m.is_file() && m.len() == stamp.len);
                 if !unchanged {
                     self.stage(rel, bytes)?;
@@ -779,7 +790,10 @@ mod tests {
         assert_eq!((done.written, done.removed), (2, 1));
         assert_eq!(std::fs::read(target.join("index.html")).unwrap(), b"I2");
         assert_eq!(std::fs::read(target.join("new.txt")).unwrap(), b"N");
-        assert!(!target.join("gone").exists(), "empty folders of removed files go too");
+        assert!(
+            !target.join("gone").exists(),
+            "empty folders of removed files go too"
+        );
         #[cfg(unix)]
         assert_eq!((ino("a/index.html"), ino("b/index.html")), (a_ino, b_ino));
         assert_eq!(
@@ -896,7 +910,10 @@ mod tests {
             err.message
         );
         first.abort();
-        assert!(OutputDir::open(&target, root).is_ok(), "the lock is released");
+        assert!(
+            OutputDir::open(&target, root).is_ok(),
+            "the lock is released"
+        );
     }
 
     #[test]
