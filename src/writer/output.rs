@@ -8,11 +8,14 @@
 //!   step on Linux. Files identical to the live output's are hard-linked from
 //!   it, so unchanged pages keep their timestamps and deploy tools skip them.
 //! - **In place** (an incremental build): only files whose bytes changed are
-//!   staged; at the commit point a journal listing them is written in one
-//!   atomic rename, then they are moved into the output and files no longer
-//!   produced are removed. A build killed before the commit point changes
-//!   nothing; one killed after it is finished by the next emend command
-//!   before anything else happens (roll forward).
+//!   staged. When few changed (at most [`IN_PLACE_MAX`] files and a quarter
+//!   of the output), at the commit point a journal listing them is written in
+//!   one atomic rename, then they are moved into the output and files no
+//!   longer produced are removed. A build killed before the commit point
+//!   changes nothing; one killed in the few renames after it is finished by
+//!   the next `emend build` before anything else happens (roll forward, as a
+//!   database does). When many changed, the unchanged files are hard-linked
+//!   into the staging folder and the whole folder is swapped, as above.
 //!
 //! Next to the output, `.<name>.emend-cache/` holds a lock (one build per output
 //! folder at a time), the manifest of what the output holds (each file's
@@ -43,6 +46,12 @@ const CACHE_MARKER_TEXT: &str =
     "emend's build cache for the output folder next to it. Safe to delete.\n";
 /// Version of the files in the cache folder; another version is ignored.
 const FORMAT: u32 = 1;
+/// Above this many changed files (or a quarter of the output) an incremental
+/// build swaps the whole folder (unchanged files hard-linked) instead of
+/// updating it in place, so the
+/// window in which a killed build leaves a partly updated folder (finished
+/// by the next build, see [`Paths::recover`]) stays a few renames long.
+pub const IN_PLACE_MAX: usize = 256;
 
 /// A file's content, as the manifest records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,11 +74,14 @@ impl Stamp {
 }
 
 /// Identity of the live output's marker file: a swap replaces it, so a
-/// manifest saved for another folder is never mistaken for this one's.
+/// manifest saved for another folder is never mistaken for this one's. The
+/// change time tells a re-created marker from the original even when the
+/// file system hands out the same inode again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 struct MarkerId {
     dev: u64,
     ino: u64,
+    ctime_ns: i128,
 }
 
 fn marker_id(folder: &Path) -> Option<MarkerId> {
@@ -80,6 +92,7 @@ fn marker_id(folder: &Path) -> Option<MarkerId> {
         Some(MarkerId {
             dev: meta.dev(),
             ino: meta.ino(),
+            ctime_ns: i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
         })
     }
     #[cfg(not(unix))]
@@ -225,6 +238,28 @@ fn prune_empty_parents(root: &Path, rel: &str) {
 }
 
 impl Paths {
+    /// Swaps the staging folder in as the output and saves the manifest.
+    fn commit_whole(&self, files: BTreeMap<String, Stamp>, state: &[u8]) -> Result<(), Diagnostic> {
+        // The staging marker becomes the live marker (a rename keeps its
+        // identity), so the saved manifest names the right folder.
+        let saved = Saved {
+            format: FORMAT,
+            marker: marker_id(&self.staging).unwrap_or_default(),
+            files,
+            state: state.to_vec(),
+        };
+        let state_path = self.cache.join("state");
+        // The old cache no longer describes the output once the swap starts:
+        // remove it first, so a kill never pairs them wrongly.
+        if state_path.exists() {
+            std::fs::remove_file(&state_path)
+                .map_err(|e| io_diagnostic(&state_path, "remove", &e))?;
+        }
+        swap(&self.staging, &self.target, &self.old)?;
+        replace_file(&state_path, &encode(&saved))
+            .map_err(|e| io_diagnostic(&state_path, "write", &e))
+    }
+
     /// Finishes a commit the journal says was decided, or throws away what an
     /// interrupted build staged.
     fn recover(&self) -> Result<(), Diagnostic> {
@@ -454,34 +489,35 @@ impl OutputDir {
     pub fn commit(self, state: &[u8]) -> Result<Committed, Diagnostic> {
         let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
         let written = self.written.load(Ordering::Relaxed);
+        let moves = self.moves.into_inner().unwrap_or_else(|e| e.into_inner());
         match &self.mode {
-            Mode::Whole { .. } => {
-                // The staging marker becomes the live marker (a rename keeps
-                // its identity), so the saved manifest names the right folder.
-                let marker = marker_id(&self.paths.staging).unwrap_or_default();
-                let saved = Saved {
-                    format: FORMAT,
-                    marker,
-                    files,
-                    state: state.to_vec(),
-                };
-                let state_path = self.paths.cache.join("state");
-                // The old cache no longer describes the output once the swap
-                // starts: remove it first, so a kill never pairs them wrongly.
-                if state_path.exists() {
-                    std::fs::remove_file(&state_path)
-                        .map_err(|e| io_diagnostic(&state_path, "remove", &e))?;
+            Mode::Whole { previous } => {
+                let removed = previous.keys().filter(|r| !files.contains_key(*r)).count();
+                self.paths.commit_whole(files, state)?;
+                Ok(Committed { written, removed })
+            }
+            Mode::InPlace { previous }
+                if moves.len() > IN_PLACE_MAX || moves.len() * 4 > files.len() =>
+            {
+                // Many files changed: rather than a long in-place update,
+                // link the unchanged files beside the changed ones and swap
+                // the whole folder in one step, as a clean build does.
+                let staged: HashSet<&str> = moves.iter().map(String::as_str).collect();
+                for rel in files.keys().filter(|r| !staged.contains(r.as_str())) {
+                    let (from, to) = (self.paths.target.join(rel), self.paths.staging.join(rel));
+                    if let Some(parent) = to.parent() {
+                        std::fs::create_dir_all(parent)
+                            .map_err(|e| io_diagnostic(parent, "create", &e))?;
+                    }
+                    if std::fs::hard_link(&from, &to).is_err() {
+                        std::fs::copy(&from, &to).map_err(|e| io_diagnostic(&to, "write", &e))?;
+                    }
                 }
-                swap(&self.paths.staging, &self.paths.target, &self.paths.old)?;
-                replace_file(&state_path, &encode(&saved))
-                    .map_err(|e| io_diagnostic(&state_path, "write", &e))?;
-                Ok(Committed {
-                    written,
-                    removed: 0,
-                })
+                let removed = previous.keys().filter(|r| !files.contains_key(*r)).count();
+                self.paths.commit_whole(files, state)?;
+                Ok(Committed { written, removed })
             }
             Mode::InPlace { previous } => {
-                let moves = self.moves.into_inner().unwrap_or_else(|e| e.into_inner());
                 let deletes: Vec<String> = previous
                     .keys()
                     .filter(|rel| !files.contains_key(*rel))
@@ -781,8 +817,9 @@ mod tests {
 
         let out = open(&target, root, true);
         assert!(out.in_place());
-        assert!(out.keep("a/index.html"));
-        assert!(!out.keep("nope.html"));
+        assert!(out.reusable("a/index.html"));
+        out.keep("a/index.html");
+        assert!(!out.reusable("nope.html"));
         out.write("b/index.html", b"B").unwrap(); // same bytes: not written
         out.write("index.html", b"I2").unwrap(); // changed
         out.write("new.txt", b"N").unwrap(); // new
@@ -815,11 +852,11 @@ mod tests {
         out.commit(b"").unwrap();
         std::fs::write(target.join("a.html"), b"edited by hand").unwrap();
         let out = open(&target, root, true);
-        assert!(!out.keep("a.html"));
+        assert!(!out.reusable("a.html"));
         out.abort();
         std::fs::remove_file(target.join("a.html")).unwrap();
         let out = open(&target, root, true);
-        assert!(!out.keep("a.html"));
+        assert!(!out.reusable("a.html"));
     }
 
     #[test]
@@ -927,6 +964,9 @@ mod tests {
         // The output folder replaced behind emend's back (same marker text,
         // another file): the saved manifest no longer describes it.
         std::fs::remove_file(target.join(MARKER)).unwrap();
+        // File times tick with the kernel's clock (a few ms): a replacement
+        // within one tick, inode reused, would look the same.
+        std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(target.join(MARKER), MARKER_TEXT).unwrap();
         let out = OutputDir::open(&target, root).unwrap();
         assert_eq!(out.saved_state(), None);
