@@ -56,7 +56,7 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (default: public/)
     #[command(
-        after_help = "The previous output stays untouched unless the whole build succeeds. Articles whose files did not change since the last build into the same folder are kept as they are (see the build cache in docs/performance.md); --clean builds everything again."
+        after_help = "The previous output stays untouched unless the whole build succeeds. Articles whose files did not change since the last build into the same folder are kept as they are (see docs/build-cache.md); --clean builds everything again."
     )]
     Build {
         /// Output folder (overrides `output_dir` in site.yaml)
