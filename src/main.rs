@@ -55,7 +55,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (default: public/)
-    #[command(after_help = "The previous output stays untouched unless the whole build succeeds.")]
+    #[command(
+        after_help = "The previous output stays untouched unless the whole build succeeds. Articles whose files did not change since the last build into the same folder are kept as they are (see docs/build-cache.md); --clean builds everything again."
+    )]
     Build {
         /// Output folder (overrides `output_dir` in site.yaml)
         #[arg(long, short, value_name = "DIR")]
@@ -66,6 +68,9 @@ enum Command {
         /// Include articles marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Build every article again instead of keeping unchanged ones
+        #[arg(long)]
+        clean: bool,
     },
     /// Serve the site locally from memory, rebuilding and reloading pages as you edit
     #[command(
@@ -180,12 +185,14 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            clean,
         } => {
             let opts = BuildOptions {
                 root: cli.root.clone(),
                 output,
                 base_url,
                 drafts,
+                clean,
             };
             let progress = TerminalProgress::for_stderr(cli.quiet);
             let outcome = site::run_with_progress(&opts, Tasks::BUILD, &progress);
@@ -200,11 +207,19 @@ fn main() -> ExitCode {
                             .map(|(_, d)| *d)
                             .unwrap_or_default();
                         eprintln!(
-                            "Built {} article{} ({} pages, {} files{}) in {} ms → {}",
+                            "Built {} article{}{} ({} pages, {} files written{}{}) in {} ms → {}",
                             s.articles,
                             if s.articles == 1 { "" } else { "s" },
+                            match s.reused {
+                                0 => String::new(),
+                                n => format!(", {n} unchanged"),
+                            },
                             s.pages,
                             s.files,
+                            match s.removed {
+                                0 => String::new(),
+                                n => format!(", {n} removed"),
+                            },
                             match s.drafts_skipped {
                                 0 => String::new(),
                                 1 => ", 1 draft skipped".to_string(),

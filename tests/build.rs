@@ -323,7 +323,9 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("emend"))
         .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // Only the build cache of the last good build stays beside the output;
+    // nothing staged by the failed build.
+    assert_eq!(leftovers, [".public.emend-cache"]);
 }
 
 #[test]
@@ -562,4 +564,37 @@ fn relative_links_in_notes_and_markdown_work_from_the_reading_view_too() {
         .args(["check", "--links"])
         .assert()
         .success();
+}
+
+#[test]
+fn a_second_build_into_the_same_folder_is_refused_while_one_runs() {
+    let site = fixture("basic");
+    build(site.path());
+    // Hold the output folder's lock as a running build does.
+    let lock = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(site.path().join(".public.emend-cache/lock"))
+        .unwrap();
+    lock.try_lock().unwrap();
+    std::fs::write(
+        site.path().join(".public.emend-cache/lock"),
+        format!("{}\n", std::process::id()),
+    )
+    .unwrap();
+    let before = snapshot_dir(&site.path().join("public"));
+    let out = emend(site.path()).arg("build").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[output-locked]: another emend build is writing to ")
+            && stderr.contains(&format!("public (pid {})", std::process::id()))
+            && stderr.contains(
+                "help: wait for it to finish, or build into another folder with --output"
+            ),
+        "{stderr}"
+    );
+    assert_eq!(snapshot_dir(&site.path().join("public")), before);
+    drop(lock);
+    build(site.path());
 }

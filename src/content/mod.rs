@@ -225,7 +225,7 @@ pub struct CorrectionSpec {
 
 /// What kind of document a source is, so readers (and fact-checkers) can
 /// weigh it: a court ruling is not a news report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceType {
     /// A primary document: an official report, a record of proceedings, a statement.
@@ -268,7 +268,7 @@ impl SourceType {
 }
 
 /// A source cited by an annotation or a status block.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SourceRef {
     /// Title of the cited page.
     pub title: String,
@@ -291,7 +291,7 @@ pub struct SourceRef {
 
 /// "Where the story stands": later findings a reader should see before the
 /// text, when the report was contested, corrected or overtaken by events.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct StoryStatus {
     /// When the editor last checked that this is current (YYYY-MM-DD).
     pub as_of: String,
@@ -302,7 +302,7 @@ pub struct StoryStatus {
 }
 
 /// One dated revision of the edition itself (not of the original article).
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Revision {
     /// When (YYYY-MM-DD).
     pub date: String,

@@ -105,6 +105,7 @@ codes! {
         BadOutputPath = "bad-output-path": "A page or file would be written outside the output folder or under an unusable name.",
         OutputCollision = "output-collision": "Two files would be written to the same output path (a static file named like a generated page).",
         DiskFull = "disk-full": "The disk filled up while writing the output; the previous output is untouched.",
+        OutputLocked = "output-locked": "Another emend build is writing to the same output folder (one build per folder at a time).",
         Feed = "feed": "The Atom feed could not be written.",
         BrokenLink = "broken-link": "A link or #fragment of the built site leads nowhere (`check --links`).",
         BrokenExternalLink = "broken-external-link": "An external link did not answer successfully (`check --links --external`).",

@@ -6,6 +6,7 @@
 //! contexts of [`view`]; the data of the site-wide outputs comes from
 //! [`crate::outputs`].
 
+pub mod cache;
 pub mod pages;
 pub mod pipeline;
 pub mod view;
