@@ -137,7 +137,7 @@ enum Command {
     /// Explain a diagnostic code, e.g. `emend explain find-not-found`
     #[command(after_help = "Every code is listed in docs/diagnostics.md.")]
     Explain {
-        /// The code, as shown in brackets after `error` or `warning`
+        /// The code, as shown in brackets after `error`, `warning` or `note`
         code: String,
     },
     /// Propose corrections for an article, for an editor to review
@@ -366,6 +366,7 @@ fn explain(name: &str) -> ExitCode {
         .trim()
         .trim_start_matches("error[")
         .trim_start_matches("warning[")
+        .trim_start_matches("note[")
         .trim_end_matches(']');
     if let Some(text) = Code::parse(name).and_then(Code::explanation) {
         println!("{text}");
@@ -382,10 +383,9 @@ fn explain(name: &str) -> ExitCode {
 fn fail(diagnostics: Diagnostics, color: bool) -> ExitCode {
     let diagnostics = diagnostics.sorted();
     diagnostics::eprint(&diagnostics, color);
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     eprintln!(
         "{}",
-        diagnostics::summary_line(errors, diagnostics.len() - errors)
+        diagnostics::summary_line(diagnostics::Counts::of(&diagnostics))
     );
     ExitCode::FAILURE
 }
@@ -511,8 +511,7 @@ fn report(outcome: &Outcome, format: Format, color: bool, quiet: bool) {
         Format::Json => println!("{}", diagnostics::render_json(&shown)),
         Format::Human => {
             diagnostics::eprint(&shown, color);
-            let errors = shown.iter().filter(|d| d.is_error()).count();
-            let line = diagnostics::summary_line(errors, shown.len() - errors);
+            let line = diagnostics::summary_line(diagnostics::Counts::of(&shown));
             if !line.is_empty() {
                 eprintln!("{line}");
             }

@@ -425,6 +425,14 @@ fn the_bundled_site_checks_and_builds() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["errors"], 0, "{json:#}");
     assert!(out.status.success());
+    // The site's source policy finds no source to avoid (issue 14): the notes
+    // cite primary documents and news organisations; what it flags (the spun
+    // copies cited as evidence of the spinner) are notes, not warnings.
+    assert_eq!(json["warnings"], 0, "{json:#}");
+    for d in json["diagnostics"].as_array().unwrap() {
+        assert_eq!(d["severity"], "note", "{d:#}");
+        assert_eq!(d["code"], "flagged-source", "{d:#}");
+    }
     let tmp = tempfile::tempdir().unwrap();
     emend(&repo())
         .args(["build", "--output"])
@@ -433,6 +441,23 @@ fn the_bundled_site_checks_and_builds() {
         .success();
     let page = html(&tmp.path().join("site/han-dong-two-michaels/index.html"));
     assert!(all(&page, "del.chg").len() > 100);
+    // The methodology and corrections policy, linked from the footer with the contact.
+    let footer: Vec<&str> = all(&page, "footer nav a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(
+        footer,
+        [
+            "../methodology/index.html",
+            "mailto:corrections@example.org"
+        ]
+    );
+    let method = html(&tmp.path().join("site/methodology/index.html"));
+    assert_eq!(
+        one(&method, "h1").text().collect::<String>(),
+        "Methodology and corrections policy"
+    );
     assert!(all(&page, "a[role=doc-noteref]").len() >= 20);
     assert_eq!(
         std::fs::read(tmp.path().join("site/han-dong-two-michaels/original.txt")).unwrap(),

@@ -12,6 +12,7 @@ pub mod blocks;
 pub mod highlight;
 pub mod markdown;
 pub mod overlay;
+pub mod page;
 
 use std::collections::HashMap;
 use std::ops::Range;

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::Site;
 use super::cache::{self, BuildCache, CachedArticle};
 use super::pages;
-use crate::config::Overrides;
+use crate::config::{Overrides, PolicyAction, SourcePolicy};
 use crate::content::{self, Article, Loaded};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 use crate::engine::{self, Edition};
@@ -177,8 +177,49 @@ pub fn resolve(site: &Site, article: &Article, out: &mut Diagnostics) -> Option<
                     .note("site.yaml sets `allow_unreviewed: false`, so unreviewed suggestions cannot be published")
             });
         }
+        source_policy(&site.config.source_policy, article, out);
         Some(edition)
     })
+}
+
+/// Reports every cited source that the site's source policy lists: a warning
+/// for a domain to avoid, a note for one it flags, at the source's `url`.
+pub fn source_policy(policy: &SourcePolicy, article: &Article, out: &mut Diagnostics) {
+    let status = article.meta.status.iter().flat_map(|s| &s.sources);
+    let notes = article.annotations.iter().flat_map(|a| &a.sources);
+    for source in status.chain(notes) {
+        let Some(found) = policy.check(&source.url) else {
+            continue;
+        };
+        let rule = found.rule;
+        let what = if found.via_archive {
+            format!(
+                "source {:?} is an archived copy of a page on {}",
+                source.title, found.host
+            )
+        } else {
+            format!("source {:?} is on {}", source.title, found.host)
+        };
+        let d = match rule.action {
+            PolicyAction::Avoid => Diagnostic::warning(
+                Code::AvoidedSource,
+                format!("{what}, which the site's source policy says to avoid"),
+            )
+            .label(format!("avoid: {}", rule.domain))
+            .help("cite a primary document or a reputable report of the same fact instead"),
+            PolicyAction::Flag => Diagnostic::info(
+                Code::FlaggedSource,
+                format!("{what}, which the site's source policy flags"),
+            )
+            .label(format!("flagged: {}", rule.domain))
+            .help("make sure it supports the sentence it is cited for; for a contested claim, cite a primary document or a reputable report as well"),
+        };
+        out.push(
+            d.at(source.url_at.clone())
+                .related(rule.at.clone(), format!("`{}` rule", rule.action.as_str()))
+                .note(format!("reason: {}", rule.reason)),
+        );
+    }
 }
 
 /// Loads, resolves, renders and writes one article folder. With `learn`, the
@@ -341,13 +382,14 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
         diagnostics: out.sorted(),
     };
 
-    let Some(site) = Site::load(opts, &mut out) else {
+    let Some(mut site) = Site::load(opts, &mut out) else {
         return failed(out);
     };
     timings.push(("load site and theme", started.elapsed()));
 
     let phase = Instant::now();
     let dirs = content::discover(&site.config.root, &mut out);
+    site.drop_pages_of_articles(&dirs, &mut out);
     timings.push(("discover", phase.elapsed()));
 
     let mut cache = None;
