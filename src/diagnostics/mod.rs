@@ -36,7 +36,7 @@ pub enum Severity {
 
 /// A place in a source file: a byte span plus the 1-based line and column
 /// (in characters) of its start, as shown to users.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Location {
     /// The file, as the user should see it (joined onto `--root`).
     pub file: PathBuf,
