@@ -365,7 +365,7 @@ fn build_cached(
 /// Where a run's files go.
 enum Target {
     /// The output folder, staged and swapped in at the end.
-    Disk(OutputDir),
+    Disk(Box<OutputDir>),
     /// The links and ids of every file, for `check --links`.
     Links(crate::links::Collector),
     /// Nowhere (`check`).
@@ -397,7 +397,7 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
         match open_output(&site, opts) {
             Ok((output, previous)) => {
                 cache = Some((previous, BuildCache::new(cache::site_key(&site, opts))));
-                Target::Disk(output)
+                Target::Disk(Box::new(output))
             }
             Err(d) => {
                 out.push(d);
