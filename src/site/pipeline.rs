@@ -410,7 +410,7 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
         Target::Nowhere
     };
     let sink: &dyn Sink = match &target {
-        Target::Disk(o) => o,
+        Target::Disk(o) => o.as_ref(),
         Target::Links(c) => c,
         Target::Nowhere => &NullSink,
     };
