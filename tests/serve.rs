@@ -352,6 +352,7 @@ fn an_edit_reloads_and_a_mistake_shows_then_clears_the_overlay() {
             "alpha/corrected/index.html",
             "alpha/edition.json",
             "alpha/index.html",
+            "alpha/tei.xml",
             "search/d/alpha.js",
         ])
     );

@@ -5,11 +5,13 @@
 
 use serde::Serialize;
 
-use crate::config::SiteConfig;
+use crate::config::{Contact, SiteConfig};
+use crate::content::SitePage;
 use crate::outputs::ArticleEntry;
 use crate::outputs::cite::CiteView;
 use crate::outputs::glossary::GlossaryView;
 use crate::outputs::sitemap::SitemapUrl;
+use crate::render::page::SitePageView;
 use crate::render::{ArticleInfo, NoteView, RowView};
 use crate::theme::Strings;
 
@@ -26,17 +28,39 @@ pub struct SiteView {
     pub language: String,
     /// Publisher.
     pub publisher: Option<String>,
+    /// The pages linked from every page's footer (`footer: true`), in file name order.
+    pub footer_links: Vec<FooterLink>,
+    /// Where readers report an error (`contact` in `site.yaml`).
+    pub contact: Option<Contact>,
+}
+
+/// A link in the footer of every page: a site page.
+#[derive(Debug, Clone, Serialize)]
+pub struct FooterLink {
+    /// The page's title.
+    pub title: String,
+    /// Its site path (`methodology/`): link it as `{{ page.root }}{{ path }}{{ page.index }}`.
+    pub path: String,
 }
 
 impl SiteView {
-    /// The `site` value of a configuration.
-    pub fn new(config: &SiteConfig) -> SiteView {
+    /// The `site` value of a configuration and its pages.
+    pub fn new(config: &SiteConfig, pages: &[SitePage]) -> SiteView {
         SiteView {
             title: config.title.clone(),
             description: config.description.clone(),
             base_url: config.base_url.clone(),
             language: config.language.clone(),
             publisher: config.publisher.clone(),
+            footer_links: pages
+                .iter()
+                .filter(|p| p.footer)
+                .map(|p| FooterLink {
+                    title: p.title.clone(),
+                    path: format!("{}/", p.slug),
+                })
+                .collect(),
+            contact: config.contact.clone(),
         }
     }
 }
@@ -62,6 +86,9 @@ pub enum PageKind {
     /// The page for unknown addresses.
     #[serde(rename = "404")]
     NotFound,
+    /// A page of `pages/` (methodology, corrections policy…).
+    #[serde(rename = "page")]
+    Page,
 }
 
 /// Per-page values every template sees as `page`.
@@ -204,6 +231,19 @@ pub struct SearchPage<'a> {
     pub page: PageView,
     /// The strings table.
     pub t: &'a Strings,
+}
+
+/// What `page.html` sees.
+#[derive(Serialize)]
+pub struct TextPage<'a> {
+    /// The site.
+    pub site: &'a SiteView,
+    /// The page.
+    pub page: PageView,
+    /// The strings table.
+    pub t: &'a Strings,
+    /// The page's title, text (HTML) and date.
+    pub text: &'a SitePageView,
 }
 
 /// What `sitemap.xml` and `sitemap_index.xml` see.
