@@ -162,16 +162,18 @@ fn parse_tei(xml: &str) -> roxmltree::Document<'_> {
     doc
 }
 
-/// The date an edition is cited by: its latest revision, else the later of
-/// the original's publication and the copy's retrieval (none if neither).
+/// The date an edition is cited by: the latest of the original's
+/// publication, the copy's retrieval and the edition's revisions (none if
+/// content gives no date).
 fn cited_date(json: &Value) -> Option<String> {
     let revisions = json["revisions"].as_array().into_iter().flatten();
-    if let Some(d) = revisions.filter_map(|r| r["date"].as_str()).max() {
-        return Some(d.to_string());
-    }
-    [json["published"].as_str(), json["retrieved"].as_str()]
-        .into_iter()
-        .flatten()
+    revisions
+        .filter_map(|r| r["date"].as_str())
+        .chain(
+            [json["published"].as_str(), json["retrieved"].as_str()]
+                .into_iter()
+                .flatten(),
+        )
         .max()
         .map(str::to_string)
 }

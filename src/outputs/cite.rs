@@ -6,7 +6,7 @@
 //! What is cited is the *edition*, a web page: its title, the original's
 //! author, the edition's editors (`site.yaml` `editors`; without them the
 //! site's publisher, or the site, as a corporate editor), the site, the date
-//! of the edition's latest revision ([`edition_date`]), its address and DOI;
+//! the edition last changed ([`edition_date`]), its address and DOI;
 //! each format also names the original publication it restores (the
 //! "original" fields where the format has them) and carries the caveat that
 //! the text is a restoration of a garbled copy (strings table:
@@ -27,17 +27,19 @@ pub const RIS_FILE: &str = "cite.ris";
 /// CSL-JSON.
 pub const CSL_FILE: &str = "cite.json";
 
-/// The date an edition is cited by: its latest revision; without revisions,
-/// the later of the original's publication and the copy's retrieval (the
-/// edition cannot be older than the copy it was made from).
+/// The date an edition is cited by: the latest of the original's
+/// publication, the copy's retrieval and the edition's revisions (the
+/// edition cannot be older than the copy it was made from), as the feed's
+/// `updated` ([`super::ArticleEntry::updated`]); none if content gives no date.
 pub fn edition_date(info: &ArticleInfo) -> Option<&str> {
-    if let Some(r) = info.revisions.iter().map(|r| r.date.as_str()).max() {
-        return Some(r);
-    }
-    match (info.published.as_deref(), info.retrieved.as_deref()) {
-        (Some(p), Some(r)) => Some(p.max(r)),
-        (p, r) => p.or(r),
-    }
+    [
+        info.published.as_deref(),
+        info.retrieved.as_deref(),
+        info.revisions.iter().map(|r| r.date.as_str()).max(),
+    ]
+    .into_iter()
+    .flatten()
+    .max()
 }
 
 /// One name as citations need it.

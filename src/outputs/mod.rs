@@ -45,15 +45,7 @@ impl ArticleEntry {
     /// The latest of the original's publication, the copy's retrieval and the
     /// edition's revisions: when the edition last changed, as far as content says.
     pub fn updated(&self) -> Option<&str> {
-        let i = &self.info;
-        [
-            i.published.as_deref(),
-            i.retrieved.as_deref(),
-            i.revisions.last().map(|r| r.date.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        .max()
+        cite::edition_date(&self.info)
     }
 
     /// The date the index sorts by: the original's publication, else the

@@ -6,7 +6,7 @@
 //!
 //! - `teiHeader`: the edition's title, its editors (`site.yaml` `editors`, with
 //!   their ORCID iDs) or else the site's publisher as responsible, the
-//!   publication by the site (address, DOI, date of the latest revision), the
+//!   publication by the site (address, DOI, the date the edition is cited by), the
 //!   original publication in `sourceDesc` (author, title, publication, date,
 //!   address, when the garbled copy was retrieved), the method statement
 //!   (`editorialDecl/correction[@method="markup"]`), tags, and the
