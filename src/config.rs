@@ -124,7 +124,7 @@ impl SiteConfig {
             );
             return None;
         }
-        let file = out.ok(SourceFile::read(&path))?;
+        let file = out.ok(SourceFile::read_yaml(&path))?;
         SiteConfig::parse(root, &file, out)
     }
 

@@ -168,6 +168,104 @@ pub fn has_relative_url(source: &str) -> bool {
     })
 }
 
+/// A stretch of Markdown source that no change or note mark can be put in:
+/// its text never reaches the page as text (a link's address or title, an
+/// image's alt text, a code fence's info string, a footnote label, a link
+/// reference definition).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmarkable {
+    /// The stretch no mark may touch.
+    pub zone: Range<usize>,
+    /// The whole construct it belongs to: a mark around all of it is fine.
+    pub construct: Range<usize>,
+    /// What it is, for messages ("a link's address or title").
+    pub what: &'static str,
+}
+
+/// Every [`Unmarkable`] stretch of Markdown `source`, in source order.
+pub fn unmarkable(source: &str) -> Vec<Unmarkable> {
+    let parser = Parser::new_ext(source, markdown_options());
+    let mut out: Vec<Unmarkable> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(_, def)| Unmarkable {
+            zone: def.span.clone(),
+            construct: def.span.clone(),
+            what: "a link reference definition",
+        })
+        .collect();
+    // Open links: (start of the link, end of its text so far).
+    let mut links: Vec<(Range<usize>, usize)> = Vec::new();
+    for (ev, range) in parser.into_offset_iter() {
+        match ev {
+            Event::Start(Tag::Link { .. }) => links.push((range.clone(), range.start + 1)),
+            Event::End(TagEnd::Link) => {
+                if let Some((link, text_end)) = links.pop() {
+                    // `](address "title")`, `][label]`: after the link text.
+                    let zone = text_end.min(link.end)..link.end;
+                    if !zone.is_empty() && source[zone.clone()].starts_with(']') {
+                        out.push(Unmarkable {
+                            zone,
+                            construct: link,
+                            what: "a link's address or title",
+                        });
+                    }
+                }
+            }
+            Event::Start(Tag::Image { .. }) => out.push(Unmarkable {
+                zone: range.clone(),
+                construct: range.clone(),
+                what: "an image (its alt text, address or title)",
+            }),
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                let first_line = source[range.clone()]
+                    .find('\n')
+                    .map_or(range.end, |i| range.start + i);
+                out.push(Unmarkable {
+                    zone: range.start..first_line,
+                    construct: range.clone(),
+                    what: "a code fence's info string",
+                });
+            }
+            Event::FootnoteReference(_) => out.push(Unmarkable {
+                zone: range.clone(),
+                construct: range.clone(),
+                what: "a footnote label",
+            }),
+            Event::Start(Tag::FootnoteDefinition(_)) => {
+                let label_end = source[range.clone()]
+                    .find("]:")
+                    .map_or(range.end, |i| range.start + i + 2);
+                out.push(Unmarkable {
+                    zone: range.start..label_end,
+                    construct: range.clone(),
+                    what: "a footnote label",
+                });
+            }
+            _ => {}
+        }
+        // Inside a link, its text ends where its last inner event does.
+        if let Some((link, text_end)) = links.last_mut()
+            && range.start > link.start
+            && range.end < link.end
+        {
+            *text_end = (*text_end).max(range.end);
+        }
+    }
+    out.sort_by_key(|u| (u.zone.start, u.zone.end));
+    out
+}
+
+/// The first [`Unmarkable`] stretch that `range` touches without covering
+/// its whole construct.
+pub fn cuts_markup<'u>(zones: &'u [Unmarkable], range: &Range<usize>) -> Option<&'u Unmarkable> {
+    zones.iter().find(|u| {
+        range.start < u.zone.end
+            && u.zone.start < range.end
+            && !(range.start <= u.construct.start && u.construct.end <= range.end)
+    })
+}
+
 /// Renders a standalone Markdown string (an annotation note) with no marks.
 pub fn render_note(source: &str, style: &MarkdownStyle<'_>) -> String {
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(
@@ -491,6 +589,40 @@ mod tests {
             html.contains("<pre><code class=\"language-rust\">fn <ins id=\"c1\">main</ins>()"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn unmarkable_stretches_are_found() {
+        let src = "See [the report](https://example.org/a \"Title\") and ![alt text](i.png).\n\n```rust\nfn x() {}\n```\n\nA note[^one] here.\n\n[^one]: The note.\n\n[ref]: https://example.org/r\n\nA [ref link][ref].\n";
+        let zones = unmarkable(src);
+        let texts: Vec<(&str, &str)> = zones.iter().map(|u| (&src[u.zone.clone()], u.what)).collect();
+        assert_eq!(
+            texts,
+            [
+                ("](https://example.org/a \"Title\")", "a link's address or title"),
+                ("![alt text](i.png)", "an image (its alt text, address or title)"),
+                ("```rust", "a code fence's info string"),
+                ("[^one]", "a footnote label"),
+                ("[^one]:", "a footnote label"),
+                ("[ref]: https://example.org/r", "a link reference definition"),
+                ("][ref]", "a link's address or title"),
+            ]
+        );
+        let at = |needle: &str| {
+            let i = src.find(needle).unwrap();
+            i..i + needle.len()
+        };
+        // Inside the address: refused; the link text, or the whole link: fine.
+        assert!(cuts_markup(&zones, &at("example.org/a")).is_some());
+        assert!(cuts_markup(&zones, &at("Title")).is_some());
+        assert!(cuts_markup(&zones, &at("alt")).is_some());
+        assert!(cuts_markup(&zones, &at("rust\n")).is_some());
+        assert!(cuts_markup(&zones, &at("one]:")).is_some());
+        assert!(cuts_markup(&zones, &at("example.org/r")).is_some());
+        assert!(cuts_markup(&zones, &at("the report")).is_none());
+        assert!(cuts_markup(&zones, &at("[the report](https://example.org/a \"Title\")")).is_none());
+        assert!(cuts_markup(&zones, &at("fn x")).is_none());
+        assert!(cuts_markup(&zones, &at("The note")).is_none());
     }
 
     #[test]

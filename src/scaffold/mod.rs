@@ -360,8 +360,12 @@ mod tests {
             "日本語",
         ] {
             let yaml = format!("title: {}\n", yaml_string(s));
-            let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
-            assert_eq!(value["title"].as_str(), Some(s), "{yaml}");
+            let root = crate::yaml::YamlIndex::build(&yaml).unwrap().root.unwrap();
+            assert_eq!(
+                root.get("title").map(|n| &n.kind),
+                Some(&crate::yaml::NodeKind::Scalar(s.to_string())),
+                "{yaml}"
+            );
         }
     }
 
