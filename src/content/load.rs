@@ -253,7 +253,7 @@ fn assemble_lenient(parts: Parts, out: &mut Diagnostics) -> Option<(Article, boo
                 format!("the original of `{}` is empty", parts.slug),
             )
             .at(Location::file_only(&parts.original.path))
-            .help("paste the article exactly as received"),
+            .help("paste the article text exactly as received"),
         );
         return None;
     }

@@ -235,13 +235,13 @@ impl EngineError {
                     )
                     .at(at.clone())
                     .label("would cut a character")
-                    .related(loc.clone(), format!("here it is part of {whole:?}"))
+                    .related(loc.clone(), format!("here it is part of `{whole}`"))
                     .note(format!(
                         "what readers see as one character is written with several code points here ({}): a combining accent, a variation selector or a joiner; emend never changes part of one",
                         codepoints.join(", ")
                     ))
                     .help(format!(
-                        "include the whole character in `{field}`: copy {whole:?} from the {side}"
+                        "include the whole character in `{field}`: copy `{whole}` from the {side}"
                     ));
                 }
                 let what = if context_misses.is_empty() {

@@ -176,8 +176,12 @@ pub fn has_relative_url(source: &str) -> bool {
 pub struct Unmarkable {
     /// The stretch no mark may touch.
     pub zone: Range<usize>,
-    /// The whole construct it belongs to: a mark around all of it is fine.
+    /// The whole construct it belongs to.
     pub construct: Range<usize>,
+    /// Whether a mark around the whole construct is fine (a whole link, a
+    /// whole code block); an image or a link reference definition renders no
+    /// text a mark could go around.
+    pub coverable: bool,
     /// What it is, for messages ("a link's address or title").
     pub what: &'static str,
 }
@@ -191,6 +195,7 @@ pub fn unmarkable(source: &str) -> Vec<Unmarkable> {
         .map(|(_, def)| Unmarkable {
             zone: def.span.clone(),
             construct: def.span.clone(),
+            coverable: false,
             what: "a link reference definition",
         })
         .collect();
@@ -207,6 +212,7 @@ pub fn unmarkable(source: &str) -> Vec<Unmarkable> {
                         out.push(Unmarkable {
                             zone,
                             construct: link,
+                            coverable: true,
                             what: "a link's address or title",
                         });
                     }
@@ -215,6 +221,7 @@ pub fn unmarkable(source: &str) -> Vec<Unmarkable> {
             Event::Start(Tag::Image { .. }) => out.push(Unmarkable {
                 zone: range.clone(),
                 construct: range.clone(),
+                coverable: false,
                 what: "an image (its alt text, address or title)",
             }),
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
@@ -224,12 +231,14 @@ pub fn unmarkable(source: &str) -> Vec<Unmarkable> {
                 out.push(Unmarkable {
                     zone: range.start..first_line,
                     construct: range.clone(),
+                    coverable: true,
                     what: "a code fence's info string",
                 });
             }
             Event::FootnoteReference(_) => out.push(Unmarkable {
                 zone: range.clone(),
                 construct: range.clone(),
+                coverable: true,
                 what: "a footnote label",
             }),
             Event::Start(Tag::FootnoteDefinition(_)) => {
@@ -239,6 +248,7 @@ pub fn unmarkable(source: &str) -> Vec<Unmarkable> {
                 out.push(Unmarkable {
                     zone: range.start..label_end,
                     construct: range.clone(),
+                    coverable: true,
                     what: "a footnote label",
                 });
             }
@@ -262,7 +272,7 @@ pub fn cuts_markup<'u>(zones: &'u [Unmarkable], range: &Range<usize>) -> Option<
     zones.iter().find(|u| {
         range.start < u.zone.end
             && u.zone.start < range.end
-            && !(range.start <= u.construct.start && u.construct.end <= range.end)
+            && !(u.coverable && range.start <= u.construct.start && u.construct.end <= range.end)
     })
 }
 
@@ -622,6 +632,10 @@ mod tests {
         assert!(cuts_markup(&zones, &at("the report")).is_none());
         assert!(cuts_markup(&zones, &at("[the report](https://example.org/a \"Title\")")).is_none());
         assert!(cuts_markup(&zones, &at("fn x")).is_none());
+        assert!(cuts_markup(&zones, &at("```rust\nfn x() {}\n```")).is_none());
+        // An image or a reference definition shows no text a mark could go around.
+        assert!(cuts_markup(&zones, &at("![alt text](i.png)")).is_some());
+        assert!(cuts_markup(&zones, &at("[ref]: https://example.org/r")).is_some());
         assert!(cuts_markup(&zones, &at("The note")).is_none());
     }
 

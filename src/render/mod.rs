@@ -52,7 +52,7 @@ pub fn markup_conflicts(article: &Article, edition: &Edition) -> Vec<Diagnostic>
         .at(at)
         .label("cannot be marked")
         .related(original.location(place), format!("inside {} here", u.what))
-        .help("correct or quote only text readers see (a link's text, not its address), or cover the whole link, image or label")
+        .help("correct or quote only text readers see (a link's text, not its address), or make the correction cover the whole link or code block")
     };
     let mut out = Vec::new();
     let mut reported = std::collections::HashSet::new();

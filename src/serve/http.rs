@@ -57,6 +57,8 @@ pub struct Shared {
 struct Status<'a> {
     generation: u64,
     errors: Vec<OverlayError<'a>>,
+    /// Errors beyond the first [`diagnostics::SHOWN_IN_FULL`], counted only.
+    more_errors: usize,
     warnings: usize,
 }
 
@@ -78,9 +80,14 @@ struct Reload<'a> {
 fn status_json(snapshot: &Snapshot) -> String {
     let status = Status {
         generation: snapshot.generation,
+        more_errors: snapshot
+            .errors
+            .len()
+            .saturating_sub(diagnostics::SHOWN_IN_FULL),
         errors: snapshot
             .errors
             .iter()
+            .take(diagnostics::SHOWN_IN_FULL)
             .map(|d| OverlayError {
                 diagnostic: JsonDiagnostic::new(d),
                 rendered: diagnostics::render_human(std::slice::from_ref(d), false),

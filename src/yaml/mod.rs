@@ -412,7 +412,10 @@ pub fn refusal_diagnostic(file: &SourceFile, refusal: &Refusal) -> Diagnostic {
         .help("emend's files nest a few levels at most: check the brackets and the indentation"),
         Refusal::Aliases { at, limit } => Diagnostic::error(
             Code::YamlAliases,
-            format!("aliases (`*name`) would copy more than {limit} values; emend stops reading here"),
+            format!(
+                "aliases (`*name`) would copy more than {} values; emend stops reading here",
+                thousands(*limit)
+            ),
         )
         .at(file.location(at.clone()))
         .label("this alias crosses the limit")
@@ -465,6 +468,26 @@ fn syntax_diagnostic(file: &SourceFile, message: &str, at: usize, open_flow: Opt
             d = d.note("inside '…', an apostrophe is written twice ('it''s'); or quote the text with \"…\" instead");
         }
         return d;
+    }
+    // `'it's'`: the quote closes early and the rest of the line is left over.
+    if message.starts_with("invalid trailing content after") {
+        let before = text[..at].trim_end();
+        if let Some(q @ ('"' | '\'')) = before.chars().next_back() {
+            let quote_at = before.len() - 1;
+            let mut d = Diagnostic::error(
+                Code::YamlSyntax,
+                format!("text goes on after the closing quote ({q})"),
+            )
+            .at(one_char(quote_at))
+            .label("the quoted text ends here")
+            .related(one_char(at), "this is left over");
+            d = if q == '\'' {
+                d.help("inside '…', write an apostrophe twice ('the spinner''s word'), or quote the text with \"…\" instead")
+            } else {
+                d.help("inside \"…\", write a quote as \\\" (\"a \\\"word\\\"\"), or quote the text with '…' instead")
+            };
+            return d;
+        }
     }
     let tab = message.contains("found a tab");
     // A tab is reported at the token before it: point at the tab itself.
@@ -539,6 +562,19 @@ fn readable_syntax_message(message: &str) -> (String, Option<&'static str>) {
         _ => return (message.to_string(), None),
     };
     (m.to_string(), label)
+}
+
+/// `100000` as `100,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Parses a file once, reporting a syntax error or a broken limit as one
