@@ -417,8 +417,10 @@ fn special_files_are_refused_without_hanging() {
         let saved = std::fs::read(root.join(rel)).unwrap();
         mkfifo(&root.join(rel));
         let start = Instant::now();
-        let mut child = emend(root)
+        let mut child = Command::new(emend_bin())
+            .current_dir(root)
             .arg("check")
+            .env("NO_COLOR", "1")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()

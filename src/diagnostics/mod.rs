@@ -365,8 +365,9 @@ impl ColorMode {
 
 /// Renders diagnostics compiler-style, reading each file once for snippets.
 pub fn render_human(diagnostics: &[Diagnostic], color: bool) -> String {
+    // Only a regular file is read back (never a named pipe a diagnostic names).
     render_human_with(diagnostics, color, |path| {
-        std::fs::read(path).unwrap_or_default()
+        crate::files::read_regular_io(path, crate::files::MAX_TEXT_BYTES).unwrap_or_default()
     })
 }
 
@@ -589,7 +590,8 @@ fn end_line_col(loc: &Location, files: &mut EndIndex) -> (usize, usize) {
         return (loc.line, loc.column);
     }
     let (text, index) = files.entry(loc.file.clone()).or_insert_with(|| {
-        let bytes = std::fs::read(&loc.file).unwrap_or_default();
+        let bytes = crate::files::read_regular_io(&loc.file, crate::files::MAX_TEXT_BYTES)
+            .unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
         let text = strip_bom(&text).0.to_string();
         let index = LineIndex::new(&text);

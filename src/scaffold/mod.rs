@@ -271,8 +271,10 @@ fn create_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
 fn read_original(original: &Original) -> Result<Option<Vec<u8>>, Diagnostic> {
     let (bytes, shown) = match original {
         Original::Empty => return Ok(None),
+        // Only a regular file (a named pipe given by mistake never blocks);
+        // `--from -` reads a pipe on purpose.
         Original::File(path) => (
-            std::fs::read(path).map_err(|e| io_diagnostic(path, "read", &e))?,
+            crate::source::read_bytes(path, crate::files::MAX_TEXT_BYTES)?,
             path.clone(),
         ),
         Original::Stdin => {
