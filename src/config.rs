@@ -253,9 +253,10 @@ fn forbidden_in_url(c: char) -> Option<String> {
         c if c.is_control() => "a control character",
         c if c.is_whitespace() => "a space character",
         // Invisible format characters (joiners, direction marks, …).
-        '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' => {
-            "an invisible formatting character"
-        }
+        '\u{200c}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' => "an invisible formatting character",
         c if c.is_ascii() || c.is_alphanumeric() => return None,
         '\u{300}'..='\u{36f}' => return None,
         _ => "a character that is neither a letter nor a digit",
@@ -325,7 +326,10 @@ mod tests {
             ("https://x.org/a\u{a0}b/", "a no-break space (U+00A0)"),
             ("https://x.org/a\u{200b}b/", "a zero-width space (U+200B)"),
             ("https://x.org/a\u{1}b/", "a control character (U+0001)"),
-            ("https://x.org/a\u{202e}b/", "an invisible formatting character (U+202E)"),
+            (
+                "https://x.org/a\u{202e}b/",
+                "an invisible formatting character (U+202E)",
+            ),
             ("https://x.org/a b/", "a space (U+0020)"),
         ] {
             match normalize_base_url(url) {

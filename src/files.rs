@@ -117,7 +117,7 @@ pub fn read_regular_io(path: &Path, max: u64) -> io::Result<Vec<u8>> {
 
 /// Human size: `16 MiB`, `300 KiB`, `12 bytes`.
 pub fn human_size(bytes: u64) -> String {
-    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
     } else if bytes >= 1 << 20 {
         format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
@@ -159,7 +159,10 @@ mod tests {
         let f = dir.path().join("a.txt");
         std::fs::write(&f, "0123456789").unwrap();
         assert_eq!(read_regular(&f, 10).unwrap().len(), 10);
-        assert!(matches!(read_regular(&f, 9), Err(ReadError::TooLarge(10, 9))));
+        assert!(matches!(
+            read_regular(&f, 9),
+            Err(ReadError::TooLarge(10, 9))
+        ));
         assert_eq!(human_size(16 << 20), "16 MiB");
     }
 }

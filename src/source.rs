@@ -151,7 +151,13 @@ pub fn utf16_encoding(bytes: &[u8]) -> Option<&'static str> {
         return None;
     }
     let pairs = head.len() / 2;
-    let zeros_at = |parity: usize| head.iter().skip(parity).step_by(2).filter(|b| **b == 0).count();
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
     let (even, odd) = (zeros_at(0), zeros_at(1));
     // Mostly-ASCII UTF-16: one byte of each pair is zero, the other rarely.
     if odd * 10 >= pairs * 3 && even * 20 <= pairs {

@@ -335,7 +335,9 @@ fn unwritable_output_and_unreadable_content_are_clear_errors() {
     assert!(
         stderr.contains(
             "error[permission-denied]: cannot read content/alpha/meta.yaml: Permission denied"
-        ) && stderr.contains("help: check the permissions: the user running emend must be able to read it"),
+        ) && stderr.contains(
+            "help: check the permissions: the user running emend must be able to read it"
+        ),
         "{stderr}"
     );
     // An unreadable article folder is a permission error, not "has no meta.yaml".
@@ -346,8 +348,9 @@ fn unwritable_output_and_unreadable_content_are_clear_errors() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("error[permission-denied]: cannot read the folder content/alpha: Permission denied")
-            && !stderr.contains("meta.yaml"),
+        stderr.contains(
+            "error[permission-denied]: cannot read the folder content/alpha: Permission denied"
+        ) && !stderr.contains("meta.yaml"),
         "{stderr}"
     );
     mode(&root, 0o555).unwrap(); // no new folders next to public/

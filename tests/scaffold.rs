@@ -274,7 +274,10 @@ fn new_reads_stdin_and_knows_markdown() {
     assert!(!dir.join("original.txt").exists());
     // Without --title, a short first line becomes the title, and the user is told.
     let meta = meta_yaml(&dir.join("meta.yaml"));
-    assert_eq!(meta.get("title").map(String::as_str), Some("Headline from stdin"));
+    assert_eq!(
+        meta.get("title").map(String::as_str),
+        Some("Headline from stdin")
+    );
     assert!(stdout(&out).contains(
         "meta.yaml          title and provenance (title taken from the first line of the text: check it)"
     ));

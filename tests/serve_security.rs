@@ -407,7 +407,9 @@ fn slow_and_idle_connections_are_bounded() {
     let mut idle = TcpStream::connect(addr).unwrap();
     // More connections than the server keeps (256): the extra ones are closed
     // at once, and the server stays responsive with fewer than 1,024 descriptors.
-    let crowd: Vec<TcpStream> = (0..300).filter_map(|_| TcpStream::connect(addr).ok()).collect();
+    let crowd: Vec<TcpStream> = (0..300)
+        .filter_map(|_| TcpStream::connect(addr).ok())
+        .collect();
     assert!(crowd.len() >= 256);
     let start = std::time::Instant::now();
     for stream in [&mut slow, &mut idle] {
@@ -416,7 +418,10 @@ fn slow_and_idle_connections_are_bounded() {
             .unwrap();
         let mut buf = Vec::new();
         let closed = stream.read_to_end(&mut buf);
-        assert!(closed.is_ok() || start.elapsed() < Duration::from_secs(29), "{closed:?}");
+        assert!(
+            closed.is_ok() || start.elapsed() < Duration::from_secs(29),
+            "{closed:?}"
+        );
     }
     let waited = start.elapsed();
     assert!(waited < Duration::from_secs(20), "closed after {waited:?}");
@@ -448,7 +453,10 @@ fn a_named_pipe_saved_while_serving_is_an_error_not_a_hang() {
             );
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "no error reported: {body}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no error reported: {body}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     // And the server still rebuilds once the file is back.

@@ -96,7 +96,9 @@ fn prints_entries_ready_to_paste_and_leaves_the_file_alone() {
     for e in &list {
         assert_eq!(get(e, "status"), Some("suggested"));
         assert_eq!(get(e, "origin"), Some("dictionary"));
-        let c = get(e, "confidence").and_then(|v| v.parse::<f64>().ok()).unwrap();
+        let c = get(e, "confidence")
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap();
         assert!(c > 0.5 && c <= 1.0, "{c}");
         assert!(get(e, "why").is_some_and(|w| !w.is_empty()));
     }
@@ -412,10 +414,7 @@ fn suggestions_never_break_an_annotation() {
         .filter(|e| get(e, "find") == Some("mentioned"))
         .collect();
     assert_eq!(mentioned.len(), 1);
-    assert_eq!(
-        get(mentioned[0], "all"),
-        Some("true")
-    );
+    assert_eq!(get(mentioned[0], "all"), Some("true"));
     build(dir.path());
 }
 

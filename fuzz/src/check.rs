@@ -104,8 +104,9 @@ pub fn yaml(kind: YamlKind, bytes: &[u8]) {
                 if let Some(cfg) = SiteConfig::parse(Path::new("/nonexistent"), &file, &mut out) {
                     assert!(cfg.base_url.ends_with('/'), "base_url without a slash");
                     assert!(
-                        !cfg.base_url.contains(['"', '\'', '<', '>', '\n', '\r', '\u{2028}', '\u{a0}', '\u{200b}'])
-                            && !cfg.base_url.chars().any(char::is_control),
+                        !cfg.base_url.contains([
+                            '"', '\'', '<', '>', '\n', '\r', '\u{2028}', '\u{a0}', '\u{200b}'
+                        ]) && !cfg.base_url.chars().any(char::is_control),
                         "accepted base_url {:?}",
                         cfg.base_url
                     );
@@ -437,7 +438,11 @@ pub fn render(case: &Case) {
     if !conflicts.is_empty() {
         assert!(outcome.entry.is_none(), "built despite {conflicts:?}");
         assert!(
-            outcome.diagnostics.iter().filter(|d| d.is_error()).all(|d| d.code == "in-markup"),
+            outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .all(|d| d.code == "in-markup"),
             "{:?}",
             outcome.diagnostics
         );

@@ -307,7 +307,8 @@ pub fn article_from_texts(texts: &ArticleTexts<'_>, out: &mut Diagnostics) -> Op
         out.ok(SourceFile::from_bytes(&dir.join(name), bytes.to_vec()))
     };
     let mut meta_errors = Diagnostics::new();
-    let meta = read("meta.yaml", texts.meta, out).and_then(|f| parse_meta_fields(&f, &mut meta_errors));
+    let meta =
+        read("meta.yaml", texts.meta, out).and_then(|f| parse_meta_fields(&f, &mut meta_errors));
     let meta_ok = !meta_errors.has_errors();
     out.append(&mut meta_errors);
     let original_name = format!("original.{}", texts.format.ext());

@@ -61,7 +61,11 @@ pub fn check_slug(slug: &str, at: Location) -> Result<(), Diagnostic> {
     if !is_valid_slug(slug) {
         let suggestion = slugify(slug);
         let shown: String = slug.chars().take(60).collect();
-        let shown = if shown.len() < slug.len() { format!("{shown}…") } else { shown };
+        let shown = if shown.len() < slug.len() {
+            format!("{shown}…")
+        } else {
+            shown
+        };
         let mut d = Diagnostic::error(Code::BadSlug, format!("`{shown}` is not a valid article slug"))
             .at(at)
             .label("article folder")

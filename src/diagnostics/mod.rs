@@ -658,7 +658,13 @@ pub fn capped(diagnostics: &[Diagnostic], limit: usize) -> (Vec<Diagnostic>, Opt
             .map(|l| (l.file.clone(), l.span.start, l.span.end))
     };
     shown.sort_by(|a, b| order(a).cmp(&order(b)).then(a.severity.cmp(&b.severity)));
-    let plural = |n: usize, word: &str| if n == 1 { format!("1 more {word}") } else { format!("{n} more {word}s") };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 more {word}")
+        } else {
+            format!("{n} more {word}s")
+        }
+    };
     let what = match (more_errors, more_warnings) {
         (0, w) => plural(w, "warning"),
         (e, 0) => plural(e, "error"),
@@ -692,13 +698,17 @@ mod tests {
         assert!(shown.iter().all(Diagnostic::is_error));
         assert_eq!(
             more.as_deref(),
-            Some("… and 50 more warnings, not shown: fix these first, or see them all with `--format json`")
+            Some(
+                "… and 50 more warnings, not shown: fix these first, or see them all with `--format json`"
+            )
         );
         let (shown, more) = capped(&many, 100);
         assert_eq!(shown.len(), 100);
         assert_eq!(
             more.as_deref(),
-            Some("… and 100 more errors and 50 more warnings, not shown: fix these first, or see them all with `--format json`")
+            Some(
+                "… and 100 more errors and 50 more warnings, not shown: fix these first, or see them all with `--format json`"
+            )
         );
         assert_eq!(capped(&many[..3], 100).1, None);
     }

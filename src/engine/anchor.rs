@@ -20,7 +20,6 @@ pub fn acceptable(text: &str, r: &Range<usize>) -> bool {
     on_word_boundaries(text, r) && on_grapheme_boundaries(text, r)
 }
 
-
 /// Why a selector did not resolve to the matches it asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnchorFailure {
@@ -92,6 +91,9 @@ fn note_split(text: &str, r: &Range<usize>, split: &mut Option<Range<usize>>) {
     }
 }
 
+/// The first occurrence of a needle refused only for cutting a character.
+pub type Split = Option<Range<usize>>;
+
 /// A set of needles prepared once and searched for in many texts (the spinner
 /// dictionary is searched for in every article).
 #[derive(Debug, Clone)]
@@ -141,10 +143,7 @@ impl Needles {
 
     /// [`Needles::scan`], with the first occurrence of each needle that was
     /// refused only for cutting a character (by needle index).
-    pub fn scan_with_splits(
-        &self,
-        text: &str,
-    ) -> (Vec<Vec<Range<usize>>>, Vec<Option<Range<usize>>>) {
+    pub fn scan_with_splits(&self, text: &str) -> (Vec<Vec<Range<usize>>>, Vec<Split>) {
         let Some(ac) = &self.automaton else {
             return self.patterns.iter().map(|p| find_one(text, p)).unzip();
         };
@@ -287,7 +286,11 @@ mod tests {
         // NFD accent, variation selector, ZWJ sequence: the base alone never matches.
         let text = "Cafe\u{301} and Cafe; I \u{2764}\u{fe0f} it, \u{2764} too; \u{1f469}\u{200d}\u{1f4bb} codes";
         for automaton in [false, true] {
-            let m = Matches::find_with(text, ["Cafe", "\u{2764}", "\u{1f469}", "Cafe\u{301}"], automaton);
+            let m = Matches::find_with(
+                text,
+                ["Cafe", "\u{2764}", "\u{1f469}", "Cafe\u{301}"],
+                automaton,
+            );
             assert_eq!(m.of("Cafe"), [11..15], "automaton: {automaton}");
             assert_eq!(m.of("Cafe\u{301}"), [0..6]);
             let heart = text.rfind("\u{2764} too").unwrap();
@@ -297,7 +300,9 @@ mod tests {
                 m.select(&sel("\u{1f469}")),
                 Err(AnchorFailure::NotFound {
                     without_context: vec![],
-                    split: Some(text.find('\u{1f469}').unwrap()..text.find('\u{1f469}').unwrap() + 4),
+                    split: Some(
+                        text.find('\u{1f469}').unwrap()..text.find('\u{1f469}').unwrap() + 4
+                    ),
                 })
             );
         }

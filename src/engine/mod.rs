@@ -245,16 +245,19 @@ impl EngineError {
                     ));
                 }
                 let what = if context_misses.is_empty() {
-                    format!("`{field}` text {:?} does not occur in the {side}", excerpt(exact, 60))
+                    format!(
+                        "`{field}` text {:?} does not occur in the {side}",
+                        excerpt(exact, 60)
+                    )
                 } else {
-                    format!("`{field}` text {:?} occurs in the {side}, but never with the given before/after context", excerpt(exact, 60))
+                    format!(
+                        "`{field}` text {:?} occurs in the {side}, but never with the given before/after context",
+                        excerpt(exact, 60)
+                    )
                 };
-                let mut d = Diagnostic::error(
-                    field.not_found(),
-                    what,
-                )
-                .at(at.clone())
-                .label("not found");
+                let mut d = Diagnostic::error(field.not_found(), what)
+                    .at(at.clone())
+                    .label("not found");
                 for (i, m) in context_misses.iter().take(10).enumerate() {
                     d = d.related(m.clone(), format!("occurrence {} (context differs)", i + 1));
                 }
@@ -269,7 +272,12 @@ impl EngineError {
                     });
                 } else if let Some((loc, found, hint)) = near {
                     d = d.related(loc.clone(), "closest match");
-                    let mut help = format!("did you mean {:?} (line {}, column {})?", excerpt(found, 80), loc.line, loc.column);
+                    let mut help = format!(
+                        "did you mean {:?} (line {}, column {})?",
+                        excerpt(found, 80),
+                        loc.line,
+                        loc.column
+                    );
                     if let Some(h) = hint {
                         help.push_str(&format!(" {h}"));
                     }
@@ -279,7 +287,13 @@ impl EngineError {
                 }
                 d
             }
-            EngineError::Ambiguous { field, side, at, matches, total } => {
+            EngineError::Ambiguous {
+                field,
+                side,
+                at,
+                matches,
+                total,
+            } => {
                 let mut d = Diagnostic::error(
                     field.ambiguous(),
                     format!("`{field}` matches {total} times in the {side}"),
@@ -289,7 +303,10 @@ impl EngineError {
                 for (i, m) in matches.iter().enumerate() {
                     d = d.related(m.clone(), format!("match {}", i + 1));
                 }
-                let mut places: Vec<String> = matches.iter().map(|m| format!("{}:{}", m.line, m.column)).collect();
+                let mut places: Vec<String> = matches
+                    .iter()
+                    .map(|m| format!("{}:{}", m.line, m.column))
+                    .collect();
                 if *total > matches.len() {
                     places.push(format!("… ({} more)", total - matches.len()));
                 }
@@ -300,7 +317,14 @@ impl EngineError {
                         "add `occurrence: N` (1-based) or `before:`/`after:` context to pick one"
                     })
             }
-            EngineError::OccurrenceOutOfRange { field, side, n, at, matches, total } => {
+            EngineError::OccurrenceOutOfRange {
+                field,
+                side,
+                n,
+                at,
+                matches,
+                total,
+            } => {
                 let mut d = Diagnostic::error(
                     Code::OccurrenceOutOfRange,
                     format!("`occurrence: {n}`, but `{field}` matches only {total} time(s) in the {side}"),
@@ -848,7 +872,10 @@ mod tests {
         );
         // The first two entries and three more are pointed at; the rest are counted.
         assert_eq!(d.related.len(), 2 + 3);
-        assert_eq!(d.notes, ["and 495 more corrections of this file claim the same text"]);
+        assert_eq!(
+            d.notes,
+            ["and 495 more corrections of this file claim the same text"]
+        );
         // Two separate groups are two errors.
         let (_d, a) = article(
             "a b c d",

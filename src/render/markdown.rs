@@ -605,16 +605,28 @@ mod tests {
     fn unmarkable_stretches_are_found() {
         let src = "See [the report](https://example.org/a \"Title\") and ![alt text](i.png).\n\n```rust\nfn x() {}\n```\n\nA note[^one] here.\n\n[^one]: The note.\n\n[ref]: https://example.org/r\n\nA [ref link][ref].\n";
         let zones = unmarkable(src);
-        let texts: Vec<(&str, &str)> = zones.iter().map(|u| (&src[u.zone.clone()], u.what)).collect();
+        let texts: Vec<(&str, &str)> = zones
+            .iter()
+            .map(|u| (&src[u.zone.clone()], u.what))
+            .collect();
         assert_eq!(
             texts,
             [
-                ("](https://example.org/a \"Title\")", "a link's address or title"),
-                ("![alt text](i.png)", "an image (its alt text, address or title)"),
+                (
+                    "](https://example.org/a \"Title\")",
+                    "a link's address or title"
+                ),
+                (
+                    "![alt text](i.png)",
+                    "an image (its alt text, address or title)"
+                ),
                 ("```rust", "a code fence's info string"),
                 ("[^one]", "a footnote label"),
                 ("[^one]:", "a footnote label"),
-                ("[ref]: https://example.org/r", "a link reference definition"),
+                (
+                    "[ref]: https://example.org/r",
+                    "a link reference definition"
+                ),
                 ("][ref]", "a link's address or title"),
             ]
         );
@@ -630,7 +642,9 @@ mod tests {
         assert!(cuts_markup(&zones, &at("one]:")).is_some());
         assert!(cuts_markup(&zones, &at("example.org/r")).is_some());
         assert!(cuts_markup(&zones, &at("the report")).is_none());
-        assert!(cuts_markup(&zones, &at("[the report](https://example.org/a \"Title\")")).is_none());
+        assert!(
+            cuts_markup(&zones, &at("[the report](https://example.org/a \"Title\")")).is_none()
+        );
         assert!(cuts_markup(&zones, &at("fn x")).is_none());
         assert!(cuts_markup(&zones, &at("```rust\nfn x() {}\n```")).is_none());
         // An image or a reference definition shows no text a mark could go around.

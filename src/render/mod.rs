@@ -44,7 +44,10 @@ pub fn markup_conflicts(article: &Article, edition: &Edition) -> Vec<Diagnostic>
     let in_corrected = markdown::unmarkable(&edition.corrected);
     let original = &article.original;
     let back = |r: &Range<usize>| edition.to_original(r.start)..edition.to_original(r.end);
-    let conflict = |what: String, at: crate::diagnostics::Location, u: &markdown::Unmarkable, place: Range<usize>| {
+    let conflict = |what: String,
+                    at: crate::diagnostics::Location,
+                    u: &markdown::Unmarkable,
+                    place: Range<usize>| {
         Diagnostic::error(
             Code::InMarkup,
             format!("{what} falls inside {}, which the page cannot mark", u.what),
@@ -68,7 +71,10 @@ pub fn markup_conflicts(article: &Article, edition: &Edition) -> Vec<Diagnostic>
             && reported.insert(("c", change.entry))
         {
             out.push(conflict(
-                format!("correction {:?}", crate::text::excerpt(&spec.selector.exact, 60)),
+                format!(
+                    "correction {:?}",
+                    crate::text::excerpt(&spec.selector.exact, 60)
+                ),
                 spec.pos.of("find").clone(),
                 u,
                 place,
@@ -77,18 +83,21 @@ pub fn markup_conflicts(article: &Article, edition: &Edition) -> Vec<Diagnostic>
     }
     for note in &edition.notes {
         let spec = &article.annotations[note.entry];
-        let hit = match note.side {
-            Side::Original => markdown::cuts_markup(&in_original, &note.range)
-                .map(|u| (u, note.range.clone())),
-            Side::Corrected => {
-                markdown::cuts_markup(&in_corrected, &note.range).map(|u| (u, back(&note.range)))
-            }
-        };
+        let hit =
+            match note.side {
+                Side::Original => markdown::cuts_markup(&in_original, &note.range)
+                    .map(|u| (u, note.range.clone())),
+                Side::Corrected => markdown::cuts_markup(&in_corrected, &note.range)
+                    .map(|u| (u, back(&note.range))),
+            };
         if let Some((u, place)) = hit
             && reported.insert(("n", note.entry))
         {
             out.push(conflict(
-                format!("annotation {:?}", crate::text::excerpt(&spec.selector.exact, 60)),
+                format!(
+                    "annotation {:?}",
+                    crate::text::excerpt(&spec.selector.exact, 60)
+                ),
                 spec.pos.of("quote").clone(),
                 u,
                 place,

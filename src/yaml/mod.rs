@@ -88,7 +88,6 @@ impl Node {
     }
 }
 
-
 /// Positions of everything in one YAML document.
 #[derive(Debug, Clone)]
 pub struct YamlIndex {
@@ -397,7 +396,10 @@ pub fn refusal_diagnostic(file: &SourceFile, refusal: &Refusal) -> Diagnostic {
             let c = text[*at..].chars().next().unwrap_or('\0');
             Diagnostic::error(
                 Code::YamlSyntax,
-                format!("control character U+{:04X} is not allowed in YAML", c as u32),
+                format!(
+                    "control character U+{:04X} is not allowed in YAML",
+                    c as u32
+                ),
             )
             .at(one_char(*at))
             .label("invisible control character here")
@@ -435,7 +437,12 @@ pub fn refusal_diagnostic(file: &SourceFile, refusal: &Refusal) -> Diagnostic {
 }
 
 /// A syntax error at byte `at`, in words a person can act on.
-fn syntax_diagnostic(file: &SourceFile, message: &str, at: usize, open_flow: Option<usize>) -> Diagnostic {
+fn syntax_diagnostic(
+    file: &SourceFile,
+    message: &str,
+    at: usize,
+    open_flow: Option<usize>,
+) -> Diagnostic {
     let text = &file.text;
     let at = at.min(text.len());
     let one_char = |at: usize| {
@@ -502,9 +509,7 @@ fn syntax_diagnostic(file: &SourceFile, message: &str, at: usize, open_flow: Opt
         // Underline the word that lacks its `:`.
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let before = text[line_start..at].trim_end();
-        let word = before
-            .rfind(char::is_whitespace)
-            .map_or(0, |i| i + 1);
+        let word = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
         let start = line_start + word;
         let end = line_start + before.len();
         if start < end {
@@ -569,7 +574,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -1028,7 +1033,11 @@ mod tests {
     #[test]
     fn spans_of_empty_values_fall_on_character_boundaries() {
         // Found by fuzzing: an empty tagged value marked at a byte order mark.
-        for text in ["title: !\n\n\u{feff}title:", "title: !\n\u{feff}", "a: \u{feff}\n"] {
+        for text in [
+            "title: !\n\n\u{feff}title:",
+            "title: !\n\u{feff}",
+            "a: \u{feff}\n",
+        ] {
             spans_on_boundaries(text);
         }
     }
@@ -1114,7 +1123,13 @@ mod tests {
         // And every node's span starts on a character boundary and at its own text.
         let first = revs[0].get("date").unwrap();
         assert_eq!(&f.text[first.span.clone()], "2024-01-02");
-        assert_eq!((f.location(first.span.clone()).line, f.location(first.span.clone()).column), (6, 11));
+        assert_eq!(
+            (
+                f.location(first.span.clone()).line,
+                f.location(first.span.clone()).column
+            ),
+            (6, 11)
+        );
     }
 
     fn refusal(text: &str) -> Refusal {
@@ -1125,7 +1140,10 @@ mod tests {
     fn deep_nesting_is_refused_with_its_position() {
         // Block lists `- - - …` used to overflow the stack; flow `[[[…` took minutes.
         let block = format!("{}x\n", "- ".repeat(200_000));
-        assert!(matches!(refusal(&block), Refusal::TooDeep { at: 128, limit: 64 }));
+        assert!(matches!(
+            refusal(&block),
+            Refusal::TooDeep { at: 128, limit: 64 }
+        ));
         // The scanner reads brackets ahead and stops at its own limit.
         let flow = format!("a: {}", "[".repeat(1_000_000));
         let r = refusal(&flow);
@@ -1177,7 +1195,10 @@ mod tests {
 
     #[test]
     fn the_size_budget_is_checked_first() {
-        let limits = Limits { max_bytes: 10, ..LIMITS };
+        let limits = Limits {
+            max_bytes: 10,
+            ..LIMITS
+        };
         assert_eq!(
             YamlIndex::parse("a: 0123456789\n", &limits).unwrap_err(),
             Refusal::TooLarge { len: 14, limit: 10 }
