@@ -266,6 +266,27 @@ pub fn unmarkable(source: &str) -> Vec<Unmarkable> {
     out
 }
 
+/// The source ranges of the text readers see in Markdown `source` (text,
+/// code, escaped HTML), sorted: a change or note must touch one to be marked.
+pub fn visible_text(source: &str) -> Vec<Range<usize>> {
+    Parser::new_ext(source, markdown_options())
+        .into_offset_iter()
+        .filter(|(ev, _)| {
+            matches!(
+                ev,
+                Event::Text(_) | Event::Code(_) | Event::Html(_) | Event::InlineHtml(_)
+            )
+        })
+        .map(|(_, r)| r)
+        .collect()
+}
+
+/// Whether `range` overlaps any of the sorted `visible` ranges.
+pub fn touches_text(visible: &[Range<usize>], range: &Range<usize>) -> bool {
+    let i = visible.partition_point(|v| v.end <= range.start);
+    visible.get(i).is_some_and(|v| v.start < range.end)
+}
+
 /// The first [`Unmarkable`] stretch that `range` touches without covering
 /// its whole construct.
 pub fn cuts_markup<'u>(zones: &'u [Unmarkable], range: &Range<usize>) -> Option<&'u Unmarkable> {
@@ -651,6 +672,18 @@ mod tests {
         assert!(cuts_markup(&zones, &at("![alt text](i.png)")).is_some());
         assert!(cuts_markup(&zones, &at("[ref]: https://example.org/r")).is_some());
         assert!(cuts_markup(&zones, &at("The note")).is_none());
+    }
+
+    #[test]
+    fn only_syntax_is_not_visible_text() {
+        let src = "* item *emph*\n\n# Head\n";
+        let visible = visible_text(src);
+        let at = |a: usize, b: usize| a..b;
+        assert!(!touches_text(&visible, &at(0, 1)), "the list marker");
+        assert!(touches_text(&visible, &at(2, 6)), "item");
+        assert!(!touches_text(&visible, &at(7, 8)), "the emphasis star");
+        assert!(touches_text(&visible, &at(7, 10)));
+        assert!(!touches_text(&visible, &at(15, 16)), "the heading mark");
     }
 
     #[test]

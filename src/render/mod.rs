@@ -40,8 +40,47 @@ pub fn markup_conflicts(article: &Article, edition: &Edition) -> Vec<Diagnostic>
     if article.format != Format::Markdown {
         return Vec::new();
     }
-    let in_original = markdown::unmarkable(&article.original.text);
-    let in_corrected = markdown::unmarkable(&edition.corrected);
+    let mut in_original = markdown::unmarkable(&article.original.text);
+    let mut in_corrected = markdown::unmarkable(&edition.corrected);
+    // A range that holds no text readers see (only `*`, `#`, `>`…) cannot be
+    // marked either: add it as a stretch of its own.
+    let syntax_only =
+        |text: &str, visible: &[Range<usize>], ranges: &mut dyn Iterator<Item = Range<usize>>| {
+            ranges
+                .filter(|r| !r.is_empty() && !markdown::touches_text(visible, r))
+                .map(|r| markdown::Unmarkable {
+                    zone: r.clone(),
+                    construct: r,
+                    coverable: false,
+                    what: "Markdown syntax only (no text readers see)",
+                })
+                .filter(|u| !text[u.zone.clone()].trim().is_empty())
+                .collect::<Vec<_>>()
+        };
+    let visible_original = markdown::visible_text(&article.original.text);
+    let visible_corrected = markdown::visible_text(&edition.corrected);
+    in_original.extend(syntax_only(
+        &article.original.text,
+        &visible_original,
+        &mut edition.changes.iter().map(|c| c.original.clone()).chain(
+            edition
+                .notes
+                .iter()
+                .filter(|n| n.side == Side::Original)
+                .map(|n| n.range.clone()),
+        ),
+    ));
+    in_corrected.extend(syntax_only(
+        &edition.corrected,
+        &visible_corrected,
+        &mut edition.changes.iter().map(|c| c.corrected.clone()).chain(
+            edition
+                .notes
+                .iter()
+                .filter(|n| n.side == Side::Corrected)
+                .map(|n| n.range.clone()),
+        ),
+    ));
     let original = &article.original;
     let back = |r: &Range<usize>| edition.to_original(r.start)..edition.to_original(r.end);
     let conflict = |what: String,

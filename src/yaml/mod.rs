@@ -509,7 +509,12 @@ fn syntax_diagnostic(
         // Underline the word that lacks its `:`.
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let before = text[line_start..at].trim_end();
-        let word = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        // (A space may be multi-byte: U+200A HAIR SPACE, found by fuzzing.)
+        let word = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let start = line_start + word;
         let end = line_start + before.len();
         if start < end {
@@ -1082,6 +1087,16 @@ mod tests {
         assert!(load_list::<Entry>(&f, &SCHEMA, &mut out).is_none());
         assert_eq!(out[0].code, "yaml-syntax");
         assert_eq!(out[0].location.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn a_missing_colon_after_a_multibyte_space_is_underlined_on_boundaries() {
+        // Found by fuzzing: U+200A HAIR SPACE before the word without its `:`.
+        let f = file("title: &Bad i\"\npublishedt\" hg/ed\u{200a}itiotrue");
+        let mut out = crate::diagnostics::Diagnostics::new();
+        assert!(parse(&f, &mut out).is_none());
+        let span = out[0].location.as_ref().unwrap().span.clone();
+        assert!(f.text.is_char_boundary(span.start) && f.text.is_char_boundary(span.end));
     }
 
     #[test]
