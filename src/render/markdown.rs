@@ -271,13 +271,18 @@ pub fn unmarkable(source: &str) -> Vec<Unmarkable> {
 pub fn visible_text(source: &str) -> Vec<Range<usize>> {
     Parser::new_ext(source, markdown_options())
         .into_offset_iter()
-        .filter(|(ev, _)| {
-            matches!(
-                ev,
-                Event::Text(_) | Event::Code(_) | Event::Html(_) | Event::InlineHtml(_)
-            )
+        .filter_map(|(ev, r)| match ev {
+            Event::Text(_) | Event::Html(_) | Event::InlineHtml(_) => Some(r),
+            // A code span's range includes its backticks, which are syntax
+            // (found by fuzzing: a change on the closing backtick).
+            Event::Code(_) => {
+                let span = &source[r.clone()];
+                let ticks = span.len() - span.trim_start_matches('`').len();
+                let inner = r.start + ticks..r.end.saturating_sub(ticks);
+                (inner.start < inner.end).then_some(inner)
+            }
+            _ => None,
         })
-        .map(|(_, r)| r)
         .collect()
 }
 
@@ -684,6 +689,11 @@ mod tests {
         assert!(!touches_text(&visible, &at(7, 8)), "the emphasis star");
         assert!(touches_text(&visible, &at(7, 10)));
         assert!(!touches_text(&visible, &at(15, 16)), "the heading mark");
+        let src = "`code` and ``x``";
+        let visible = visible_text(src);
+        assert!(!touches_text(&visible, &at(5, 6)), "a closing backtick");
+        assert!(touches_text(&visible, &at(1, 5)));
+        assert!(!touches_text(&visible, &at(11, 13)));
     }
 
     #[test]
