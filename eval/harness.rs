@@ -52,7 +52,9 @@ pub struct MapEntry {
 /// Loads `eval/spinner-map.yaml`.
 pub fn load_map() -> Vec<MapEntry> {
     let text = std::fs::read_to_string(repo().join("eval/spinner-map.yaml")).unwrap();
-    let rows: Vec<(String, String, String)> = serde_yaml::from_str(&text).unwrap();
+    let index = emend::yaml::YamlIndex::build(&text).expect("spinner-map.yaml is YAML");
+    let rows: Vec<(String, String, String)> =
+        emend::yaml::de::from_node(index.root.as_ref().unwrap()).unwrap();
     rows.into_iter()
         .map(|(clean, garbled, kind)| MapEntry {
             clean,

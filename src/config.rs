@@ -415,7 +415,7 @@ impl SiteConfig {
             );
             return None;
         }
-        let file = out.ok(SourceFile::read(&path))?;
+        let file = out.ok(SourceFile::read_yaml(&path))?;
         SiteConfig::parse(root, &file, out)
     }
 
@@ -503,7 +503,10 @@ impl SiteConfig {
                     Diagnostic::error(Code::BadUrl, e.to_string())
                         .at(value_location(file, node.as_ref(), "base_url"))
                         .label("base_url")
-                        .help("use the address the site will be served from, e.g. `https://user.github.io/project/`"),
+                        .help(match e {
+                            BaseUrlError::Character(..) => "remove it; a character an address really needs is written percent-encoded (a space as `%20`)",
+                            _ => "use the address the site will be served from, e.g. `https://user.github.io/project/`",
+                        }),
                 );
                 String::new()
             }
@@ -674,11 +677,45 @@ pub enum BaseUrlError {
     /// `?query` or `#fragment`.
     #[error("base_url `{0}` must not have a query or fragment")]
     QueryOrFragment(String),
+    /// A character no address may hold as written (a quote, `<`, a control
+    /// character, a line break, an invisible or unusual space).
+    #[error("base_url contains {1}, which an address cannot hold")]
+    Character(String, String),
+}
+
+/// Names a character a base URL must not hold, for the message; `None` if it may.
+fn forbidden_in_url(c: char) -> Option<String> {
+    let name = match c {
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' => "a line break",
+        '\u{a0}' => "a no-break space",
+        '\u{200b}' => "a zero-width space",
+        '\u{feff}' => "a byte order mark",
+        '"' | '\'' | '`' => "a quote",
+        '<' | '>' => "an angle bracket",
+        ' ' | '\t' => "a space",
+        '\\' | '^' | '{' | '}' | '|' => "a character addresses must escape",
+        c if c.is_control() => "a control character",
+        c if c.is_whitespace() => "a space character",
+        // Invisible format characters (joiners, direction marks, …).
+        '\u{200c}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' => "an invisible formatting character",
+        c if c.is_ascii() || c.is_alphanumeric() => return None,
+        '\u{300}'..='\u{36f}' => return None,
+        _ => "a character that is neither a letter nor a digit",
+    };
+    Some(format!("{name} (U+{:04X})", c as u32))
 }
 
 /// Checks a base URL (http or https, with a host) and makes it end with `/`.
 pub fn normalize_base_url(url: &str) -> Result<String, BaseUrlError> {
-    let url = url.trim();
+    let url = url.trim_matches([' ', '\t']);
+    // Checked on the whole address: a newline in the path would inject a
+    // line into robots.txt, a quote would end an attribute.
+    if let Some(what) = url.chars().find_map(forbidden_in_url) {
+        return Err(BaseUrlError::Character(url.to_string(), what));
+    }
     let Some((scheme, rest)) = url.split_once("://") else {
         return Err(BaseUrlError::NotAbsolute(url.to_string()));
     };
@@ -718,6 +755,32 @@ mod tests {
         assert!(normalize_base_url("javascript:alert(1)").is_err());
         assert!(normalize_base_url("ftp://x.org/").is_err());
         assert!(normalize_base_url("https:///x").is_err());
+        // Non-ASCII letters in a path are fine.
+        assert!(normalize_base_url("https://exemple.fr/édition/").is_ok());
+    }
+
+    #[test]
+    fn base_url_characters_that_would_break_a_page_are_refused() {
+        for (url, what) in [
+            ("https://x.org/a\"b/", "a quote (U+0022)"),
+            ("https://x.org/a'b/", "a quote (U+0027)"),
+            ("https://x.org/<script>/", "an angle bracket (U+003C)"),
+            ("https://x.org/a\nDisallow: /", "a line break (U+000A)"),
+            ("https://x.org/a\u{2028}b/", "a line break (U+2028)"),
+            ("https://x.org/a\u{a0}b/", "a no-break space (U+00A0)"),
+            ("https://x.org/a\u{200b}b/", "a zero-width space (U+200B)"),
+            ("https://x.org/a\u{1}b/", "a control character (U+0001)"),
+            (
+                "https://x.org/a\u{202e}b/",
+                "an invisible formatting character (U+202E)",
+            ),
+            ("https://x.org/a b/", "a space (U+0020)"),
+        ] {
+            match normalize_base_url(url) {
+                Err(BaseUrlError::Character(_, w)) => assert_eq!(w, what, "{url:?}"),
+                other => panic!("{url:?}: {other:?}"),
+            }
+        }
     }
 
     fn policy(rules: &[(&str, PolicyAction)]) -> SourcePolicy {

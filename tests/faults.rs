@@ -385,7 +385,7 @@ fn unwritable_output_and_unreadable_content_are_clear_errors() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr.contains("error[io]: cannot read content/alpha/corrections.yaml: Is a directory"),
+        stderr.contains("error[not-a-file]: cannot read content/alpha/corrections.yaml: it is a folder, not a regular file"),
         "{stderr}"
     );
     std::fs::remove_dir(root.join("content/alpha/corrections.yaml")).unwrap();
@@ -437,8 +437,24 @@ fn unwritable_output_and_unreadable_content_are_clear_errors() {
     mode(&meta, 0o644).unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stderr.contains("error[io]: cannot read content/alpha/meta.yaml: Permission denied")
-            && stderr.contains("help: check the file's permissions"),
+        stderr.contains(
+            "error[permission-denied]: cannot read content/alpha/meta.yaml: Permission denied"
+        ) && stderr.contains(
+            "help: check the permissions: the user running emend must be able to read it"
+        ),
+        "{stderr}"
+    );
+    // An unreadable article folder is a permission error, not "has no meta.yaml".
+    let alpha = root.join("content/alpha");
+    mode(&alpha, 0o000).unwrap();
+    let o = unprivileged(&root, &["check"]);
+    mode(&alpha, 0o755).unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error[permission-denied]: cannot read the folder content/alpha: Permission denied"
+        ) && !stderr.contains("meta.yaml"),
         "{stderr}"
     );
     mode(&root, 0o555).unwrap(); // no new folders next to public/
@@ -449,9 +465,9 @@ fn unwritable_output_and_unreadable_content_are_clear_errors() {
     // The first thing a build writes is its lock, in the cache folder beside
     // the output (root's, from the build above).
     assert!(
-        stderr.contains("error[io]: cannot open ")
+        stderr.contains("error[permission-denied]: cannot open ")
             && stderr.contains(".public.emend-cache/lock: Permission denied")
-            && stderr.contains("help: check the file's permissions"),
+            && stderr.contains("help: check the permissions"),
         "{stderr}"
     );
     assert_eq!(snapshot_dir(&root.join("public")), previous);
@@ -486,6 +502,90 @@ fn unprivileged() -> Option<Box<dyn Fn(&Path, &[&str]) -> std::process::Output>>
                 .unwrap()
         })
     })
+}
+
+/// Makes a named pipe (FIFO) at `path`.
+fn mkfifo(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn special_files_are_refused_without_hanging() {
+    // A FIFO named like any input used to block `check` in `open` for good.
+    let site = fixture("basic");
+    let root = site.path();
+    for rel in [
+        "site.yaml",
+        "content/alpha/corrections.yaml",
+        "content/alpha/annotations.yaml",
+        "content/alpha/original.txt",
+        "content/beta/meta.yaml",
+    ] {
+        let saved = std::fs::read(root.join(rel)).unwrap();
+        mkfifo(&root.join(rel));
+        let start = Instant::now();
+        let mut child = Command::new(emend_bin())
+            .current_dir(root)
+            .arg("check")
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Never wait forever: kill it after 20 s and fail.
+        let out = loop {
+            if child.try_wait().unwrap().is_some() {
+                break child.wait_with_output().unwrap();
+            }
+            if start.elapsed().as_secs() > 20 {
+                child.kill().unwrap();
+                panic!("`check` hangs on a FIFO at {rel}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{rel}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "error[not-a-file]: cannot read {rel}: it is a named pipe (FIFO), not a regular file"
+            )),
+            "{rel}: {stderr}"
+        );
+        std::fs::remove_file(root.join(rel)).unwrap();
+        std::fs::write(root.join(rel), saved).unwrap();
+    }
+    // A folder named meta.yaml is reported as what it is.
+    std::fs::remove_file(root.join("content/beta/meta.yaml")).unwrap();
+    std::fs::create_dir(root.join("content/beta/meta.yaml")).unwrap();
+    let out = emend(root).arg("check").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[not-a-file]: cannot read content/beta/meta.yaml: it is a folder, not a regular file")
+            && !stderr.contains("has no meta.yaml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn oversized_yaml_is_a_located_error_not_an_exhaustion() {
+    // 17 MiB of corrections: over the 16 MiB budget, refused before parsing.
+    let site = fixture("basic");
+    let root = site.path();
+    let entry = "- find: \"mentioned\"\n  replace: \"said\"\n  why: \"padding padding padding\"\n";
+    let big = entry.repeat((17 << 20) / entry.len() + 1);
+    std::fs::write(root.join("content/alpha/corrections.yaml"), big).unwrap();
+    let start = Instant::now();
+    let out = emend(root).arg("check").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[file-too-large]: content/alpha/corrections.yaml is 17.0 MiB; emend reads files of at most 16 MiB here"),
+        "{stderr}"
+    );
+    assert!(start.elapsed().as_secs() < 30);
 }
 
 #[test]

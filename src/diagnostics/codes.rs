@@ -56,6 +56,10 @@ codes! {
     "YAML files" {
         YamlSyntax = "yaml-syntax": "A YAML file is not valid YAML (indentation, quotes, tabs, control characters).",
         InvalidUtf8 = "invalid-utf8": "A text file is not valid UTF-8.",
+        Utf16 = "utf16": "A text file is saved as UTF-16 (with or without a byte order mark); emend reads UTF-8.",
+        FileTooLarge = "file-too-large": "A file is larger than emend reads (16 MiB for YAML, 256 MiB for other text).",
+        YamlTooDeep = "yaml-too-deep": "Lists and mappings in a YAML file are nested more than 64 levels deep.",
+        YamlAliases = "yaml-aliases": "YAML aliases (`*name`) would copy more than 100,000 values (an alias bomb).",
         EmptyFile = "empty-file": "A YAML file that needs keys is empty.",
         WrongType = "wrong-type": "A value has the wrong type (text where a list is expected, a word where a number is).",
         UnknownKey = "unknown-key": "A key is not part of the file's format (usually a typo: the hint names the closest key).",
@@ -76,6 +80,8 @@ codes! {
         SymlinkOutside = "symlink-outside": "A symbolic link under the site leads outside it (refused, so a build never reads files elsewhere).",
         BrokenSymlink = "broken-symlink": "A symbolic link under the site leads nowhere.",
         Io = "io": "A file or folder could not be read or written (permissions, a vanished file).",
+        NotAFile = "not-a-file": "A path emend reads is not a regular file (a folder, a named pipe, a device or a socket).",
+        PermissionDenied = "permission-denied": "A file or folder cannot be read with the current user's permissions.",
     }
     "Article metadata" {
         EmptyTitle = "empty-title": "`title` in `meta.yaml` is empty.",
@@ -99,6 +105,8 @@ codes! {
         QuoteAmbiguous = "quote-ambiguous": "An annotation's `quote` occurs more than once and nothing says which.",
         OccurrenceOutOfRange = "occurrence-out-of-range": "`occurrence: N` asks for a match beyond the last one.",
         Overlap = "overlap": "Two corrections change overlapping text.",
+        InMarkup = "in-markup": "A correction or note falls inside Markdown syntax that cannot be marked (a link's address or title, image alt text, a code fence's info string, a footnote label, a link reference definition).",
+        SplitsCharacter = "splits-character": "A `find` or `quote` would match part of a character as readers see it (an accent written as a combining mark, an emoji with a variation selector or a joiner).",
         NoOpCorrection = "no-op-correction": "A correction replaces text with the same text.",
         MissingWhy = "missing-why": "A correction has no `why` (readers see no explanation).",
         LongQuote = "long-quote": "An annotation quotes a very long passage.",

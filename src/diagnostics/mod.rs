@@ -374,8 +374,9 @@ impl ColorMode {
 
 /// Renders diagnostics compiler-style, reading each file once for snippets.
 pub fn render_human(diagnostics: &[Diagnostic], color: bool) -> String {
+    // Only a regular file is read back (never a named pipe a diagnostic names).
     render_human_with(diagnostics, color, |path| {
-        std::fs::read(path).unwrap_or_default()
+        crate::files::read_regular_io(path, crate::files::MAX_TEXT_BYTES).unwrap_or_default()
     })
 }
 
@@ -600,7 +601,8 @@ fn end_line_col(loc: &Location, files: &mut EndIndex) -> (usize, usize) {
         return (loc.line, loc.column);
     }
     let (text, index) = files.entry(loc.file.clone()).or_insert_with(|| {
-        let bytes = std::fs::read(&loc.file).unwrap_or_default();
+        let bytes = crate::files::read_regular_io(&loc.file, crate::files::MAX_TEXT_BYTES)
+            .unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
         let text = strip_bom(&text).0.to_string();
         let index = LineIndex::new(&text);
@@ -671,18 +673,98 @@ pub fn summary_line(counts: Counts) -> String {
     }
 }
 
-/// Prints diagnostics to stderr in the chosen style.
+/// How many diagnostics a terminal run prints in full: past this, a count
+/// ("and N more") stands for the rest, so a file with thousands of mistakes
+/// cannot flood the terminal (`--format json` still lists every one).
+pub const SHOWN_IN_FULL: usize = 200;
+
+/// Prints diagnostics to stderr in the chosen style: the first
+/// [`SHOWN_IN_FULL`] (errors before warnings), then how many more there are.
 pub fn eprint(diagnostics: &[Diagnostic], color: bool) {
     if diagnostics.is_empty() {
         return;
     }
     let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, "{}", render_human(diagnostics, color));
+    let (shown, more) = capped(diagnostics, SHOWN_IN_FULL);
+    let _ = write!(stderr, "{}", render_human(&shown, color));
+    if let Some(more) = more {
+        let _ = writeln!(stderr, "{more}\n");
+    }
+}
+
+/// The first `limit` diagnostics to show in full (errors first, each group
+/// in the given order) and, if some are left out, the line that counts them.
+pub fn capped(diagnostics: &[Diagnostic], limit: usize) -> (Vec<Diagnostic>, Option<String>) {
+    if diagnostics.len() <= limit {
+        return (diagnostics.to_vec(), None);
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error());
+    let warnings = diagnostics.iter().filter(|d| !d.is_error());
+    let mut shown: Vec<Diagnostic> = errors.chain(warnings).take(limit).cloned().collect();
+    let shown_errors = shown.iter().filter(|d| d.is_error()).count();
+    let more_errors = diagnostics.iter().filter(|d| d.is_error()).count() - shown_errors;
+    let more_warnings = diagnostics.len() - limit - more_errors;
+    // Back in file order for reading.
+    let order = |d: &Diagnostic| {
+        d.location
+            .as_ref()
+            .map(|l| (l.file.clone(), l.span.start, l.span.end))
+    };
+    shown.sort_by(|a, b| order(a).cmp(&order(b)).then(a.severity.cmp(&b.severity)));
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 more {word}")
+        } else {
+            format!("{n} more {word}s")
+        }
+    };
+    let what = match (more_errors, more_warnings) {
+        (0, w) => plural(w, "warning"),
+        (e, 0) => plural(e, "error"),
+        (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+    };
+    (
+        shown,
+        Some(format!(
+            "… and {what}, not shown: fix these first, or see them all with `--format json`"
+        )),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_is_capped_with_a_count_of_the_rest() {
+        let many: Vec<Diagnostic> = (0..250)
+            .map(|i| {
+                if i % 5 == 0 {
+                    Diagnostic::warning(Code::MissingWhy, format!("w{i}"))
+                } else {
+                    Diagnostic::error(Code::FindNotFound, format!("e{i}"))
+                }
+            })
+            .collect();
+        let (shown, more) = capped(&many, 200);
+        assert_eq!(shown.len(), 200);
+        assert!(shown.iter().all(Diagnostic::is_error));
+        assert_eq!(
+            more.as_deref(),
+            Some(
+                "… and 50 more warnings, not shown: fix these first, or see them all with `--format json`"
+            )
+        );
+        let (shown, more) = capped(&many, 100);
+        assert_eq!(shown.len(), 100);
+        assert_eq!(
+            more.as_deref(),
+            Some(
+                "… and 100 more errors and 50 more warnings, not shown: fix these first, or see them all with `--format json`"
+            )
+        );
+        assert_eq!(capped(&many[..3], 100).1, None);
+    }
 
     #[test]
     fn human_output_has_location_snippet_and_help() {

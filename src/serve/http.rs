@@ -57,6 +57,8 @@ pub struct Shared {
 struct Status<'a> {
     generation: u64,
     errors: Vec<OverlayError<'a>>,
+    /// Errors beyond the first [`diagnostics::SHOWN_IN_FULL`], counted only.
+    more_errors: usize,
     warnings: usize,
 }
 
@@ -78,9 +80,14 @@ struct Reload<'a> {
 fn status_json(snapshot: &Snapshot) -> String {
     let status = Status {
         generation: snapshot.generation,
+        more_errors: snapshot
+            .errors
+            .len()
+            .saturating_sub(diagnostics::SHOWN_IN_FULL),
         errors: snapshot
             .errors
             .iter()
+            .take(diagnostics::SHOWN_IN_FULL)
             .map(|d| OverlayError {
                 diagnostic: JsonDiagnostic::new(d),
                 rendered: diagnostics::render_human(std::slice::from_ref(d), false),
@@ -153,20 +160,127 @@ fn router(shared: Arc<Shared>, shutdown: watch::Receiver<bool>) -> Router {
         .with_state(AppState { shared, shutdown })
 }
 
+/// The budgets of the preview server: it serves one person's browser, so
+/// these are far above real use and far below what exhausts the process.
+#[derive(Debug, Clone, Copy)]
+pub struct ServeLimits {
+    /// Connections open at once (each page holds one for live reload); more
+    /// are closed as soon as they are accepted, so the server never runs out
+    /// of file descriptors (the usual limit is 1,024).
+    pub max_connections: usize,
+    /// Time a client has to send a request's headers (slowloris).
+    pub header_timeout: Duration,
+}
+
+/// The limits `serve` runs with.
+pub const LIMITS: ServeLimits = ServeLimits {
+    max_connections: 256,
+    header_timeout: Duration::from_secs(10),
+};
+
 /// Serves until `shutdown` becomes true; open event streams end then too.
+/// Only requests whose `Host` names this machine's loopback or the bound
+/// address are answered ([`host_allowed`]): a page on another site cannot
+/// reach the preview through DNS rebinding.
 pub async fn serve(
     listener: std::net::TcpListener,
     shared: Arc<Shared>,
     shutdown: watch::Receiver<bool>,
+    limits: ServeLimits,
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
     listener.set_nonblocking(true)?;
+    let bound = listener.local_addr()?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
+    let app = router(shared, shutdown.clone()).layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+            let host = request
+                .headers()
+                .get(header::HOST)
+                .map(|h| h.to_str().unwrap_or("\u{fffd}").to_string());
+            match host {
+                Some(host) if !host_allowed(&host, bound) => refused_host(&host),
+                _ => next.run(request).await,
+            }
+        },
+    ));
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     let mut signal = shutdown.clone();
-    axum::serve(listener, router(shared, shutdown))
-        .with_graceful_shutdown(async move {
-            let _ = signal.wait_for(|stop| *stop).await;
-        })
-        .await
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                // Out of descriptors or a connection reset before accept: wait, go on.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            _ = signal.wait_for(|stop| *stop) => return Ok(()),
+        };
+        let Ok(permit) = permits.clone().try_acquire_owned() else {
+            // Over the limit: close at once rather than queue.
+            drop(stream);
+            continue;
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let mut stop = shutdown.clone();
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .serve_connection(TokioIo::new(stream), service);
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                () = async { let _ = stop.wait_for(|stop| *stop).await; } => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+            drop(permit);
+        });
+    }
+}
+
+/// Whether a request's `Host` header names this server: `localhost` (or a
+/// name under it), a loopback address, or the address it is bound to; when
+/// bound to every interface (`--bind 0.0.0.0`), any address literal. Names
+/// are refused: a rebound DNS name is how a web page would reach the preview.
+pub fn host_allowed(host: &str, bound: std::net::SocketAddr) -> bool {
+    let name = match host.strip_prefix('[') {
+        // `[::1]:8000`
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    match name.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback() || ip == bound.ip() || bound.ip().is_unspecified(),
+        Err(_) => false,
+    }
+}
+
+fn refused_host(host: &str) -> Response {
+    let shown: String = host.chars().filter(|c| !c.is_control()).take(100).collect();
+    with_type(
+        StatusCode::MISDIRECTED_REQUEST,
+        "text/plain; charset=utf-8",
+        format!(
+            "421 Misdirected Request\nemend serve answers only requests for localhost or its own address, not `{shown}`.\n"
+        )
+        .into(),
+    )
 }
 
 async fn live_js() -> Response {

@@ -139,7 +139,7 @@ fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
         .map_err(|e| Diagnostic::error(Code::Runtime, format!("cannot start: {e}")))?;
     let result = runtime.block_on(async move {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let server = http::serve(listener, shared, stopped);
+        let server = http::serve(listener, shared, stopped, http::LIMITS);
         tokio::pin!(server);
         tokio::select! {
             result = &mut server => result,

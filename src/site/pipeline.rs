@@ -163,6 +163,8 @@ pub fn resolve(site: &Site, article: &Article, out: &mut Diagnostics) -> Option<
                 return None;
             }
         };
+        // Marks the page could not show (inside a link's address…): errors now.
+        out.extend(crate::render::markup_conflicts(article, &edition));
         for c in engine::unreviewed(article) {
             let d = Diagnostic::warning(
                 Code::Unreviewed,
@@ -238,6 +240,14 @@ pub fn build_article(
         Loaded::SkippedDraft => {
             return ArticleOutcome {
                 skipped_draft: true,
+                diagnostics,
+                ..Default::default()
+            };
+        }
+        Loaded::Invalid(article) => {
+            // Its anchors are still checked, so one run shows every error.
+            let _ = resolve(site, &article, &mut diagnostics);
+            return ArticleOutcome {
                 diagnostics,
                 ..Default::default()
             };

@@ -22,7 +22,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::engine::anchor::Needles;
 use crate::source::SourceFile;
 use crate::text::did_you_mean;
-use crate::yaml::{self, KeyStatus, Node, Schema, YamlIndex, value_location};
+use crate::yaml::{self, KeyStatus, Node, Schema, value_location};
 
 /// The built-in dictionary's text.
 pub const BUILTIN: &str = include_str!("../../data/spinner-dictionary.yaml");
@@ -278,7 +278,7 @@ impl Dictionary {
         let mut dict = Dictionary::builtin(out)?;
         let path: PathBuf = root.join(SITE_FILE);
         if path.is_file() {
-            let file = out.ok(SourceFile::read(&path))?;
+            let file = out.ok(SourceFile::read_yaml(&path))?;
             if !dict.add_file(&file, Source::Site, out) {
                 return None;
             }
@@ -295,10 +295,11 @@ impl Dictionary {
     /// [`Dictionary::add_file`], recording into a collector of its own; `false`
     /// if it stopped early.
     fn read_file(&mut self, file: &SourceFile, source: Source, out: &mut Diagnostics) -> bool {
-        let index = YamlIndex::build(&file.text);
-        let root = index.as_ref().and_then(|i| i.root.clone());
+        let Some(index) = yaml::parse(file, out) else {
+            return false;
+        };
         // Entry keys first, so every typo in every entry shows at once.
-        if let Some(entries) = root.as_ref().and_then(|r| r.get("entries")) {
+        if let Some(entries) = index.root.as_ref().and_then(|r| r.get("entries")) {
             let worst = entries
                 .items()
                 .iter()
@@ -309,7 +310,8 @@ impl Dictionary {
                 return false;
             }
         }
-        let Some((raw, root)) = yaml::load_map::<DictionaryYaml>(file, &DICTIONARY_SCHEMA, out)
+        let Some((raw, root)) =
+            yaml::load_map_from::<DictionaryYaml>(file, index, &DICTIONARY_SCHEMA, out)
         else {
             return false;
         };

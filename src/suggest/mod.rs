@@ -562,11 +562,11 @@ pub fn run(req: &Request, out: &mut Diagnostics) -> Option<Report> {
     let planned = plan(text, &suggestions);
 
     let path = article.dir.join("corrections.yaml");
-    let existing_bytes = match std::fs::read(&path) {
+    let existing_bytes = match crate::files::read_regular(&path, crate::files::MAX_YAML_BYTES) {
         Ok(b) => Some(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(crate::files::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
-            out.push(crate::source::io_diagnostic(&path, "read", &e));
+            out.push(crate::source::read_diagnostic(&path, e));
             return None;
         }
     };

@@ -289,11 +289,10 @@ fn collect(root: &Path, dir: &Path, out: &mut Diagnostics, mut f: impl FnMut(&st
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_path_buf();
-                out.push(io_diagnostic(
-                    &path,
-                    "read",
-                    &std::io::Error::other(e.to_string()),
-                ));
+                let err = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("a symbolic link loop"));
+                out.push(io_diagnostic(&path, "read", &err));
                 continue;
             }
         };

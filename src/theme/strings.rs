@@ -197,7 +197,7 @@ impl Strings {
                     if !path.is_file() {
                         continue;
                     }
-                    let Some(file) = out.ok(SourceFile::read(&path)) else {
+                    let Some(file) = out.ok(SourceFile::read_yaml(&path)) else {
                         continue;
                     };
                     if let Some((parsed, node)) = yaml::load_map::<StringsYaml>(&file, &SCHEMA, out)
