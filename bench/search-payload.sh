@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bytes a browser fetches for one search query on the synthetic site of N
 # articles (default 10,000), for a fixed list of queries (stop words, common
-# words, a rare word, two-word queries, prefixes, a word that is absent), plus
+# words, a rare word ("4321": one title at 10,000), two-word queries, prefixes
+# ("777", "rev", "sec", "4"), a word that is absent ("zebra")), plus
 # the size of the whole index. See bench/search-payload.mjs: it runs the
 # theme's own search.js on the built output and records every file it loads.
 #
@@ -29,6 +30,6 @@ for n in "${SIZES[@]}"; do
     "$EMEND" build --quiet --root "$WORK/emend-$n" --output "$out"
   fi
   echo
-  echo "emend $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src themes Cargo.toml Cargo.lock || echo ' (modified)'), $n articles, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "emend code at $(code_rev), $n articles, $(date -u '+%Y-%m-%d %H:%M UTC')"
   node bench/search-payload.mjs "$out" "${queries[@]}"
 done | tee "$WORK/search-payload-report.md"
