@@ -57,8 +57,10 @@ def kind(rel):
         return "search: passages, one file per article (search/d/<slug>.js)", True
     if rel.startswith("search/t/"):
         return "search: term shards (search/t/<n>.js)", False
+    if rel.startswith("search/s/"):
+        return "search: slug chunks (search/s/<k>.js)", False
     if rel == "search/meta.js":
-        return "search: meta.js (slugs, shard keys)", False
+        return "search: meta.js (shard keys; before format 2 also the slugs)", False
     if rel == "editions.json":
         return "editions.json (catalogue of all editions)", False
     if re.fullmatch(r"(feed|atom|rss)[^/]*\.(xml|json)", rel):
@@ -102,10 +104,10 @@ for k, (files, size) in sorted(hrows.items(), key=lambda kv: -kv[1][1]):
     print(f"| Hugo: {k} | {files:,} | {size / 1e6:,.2f} | {size / n:,.0f} | |")
 print(f"| **Hugo total** | **{htotal_files:,}** | **{htotal / 1e6:,.2f}** | **{htotal / n:,.0f}** | |")
 search = sum(r[1] for k, r in rows.items() if k.startswith("search:"))
-index = sum(r[1] for k, r in rows.items() if k.startswith(("search: term", "search: meta")))
+index = sum(r[1] for k, r in rows.items() if k.startswith(("search: term", "search: meta", "search: slug")))
 print(f"\nemend / Hugo: {total / htotal:.1f}× the bytes, {total_files / htotal_files:.1f}× the files. "
       f"Search data: {search / 1e6:,.1f} MB ({search / total:.0%} of the output), of which the index "
-      f"(meta.js + term shards) {index / 1e6:,.1f} MB and the per-article passages {(search - index) / 1e6:,.1f} MB.")
+      f"(meta.js, term shards, slug chunks) {index / 1e6:,.1f} MB and the per-article passages {(search - index) / 1e6:,.1f} MB.")
 PY
 done
 } | tee "$WORK/output-size-report.md"

@@ -8,7 +8,8 @@
 // and recorded, the loaded file is run in the same context as a browser would,
 // and the query is done when the status line shows the result. Each query runs
 // in a fresh page (cold cache). So the files counted are exactly those search.js
-// asks for: meta.js, the term shards, and the passages of the results shown.
+// asks for: meta.js, the term shards, and for the results shown their slug
+// chunks (search/s/, index format 2) and passages.
 // Prints per query: files and bytes by group, raw and as a server would send
 // them compressed (gzip -6, brotli q11), and the index size.
 import fs from 'node:fs';
@@ -150,6 +151,7 @@ function group(file) {
   if (rel === 'search/meta.js') return 'meta';
   if (rel.startsWith('search/t/')) return 'shards';
   if (rel.startsWith('search/d/')) return 'docs';
+  if (rel.startsWith('search/s/')) return 'slugs';
   return 'other';
 }
 const kb = (n) => (n / 1000).toFixed(1);
@@ -180,31 +182,33 @@ const shell = pageAssets().map(sizes).reduce((a, s) => ({ raw: a.raw + s.raw, gz
 console.log(`site: ${outDir}`);
 console.log(`search index on disk: ${index.files.toLocaleString('en')} files, ${(index.raw / 1e6).toFixed(1)} MB ` +
   `(meta.js ${kb(byDir.meta?.raw ?? 0)} KB; term shards: ${byDir.shards?.files ?? 0} files, ${((byDir.shards?.raw ?? 0) / 1e6).toFixed(1)} MB; ` +
+  (byDir.slugs ? `slug chunks: ${byDir.slugs.files} files, ${(byDir.slugs.raw / 1e6).toFixed(1)} MB; ` : '') +
   `passages: ${byDir.docs?.files ?? 0} files, ${((byDir.docs?.raw ?? 0) / 1e6).toFixed(1)} MB)`);
 console.log(`search page before any query (search/index.html, style.css, favicon, search.js): ${kb(shell.raw)} KB raw, ${kb(shell.gzip)} KB gzip, ${kb(shell.br)} KB brotli`);
 console.log('');
-console.log('KB are 1,000 bytes. "index data" = meta.js + shards + passages of the results shown; "total" adds the page before the query.');
+console.log('KB are 1,000 bytes. "index data" = meta.js + shards + slug chunks and passages of the results shown; "total" adds the page before the query.');
 console.log('');
-console.log('| query | editions found | shards (files, KB) | passages (files, KB) | meta.js KB | index data KB raw | gzip | brotli | total KB raw | total gzip |');
-console.log('|:--|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| query | editions found | shards (files, KB) | slug chunks (files, KB) | passages (files, KB) | meta.js KB | index data KB raw | gzip | brotli | total KB raw | total gzip |');
+console.log('|:--|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 const rows = [];
 for (const q of queries) {
   const r = await runQuery(q, searchJs);
   if (r.errors.length) { console.error(`query ${q}: ${r.errors.join('; ')}`); process.exitCode = 1; }
-  const g = { meta: [], shards: [], docs: [], other: [] };
+  const g = { meta: [], shards: [], slugs: [], docs: [], other: [] };
   for (const f of r.loaded) g[group(f)].push(f);
   const sum = (fs_, k) => fs_.reduce((a, f) => a + sizes(f)[k], 0);
   const data = r.loaded;
   const row = {
     query: q, status: r.statusText, shown: r.results,
     shards: g.shards.length, shardsRaw: sum(g.shards, 'raw'),
+    slugs: g.slugs.length, slugsRaw: sum(g.slugs, 'raw'),
     docs: g.docs.length, docsRaw: sum(g.docs, 'raw'),
     meta: sum(g.meta, 'raw'), other: sum(g.other, 'raw'),
     raw: sum(data, 'raw'), gzip: sum(data, 'gzip'), br: sum(data, 'br'),
   };
   rows.push(row);
   const found = (/^(\d+) edition/.exec(r.statusText) || [null, r.statusText.startsWith('No results') ? '0' : '?'])[1];
-  console.log(`| ${q} | ${Number(found).toLocaleString('en')} | ${row.shards}, ${kb(row.shardsRaw)} | ${row.docs}, ${kb(row.docsRaw)} | ${kb(row.meta)} ` +
+  console.log(`| ${q} | ${Number(found).toLocaleString('en')} | ${row.shards}, ${kb(row.shardsRaw)} | ${row.slugs}, ${kb(row.slugsRaw)} | ${row.docs}, ${kb(row.docsRaw)} | ${kb(row.meta)} ` +
     `| **${kb(row.raw)}** | ${kb(row.gzip)} | ${kb(row.br)} | ${kb(row.raw + shell.raw)} | ${kb(row.gzip + shell.gzip)} |`);
 }
 const worst = rows.reduce((a, r) => (r.raw > a.raw ? r : a), rows[0]);

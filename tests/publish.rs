@@ -1025,10 +1025,52 @@ fn js_call(path: &Path, call: &str) -> Vec<Value> {
     }
 }
 
-/// Looks `term` up in a built search index: `(slug, passage anchors)` per edition.
-fn lookup(public: &Path, term: &str) -> Vec<(String, Vec<String>)> {
+/// Reads a term's postings (base64 VLQ numbers: `k`, `k` pairs of document
+/// delta and weight, then optionally a bitmap of every document with the
+/// term) into the documents that have it, in order, and whether there was a bitmap.
+fn decode_postings(s: &str, docs: usize) -> (Vec<usize>, bool) {
+    const B64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let digits: Vec<usize> = s.chars().map(|c| B64.find(c).unwrap()).collect();
+    let mut at = 0;
+    let mut next = || {
+        let (mut n, mut shift) = (0, 0);
+        loop {
+            let d = digits[at];
+            at += 1;
+            n |= (d & 31) << shift;
+            if d < 32 {
+                return (n, at);
+            }
+            shift += 5;
+        }
+    };
+    let (k, mut used) = next();
+    let mut listed = Vec::new();
+    let mut doc = 0;
+    for _ in 0..k {
+        doc += next().0;
+        let (weight, end) = next();
+        assert!(weight >= 1, "{s}");
+        listed.push(doc);
+        used = end;
+    }
+    if used == digits.len() {
+        return (listed, false);
+    }
+    let bitmap = &digits[used..];
+    assert_eq!(bitmap.len(), docs.div_ceil(6), "{s}");
+    let all: Vec<usize> = (0..docs)
+        .filter(|d| bitmap[d / 6] & (1 << (d % 6)) != 0)
+        .collect();
+    assert!(listed.iter().all(|d| all.contains(d)), "{s}");
+    (all, true)
+}
+
+/// A term's postings as written in the index, and the number of documents.
+fn postings_of(public: &Path, term: &str) -> Option<(String, usize)> {
     let dir = public.join("search");
     let meta = &js_call(&dir.join("meta.js"), "meta")[0];
+    let docs = meta["docs"].as_u64().unwrap() as usize;
     let firsts: Vec<&str> = meta["shards"]
         .as_array()
         .unwrap()
@@ -1038,29 +1080,49 @@ fn lookup(public: &Path, term: &str) -> Vec<(String, Vec<String>)> {
     let n = firsts.iter().rposition(|f| *f <= term).unwrap_or(0);
     let shard = js_call(&dir.join(format!("t/{n}.js")), "shard");
     assert_eq!(shard[0], n as u64);
-    let Some(entry) = shard[1].as_array().unwrap().iter().find(|e| e[0] == term) else {
+    let entries = shard[1].as_array().unwrap();
+    let at = entries.iter().step_by(2).position(|e| e == term)?;
+    Some((entries[2 * at + 1].as_str().unwrap().to_string(), docs))
+}
+
+/// Looks `term` up in a built search index: `(slug, passage anchors)` per
+/// edition, the anchors being those of the edition's passages (in its
+/// `d/<slug>.js` file) that have the word.
+fn lookup(public: &Path, term: &str) -> Vec<(String, Vec<String>)> {
+    let dir = public.join("search");
+    let meta = &js_call(&dir.join("meta.js"), "meta")[0];
+    let chunk = meta["chunk"].as_u64().unwrap() as usize;
+    let Some((postings, docs)) = postings_of(public, term) else {
         return Vec::new();
     };
-    let post: Vec<u64> = entry[1]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
     let mut out = Vec::new();
-    let (mut i, mut doc) = (0, 0);
-    while i < post.len() {
-        doc += post[i];
-        let count = post[i + 1] as usize;
-        let slug = meta["docs"][doc as usize].as_str().unwrap().to_string();
+    for doc in decode_postings(&postings, docs).0 {
+        let slugs = js_call(&dir.join(format!("s/{}.js", doc / chunk)), "slugs");
+        assert_eq!(slugs[0], (doc / chunk) as u64);
+        let slug = slugs[1][doc % chunk].as_str().unwrap().to_string();
         let d = js_call(&dir.join(format!("d/{slug}.js")), "doc");
         assert_eq!(d[0], slug.as_str());
-        let anchors = post[i + 2..i + 2 + count]
+        let has = |text: &str| {
+            text.to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == term)
+        };
+        let mut anchors = Vec::new();
+        if has(d[1]["t"].as_str().unwrap()) {
+            anchors.push(String::new());
+        }
+        for p in d[1]["r"]
+            .as_array()
+            .unwrap()
             .iter()
-            .map(|p| d[1]["p"][*p as usize][0].as_str().unwrap().to_string())
-            .collect();
+            .chain(d[1]["n"].as_array().unwrap())
+        {
+            if has(p[2].as_str().unwrap()) {
+                anchors.push(p[0].as_str().unwrap().to_string());
+            }
+        }
+        assert!(!anchors.is_empty(), "{slug} has no passage with {term}");
         out.push((slug, anchors));
-        i += 2 + count;
     }
     out
 }
@@ -1252,6 +1314,111 @@ fn search_js_ranks_and_links_results_across_editions() {
     let doc = browser_search(&public, "liberal").unwrap();
     let hrefs: Vec<String> = results(&doc).1.into_iter().map(|(h, _)| h).collect();
     assert_eq!(hrefs, ["../alpha/index.html#p2", "../beta/index.html#p2"]);
+}
+
+/// A site of 130 editions (more than a term's weighted postings keep) that
+/// all have "inquiry"; a007 has it in six passages, a042 in its title and one
+/// passage, and a100..a104 also have "zebra". Dates tie, so index order is slug order.
+fn many_editions_site() -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("site.yaml"),
+        format!("title: Many\nbase_url: \"{SUB}\"\n"),
+    )
+    .unwrap();
+    for i in 0..130 {
+        let slug = format!("a{i:03}");
+        let dir = site.path().join("content").join(&slug);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut text = format!("The inquiry sat on day {i}.\n\nWitnesses spoke.\n");
+        if i == 7 {
+            for k in 0..5 {
+                text.push_str(&format!("\nThe inquiry heard witness {k}.\n"));
+            }
+        }
+        if (100..105).contains(&i) {
+            text.push_str("\nA zebra was mentioned.\n");
+        }
+        std::fs::write(dir.join("original.txt"), text).unwrap();
+        let title = if i == 42 {
+            "Inquiry report".to_string()
+        } else {
+            format!("Day {i}")
+        };
+        std::fs::write(
+            dir.join("meta.yaml"),
+            format!("title: \"{title}\"\npublished: 2024-01-01\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.join("corrections.yaml"), "").unwrap();
+    }
+    site
+}
+
+#[test]
+fn a_common_term_keeps_every_edition_and_ranks_the_heaviest_first() {
+    let site = many_editions_site();
+    build_args(site.path(), &[]);
+    let public = site.path().join("public");
+    // A term in every edition is a bitmap plus the heaviest editions' weights.
+    let (postings, docs) = postings_of(&public, "inquiry").unwrap();
+    assert_eq!(docs, 130);
+    assert!(decode_postings(&postings, docs).1, "{postings}");
+    let found = lookup(&public, "inquiry");
+    assert_eq!(found.len(), 130);
+    assert_eq!(
+        found[7],
+        (
+            "a007".to_string(),
+            ["p1", "p3", "p4", "p5", "p6", "p7"]
+                .map(String::from)
+                .to_vec()
+        )
+    );
+    assert_eq!(
+        found[42],
+        ("a042".to_string(), vec![String::new(), "p1".to_string()])
+    );
+    let zebra: Vec<String> = lookup(&public, "zebra")
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    assert_eq!(zebra, ["a100", "a101", "a102", "a103", "a104"]);
+
+    let Some(doc) = browser_search(&public, "inquiry") else {
+        return;
+    };
+    let (status, hits) = results(&doc);
+    assert_eq!(
+        status,
+        "130 editions match “inquiry”; the best 20 are shown."
+    );
+    let hrefs: Vec<&str> = hits.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(hrefs.len(), 20);
+    // Six passages, then a title (three) and a passage, then index order.
+    assert_eq!(hrefs[0], "../a007/index.html#p1");
+    assert_eq!(hrefs[1], "../a042/index.html#p1");
+    let rest: Vec<String> = [
+        0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
+    ]
+    .iter()
+    .map(|i| format!("../a{i:03}/index.html#p1"))
+    .collect();
+    assert_eq!(hrefs[2..], rest);
+    assert!(hits.iter().all(|(_, marks)| marks == "inquiry"), "{hits:?}");
+    // Both words must occur: the common one's bitmap meets the rare one's list.
+    let doc = browser_search(&public, "zebra inquiry").unwrap();
+    let (status, hits) = results(&doc);
+    assert_eq!(status, "5 editions match “zebra inquiry”.");
+    let hrefs: Vec<&str> = hits.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(
+        hrefs,
+        [100, 101, 102, 103, 104]
+            .map(|i| format!("../a{i}/index.html#p1"))
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
 }
 
 #[test]
