@@ -1320,10 +1320,15 @@ fn search_js_ranks_and_links_results_across_editions() {
 /// all have "inquiry"; a007 has it in six passages, a042 in its title and one
 /// passage, and a100..a104 also have "zebra". Dates tie, so index order is slug order.
 fn many_editions_site() -> tempfile::TempDir {
+    many_editions_site_with("")
+}
+
+/// [`many_editions_site`] with more lines in `site.yaml`.
+fn many_editions_site_with(settings: &str) -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
     std::fs::write(
         site.path().join("site.yaml"),
-        format!("title: Many\nbase_url: \"{SUB}\"\n"),
+        format!("title: Many\nbase_url: \"{SUB}\"\n{settings}"),
     )
     .unwrap();
     for i in 0..130 {
@@ -1419,6 +1424,201 @@ fn a_common_term_keeps_every_edition_and_ranks_the_heaviest_first() {
             .map(String::as_str)
             .collect::<Vec<_>>()
     );
+}
+
+/// The slugs an index page lists, in order.
+fn listed(page: &scraper::Html) -> Vec<String> {
+    all(page, ".article-list .article-item h2 a")
+        .iter()
+        .map(|a| {
+            let href = a.value().attr("href").unwrap();
+            href.trim_start_matches("../")
+                .split('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+fn link_rel(page: &scraper::Html, rel: &str) -> Option<String> {
+    all(page, &format!("head link[rel={rel}]"))
+        .first()
+        .map(|l| l.value().attr("href").unwrap().to_string())
+}
+
+#[test]
+fn the_index_is_paginated_with_prev_next_links_and_the_home_page_first() {
+    let site = many_editions_site_with("paginate_by: 50\n");
+    build_args(site.path(), &[]);
+    let public = site.path().join("public");
+    let slugs = |r: std::ops::Range<usize>| r.map(|i| format!("a{i:03}")).collect::<Vec<_>>();
+
+    let first = html(&public.join("index.html"));
+    assert_eq!(listed(&first), slugs(0..50));
+    assert_eq!(link_rel(&first, "prev"), None);
+    assert_eq!(
+        link_rel(&first, "next").as_deref(),
+        Some("page/2/index.html")
+    );
+    assert_eq!(link_rel(&first, "canonical").as_deref(), Some(SUB));
+    assert_eq!(one(&first, "title").text().collect::<String>(), "Many");
+    assert_eq!(
+        one(&first, "ol.article-list").value().attr("start"),
+        Some("130")
+    );
+    let nav: Vec<(String, Option<String>)> = all(&first, "nav.pagination a")
+        .iter()
+        .map(|a| (a.text().collect(), a.value().attr("href").map(String::from)))
+        .collect();
+    assert_eq!(
+        nav,
+        [
+            ("Older".to_string(), Some("page/2/index.html".to_string())),
+            ("Last".to_string(), Some("page/3/index.html".to_string()))
+        ]
+    );
+    assert_eq!(
+        one(&first, "nav.pagination [aria-current=page]")
+            .text()
+            .collect::<String>(),
+        "Page 1 of 3"
+    );
+
+    let second = html(&public.join("page/2/index.html"));
+    assert_eq!(listed(&second), slugs(50..100));
+    assert_eq!(
+        link_rel(&second, "prev").as_deref(),
+        Some("../../index.html")
+    );
+    assert_eq!(
+        link_rel(&second, "next").as_deref(),
+        Some("../../page/3/index.html")
+    );
+    assert_eq!(
+        link_rel(&second, "canonical"),
+        Some(format!("{SUB}page/2/"))
+    );
+    assert_eq!(
+        one(&second, "title").text().collect::<String>(),
+        "Many (page 2)"
+    );
+    assert_eq!(
+        one(&second, "ol.article-list").value().attr("start"),
+        Some("80")
+    );
+    assert_eq!(
+        all(&second, ".article-item h2 a")[0].value().attr("href"),
+        Some("../../a050/index.html")
+    );
+
+    let last = html(&public.join("page/3/index.html"));
+    assert_eq!(listed(&last), slugs(100..130));
+    assert_eq!(link_rel(&last, "next"), None);
+    assert_eq!(
+        link_rel(&last, "prev").as_deref(),
+        Some("../../page/2/index.html")
+    );
+    // The home page is the first page: there is no page/1/.
+    assert!(!public.join("page/1").exists());
+    assert!(!public.join("page/4").exists());
+    // Every page link resolves, from disk too.
+    let report = check(
+        &scan(&public),
+        &CheckOptions {
+            base_url: SUB.into(),
+            file_browsing: true,
+        },
+    );
+    assert!(report.broken.is_empty(), "{:#?}", report.broken);
+}
+
+#[test]
+fn paginate_by_zero_lists_everything_on_the_home_page_and_the_default_is_fifty() {
+    let site = many_editions_site_with("paginate_by: 0\n");
+    build_args(site.path(), &[]);
+    let public = site.path().join("public");
+    let index = html(&public.join("index.html"));
+    assert_eq!(listed(&index).len(), 130);
+    assert!(all(&index, "nav.pagination").is_empty());
+    assert_eq!(link_rel(&index, "next"), None);
+    assert_eq!(one(&index, "ol.article-list").value().attr("start"), None);
+    assert!(!public.join("page").exists());
+
+    let site = many_editions_site_with("pretty_links: true\n");
+    build_args(site.path(), &[]);
+    let public = site.path().join("public");
+    let index = html(&public.join("index.html"));
+    assert_eq!(listed(&index).len(), 50);
+    assert_eq!(link_rel(&index, "next").as_deref(), Some("page/2/"));
+    let third = html(&public.join("page/3/index.html"));
+    assert_eq!(listed(&third).len(), 30);
+    assert_eq!(link_rel(&third, "prev").as_deref(), Some("../../page/2/"));
+    let second = html(&public.join("page/2/index.html"));
+    assert_eq!(link_rel(&second, "prev").as_deref(), Some("../../"));
+}
+
+#[test]
+fn exports_a_site_turns_off_are_neither_written_nor_linked() {
+    let site = fixture("basic");
+    let yaml = site.path().join("site.yaml");
+    let mut settings = std::fs::read_to_string(&yaml).unwrap();
+    settings.push_str(
+        "exports:\n  edition_json: false\n  annotations: false\n  editions_json: false\n",
+    );
+    std::fs::write(&yaml, &settings).unwrap();
+    build_args(site.path(), &["--base-url", SUB]);
+    let public = site.path().join("public");
+    for slug in ["alpha", "beta"] {
+        assert!(!public.join(slug).join("edition.json").exists());
+        assert!(!public.join(slug).join("annotations.jsonld").exists());
+        let ext = if slug == "beta" { "md" } else { "txt" };
+        assert!(public.join(slug).join(format!("original.{ext}")).exists());
+        assert!(public.join(slug).join(format!("corrected.{ext}")).exists());
+        let page = html(&public.join(slug).join("index.html"));
+        let hrefs: Vec<&str> = all(&page, "a[href], link[href]")
+            .iter()
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
+        assert!(!hrefs.iter().any(|h| h.contains(".json")), "{hrefs:?}");
+        assert!(
+            hrefs.contains(&format!("original.{ext}").as_str()),
+            "{hrefs:?}"
+        );
+    }
+    assert!(!public.join("editions.json").exists());
+    let report = check(
+        &scan(&public),
+        &CheckOptions {
+            base_url: SUB.into(),
+            file_browsing: true,
+        },
+    );
+    assert!(report.broken.is_empty(), "{:#?}", report.broken);
+
+    // With the texts off too, nothing links to them.
+    let settings = settings.replace("exports:\n", "exports:\n  texts: false\n");
+    std::fs::write(&yaml, &settings).unwrap();
+    build_args(site.path(), &["--base-url", SUB]);
+    assert!(!public.join("alpha/original.txt").exists());
+    assert!(!public.join("alpha/corrected.txt").exists());
+    let page = html(&public.join("alpha/index.html"));
+    assert!(all(&page, "a[href$='.txt']").is_empty());
+    assert_eq!(all(&page, "nav.ed-links a").len(), 1);
+
+    // Only the annotations off: edition.json is written and no longer links to them.
+    let settings = settings
+        .replace("  texts: false\n", "")
+        .replace("  edition_json: false\n", "");
+    std::fs::write(&yaml, &settings).unwrap();
+    build_args(site.path(), &["--base-url", SUB]);
+    let edition = json(&public.join("alpha/edition.json"));
+    assert!(edition.get("annotations_url").is_none(), "{edition}");
+    assert!(edition["original"]["url"].is_string());
+    for note in edition["annotations"].as_array().unwrap() {
+        assert!(note.get("annotation").is_none(), "{note}");
+        assert!(note["url"].is_string());
+    }
 }
 
 #[test]

@@ -4,7 +4,9 @@
 use crate::diagnostics::{Code, Diagnostic, Location};
 
 /// Slugs that would collide with pages the site itself generates.
-pub const RESERVED_SLUGS: &[&str] = &["glossary", "static", "search", "pagefind", "tags", "feeds"];
+pub const RESERVED_SLUGS: &[&str] = &[
+    "glossary", "static", "search", "pagefind", "tags", "feeds", "page",
+];
 
 /// Whether `slug` follows the rule `[a-z0-9-]+`.
 pub fn is_valid_slug(slug: &str) -> bool {

@@ -46,6 +46,7 @@ codes! {
         BadTheme = "bad-theme": "The `theme` setting is not a plain folder name.",
         ThemeNotFound = "theme-not-found": "The theme named in `site.yaml` has no folder under `themes/`.",
         BadHighlightTheme = "bad-highlight-theme": "A `highlight_theme` is not one of the code highlighting themes built into emend.",
+        BadExports = "bad-exports": "The `exports` of `site.yaml` turn off the texts but keep an export whose offsets count their characters.",
         Template = "template": "A template does not compile or fails while rendering a page.",
         TemplateContext = "template-context": "The data for a template could not be prepared (an internal error; please report it).",
     }

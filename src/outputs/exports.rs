@@ -108,8 +108,10 @@ pub struct AnnotationExport<'a> {
     pub sources: &'a [SourceRef],
     /// The note on the edition page.
     pub url: String,
-    /// Its W3C Web Annotation in `annotations.jsonld`.
-    pub annotation: String,
+    /// Its W3C Web Annotation in `annotations.jsonld` (absent when the site
+    /// does not publish them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<String>,
 }
 
 /// `/<slug>/edition.json`.
@@ -124,8 +126,9 @@ pub struct EditionExport<'a> {
     pub url: String,
     /// The reading view of the corrected text.
     pub reading_url: String,
-    /// The W3C annotations.
-    pub annotations_url: String,
+    /// The W3C annotations (absent when the site does not publish them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations_url: Option<String>,
     /// [`OFFSET_UNIT`].
     pub offsets: &'static str,
     /// The text as received.
@@ -236,7 +239,10 @@ pub fn edition_export<'a>(
                 note_html: html,
                 sources: &spec.sources,
                 url: format!("{}#{}", urls.page, anchors::note(number)),
-                annotation: format!("{}#{}", urls.annotations, anchors::note(number)),
+                annotation: config
+                    .exports
+                    .annotations
+                    .then(|| format!("{}#{}", urls.annotations, anchors::note(number))),
             }
         })
         .collect();
@@ -246,7 +252,7 @@ pub fn edition_export<'a>(
         article: &view.article,
         url: urls.page,
         reading_url: urls.reading,
-        annotations_url: urls.annotations,
+        annotations_url: config.exports.annotations.then_some(urls.annotations),
         offsets: OFFSET_UNIT,
         original: TextFile {
             url: urls.original,
@@ -520,10 +526,12 @@ pub struct EditionEntry<'a> {
     pub article: &'a ArticleInfo,
     /// Edition page.
     pub url: String,
-    /// Its `edition.json`.
-    pub edition: String,
-    /// Its `annotations.jsonld`.
-    pub annotations: String,
+    /// Its `edition.json` (absent when the site does not publish it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
+    /// Its `annotations.jsonld` (absent when the site does not publish them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<String>,
 }
 
 /// `/editions.json`.
@@ -557,8 +565,14 @@ pub fn editions_index<'a>(
             .map(|a| EditionEntry {
                 article: &a.info,
                 url: config.absolute(&a.path),
-                edition: config.absolute(&format!("{}edition.json", a.path)),
-                annotations: config.absolute(&format!("{}annotations.jsonld", a.path)),
+                edition: config
+                    .exports
+                    .edition_json
+                    .then(|| config.absolute(&format!("{}edition.json", a.path))),
+                annotations: config
+                    .exports
+                    .annotations
+                    .then(|| config.absolute(&format!("{}annotations.jsonld", a.path))),
             })
             .collect(),
     }
