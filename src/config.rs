@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::source::SourceFile;
-use crate::yaml::{self, Schema, value_location};
+use crate::yaml::{self, Node, Schema, value_location};
 
 /// The accepted keys of `site.yaml`.
 pub const SITE_SCHEMA: Schema = Schema {
@@ -26,6 +26,8 @@ pub const SITE_SCHEMA: Schema = Schema {
         "allow_unreviewed",
         "exports",
         "paginate_by",
+        "source_policy",
+        "contact",
     ],
     required: &["title", "base_url"],
     example: "title: \"Restored editions\"\nbase_url: \"https://example.org/editions/\"",
@@ -73,6 +75,21 @@ impl Default for Exports {
         }
     }
 }
+/// The accepted keys of `source_policy` in `site.yaml`.
+pub const POLICY_SCHEMA: Schema = Schema {
+    what: "source_policy",
+    keys: &["avoid", "flag"],
+    required: &[],
+    example: "source_policy:\n  avoid:\n    - domain: example.com\n      reason: \"Republishes other outlets' stories: cite the original.\"",
+};
+
+/// The accepted keys of one rule of `source_policy`.
+pub const POLICY_RULE_SCHEMA: Schema = Schema {
+    what: "source policy rule",
+    keys: &["domain", "reason"],
+    required: &["domain", "reason"],
+    example: "    - domain: example.com\n      reason: \"Republishes other outlets' stories: cite the original.\"",
+};
 
 #[derive(Debug, Deserialize)]
 struct SiteYaml {
@@ -92,6 +109,22 @@ struct SiteYaml {
     allow_unreviewed: Option<bool>,
     exports: Option<ExportsYaml>,
     paginate_by: Option<u32>,
+    source_policy: Option<PolicyYaml>,
+    contact: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PolicyYaml {
+    #[serde(default)]
+    avoid: Vec<RuleYaml>,
+    #[serde(default)]
+    flag: Vec<RuleYaml>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RuleYaml {
+    domain: String,
+    reason: String,
 }
 
 /// Settings given on the command line, which win over `site.yaml`'s.
@@ -136,6 +169,188 @@ pub struct SiteConfig {
     pub exports: Exports,
     /// Editions per index page (`0`: all on one page).
     pub paginate_by: usize,
+    /// Domains whose citation `check` warns about (`avoid`) or notes (`flag`).
+    pub source_policy: SourcePolicy,
+    /// Where readers report an error (an e-mail address or a web page).
+    pub contact: Option<Contact>,
+}
+
+/// What a site's source policy says about a domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyAction {
+    /// Do not cite it: `check` warns.
+    Avoid,
+    /// Allowed, but worth a second look: `check` notes it.
+    Flag,
+}
+
+impl PolicyAction {
+    /// The list it comes from in `site.yaml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyAction::Avoid => "avoid",
+            PolicyAction::Flag => "flag",
+        }
+    }
+}
+
+/// One rule of the source policy.
+#[derive(Debug, Clone)]
+pub struct PolicyRule {
+    /// The domain (lowercase); it covers its subdomains.
+    pub domain: String,
+    /// Why, for the editor.
+    pub reason: String,
+    /// Avoid or flag.
+    pub action: PolicyAction,
+    /// Where the rule's `domain` is in `site.yaml`.
+    pub at: Location,
+}
+
+/// A cited address that a rule of the policy matches.
+#[derive(Debug, Clone)]
+pub struct PolicyMatch<'a> {
+    /// The rule.
+    pub rule: &'a PolicyRule,
+    /// The host of the address that matched (`www.example.com`).
+    pub host: String,
+    /// The address is an archive's copy of a page on `host`.
+    pub via_archive: bool,
+}
+
+/// `source_policy` of `site.yaml`: domains whose citation `check` and
+/// `build` report, wherever a note or a status block cites them.
+#[derive(Debug, Clone, Default)]
+pub struct SourcePolicy {
+    /// Every rule, `avoid` ones first, in file order.
+    pub rules: Vec<PolicyRule>,
+}
+
+impl SourcePolicy {
+    /// The rule that applies to a cited `url`, if any: the one with the most
+    /// specific domain that equals the host or is a parent domain of it
+    /// (`example.com` covers `www.example.com`); `avoid` wins a tie. An
+    /// archive's copy (`https://web.archive.org/web/2024/https://example.com/a`)
+    /// is judged by the page it copies as well as by the archive itself.
+    pub fn check(&self, url: &str) -> Option<PolicyMatch<'_>> {
+        if self.rules.is_empty() {
+            return None;
+        }
+        let (host, rest) = url_host(url)?;
+        let mut found = self.rule_for(&host).map(|rule| PolicyMatch {
+            rule,
+            host: host.clone(),
+            via_archive: false,
+        });
+        if let Some((inner, _)) = embedded_url(rest).and_then(url_host)
+            && let Some(rule) = self.rule_for(&inner)
+            && found.as_ref().is_none_or(|f| {
+                f.rule.action == PolicyAction::Flag && rule.action == PolicyAction::Avoid
+            })
+        {
+            found = Some(PolicyMatch {
+                rule,
+                host: inner,
+                via_archive: true,
+            });
+        }
+        found
+    }
+
+    fn rule_for(&self, host: &str) -> Option<&PolicyRule> {
+        self.rules
+            .iter()
+            .filter(|r| {
+                host == r.domain
+                    || host
+                        .strip_suffix(r.domain.as_str())
+                        .is_some_and(|sub| sub.ends_with('.'))
+            })
+            // Most specific domain first; on a tie the first rule, and `avoid` rules come first.
+            .min_by_key(|r| std::cmp::Reverse(r.domain.len()))
+    }
+}
+
+/// The lowercase host of an http(s) URL (no user, port or trailing dot) and
+/// the rest of the URL after it.
+fn url_host(url: &str) -> Option<(String, &str)> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return None;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host.rfind(':') {
+        Some(i) if !host.ends_with(']') => &host[..i],
+        _ => host,
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    (!host.is_empty()).then_some((host, &rest[end..]))
+}
+
+/// An http(s) URL inside the path of another (an archive's copy of a page).
+fn embedded_url(rest: &str) -> Option<&str> {
+    let lower = rest.to_ascii_lowercase();
+    let at = ["http://", "https://"]
+        .iter()
+        .filter_map(|p| lower.find(p))
+        .min()?;
+    Some(&rest[at..])
+}
+
+/// Whether `domain` is a plain domain name: dot-separated labels of a-z,
+/// 0-9 and `-`, none empty or starting or ending with `-`.
+pub fn is_domain(domain: &str) -> bool {
+    !domain.is_empty()
+        && domain.len() <= 253
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+}
+
+/// Where readers report an error: an e-mail address or a web page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Contact {
+    /// The link (`mailto:…` or the http(s) address).
+    pub href: String,
+    /// The address as written in `site.yaml`.
+    pub text: String,
+}
+
+impl Contact {
+    /// Reads `contact`: an e-mail address (`name@host.tld`, optionally
+    /// written `mailto:name@host.tld`) or an http(s) URL.
+    pub fn parse(value: &str) -> Option<Contact> {
+        let value = value.trim();
+        if crate::content::is_http_url(value) {
+            return Some(Contact {
+                href: value.to_string(),
+                text: value.to_string(),
+            });
+        }
+        let address = value
+            .strip_prefix("mailto:")
+            .or_else(|| value.strip_prefix("MAILTO:"))
+            .unwrap_or(value);
+        let (user, host) = address.split_once('@')?;
+        let ok = !user.is_empty()
+            && !user.contains(|c: char| {
+                c.is_whitespace() || c.is_control() || "<>\"(),;:[]\\@".contains(c)
+            })
+            && is_domain(&host.to_ascii_lowercase())
+            && host.contains('.');
+        ok.then(|| Contact {
+            href: format!("mailto:{address}"),
+            text: address.to_string(),
+        })
+    }
 }
 
 impl SiteConfig {
@@ -185,13 +400,23 @@ impl SiteConfig {
     }
 
     fn parse_fields(root: &Path, file: &SourceFile, out: &mut Diagnostics) -> Option<SiteConfig> {
-        // The nested block's keys are checked before serde, so all typos show at once.
-        if let Some(exports) = yaml::YamlIndex::build(&file.text)
-            .and_then(|i| i.root)
-            .and_then(|root| root.get("exports").cloned())
-            && yaml::check_keys(file, &exports, &EXPORTS_SCHEMA, out) == yaml::KeyStatus::Broken
-        {
-            return None;
+        // The nested blocks' keys are checked before serde, so all typos show at once.
+        if let Some(root) = yaml::YamlIndex::build(&file.text).and_then(|i| i.root) {
+            let mut worst = yaml::KeyStatus::Clean;
+            if let Some(exports) = root.get("exports") {
+                worst = worst.max(yaml::check_keys(file, exports, &EXPORTS_SCHEMA, out));
+            }
+            if let Some(policy) = root.get("source_policy") {
+                worst = worst.max(yaml::check_keys(file, policy, &POLICY_SCHEMA, out));
+                for list in ["avoid", "flag"] {
+                    for rule in policy.get(list).map_or(&[][..], |l| l.items()) {
+                        worst = worst.max(yaml::check_keys(file, rule, &POLICY_RULE_SCHEMA, out));
+                    }
+                }
+            }
+            if worst == yaml::KeyStatus::Broken {
+                return None;
+            }
         }
         let (raw, node) = yaml::load_map::<SiteYaml>(file, &SITE_SCHEMA, out)?;
         let base_url = match normalize_base_url(&raw.base_url) {
@@ -264,6 +489,24 @@ impl SiteConfig {
                 }
             }
         }
+        let source_policy = raw
+            .source_policy
+            .map(|p| policy(file, node.as_ref(), p, out))
+            .unwrap_or_default();
+        let contact = raw.contact.as_deref().and_then(|c| {
+            let parsed = Contact::parse(c);
+            if parsed.is_none() {
+                out.push(
+                    Diagnostic::error(
+                        Code::BadContact,
+                        format!("contact `{c}` is neither an e-mail address nor an http(s) URL"),
+                    )
+                    .at(value_location(file, node.as_ref(), "contact"))
+                    .help("give an address readers can write to, e.g. `corrections@example.org`, or a page such as `https://example.org/contact`"),
+                );
+            }
+            parsed
+        });
         Some(SiteConfig {
             root: root.to_path_buf(),
             title: raw.title,
@@ -284,6 +527,8 @@ impl SiteConfig {
             allow_unreviewed: raw.allow_unreviewed.unwrap_or(true),
             exports,
             paginate_by: raw.paginate_by.map_or(DEFAULT_PAGINATE_BY, |n| n as usize),
+            source_policy,
+            contact,
         })
     }
 
@@ -297,6 +542,68 @@ impl SiteConfig {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))
     }
+}
+
+/// Validates `source_policy`: every domain a plain domain name, every reason given.
+fn policy(
+    file: &SourceFile,
+    site: Option<&Node>,
+    raw: PolicyYaml,
+    out: &mut Diagnostics,
+) -> SourcePolicy {
+    let node = site.and_then(|n| n.get("source_policy"));
+    let mut rules = Vec::new();
+    for (action, list) in [
+        (PolicyAction::Avoid, raw.avoid),
+        (PolicyAction::Flag, raw.flag),
+    ] {
+        let items = node.and_then(|n| n.get(action.as_str()));
+        for (i, rule) in list.into_iter().enumerate() {
+            let item = items.and_then(|n| n.items().get(i));
+            let at = value_location(file, item, "domain");
+            let domain = rule
+                .domain
+                .trim()
+                .trim_end_matches('.')
+                .to_ascii_lowercase();
+            if !is_domain(&domain) {
+                let help = match url_host(&domain) {
+                    Some((host, _)) => format!("write the domain alone: `domain: {host}`"),
+                    None if domain.starts_with("*.") => format!(
+                        "write `domain: {}`: a rule already covers every subdomain",
+                        &domain[2..]
+                    ),
+                    None => "write a domain name such as `example.com`: no scheme, path or spaces (subdomains are covered)".to_string(),
+                };
+                out.push(
+                    Diagnostic::error(
+                        Code::BadDomain,
+                        format!("`{}` is not a domain name", rule.domain),
+                    )
+                    .at(at.clone())
+                    .label("not a domain")
+                    .help(help),
+                );
+            }
+            if rule.reason.trim().is_empty() {
+                out.push(
+                    Diagnostic::error(
+                        Code::EmptyNote,
+                        format!("source policy rule for `{domain}` gives no reason"),
+                    )
+                    .at(value_location(file, item, "reason"))
+                    .help("say why, in one sentence: editors see it next to every source the rule catches"),
+                );
+            }
+            rules.push(PolicyRule {
+                domain,
+                reason: rule.reason.trim().to_string(),
+                action,
+                at,
+            });
+        }
+    }
+    SourcePolicy { rules }
 }
 
 fn display_dir(root: &Path) -> String {
@@ -366,6 +673,133 @@ mod tests {
         assert!(normalize_base_url("javascript:alert(1)").is_err());
         assert!(normalize_base_url("ftp://x.org/").is_err());
         assert!(normalize_base_url("https:///x").is_err());
+    }
+
+    fn policy(rules: &[(&str, PolicyAction)]) -> SourcePolicy {
+        SourcePolicy {
+            rules: rules
+                .iter()
+                .map(|(domain, action)| PolicyRule {
+                    domain: domain.to_string(),
+                    reason: String::new(),
+                    action: *action,
+                    at: Location::file_only(Path::new("site.yaml")),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn policy_rules_cover_subdomains_and_the_most_specific_wins() {
+        use PolicyAction::{Avoid, Flag};
+        let p = policy(&[
+            ("example.com", Avoid),
+            ("wikipedia.org", Flag),
+            ("news.example.com", Flag),
+            ("wikipedia.org", Avoid),
+        ]);
+        let verdict = |url: &str| {
+            p.check(url)
+                .map(|m| (m.rule.domain.clone(), m.rule.action, m.host, m.via_archive))
+        };
+        let hit = |d: &str, a, h: &str, v| Some((d.to_string(), a, h.to_string(), v));
+        assert_eq!(
+            verdict("https://example.com/a"),
+            hit("example.com", Avoid, "example.com", false)
+        );
+        assert_eq!(
+            verdict("HTTP://User@WWW.Example.COM.:8080/a?b#c"),
+            hit("example.com", Avoid, "www.example.com", false)
+        );
+        assert_eq!(
+            verdict("https://news.example.com/a"),
+            hit("news.example.com", Flag, "news.example.com", false)
+        );
+        assert_eq!(
+            verdict("https://a.news.example.com/a"),
+            hit("news.example.com", Flag, "a.news.example.com", false)
+        );
+        // Two rules for one domain: the first, and `avoid` rules come first.
+        assert_eq!(
+            verdict("https://en.wikipedia.org/wiki/X"),
+            hit("wikipedia.org", Flag, "en.wikipedia.org", false)
+        );
+        for clean in [
+            "https://notexample.com/",
+            "https://example.com.evil.org/",
+            "https://evil.org/example.com",
+            "ftp://example.com/",
+            "https://",
+        ] {
+            assert_eq!(verdict(clean), None, "{clean}");
+        }
+        // An archive's copy is judged by what it copies, an avoided page first.
+        assert_eq!(
+            verdict("https://web.archive.org/web/2024id_/https://www.example.com/a"),
+            hit("example.com", Avoid, "www.example.com", true)
+        );
+        assert_eq!(
+            verdict("https://archive.ph/2024/http://news.example.com/a"),
+            hit("news.example.com", Flag, "news.example.com", true)
+        );
+        assert_eq!(
+            verdict("https://web.archive.org/web/2024/https://ok.org/"),
+            None
+        );
+        assert!(
+            SourcePolicy::default()
+                .check("https://example.com/")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn domains_and_contacts() {
+        for good in [
+            "example.com",
+            "a-b.example.co.uk",
+            "localhost",
+            "xn--bcher-kva.example",
+        ] {
+            assert!(is_domain(good), "{good}");
+        }
+        for bad in [
+            "",
+            "https://example.com",
+            "example.com/news",
+            "*.example.com",
+            "-a.com",
+            "a..b",
+            "Example.com",
+            "a b.com",
+        ] {
+            assert!(!is_domain(bad), "{bad}");
+        }
+        assert_eq!(
+            Contact::parse("corrections@example.org"),
+            Some(Contact {
+                href: "mailto:corrections@example.org".into(),
+                text: "corrections@example.org".into()
+            })
+        );
+        assert_eq!(
+            Contact::parse("mailto:a.b@example.org").map(|c| c.href),
+            Some("mailto:a.b@example.org".into())
+        );
+        assert_eq!(
+            Contact::parse("https://example.org/contact").map(|c| c.href),
+            Some("https://example.org/contact".into())
+        );
+        for bad in [
+            "write to us",
+            "a@b",
+            "@example.org",
+            "a b@example.org",
+            "javascript:alert(1)",
+            "a@example.org?subject=<x>",
+        ] {
+            assert_eq!(Contact::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]

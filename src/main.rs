@@ -55,7 +55,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (default: public/)
-    #[command(after_help = "The previous output stays untouched unless the whole build succeeds.")]
+    #[command(
+        after_help = "The previous output stays untouched unless the whole build succeeds. Articles whose files did not change since the last build into the same folder are kept as they are (see docs/build-cache.md); --clean builds everything again."
+    )]
     Build {
         /// Output folder (overrides `output_dir` in site.yaml)
         #[arg(long, short, value_name = "DIR")]
@@ -66,6 +68,9 @@ enum Command {
         /// Include articles marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Build every article again instead of keeping unchanged ones
+        #[arg(long)]
+        clean: bool,
     },
     /// Serve the site locally from memory, rebuilding and reloading pages as you edit
     #[command(
@@ -132,7 +137,7 @@ enum Command {
     /// Explain a diagnostic code, e.g. `emend explain find-not-found`
     #[command(after_help = "Every code is listed in docs/diagnostics.md.")]
     Explain {
-        /// The code, as shown in brackets after `error` or `warning`
+        /// The code, as shown in brackets after `error`, `warning` or `note`
         code: String,
     },
     /// Propose corrections for an article, for an editor to review
@@ -180,12 +185,14 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            clean,
         } => {
             let opts = BuildOptions {
                 root: cli.root.clone(),
                 output,
                 base_url,
                 drafts,
+                clean,
             };
             let progress = TerminalProgress::for_stderr(cli.quiet);
             let outcome = site::run_with_progress(&opts, Tasks::BUILD, &progress);
@@ -200,11 +207,19 @@ fn main() -> ExitCode {
                             .map(|(_, d)| *d)
                             .unwrap_or_default();
                         eprintln!(
-                            "Built {} article{} ({} pages, {} files{}) in {} ms → {}",
+                            "Built {} article{}{} ({} pages, {} files written{}{}) in {} ms → {}",
                             s.articles,
                             if s.articles == 1 { "" } else { "s" },
+                            match s.reused {
+                                0 => String::new(),
+                                n => format!(", {n} unchanged"),
+                            },
                             s.pages,
                             s.files,
+                            match s.removed {
+                                0 => String::new(),
+                                n => format!(", {n} removed"),
+                            },
                             match s.drafts_skipped {
                                 0 => String::new(),
                                 1 => ", 1 draft skipped".to_string(),
@@ -351,6 +366,7 @@ fn explain(name: &str) -> ExitCode {
         .trim()
         .trim_start_matches("error[")
         .trim_start_matches("warning[")
+        .trim_start_matches("note[")
         .trim_end_matches(']');
     if let Some(text) = Code::parse(name).and_then(Code::explanation) {
         println!("{text}");
@@ -367,10 +383,9 @@ fn explain(name: &str) -> ExitCode {
 fn fail(diagnostics: Diagnostics, color: bool) -> ExitCode {
     let diagnostics = diagnostics.sorted();
     diagnostics::eprint(&diagnostics, color);
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     eprintln!(
         "{}",
-        diagnostics::summary_line(errors, diagnostics.len() - errors)
+        diagnostics::summary_line(diagnostics::Counts::of(&diagnostics))
     );
     ExitCode::FAILURE
 }
@@ -496,8 +511,7 @@ fn report(outcome: &Outcome, format: Format, color: bool, quiet: bool) {
         Format::Json => println!("{}", diagnostics::render_json(&shown)),
         Format::Human => {
             diagnostics::eprint(&shown, color);
-            let errors = shown.iter().filter(|d| d.is_error()).count();
-            let line = diagnostics::summary_line(errors, shown.len() - errors);
+            let line = diagnostics::summary_line(diagnostics::Counts::of(&shown));
             if !line.is_empty() {
                 eprintln!("{line}");
             }

@@ -58,12 +58,13 @@ fn emend_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_emend"))
 }
 
-/// The names in a folder other than the site's own.
+/// The names in a folder other than the site's own, and other than the
+/// build cache, which stays (see [`cache_leftovers`]).
 fn leftovers(root: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("emend-"))
+        .filter(|n| n.contains("emend-") && !n.ends_with(".emend-cache"))
         .collect();
     v.sort();
     v
@@ -151,6 +152,109 @@ fn a_build_killed_at_any_moment_leaves_the_previous_output_intact() {
     build(root);
     assert_eq!(snapshot_dir(&root.join("public")), next);
     assert_eq!(leftovers(root), Vec::<String>::new());
+    assert_eq!(cache_leftovers(root), Vec::<String>::new());
+}
+
+/// What the build cache folder holds besides its marker, lock and state: a
+/// journal or a new state means a commit was left unfinished.
+fn cache_leftovers(root: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root.join(".public.emend-cache"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| ![".emend-cache", "lock", "state"].contains(&n.as_str()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn an_incremental_build_killed_at_any_moment_is_previous_or_finished_by_the_next_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    big_site(root, 24, 400, "v1");
+    // Old timestamps, so the build cache trusts them.
+    let settle = |path: &Path| {
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for e in walkdir::WalkDir::new(path) {
+            let e = e.unwrap();
+            let _ = std::fs::File::open(e.path()).and_then(|f| f.set_modified(past));
+        }
+    };
+    settle(root);
+    build(root);
+    let previous = snapshot_dir(&root.join("public"));
+    let original = root.join("content/article-007/original.txt");
+    let v1 = std::fs::read_to_string(&original).unwrap();
+    let edit = |text: &str| {
+        std::fs::write(&original, text).unwrap();
+        let f = std::fs::File::open(&original).unwrap();
+        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(1800))
+            .unwrap();
+    };
+    let v2 = format!("{v1}One more paragraph.\n");
+    edit(&v2);
+    emend(root)
+        .args(["build", "--output", "reference"])
+        .assert()
+        .success();
+    let next = snapshot_dir(&root.join("reference"));
+    std::fs::remove_dir_all(root.join("reference")).unwrap();
+    std::fs::remove_dir_all(root.join(".reference.emend-cache")).unwrap();
+    let start = Instant::now();
+    let out = emend(root).arg("build").output().unwrap();
+    let full = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("23 unchanged"), "{stderr}");
+    assert_eq!(snapshot_dir(&root.join("public")), next);
+
+    let mut report = String::new();
+    let mut unfinished = 0;
+    for percent in [0, 10, 30, 50, 70, 80, 90, 95, 98, 100, 102, 105, 110, 150] {
+        // Back to v1 (an incremental build too), then build v2 and kill it.
+        edit(&v1);
+        build(root);
+        assert_eq!(snapshot_dir(&root.join("public")), previous);
+        edit(&v2);
+        let delay = full * percent / 100;
+        let mut child = Command::new(emend_bin())
+            .current_dir(root)
+            .args(["-q", "build"])
+            .env("NO_COLOR", "1")
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        child.kill().ok();
+        child.wait().unwrap();
+        let now = snapshot_dir(&root.join("public"));
+        let state = if now == previous {
+            "previous output"
+        } else if now == next {
+            "new output"
+        } else {
+            // Killed inside the commit: decided, so the next build finishes it.
+            assert!(
+                cache_leftovers(root).contains(&"journal".to_string()),
+                "killed after {delay:?}: neither output and no journal to finish it"
+            );
+            unfinished += 1;
+            "unfinished commit"
+        };
+        writeln!(
+            report,
+            "  kill after {:>4} ms ({percent:>3}%): {state}",
+            delay.as_millis()
+        )
+        .unwrap();
+        // Whatever the kill left, the next build ends at v2, with nothing left over.
+        build(root);
+        assert_eq!(snapshot_dir(&root.join("public")), next, "{report}");
+        assert_eq!(leftovers(root), Vec::<String>::new());
+        assert_eq!(cache_leftovers(root), Vec::<String>::new());
+    }
+    println!(
+        "incremental build: {} ms, {unfinished} unfinished commits\n{report}",
+        full.as_millis()
+    );
 }
 
 /// A mount made for a test and removed when the test ends, even on panic.
@@ -306,8 +410,8 @@ fn unwritable_output_and_unreadable_content_are_clear_errors() {
             let stderr = String::from_utf8_lossy(&o.stderr);
             assert_eq!(o.status.code(), Some(1), "{stderr}");
             assert!(
-                stderr.contains("error[io]: cannot create ")
-                    && stderr.contains(".public.emend-staging: Read-only file system")
+                stderr.contains("error[io]: cannot open ")
+                    && stderr.contains(".public.emend-cache/lock: Read-only file system")
                     && stderr.contains(
                         "help: the disk is mounted read-only: build to a folder on a writable disk"
                     ),
@@ -342,9 +446,11 @@ fn unwritable_output_and_unreadable_content_are_clear_errors() {
     mode(&root, 0o755).unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
+    // The first thing a build writes is its lock, in the cache folder beside
+    // the output (root's, from the build above).
     assert!(
-        stderr.contains("error[io]: cannot create ")
-            && stderr.contains(".public.emend-staging: Permission denied")
+        stderr.contains("error[io]: cannot open ")
+            && stderr.contains(".public.emend-cache/lock: Permission denied")
             && stderr.contains("help: check the file's permissions"),
         "{stderr}"
     );

@@ -727,10 +727,13 @@ fn validate_feed(public: &Path) -> Xml {
         .collect();
     assert_eq!(selfs.len(), 1);
     assert_eq!(selfs[0].attrs["href"], format!("{SUB}atom.xml"));
-    // §4.1.2: each entry has one id, title and updated, and one alternate link.
+    // §4.1.2: each entry has one id, title and updated, and one alternate
+    // link, to a page of the output. An edition's id is its page; a revision's
+    // is a `tag:` URI of its own (RFC 4151). Ids are unique (§4.2.6).
+    let mut ids = std::collections::BTreeSet::new();
     for e in feed.all("entry") {
         let id = &e.one("id").text;
-        assert!(file_for(public, SUB, id).is_file(), "{id}");
+        assert!(ids.insert(id.clone()), "{id} twice");
         assert!(!e.one("title").text.is_empty());
         assert!(is_rfc3339(&e.one("updated").text));
         for p in e.all("published") {
@@ -742,7 +745,14 @@ fn validate_feed(public: &Path) -> Xml {
             .filter(|l| l.attrs["rel"] == "alternate")
             .collect();
         assert_eq!(alternate.len(), 1);
-        assert_eq!(&alternate[0].attrs["href"], id);
+        let href = &alternate[0].attrs["href"];
+        assert!(file_for(public, SUB, href).is_file(), "{href}");
+        if id.starts_with("tag:") {
+            let host = SUB.split('/').nth(2).unwrap();
+            assert!(id.starts_with(&format!("tag:{host},")), "{id}");
+        } else {
+            assert_eq!(href, id);
+        }
         assert!(!e.one("summary").text.is_empty());
     }
     feed
@@ -905,7 +915,20 @@ fn validate_news_article(public: &Path, slug: &str) -> Value {
         .iter()
         .map(|c| c["entry"].as_u64().unwrap())
         .collect();
-    let corrections = ld["correction"].as_array().map_or(&[][..], Vec::as_slice);
+    let items = ld["correction"].as_array().map_or(&[][..], Vec::as_slice);
+    // The edition's revisions (dated, no name), then the corrections of the text.
+    let (revisions, corrections): (Vec<&Value>, Vec<&Value>) =
+        items.iter().partition(|c| c.get("datePublished").is_some());
+    let meta_revisions = edition["revisions"].as_array().map_or(0, Vec::len);
+    assert_eq!(revisions.len(), meta_revisions);
+    for r in &revisions {
+        assert_eq!(r["@type"], "CorrectionComment");
+        assert!(!r["text"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(
+        ld.get("dateModified"),
+        revisions.last().map(|r| &r["datePublished"])
+    );
     assert_eq!(corrections.len(), entries.len());
     for c in corrections {
         assert_eq!(c["@type"], "CorrectionComment");
@@ -1641,8 +1664,13 @@ fn the_bundled_site_builds_valid_output_under_a_sub_path() {
     assert!(report.fragments > 300, "{}", report.fragments);
     let slug = "han-dong-two-michaels";
     let feed = validate_feed(&public);
-    assert_eq!(feed.all("entry").len(), 1);
-    assert_eq!(validate_sitemap(&public).len(), 3);
+    // The edition, and one entry per revision of it.
+    let revisions = json(&public.join(slug).join("edition.json"))["revisions"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(feed.all("entry").len(), 1 + revisions);
+    // The home page, the methodology page, the edition and its reading view.
+    assert_eq!(validate_sitemap(&public).len(), 4);
     let edition = validate_edition_json(&public, slug);
     assert!(edition["corrections"].as_array().unwrap().len() > 100);
     let annotations = validate_annotations(&public, slug);

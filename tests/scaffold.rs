@@ -48,7 +48,7 @@ fn init_creates_a_site_that_checks_and_builds() {
         "Created a new emend site in my-site/:\n  site.yaml\n  \
          content/example-edition/original.txt\n  content/example-edition/meta.yaml\n  \
          content/example-edition/corrections.yaml\n  content/example-edition/annotations.yaml\n  \
-         .gitignore\nThe default theme is built into emend; no themes/ folder is needed.\n\
+         pages/methodology.md\n  .gitignore\nThe default theme is built into emend; no themes/ folder is needed.\n\
          Next:\n  cd my-site\n  emend serve --open           preview the example edition\n  \
          emend new <slug> --from FILE add an article of your own\n"
     );
@@ -62,6 +62,7 @@ fn init_creates_a_site_that_checks_and_builds() {
             "content/example-edition/corrections.yaml",
             "content/example-edition/meta.yaml",
             "content/example-edition/original.txt",
+            "pages/methodology.md",
             "site.yaml",
         ]
     );
@@ -80,6 +81,55 @@ fn init_creates_a_site_that_checks_and_builds() {
     assert_eq!(all(&page, ".cell.corr ins").len(), 3);
     assert_eq!(all(&page, "[role=doc-endnotes] > ol > li").len(), 1);
     assert!(!site.join("themes").exists());
+
+    // The methodology page: rendered, linked from every page's footer beside
+    // the contact the new site.yaml sets, and in the sitemap.
+    let method = html(&site.join("public/methodology/index.html"));
+    assert_eq!(
+        one(&method, "h1").text().collect::<String>(),
+        "Methodology and corrections policy"
+    );
+    let sections: Vec<String> = all(&method, ".prose h2")
+        .iter()
+        .map(|h| h.text().collect())
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            "What this site publishes",
+            "How a text is restored",
+            "What a note is",
+            "Sources",
+            "Corrections"
+        ]
+    );
+    for (doc, prefix) in [(&page, "../"), (&method, "../")] {
+        let links: Vec<(String, String)> = all(doc, "footer nav a")
+            .iter()
+            .map(|a| (a.value().attr("href").unwrap().into(), a.text().collect()))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                (
+                    format!("{prefix}methodology/index.html"),
+                    "Methodology and corrections policy".to_string()
+                ),
+                (
+                    "mailto:corrections@example.org".to_string(),
+                    "corrections@example.org".to_string()
+                ),
+            ]
+        );
+    }
+    let sitemap = std::fs::read_to_string(site.join("public/sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://example.org/methodology/</loc>"),
+        "{sitemap}"
+    );
+    // Every link resolves.
+    let links = emend(&site).args(["check", "--links"]).output().unwrap();
+    assert!(links.status.success(), "{}", stderr(&links));
 }
 
 #[test]
@@ -135,6 +185,17 @@ fn init_refuses_an_existing_site() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).starts_with("error[site-exists]: other already has a content\n"));
     assert!(!other.join("site.yaml").exists());
+
+    // So is one with only pages/: init would not know whose they are.
+    let third = parent.path().join("third");
+    std::fs::create_dir_all(third.join("pages")).unwrap();
+    let out = emend(parent.path())
+        .args(["init", "third"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("error[site-exists]: third already has a pages\n"));
+    assert!(!third.join("site.yaml").exists());
 }
 
 #[test]

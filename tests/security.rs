@@ -547,8 +547,9 @@ fn the_output_guard_refuses_folders_emend_did_not_create() {
         std::fs::read_to_string(home.join("Documents/taxes.txt")).unwrap(),
         "private"
     );
+    // Beside the output, only its build cache (docs/build-cache.md).
     assert_eq!(
         listing(&home.join("Documents")),
-        ["edition-site", "taxes.txt"]
+        [".edition-site.emend-cache", "edition-site", "taxes.txt"]
     );
 }

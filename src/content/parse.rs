@@ -576,6 +576,7 @@ fn source(
         accessed,
         archived: raw.archived,
         source_type,
+        url_at: value_location(file, item, "url"),
     }
 }
 

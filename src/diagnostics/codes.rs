@@ -46,6 +46,8 @@ codes! {
         BadTheme = "bad-theme": "The `theme` setting is not a plain folder name.",
         ThemeNotFound = "theme-not-found": "The theme named in `site.yaml` has no folder under `themes/`.",
         BadHighlightTheme = "bad-highlight-theme": "A `highlight_theme` is not one of the code highlighting themes built into emend.",
+        BadDomain = "bad-domain": "A `domain` of `source_policy` in `site.yaml` is not a plain domain name such as `example.com`.",
+        BadContact = "bad-contact": "`contact` in `site.yaml` is neither an e-mail address nor an http(s) URL.",
         BadExports = "bad-exports": "The `exports` of `site.yaml` turn off the texts but keep an export whose offsets count their characters.",
         Template = "template": "A template does not compile or fails while rendering a page.",
         TemplateContext = "template-context": "The data for a template could not be prepared (an internal error; please report it).",
@@ -62,9 +64,9 @@ codes! {
     }
     "Content folders" {
         NoContent = "no-content": "The site has no `content/` folder.",
-        BadSlug = "bad-slug": "An article folder name is not a valid slug (lowercase a-z, digits and hyphens).",
-        ReservedSlug = "reserved-slug": "An article folder is named like a folder the site itself uses (`glossary`, `search`…).",
-        StrayFile = "stray-file": "A file directly under `content/` is not an article folder and is ignored.",
+        BadSlug = "bad-slug": "An article folder name or a page's slug is not a valid slug (lowercase a-z, digits and hyphens).",
+        ReservedSlug = "reserved-slug": "An article folder or a page's slug is named like a folder the site itself uses (`glossary`, `search`…).",
+        StrayFile = "stray-file": "A file directly under `content/` is not an article folder, or one under `pages/` is not a Markdown page, and is ignored.",
         UnknownFile = "unknown-file": "An article folder holds a file emend does not read.",
         MissingMeta = "missing-meta": "An article folder has no `meta.yaml`.",
         MissingOriginal = "missing-original": "An article folder has no `original.txt` or `original.md`.",
@@ -79,7 +81,7 @@ codes! {
         BadDate = "bad-date": "A date is not a real date written as YYYY-MM-DD.",
         BadDoi = "bad-doi": "`doi` is not a DOI name (`10.` registrant `/` suffix).",
         UnknownSourceType = "unknown-source-type": "A source's `type` is not one of primary, court, news, reference, other.",
-        EmptyNote = "empty-note": "A note, status text or revision note is empty.",
+        EmptyNote = "empty-note": "A note, status text, revision note or source policy reason is empty.",
     }
     "Corrections and annotations" {
         UnknownKind = "unknown-kind": "A correction's `kind` is not one of the known kinds.",
@@ -101,11 +103,20 @@ codes! {
         LongQuote = "long-quote": "An annotation quotes a very long passage.",
         Unreviewed = "unreviewed": "A correction is still marked `status: suggested` (an error when `allow_unreviewed: false`).",
     }
+    "Source policy" {
+        AvoidedSource = "avoided-source": "A source cites a domain the site's `source_policy` lists under `avoid`.",
+        FlaggedSource = "flagged-source": "A source cites a domain the site's `source_policy` lists under `flag` (a note, not a warning).",
+    }
+    "Site pages" {
+        BadFrontMatter = "bad-front-matter": "A page under `pages/` does not start with a front matter block between `---` lines.",
+        PageSlugTaken = "page-slug-taken": "Two pages, or a page and an article, would be published at the same address.",
+    }
     "Output" {
         UnsafeOutput = "unsafe-output": "The output folder is one emend must never replace (the site root, `content/`, a folder emend did not create…).",
         BadOutputPath = "bad-output-path": "A page or file would be written outside the output folder or under an unusable name.",
         OutputCollision = "output-collision": "Two files would be written to the same output path (a static file named like a generated page).",
         DiskFull = "disk-full": "The disk filled up while writing the output; the previous output is untouched.",
+        OutputLocked = "output-locked": "Another emend build is writing to the same output folder (one build per folder at a time).",
         Feed = "feed": "The Atom feed could not be written.",
         BrokenLink = "broken-link": "A link or #fragment of the built site leads nowhere (`check --links`).",
         BrokenExternalLink = "broken-external-link": "An external link did not answer successfully (`check --links --external`).",

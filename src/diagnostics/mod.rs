@@ -21,7 +21,7 @@ pub mod codes;
 
 pub use codes::Code;
 
-/// How bad a diagnostic is. Errors fail the build; warnings do not.
+/// How bad a diagnostic is. Errors fail the build; warnings and notes do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -29,11 +29,14 @@ pub enum Severity {
     Error,
     /// Worth a look, but the site is still built.
     Warning,
+    /// For the editor's information (a source the site's policy flags): not a
+    /// problem, and not counted as a warning.
+    Note,
 }
 
 /// A place in a source file: a byte span plus the 1-based line and column
 /// (in characters) of its start, as shown to users.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Location {
     /// The file, as the user should see it (joined onto `--root`).
     pub file: PathBuf,
@@ -136,6 +139,11 @@ impl Diagnostic {
         Self::new(Severity::Warning, code, message)
     }
 
+    /// A new note: information for the editor, neither an error nor a warning.
+    pub fn info(code: Code, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, code, message)
+    }
+
     fn new(severity: Severity, code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
@@ -192,6 +200,7 @@ impl Diagnostic {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         match &self.location {
             Some(loc) => format!("{loc}: {sev}[{}]: {}", self.code, self.message),
@@ -264,9 +273,9 @@ impl Diagnostics {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
-    /// Number of warnings.
+    /// Number of warnings (notes are not counted).
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        Counts::of(&self.items).warnings
     }
 
     /// All diagnostics, sorted by file, position, then message, so output is
@@ -469,6 +478,7 @@ fn to_codespan(
     let base = match d.severity {
         Severity::Error => cs::Diagnostic::error(),
         Severity::Warning => cs::Diagnostic::warning(),
+        Severity::Note => cs::Diagnostic::note(),
     };
     let mut labels = Vec::new();
     let mut notes = Vec::new();
@@ -561,7 +571,7 @@ impl<'a> JsonDiagnostic<'a> {
 }
 
 /// Renders diagnostics as one JSON document:
-/// `{"errors": N, "warnings": M, "diagnostics": [...]}`.
+/// `{"errors": N, "warnings": M, "notes": K, "diagnostics": [...]}`.
 pub fn render_json(diagnostics: &[Diagnostic]) -> String {
     // One index for all: thousands of diagnostics may point into one file.
     let mut files = EndIndex::new();
@@ -569,10 +579,11 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
         .iter()
         .map(|d| JsonDiagnostic::with_files(d, &mut files))
         .collect();
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let counts = Counts::of(diagnostics);
     let doc = serde_json::json!({
-        "errors": errors,
-        "warnings": diagnostics.len() - errors,
+        "errors": counts.errors,
+        "warnings": counts.warnings,
+        "notes": counts.notes,
         "diagnostics": items,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
@@ -601,8 +612,35 @@ fn end_line_col(loc: &Location, files: &mut EndIndex) -> (usize, usize) {
     index.line_col(text, loc.span.end)
 }
 
-/// Writes a summary line (`error: 3 errors, 1 warning`) after the diagnostics.
-pub fn summary_line(errors: usize, warnings: usize) -> String {
+/// How many diagnostics of each severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Notes.
+    pub notes: usize,
+}
+
+impl Counts {
+    /// The counts of `diagnostics`.
+    pub fn of<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> Counts {
+        let mut c = Counts::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Note => c.notes += 1,
+            }
+        }
+        c
+    }
+}
+
+/// Writes a summary line (`error: 3 errors, 1 warning, 2 notes`) after the
+/// diagnostics, headed by the worst severity; empty when there are none.
+pub fn summary_line(counts: Counts) -> String {
     let plural = |n: usize, word: &str| {
         if n == 1 {
             format!("1 {word}")
@@ -610,11 +648,26 @@ pub fn summary_line(errors: usize, warnings: usize) -> String {
             format!("{n} {word}s")
         }
     };
-    match (errors, warnings) {
-        (0, 0) => String::new(),
-        (0, w) => format!("warning: {}", plural(w, "warning")),
-        (e, 0) => format!("error: {}", plural(e, "error")),
-        (e, w) => format!("error: {}, {}", plural(e, "error"), plural(w, "warning")),
+    let parts: Vec<String> = [
+        (counts.errors, "error"),
+        (counts.warnings, "warning"),
+        (counts.notes, "note"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, word)| plural(n, word))
+    .collect();
+    let head = if counts.errors > 0 {
+        "error"
+    } else if counts.warnings > 0 {
+        "warning"
+    } else {
+        "note"
+    };
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{head}: {}", parts.join(", "))
     }
 }
 
@@ -699,8 +752,34 @@ mod tests {
 
     #[test]
     fn summary_pluralises() {
-        assert_eq!(summary_line(1, 0), "error: 1 error");
-        assert_eq!(summary_line(2, 1), "error: 2 errors, 1 warning");
-        assert_eq!(summary_line(0, 3), "warning: 3 warnings");
+        let c = |errors, warnings, notes| Counts {
+            errors,
+            warnings,
+            notes,
+        };
+        assert_eq!(summary_line(c(0, 0, 0)), "");
+        assert_eq!(summary_line(c(1, 0, 0)), "error: 1 error");
+        assert_eq!(summary_line(c(2, 1, 0)), "error: 2 errors, 1 warning");
+        assert_eq!(summary_line(c(0, 3, 0)), "warning: 3 warnings");
+        assert_eq!(summary_line(c(0, 1, 2)), "warning: 1 warning, 2 notes");
+        assert_eq!(summary_line(c(0, 0, 1)), "note: 1 note");
+        assert_eq!(summary_line(c(1, 0, 1)), "error: 1 error, 1 note");
+    }
+
+    #[test]
+    fn notes_are_neither_errors_nor_warnings() {
+        let d = Diagnostic::info(Code::FlaggedSource, "flagged");
+        assert!(!d.is_error());
+        assert_eq!(d.one_line(), "note[flagged-source]: flagged");
+        let out: Diagnostics = vec![d.clone(), Diagnostic::warning(Code::LongQuote, "w")].into();
+        assert_eq!(out.warning_count(), 1);
+        assert!(!out.has_errors());
+        let json: serde_json::Value = serde_json::from_str(&render_json(&out)).unwrap();
+        assert_eq!(
+            (json["warnings"].clone(), json["notes"].clone()),
+            (1.into(), 1.into())
+        );
+        assert_eq!(json["diagnostics"][0]["severity"], "note");
+        assert!(render_human(&[d], false).starts_with("note[flagged-source]: flagged"));
     }
 }

@@ -39,28 +39,35 @@ pub struct ArticleEntry {
 }
 
 impl ArticleEntry {
-    /// The later of the original's publication and the copy's retrieval date:
-    /// when the edition last changed, as far as content says.
+    /// The latest of the original's publication, the copy's retrieval and the
+    /// edition's revisions: when the edition last changed, as far as content says.
     pub fn updated(&self) -> Option<&str> {
         let i = &self.info;
-        match (i.published.as_deref(), i.retrieved.as_deref()) {
-            (Some(p), Some(r)) => Some(p.max(r)),
-            (p, r) => p.or(r),
-        }
+        [
+            i.published.as_deref(),
+            i.retrieved.as_deref(),
+            i.revisions.last().map(|r| r.date.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+    }
+
+    /// The date the index sorts by: the original's publication, else the
+    /// copy's retrieval.
+    pub fn index_date(&self) -> Option<&str> {
+        self.info
+            .published
+            .as_deref()
+            .or(self.info.retrieved.as_deref())
     }
 }
 
 /// Index order: newest first by publication date (then retrieval date), then by slug.
 pub fn sort_for_index(articles: &mut [ArticleEntry]) {
     articles.sort_by(|a, b| {
-        let key = |x: &ArticleEntry| {
-            x.info
-                .published
-                .clone()
-                .or_else(|| x.info.retrieved.clone())
-        };
-        key(b)
-            .cmp(&key(a))
+        b.index_date()
+            .cmp(&a.index_date())
             .then_with(|| a.info.slug.cmp(&b.info.slug))
     });
 }

@@ -12,6 +12,7 @@ pub mod blocks;
 pub mod highlight;
 pub mod markdown;
 pub mod overlay;
+pub mod page;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -52,7 +53,7 @@ pub struct Stats {
 /// An edition's metadata: the one description of an article that templates
 /// (as `article`), the index, feeds and every export share (exports flatten
 /// it into their own documents). Fields a file does not set are left out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ArticleInfo {
     /// URL slug.
     pub slug: String,
@@ -90,13 +91,13 @@ pub struct ArticleInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<StoryStatus>,
     /// The edition's own revisions, oldest first.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub revisions: Vec<Revision>,
     /// The original's format: `txt` or `md`.
     #[serde(rename = "format")]
-    pub ext: &'static str,
+    pub ext: String,
     /// Only built with `--drafts`.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
     /// Counts.
     pub stats: Stats,
@@ -238,7 +239,7 @@ pub fn article_info(article: &Article, edition: &Edition, config: &SiteConfig) -
         title_note: m.title_note.clone(),
         status: m.status.clone(),
         revisions: m.revisions.clone(),
-        ext: article.format.ext(),
+        ext: article.format.ext().to_string(),
         draft: m.draft,
         stats: stats(article, edition),
     }

@@ -266,7 +266,7 @@ impl LiveSite {
 
     fn rebuild_everything(&mut self, progress: &dyn Progress, out: &mut Diagnostics) {
         let mut load = Diagnostics::new();
-        let Some(site) = Site::load(&self.opts, &mut load) else {
+        let Some(mut site) = Site::load(&self.opts, &mut load) else {
             // Keep serving what was built with the last good configuration.
             self.load_diagnostics = load.clone().into_vec();
             out.append(&mut load);
@@ -283,6 +283,7 @@ impl LiveSite {
                 }
             }
         }
+        site.drop_pages_of_articles(&dirs, &mut load);
         self.load_diagnostics = load.clone().into_vec();
         out.append(&mut load);
         out.extend(self.entry_diagnostics.values().cloned());

@@ -80,6 +80,7 @@ fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
         // Absolute URLs (canonical links, the 404 page) must point at this server.
         base_url: Some(url.clone()),
         drafts: opts.drafts,
+        clean: false,
     });
     // Watch before the first build, so an edit made during it is not missed.
     let (tx, rx) = mpsc::channel();
@@ -316,7 +317,10 @@ impl Log {
         if errors > 0 {
             eprintln!(
                 "{}; serving what built, with the errors shown on every page",
-                diagnostics::summary_line(errors, 0)
+                diagnostics::summary_line(diagnostics::Counts {
+                    errors,
+                    ..Default::default()
+                })
             );
         }
     }
@@ -369,12 +373,18 @@ impl Log {
         if new_errors > 0 {
             eprintln!(
                 "{}; the last good version stays served, with the errors shown on the page",
-                diagnostics::summary_line(new_errors, 0)
+                diagnostics::summary_line(diagnostics::Counts {
+                    errors: new_errors,
+                    ..Default::default()
+                })
             );
         } else if errors > 0 {
             eprintln!(
                 "{} still to fix elsewhere (shown on the page)",
-                diagnostics::summary_line(errors, 0)
+                diagnostics::summary_line(diagnostics::Counts {
+                    errors,
+                    ..Default::default()
+                })
             );
         } else if errors_before > 0 {
             self.info("All errors fixed.");

@@ -2,7 +2,8 @@
 //! typed context ([`super::view`]), and every file written through a
 //! [`Sink`]. Per edition: the side-by-side page, the reading view, the two
 //! texts, the exports and the search passages. Site-wide: the index, the 404
-//! page, the glossary, the search page and index, the feed, sitemaps,
+//! page, the glossary, the search page and index, the site's own pages
+//! (`pages/`), the feed, sitemaps,
 //! `robots.txt`, `editions.json`, the theme's static files and the code
 //! stylesheet.
 
@@ -11,7 +12,7 @@ use serde::Serialize;
 use super::Site;
 use super::view::{
     ArticlePage, GlossaryPage, ListPage, PageKind, PageView, Pagination, ReadingPage, RobotsPage,
-    SearchPage, SitemapPage,
+    SearchPage, SitemapPage, TextPage,
 };
 use crate::content::Article;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
@@ -20,6 +21,7 @@ use crate::outputs::search::ArticleTerms;
 use crate::outputs::{ArticleEntry, exports, feed, glossary, jsonld, search, sitemap};
 use crate::render::EditionView;
 use crate::render::highlight;
+use crate::render::page::site_page_view;
 use crate::theme::StaticSource;
 use crate::theme::strings::fill;
 use crate::writer::Sink;
@@ -262,7 +264,12 @@ impl Site {
                 self.file(feed::FEED_PATH, &xml, sink, out);
             }
             let absolute = |p: &str| config.absolute(p);
-            let urls = sitemap::urls(absolute, articles);
+            let page_urls: Vec<(String, Option<String>)> = self
+                .pages
+                .iter()
+                .map(|p| (format!("{}/", p.slug), p.updated.clone()))
+                .collect();
+            let urls = sitemap::urls(absolute, &page_urls, articles);
             for file in sitemap::files(absolute, urls, sitemap::MAX_URLS) {
                 let context = SitemapPage {
                     site,
@@ -282,6 +289,33 @@ impl Site {
                     sink,
                     out,
                 );
+            }
+
+            let mut has_code = has_code;
+            for p in &self.pages {
+                let text = site_page_view(p, config, &self.highlighter);
+                has_code |= text.has_code;
+                let mut page = PageView::new(
+                    config,
+                    PageKind::Page,
+                    &format!("{}/", p.slug),
+                    text.title.clone(),
+                    text.description.clone(),
+                );
+                page.has_code = text.has_code;
+                let context = TextPage {
+                    site,
+                    page,
+                    t: strings,
+                    text: &text,
+                };
+                pages += usize::from(self.page(
+                    "page.html",
+                    &context,
+                    &format!("{}/index.html", p.slug),
+                    sink,
+                    out,
+                ));
             }
 
             if has_code {

@@ -5,10 +5,12 @@
 
 use serde::Serialize;
 
-use crate::config::{Exports, SiteConfig};
+use crate::config::{Contact, Exports, SiteConfig};
+use crate::content::SitePage;
 use crate::outputs::ArticleEntry;
 use crate::outputs::glossary::GlossaryView;
 use crate::outputs::sitemap::SitemapUrl;
+use crate::render::page::SitePageView;
 use crate::render::{ArticleInfo, NoteView, RowView};
 use crate::theme::Strings;
 
@@ -28,11 +30,24 @@ pub struct SiteView {
     /// Which exports the site publishes: `texts`, `edition_json`,
     /// `annotations`, `editions_json` (each `true` or `false`).
     pub exports: Exports,
+    /// The pages linked from every page's footer (`footer: true`), in file name order.
+    pub footer_links: Vec<FooterLink>,
+    /// Where readers report an error (`contact` in `site.yaml`).
+    pub contact: Option<Contact>,
+}
+
+/// A link in the footer of every page: a site page.
+#[derive(Debug, Clone, Serialize)]
+pub struct FooterLink {
+    /// The page's title.
+    pub title: String,
+    /// Its site path (`methodology/`): link it as `{{ page.root }}{{ path }}{{ page.index }}`.
+    pub path: String,
 }
 
 impl SiteView {
-    /// The `site` value of a configuration.
-    pub fn new(config: &SiteConfig) -> SiteView {
+    /// The `site` value of a configuration and its pages.
+    pub fn new(config: &SiteConfig, pages: &[SitePage]) -> SiteView {
         SiteView {
             title: config.title.clone(),
             description: config.description.clone(),
@@ -40,6 +55,15 @@ impl SiteView {
             language: config.language.clone(),
             publisher: config.publisher.clone(),
             exports: config.exports,
+            footer_links: pages
+                .iter()
+                .filter(|p| p.footer)
+                .map(|p| FooterLink {
+                    title: p.title.clone(),
+                    path: format!("{}/", p.slug),
+                })
+                .collect(),
+            contact: config.contact.clone(),
         }
     }
 }
@@ -65,6 +89,9 @@ pub enum PageKind {
     /// The page for unknown addresses.
     #[serde(rename = "404")]
     NotFound,
+    /// A page of `pages/` (methodology, corrections policy…).
+    #[serde(rename = "page")]
+    Page,
 }
 
 /// Per-page values every template sees as `page`.
@@ -228,6 +255,19 @@ pub struct SearchPage<'a> {
     pub page: PageView,
     /// The strings table.
     pub t: &'a Strings,
+}
+
+/// What `page.html` sees.
+#[derive(Serialize)]
+pub struct TextPage<'a> {
+    /// The site.
+    pub site: &'a SiteView,
+    /// The page.
+    pub page: PageView,
+    /// The strings table.
+    pub t: &'a Strings,
+    /// The page's title, text (HTML) and date.
+    pub text: &'a SitePageView,
 }
 
 /// What `sitemap.xml` and `sitemap_index.xml` see.

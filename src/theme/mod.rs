@@ -37,6 +37,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embedded!(
     "templates/404.html",
     "templates/glossary.html",
     "templates/search.html",
+    "templates/page.html",
     "templates/sitemap.xml",
     "templates/sitemap_index.xml",
     "templates/robots.txt",

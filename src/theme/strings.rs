@@ -91,6 +91,10 @@ strings! {
     notes_other,
     /// The counts after a feed entry's summary (`{corrections}`, `{notes}`).
     feed_counts,
+    /// The title of a feed entry announcing a revision of an edition (`{title}`).
+    feed_revision_title,
+    /// The heading of the revision list in an edition's feed entry.
+    feed_revisions,
     /// A schema.org correction's name (`{from}`, `{to}`).
     correction_pair,
     /// The same for a deletion (`{from}`).

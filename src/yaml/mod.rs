@@ -99,7 +99,10 @@ pub struct YamlIndex {
 
 struct IndexBuilder<'a> {
     text: &'a str,
-    char_to_byte: Option<Vec<usize>>,
+    /// Byte offset of each line's start, lines broken as YAML breaks them
+    /// (`\n`, `\r\n`, a lone `\r`); `None` for an ASCII text, where a
+    /// marker's index is its byte offset.
+    line_starts: Option<Vec<usize>>,
     stack: Vec<(usize, Vec<Node>, bool, usize)>, // (start byte, children, is_map, anchor)
     root: Option<Node>,
     anchors: std::collections::HashMap<usize, Node>,
@@ -107,11 +110,24 @@ struct IndexBuilder<'a> {
 }
 
 impl IndexBuilder<'_> {
+    /// The byte offset of a marker. Outside ASCII it is found from the
+    /// marker's line and column: yaml-rust2 advances `index` by bytes instead
+    /// of characters over parts of block scalar lines, so after a `note: |`
+    /// holding an em dash every later index would be off, while the line and
+    /// column are recomputed at each line break.
     fn byte(&self, mark: &Marker) -> usize {
-        match &self.char_to_byte {
-            None => mark.index().min(self.text.len()),
-            Some(map) => map.get(mark.index()).copied().unwrap_or(self.text.len()),
-        }
+        let Some(starts) = &self.line_starts else {
+            return mark.index().min(self.text.len());
+        };
+        let Some(&start) = mark.line().checked_sub(1).and_then(|l| starts.get(l)) else {
+            return self.text.len();
+        };
+        let end = starts.get(mark.line()).copied().unwrap_or(self.text.len());
+        // Column 0 is the line's first character.
+        self.text[start..end]
+            .char_indices()
+            .nth(mark.col())
+            .map_or(end, |(i, _)| start + i)
     }
 
     fn scalar_end(&self, start: usize, value: &str, style: TScalarStyle) -> usize {
@@ -225,16 +241,20 @@ impl YamlIndex {
     /// Parses `text`; `None` when it is not valid YAML (serde_yaml then reports
     /// the syntax error with libyaml's familiar message and position).
     pub fn build(text: &str) -> Option<YamlIndex> {
-        let char_to_byte = if text.is_ascii() {
-            None
-        } else {
-            let mut map: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-            map.push(text.len());
-            Some(map)
-        };
+        let line_starts = (!text.is_ascii()).then(|| {
+            let bytes = text.as_bytes();
+            let mut starts = vec![0];
+            for (i, &b) in bytes.iter().enumerate() {
+                let lone_cr = b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+                if b == b'\n' || lone_cr {
+                    starts.push(i + 1);
+                }
+            }
+            starts
+        });
         let mut builder = IndexBuilder {
             text,
-            char_to_byte,
+            line_starts,
             stack: Vec::new(),
             root: None,
             anchors: std::collections::HashMap::new(),
@@ -938,6 +958,23 @@ mod tests {
                 "{s:?}"
             );
         }
+    }
+
+    #[test]
+    fn positions_after_a_block_scalar_with_wide_characters_stay_exact() {
+        // yaml-rust2 counts some characters of a block scalar line in bytes in
+        // its marker index; positions come from line and column instead.
+        let long = "word ".repeat(10);
+        let text = format!(
+            "- note: |\n    {long}em — dash, “quotes”, 日本語 {long}\n  url: \"https://x.org/\"\n- note: |\r    é {long}é\r  url: b\n"
+        );
+        let idx = YamlIndex::build(&text).unwrap();
+        let items = idx.root.as_ref().unwrap().items();
+        let url = items[0].get("url").unwrap();
+        assert_eq!(&text[url.span.clone()], "\"https://x.org/\"");
+        // A lone `\r` breaks lines too.
+        let url = items[1].get("url").unwrap();
+        assert_eq!(&text[url.span.clone()], "b");
     }
 
     #[test]
