@@ -24,6 +24,8 @@ pub const SITE_SCHEMA: Schema = Schema {
         "allow_raw_html",
         "pretty_links",
         "allow_unreviewed",
+        "exports",
+        "paginate_by",
         "source_policy",
         "contact",
         "editors",
@@ -32,6 +34,48 @@ pub const SITE_SCHEMA: Schema = Schema {
     example: "title: \"Restored editions\"\nbase_url: \"https://example.org/editions/\"",
 };
 
+/// The accepted keys of `exports:` in `site.yaml`.
+pub const EXPORTS_SCHEMA: Schema = Schema {
+    what: "site.yaml `exports` block",
+    keys: &["texts", "edition_json", "annotations", "editions_json"],
+    required: &[],
+    example: "exports:\n  edition_json: false\n  annotations: false",
+};
+
+/// Editions listed on one page of the index unless `paginate_by` says otherwise.
+pub const DEFAULT_PAGINATE_BY: usize = 50;
+
+#[derive(Debug, Deserialize)]
+struct ExportsYaml {
+    texts: Option<bool>,
+    edition_json: Option<bool>,
+    annotations: Option<bool>,
+    editions_json: Option<bool>,
+}
+
+/// The exports a site publishes (`exports:` in `site.yaml`; all on unless turned off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Exports {
+    /// `<slug>/original.txt` and `<slug>/corrected.txt` (`.md` for Markdown).
+    pub texts: bool,
+    /// `<slug>/edition.json`.
+    pub edition_json: bool,
+    /// `<slug>/annotations.jsonld`.
+    pub annotations: bool,
+    /// `/editions.json`.
+    pub editions_json: bool,
+}
+
+impl Default for Exports {
+    fn default() -> Exports {
+        Exports {
+            texts: true,
+            edition_json: true,
+            annotations: true,
+            editions_json: true,
+        }
+    }
+}
 /// The accepted keys of `source_policy` in `site.yaml`.
 pub const POLICY_SCHEMA: Schema = Schema {
     what: "source_policy",
@@ -64,6 +108,8 @@ struct SiteYaml {
     #[serde(default)]
     pretty_links: bool,
     allow_unreviewed: Option<bool>,
+    exports: Option<ExportsYaml>,
+    paginate_by: Option<u32>,
     source_policy: Option<PolicyYaml>,
     contact: Option<String>,
     #[serde(default)]
@@ -191,6 +237,10 @@ pub struct SiteConfig {
     pub pretty_links: bool,
     /// Whether corrections still marked `status: suggested` may be published.
     pub allow_unreviewed: bool,
+    /// Which exports are written (and linked).
+    pub exports: Exports,
+    /// Editions per index page (`0`: all on one page).
+    pub paginate_by: usize,
     /// Domains whose citation `check` warns about (`avoid`) or notes (`flag`).
     pub source_policy: SourcePolicy,
     /// Where readers report an error (an e-mail address or a web page).
@@ -425,15 +475,18 @@ impl SiteConfig {
     }
 
     fn parse_fields(root: &Path, file: &SourceFile, out: &mut Diagnostics) -> Option<SiteConfig> {
-        // The policy's keys are checked before serde, so all typos show at once.
-        if let Some(policy) = yaml::YamlIndex::build(&file.text)
-            .and_then(|i| i.root)
-            .and_then(|r| r.get("source_policy").cloned())
-        {
-            let mut worst = yaml::check_keys(file, &policy, &POLICY_SCHEMA, out);
-            for list in ["avoid", "flag"] {
-                for rule in policy.get(list).map_or(&[][..], |l| l.items()) {
-                    worst = worst.max(yaml::check_keys(file, rule, &POLICY_RULE_SCHEMA, out));
+        // The nested blocks' keys are checked before serde, so all typos show at once.
+        if let Some(root) = yaml::YamlIndex::build(&file.text).and_then(|i| i.root) {
+            let mut worst = yaml::KeyStatus::Clean;
+            if let Some(exports) = root.get("exports") {
+                worst = worst.max(yaml::check_keys(file, exports, &EXPORTS_SCHEMA, out));
+            }
+            if let Some(policy) = root.get("source_policy") {
+                worst = worst.max(yaml::check_keys(file, policy, &POLICY_SCHEMA, out));
+                for list in ["avoid", "flag"] {
+                    for rule in policy.get(list).map_or(&[][..], |l| l.items()) {
+                        worst = worst.max(yaml::check_keys(file, rule, &POLICY_RULE_SCHEMA, out));
+                    }
                 }
             }
             if worst == yaml::KeyStatus::Broken {
@@ -538,6 +591,37 @@ impl SiteConfig {
             );
         }
         let output_dir = root.join(raw.output_dir.unwrap_or_else(|| PathBuf::from("public")));
+        let exports = match raw.exports {
+            None => Exports::default(),
+            Some(e) => Exports {
+                texts: e.texts.unwrap_or(true),
+                edition_json: e.edition_json.unwrap_or(true),
+                annotations: e.annotations.unwrap_or(true),
+                editions_json: e.editions_json.unwrap_or(true),
+            },
+        };
+        if !exports.texts {
+            // Offsets and selectors count characters of the texts.
+            for (on, key) in [
+                (exports.edition_json, "edition_json"),
+                (exports.annotations, "annotations"),
+            ] {
+                if on {
+                    let at = node.as_ref().and_then(|n| n.get("exports"));
+                    out.push(
+                        Diagnostic::error(
+                            Code::BadExports,
+                            format!("`exports` turns the texts off but not `{key}`, whose offsets count their characters"),
+                        )
+                        .at(value_location(file, at, "texts"))
+                        .label("the texts are off")
+                        .help(format!(
+                            "keep the texts (original.txt, corrected.txt), or also set `{key}: false`"
+                        )),
+                    );
+                }
+            }
+        }
         let source_policy = raw
             .source_policy
             .map(|p| policy(file, node.as_ref(), p, out))
@@ -574,6 +658,8 @@ impl SiteConfig {
             allow_raw_html: raw.allow_raw_html,
             pretty_links: raw.pretty_links,
             allow_unreviewed: raw.allow_unreviewed.unwrap_or(true),
+            exports,
+            paginate_by: raw.paginate_by.map_or(DEFAULT_PAGINATE_BY, |n| n as usize),
             source_policy,
             contact,
             editors,
@@ -1024,5 +1110,25 @@ mod tests {
         assert_eq!(cfg.base_path(), "/sub/");
         assert_eq!(cfg.absolute("a/"), "https://x.org/sub/a/");
         assert_eq!(cfg.output_dir, dir.path().join("public"));
+        // Every export is on and the index shows 50 editions a page unless told otherwise.
+        assert_eq!(cfg.exports, Exports::default());
+        assert!(cfg.exports.texts && cfg.exports.edition_json);
+        assert_eq!(cfg.paginate_by, DEFAULT_PAGINATE_BY);
+
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\nbase_url: https://x.org/\npaginate_by: 0\nexports:\n  annotations: false\n",
+        )
+        .unwrap();
+        let mut out = crate::diagnostics::Diagnostics::new();
+        let cfg = SiteConfig::load(dir.path(), &mut out).unwrap();
+        assert_eq!(cfg.paginate_by, 0);
+        assert_eq!(
+            cfg.exports,
+            Exports {
+                annotations: false,
+                ..Exports::default()
+            }
+        );
     }
 }

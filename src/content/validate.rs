@@ -4,7 +4,9 @@
 use crate::diagnostics::{Code, Diagnostic, Location};
 
 /// Slugs that would collide with pages the site itself generates.
-pub const RESERVED_SLUGS: &[&str] = &["glossary", "static", "search", "pagefind", "tags", "feeds"];
+pub const RESERVED_SLUGS: &[&str] = &[
+    "glossary", "static", "search", "pagefind", "tags", "feeds", "page",
+];
 
 /// The longest slug: a slug is a folder name in the output (and part of
 /// staging and temporary file names, which file systems cap at 255 bytes),

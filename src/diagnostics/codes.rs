@@ -50,6 +50,7 @@ codes! {
         BadHighlightTheme = "bad-highlight-theme": "A `highlight_theme` is not one of the code highlighting themes built into emend.",
         BadDomain = "bad-domain": "A `domain` of `source_policy` in `site.yaml` is not a plain domain name such as `example.com`.",
         BadContact = "bad-contact": "`contact` in `site.yaml` is neither an e-mail address nor an http(s) URL.",
+        BadExports = "bad-exports": "The `exports` of `site.yaml` turn off the texts but keep an export whose offsets count their characters.",
         Template = "template": "A template does not compile or fails while rendering a page.",
         TemplateContext = "template-context": "The data for a template could not be prepared (an internal error; please report it).",
     }

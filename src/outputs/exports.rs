@@ -113,8 +113,10 @@ pub struct AnnotationExport<'a> {
     pub sources: &'a [SourceRef],
     /// The note on the edition page.
     pub url: String,
-    /// Its W3C Web Annotation in `annotations.jsonld`.
-    pub annotation: String,
+    /// Its W3C Web Annotation in `annotations.jsonld` (absent when the site
+    /// does not publish them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<String>,
 }
 
 /// `/<slug>/edition.json`.
@@ -129,8 +131,9 @@ pub struct EditionExport<'a> {
     pub url: String,
     /// The reading view of the corrected text.
     pub reading_url: String,
-    /// The W3C annotations.
-    pub annotations_url: String,
+    /// The W3C annotations (absent when the site does not publish them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations_url: Option<String>,
     /// The TEI P5 edition.
     pub tei_url: String,
     /// The citation as BibTeX.
@@ -275,7 +278,10 @@ pub fn edition_export<'a>(
                 note_html: html,
                 sources: &spec.sources,
                 url: format!("{}#{}", urls.page, anchors::note(number)),
-                annotation: format!("{}#{}", urls.annotations, anchors::note(number)),
+                annotation: config
+                    .exports
+                    .annotations
+                    .then(|| format!("{}#{}", urls.annotations, anchors::note(number))),
             }
         })
         .collect();
@@ -285,7 +291,7 @@ pub fn edition_export<'a>(
         article: &view.article,
         url: urls.page,
         reading_url: urls.reading,
-        annotations_url: urls.annotations,
+        annotations_url: config.exports.annotations.then_some(urls.annotations),
         tei_url: urls.exports.tei,
         bibtex_url: urls.exports.bibtex,
         ris_url: urls.exports.ris,
@@ -592,10 +598,12 @@ pub struct EditionEntry<'a> {
     pub article: &'a ArticleInfo,
     /// Edition page.
     pub url: String,
-    /// Its `edition.json`.
-    pub edition: String,
-    /// Its `annotations.jsonld`.
-    pub annotations: String,
+    /// Its `edition.json` (absent when the site does not publish it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
+    /// Its `annotations.jsonld` (absent when the site does not publish them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<String>,
     /// Its TEI P5 edition, `tei.xml`.
     pub tei: String,
     /// Its citation as BibTeX, `cite.bib`.
@@ -640,8 +648,14 @@ pub fn editions_index<'a>(
                 EditionEntry {
                     article: &a.info,
                     url: config.absolute(&a.path),
-                    edition: config.absolute(&format!("{}edition.json", a.path)),
-                    annotations: config.absolute(&format!("{}annotations.jsonld", a.path)),
+                    edition: config
+                        .exports
+                        .edition_json
+                        .then(|| config.absolute(&format!("{}edition.json", a.path))),
+                    annotations: config
+                        .exports
+                        .annotations
+                        .then(|| config.absolute(&format!("{}annotations.jsonld", a.path))),
                     tei: exports.tei,
                     bibtex: exports.bibtex,
                     ris: exports.ris,

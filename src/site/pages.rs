@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use super::Site;
 use super::view::{
-    ArticlePage, GlossaryPage, ListPage, PageKind, PageView, ReadingPage, RobotsPage, SearchPage,
-    SitemapPage, TextPage,
+    ArticlePage, GlossaryPage, ListPage, PageKind, PageView, Pagination, ReadingPage, RobotsPage,
+    SearchPage, SitemapPage, TextPage,
 };
 use crate::content::Article;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
@@ -140,25 +140,32 @@ impl Site {
             ));
 
             let ext = article.format.ext();
-            out.ok(sink.copy(&format!("{slug}/original.{ext}"), &article.original_path));
-            self.file(
-                &format!("{slug}/corrected.{ext}"),
-                edition.corrected.as_bytes(),
-                sink,
-                out,
-            );
-            self.file(
-                &format!("{slug}/edition.json"),
-                &exports::edition_json(config, article, edition, view),
-                sink,
-                out,
-            );
-            self.file(
-                &format!("{slug}/annotations.jsonld"),
-                &exports::annotations_jsonld(config, strings, article, edition, view),
-                sink,
-                out,
-            );
+            let publish = config.exports;
+            if publish.texts {
+                out.ok(sink.copy(&format!("{slug}/original.{ext}"), &article.original_path));
+                self.file(
+                    &format!("{slug}/corrected.{ext}"),
+                    edition.corrected.as_bytes(),
+                    sink,
+                    out,
+                );
+            }
+            if publish.edition_json {
+                self.file(
+                    &format!("{slug}/edition.json"),
+                    &exports::edition_json(config, article, edition, view),
+                    sink,
+                    out,
+                );
+            }
+            if publish.annotations {
+                self.file(
+                    &format!("{slug}/annotations.jsonld"),
+                    &exports::annotations_jsonld(config, strings, article, edition, view),
+                    sink,
+                    out,
+                );
+            }
             self.file(
                 &format!("{slug}/{}", tei::TEI_FILE),
                 &tei::tei_xml(config, strings, article, edition, view),
@@ -208,20 +215,9 @@ impl Site {
             let site = &self.site_view;
             let mut pages = 0;
 
-            let index = ListPage {
-                site,
-                page: PageView::new(
-                    config,
-                    PageKind::Index,
-                    "",
-                    config.title.clone(),
-                    config.description.clone(),
-                ),
-                t: strings,
-                articles,
-                total: articles.len(),
-            };
-            pages += usize::from(self.page("index.html", &index, "index.html", sink, out));
+            for (rel, index) in self.index_pages(articles) {
+                pages += usize::from(self.page("index.html", &index, &rel, sink, out));
+            }
 
             // The 404 page is served at any depth, so it links from the site root path.
             let mut page = PageView::new(
@@ -240,6 +236,7 @@ impl Site {
                 t: strings,
                 articles: &articles[..articles.len().min(NOT_FOUND_LISTED)],
                 total: articles.len(),
+                pagination: None,
             };
             pages += usize::from(self.page("404.html", &not_found, "404.html", sink, out));
 
@@ -316,12 +313,14 @@ impl Site {
                 sitemap: config.absolute("sitemap.xml"),
             };
             self.page("robots.txt", &robots, "robots.txt", sink, out);
-            self.file(
-                "editions.json",
-                &exports::to_json(&exports::editions_index(config, articles)),
-                sink,
-                out,
-            );
+            if config.exports.editions_json {
+                self.file(
+                    "editions.json",
+                    &exports::to_json(&exports::editions_index(config, articles)),
+                    sink,
+                    out,
+                );
+            }
 
             let mut has_code = has_code;
             for p in &self.pages {
@@ -362,6 +361,79 @@ impl Site {
         })
     }
 }
+
+impl Site {
+    /// The index pages, as (site-relative path, context): the home page
+    /// (`index.html`) with the newest `paginate_by` editions, then
+    /// `page/2/index.html` and on with the next ones (all on the home page when
+    /// `paginate_by` is 0). There is no `page/1/`: the home page is the first page.
+    fn index_pages<'a>(&'a self, articles: &'a [ArticleEntry]) -> Vec<(String, ListPage<'a>)> {
+        let config = &self.config;
+        let per_page = config.paginate_by;
+        let count = if per_page == 0 {
+            1
+        } else {
+            articles.len().div_ceil(per_page).max(1)
+        };
+        let path = |n: usize| {
+            if n == 1 {
+                String::new()
+            } else {
+                format!("{PAGE_DIR}/{n}/")
+            }
+        };
+        (1..=count)
+            .map(|n| {
+                let (title, description) = if n == 1 {
+                    (config.title.clone(), config.description.clone())
+                } else {
+                    let title = fill(
+                        &self.theme.strings.index_page_title,
+                        &[("site", &config.title), ("n", &n.to_string())],
+                    );
+                    (title, config.description.clone())
+                };
+                let page = PageView::new(config, PageKind::Index, &path(n), title, description);
+                let link = |k: usize| {
+                    if k == 1 {
+                        page.home.clone()
+                    } else {
+                        format!("{}{}{}", page.root, path(k), page.index)
+                    }
+                };
+                let offset = if per_page == 0 { 0 } else { (n - 1) * per_page };
+                let end = if per_page == 0 {
+                    articles.len()
+                } else {
+                    (offset + per_page).min(articles.len())
+                };
+                let pagination = Pagination {
+                    number: n,
+                    pages: count,
+                    per_page,
+                    offset,
+                    prev: (n > 1).then(|| link(n - 1)),
+                    next: (n < count).then(|| link(n + 1)),
+                    first: link(1),
+                    last: link(count),
+                };
+                let rel = format!("{}index.html", path(n));
+                let context = ListPage {
+                    site: &self.site_view,
+                    page,
+                    t: &self.theme.strings,
+                    articles: &articles[offset..end],
+                    total: articles.len(),
+                    pagination: Some(pagination),
+                };
+                (rel, context)
+            })
+            .collect()
+    }
+}
+
+/// The folder of the index pages after the first (`page/2/`, …).
+pub const PAGE_DIR: &str = "page";
 
 /// The entry the site-wide outputs list for a written edition.
 pub fn entry(

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::config::{Contact, SiteConfig};
+use crate::config::{Contact, Exports, SiteConfig};
 use crate::content::SitePage;
 use crate::outputs::ArticleEntry;
 use crate::outputs::cite::CiteView;
@@ -28,6 +28,9 @@ pub struct SiteView {
     pub language: String,
     /// Publisher.
     pub publisher: Option<String>,
+    /// Which exports the site publishes: `texts`, `edition_json`,
+    /// `annotations`, `editions_json` (each `true` or `false`).
+    pub exports: Exports,
     /// The pages linked from every page's footer (`footer: true`), in file name order.
     pub footer_links: Vec<FooterLink>,
     /// Where readers report an error (`contact` in `site.yaml`).
@@ -52,6 +55,7 @@ impl SiteView {
             base_url: config.base_url.clone(),
             language: config.language.clone(),
             publisher: config.publisher.clone(),
+            exports: config.exports,
             footer_links: pages
                 .iter()
                 .filter(|p| p.footer)
@@ -207,6 +211,31 @@ pub struct ListPage<'a> {
     pub articles: &'a [ArticleEntry],
     /// How many articles the site has (the 404 page lists only the newest).
     pub total: usize,
+    /// Where this page is among the index pages (`index.html` only; none on
+    /// the 404 page).
+    pub pagination: Option<Pagination>,
+}
+
+/// Where an index page is among the index pages (`paginate_by` in
+/// `site.yaml`). Links are relative to the page, like every link of a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    /// This page's number: 1 for the home page (`index.html`), `n` for `page/n/`.
+    pub number: usize,
+    /// How many index pages there are (1 when everything fits on one).
+    pub pages: usize,
+    /// Editions per page (`paginate_by`; 0: all on one page).
+    pub per_page: usize,
+    /// How many editions come before this page's first one.
+    pub offset: usize,
+    /// The previous (newer) page, if this is not the first.
+    pub prev: Option<String>,
+    /// The next (older) page, if this is not the last.
+    pub next: Option<String>,
+    /// The first page (the home page).
+    pub first: String,
+    /// The last page.
+    pub last: String,
 }
 
 /// What `glossary.html` sees.

@@ -61,6 +61,8 @@ strings! {
     date,
     /// `{title} (corrected text)`.
     reading_title,
+    /// The title of index pages after the first (`{site}`, `{n}`).
+    index_page_title,
     /// Title of the glossary page.
     glossary_title,
     /// Title of the search page.
