@@ -1805,15 +1805,30 @@ mod tests {
         assert!(a.is_none());
         let mut found: Vec<_> = out
             .iter()
-            .map(|d| (d.code, d.location.as_ref().unwrap().line, d.help.clone().unwrap_or_default()))
+            .map(|d| {
+                (
+                    d.code,
+                    d.location.as_ref().unwrap().line,
+                    d.help.clone().unwrap_or_default(),
+                )
+            })
             .collect();
         found.sort_by_key(|f| f.1);
         assert_eq!(
             found,
             [
                 ("bad-date", 6, "write dates as YYYY-MM-DD".to_string()),
-                ("bad-url", 7, "sources must be web pages readers can open: use an https:// address".to_string()),
-                ("unknown-source-type", 8, "did you mean `court`?".to_string()),
+                (
+                    "bad-url",
+                    7,
+                    "sources must be web pages readers can open: use an https:// address"
+                        .to_string()
+                ),
+                (
+                    "unknown-source-type",
+                    8,
+                    "did you mean `court`?".to_string()
+                ),
             ]
         );
     }
@@ -1827,7 +1842,10 @@ mod tests {
         assert_eq!(m.doi.as_deref(), Some("10.5281/zenodo.123"));
         assert_eq!(m.title_note.as_deref(), Some("Retitled *once*."));
         let st = m.status.unwrap();
-        assert_eq!((st.as_of.as_str(), st.text.as_str()), ("2026-12-07", "Found unsupported."));
+        assert_eq!(
+            (st.as_of.as_str(), st.text.as_str()),
+            ("2026-12-07", "Found unsupported.")
+        );
         assert_eq!(st.sources[0].source_type, Some(SourceType::Court));
         let dates: Vec<_> = m.revisions.iter().map(|r| r.date.as_str()).collect();
         assert_eq!(dates, ["2026-11-27", "2026-12-07"], "oldest first");
@@ -1851,7 +1869,12 @@ mod tests {
             .collect();
         assert_eq!(
             found,
-            [("bad-doi", 2), ("bad-date", 4), ("bad-date", 7), ("empty-note", 8)]
+            [
+                ("bad-doi", 2),
+                ("bad-date", 4),
+                ("bad-date", 7),
+                ("empty-note", 8)
+            ]
         );
     }
 
@@ -1859,7 +1882,14 @@ mod tests {
     fn dois_need_the_10_prefix_a_registrant_and_a_suffix() {
         assert!(is_doi("10.5281/zenodo.1234567"));
         assert!(is_doi("10.1000.10/abc(1)"));
-        for bad in ["https://doi.org/10.1/x", "10./x", "10.12/", "11.1/x", "10.1/a b", "10.x/y"] {
+        for bad in [
+            "https://doi.org/10.1/x",
+            "10./x",
+            "10.12/",
+            "11.1/x",
+            "10.1/a b",
+            "10.x/y",
+        ] {
             assert!(!is_doi(bad), "{bad}");
         }
     }

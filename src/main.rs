@@ -148,6 +148,9 @@ enum Command {
         /// Do not learn from the site's other articles
         #[arg(long)]
         no_site: bool,
+        /// Do not use the plausibility model (entries marked `check: model` are then never suggested)
+        #[arg(long)]
+        no_model: bool,
     },
 }
 
@@ -274,6 +277,7 @@ fn main() -> ExitCode {
             min_confidence,
             no_dictionary,
             no_site,
+            no_model,
         } => run_suggest(
             &suggest::Request {
                 root: cli.root.clone(),
@@ -283,6 +287,7 @@ fn main() -> ExitCode {
                     min_confidence,
                     dictionary: !no_dictionary,
                     site: !no_site,
+                    model: !no_model,
                 },
             },
             color,
@@ -419,9 +424,8 @@ fn run_suggest(req: &suggest::Request, color: bool, quiet: bool) -> ExitCode {
     if !quiet {
         diagnostics::eprint(&report.warnings, color);
     }
-    let n = report.suggestions.len();
     let path = diagnostics::display_path(&report.path);
-    if n == 0 {
+    if report.suggestions.is_empty() && report.flags.is_empty() {
         if !quiet {
             eprintln!(
                 "No suggestions for `{}` at confidence {:.2} or more.",
@@ -430,26 +434,19 @@ fn run_suggest(req: &suggest::Request, color: bool, quiet: bool) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let (dictionary, learned, patterns) = report.by_source();
-    let sources = format!(
-        "{dictionary} from the dictionary, {learned} learned from the site, {patterns} from patterns"
-    );
-    let plural = |k: usize, one: &'static str, many: &'static str| if k == 1 { one } else { many };
+    // One summary in named units (places and entries) whose parts add up.
+    let summary = report.summary();
     if report.written {
         if !quiet {
             eprintln!(
-                "Appended {n} suggestion{} ({sources}) as {} entr{} to {path}.\nReview each one, then remove its `status: suggested` line; `emend check` lists those left.",
-                plural(n, "", "s"),
-                report.entries.len(),
-                plural(report.entries.len(), "y", "ies"),
+                "Appended {summary} to {path}.\nReview each entry, then remove its `status: suggested` line; `emend check` lists those left."
             );
         }
     } else {
         print!("{}", report.yaml);
         if !quiet {
             eprintln!(
-                "{n} suggestion{} for `{}` ({sources}). Review them and paste them into {path}, or rerun with --write.",
-                plural(n, "", "s"),
+                "Suggested for `{}`: {summary}. Review them and paste them into {path}, or rerun with --write.",
                 req.slug
             );
         }

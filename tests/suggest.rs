@@ -99,9 +99,10 @@ fn prints_entries_ready_to_paste_and_leaves_the_file_alone() {
     // The edited phrase is not suggested again, and nothing was written.
     assert!(!stdout.contains("identical"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), EXISTING);
-    assert!(stderr.contains(
-        "6 suggestions for `story` (6 from the dictionary, 0 learned from the site, 0 from patterns)"
-    ));
+    assert!(
+        stderr.contains("Suggested for `story`: 6 places in 6 entries (6 dictionary)."),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -110,10 +111,16 @@ fn write_appends_after_the_existing_bytes_and_never_duplicates() {
     let path = dir.path().join("content/story/corrections.yaml");
     let (ok, _, stderr) = run(dir.path(), &["suggest", "story", "--write"]);
     assert!(ok, "{stderr}");
-    assert!(stderr.contains("Appended 6 suggestions"), "{stderr}");
+    assert!(
+        stderr.contains("Appended 6 places in 6 entries (6 dictionary) to "),
+        "{stderr}"
+    );
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with(EXISTING));
-    assert!(text[EXISTING.len()..].starts_with("\n\n# Suggested by `emend suggest` (6 entries)"));
+    assert!(
+        text[EXISTING.len()..]
+            .starts_with("\n\n# Suggested by `emend suggest`: 6 entries changing 6 places.")
+    );
     let list = entries(&text);
     assert_eq!(list.len(), 7);
     assert_eq!(get(&list[0], "find"), Some("on the identical time"));
@@ -124,6 +131,59 @@ fn write_appends_after_the_existing_bytes_and_never_duplicates() {
     assert!(ok);
     assert!(stderr.contains("No suggestions for `story`"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
+fn places_and_entries_are_both_counted_and_add_up() {
+    // `mentioned` is garbled at all three places: one `all: true` entry for
+    // three places; one place is also learned from another article, which
+    // neither splits the entry nor counts the place twice.
+    let story = "He mentioned the plan. She mentioned the cost. Officials mentioned the date.\nThey met on the identical day.\n";
+    let other = "Officials mentioned the date.\n";
+    let accepted = "- find: mentioned\n  replace: said\n  kind: synonym\n  why: w\n";
+    let dir = site(&[("story", story, None), ("other", other, Some(accepted))]);
+    let (ok, stdout, stderr) = run(dir.path(), &["suggest", "story"]);
+    assert!(ok, "{stderr}");
+    let list = entries(&stdout);
+    assert_eq!(
+        pairs(&list),
+        [
+            ("mentioned".to_string(), "said".to_string()),
+            ("on the identical".to_string(), "at the same".to_string()),
+        ]
+    );
+    assert_eq!(list[0].get("all").and_then(|v| v.as_bool()), Some(true));
+    assert_eq!(
+        get(&list[0], "origin"),
+        Some("dictionary + learned from other")
+    );
+    assert!(stdout.starts_with("# Suggested by `emend suggest`: 2 entries changing 4 places."));
+    assert!(
+        stderr.contains(
+            "Suggested for `story`: 4 places in 2 entries (3 dictionary, 1 dictionary and site learning)."
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn improbable_places_are_flagged_as_comments_never_as_entries() {
+    let dir = site(&[("story", "Some individuals have the right to vote.\n", None)]);
+    let (ok, stdout, stderr) = run(dir.path(), &["suggest", "story"]);
+    assert!(ok, "{stderr}");
+    assert!(entries(&stdout).is_empty(), "{stdout}");
+    assert!(
+        stdout.contains("#   line 1: \"individuals\" in “…Some individuals have the right to vote.…”: perhaps \"people\""),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("0 places in 0 entries; 1 more place flagged for review only"),
+        "{stderr}"
+    );
+    // --no-model: nothing at all.
+    let (_, stdout, stderr) = run(dir.path(), &["suggest", "story", "--no-model"]);
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("No suggestions"), "{stderr}");
 }
 
 #[test]
@@ -244,7 +304,10 @@ fn site_learning_carries_accepted_corrections_to_other_articles() {
         get(learned, "why"),
         Some("The outlet's name, translated word for word.")
     );
-    assert!(stderr.contains("1 learned from the site"), "{stderr}");
+    assert!(
+        stderr.contains("7 places in 7 entries (6 dictionary, 1 site learning)"),
+        "{stderr}"
+    );
     // --no-site leaves it out.
     let (_, stdout, _) = run(dir.path(), &["suggest", "story", "--no-site"]);
     assert!(!stdout.contains("International Information"));

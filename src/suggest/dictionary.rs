@@ -59,6 +59,8 @@ pub const ENTRY_SCHEMA: Schema = Schema {
         "not_next",
         "case",
         "disabled",
+        "check",
+        "evidence",
     ],
     required: &["find", "replace", "kind"],
     example: "  - find: \"nationwide safety\"\n    replace: \"national security\"\n    kind: synonym\n    confidence: 0.95",
@@ -90,6 +92,11 @@ pub struct Entry {
     pub context: Context,
     /// Match only the spelling given (no capitalised variant at sentence start).
     pub exact_case: bool,
+    /// Suggest only where the plausibility model confirms the restoration in
+    /// its context (`check: model`): for swaps that are also ordinary English.
+    pub model_check: bool,
+    /// Where the substitution is documented (`evidence:`), if the entry says.
+    pub evidence: Option<String>,
     /// Built-in or site.
     pub source: Source,
     /// Where the entry is written.
@@ -245,6 +252,8 @@ struct EntryYaml {
     case: Option<String>,
     #[serde(default)]
     disabled: bool,
+    check: Option<String>,
+    evidence: Option<String>,
 }
 
 fn is_class_name(name: &str) -> bool {
@@ -461,6 +470,18 @@ impl Dictionary {
                     false
                 }
             };
+            let model_check = match raw.check.as_deref() {
+                None | Some("none") => false,
+                Some("model") => true,
+                Some(other) => {
+                    out.push(
+                        Diagnostic::error("bad-check", format!("unknown `check: {other}`"))
+                            .at(at("check"))
+                            .help("use `check: model` (suggest only where the plausibility model confirms the restoration) or leave it out"),
+                    );
+                    false
+                }
+            };
             let mut parse_list = |key: &str, list: Patterns, side: Side| -> Vec<Pattern> {
                 let mut pats = Vec::new();
                 for (j, src) in list.0.iter().enumerate() {
@@ -516,6 +537,8 @@ impl Dictionary {
                 why: raw.why.filter(|w| !w.trim().is_empty()),
                 context,
                 exact_case,
+                model_check,
+                evidence: raw.evidence.filter(|e| !e.trim().is_empty()),
                 source,
                 location: entry_at,
             });

@@ -25,8 +25,8 @@ pub struct EntryOut {
     pub kind: Kind,
     /// `why`.
     pub why: String,
-    /// `origin`.
-    pub origin: String,
+    /// `origin`: every source that proposed it.
+    pub origin: Vec<super::Origin>,
     /// `confidence`.
     pub confidence: f64,
 }
@@ -84,18 +84,53 @@ pub fn render_entries(entries: &[EntryOut], indent: &str, nl: &str) -> String {
         line(format!("  kind: {}", e.kind.as_str()));
         line(format!("  why: {}", quote(&e.why)));
         line("  status: suggested".to_string());
-        line(format!("  origin: {}", quote(&e.origin)));
+        line(format!(
+            "  origin: {}",
+            quote(&super::origin::render(&e.origin))
+        ));
         line(format!("  confidence: {:.2}", e.confidence));
     }
     out
 }
 
-/// The header comment above a block of suggestions.
-pub fn header(count: usize, nl: &str) -> String {
+/// The header comment above a block of suggestions: entries and the places
+/// they change, both named (an `all: true` entry changes several places).
+pub fn header(entries: usize, places: usize, nl: &str) -> String {
     format!(
-        "# Suggested by `emend suggest` ({count} entr{}). Review each one: fix or delete it,{nl}# then remove its `status: suggested` line to accept it.{nl}",
-        if count == 1 { "y" } else { "ies" }
+        "# Suggested by `emend suggest`: {entries} entr{} changing {places} place{}. Review each one:{nl}# fix or delete it, then remove its `status: suggested` line to accept it.{nl}",
+        if entries == 1 { "y" } else { "ies" },
+        if places == 1 { "" } else { "s" }
     )
+}
+
+/// The places flagged for review, as YAML comments (the build ignores them):
+/// line, the text in its sentence, and the restoration the model leans towards.
+pub fn render_flags(text: &str, flags: &[super::model::Flag], nl: &str) -> String {
+    let mut out = format!(
+        "# Flagged for review, not suggested: these look garbled to the plausibility model,{nl}# but not surely enough to propose a change.{nl}"
+    );
+    for f in flags {
+        let line = text[..f.range.start].matches('\n').count() + 1;
+        let lo = crate::text::floor_char_boundary(text, f.range.start.saturating_sub(30));
+        let hi = crate::text::floor_char_boundary(text, (f.range.end + 30).min(text.len()));
+        let lo = text[lo..f.range.start]
+            .rfind('\n')
+            .map_or(lo, |i| lo + i + 1);
+        let hi = text[f.range.end..hi]
+            .find('\n')
+            .map_or(hi, |i| f.range.end + i);
+        let context: String = text[lo..hi]
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        out.push_str(&format!(
+            "#   line {line}: {:?} in “…{}…”: perhaps {:?}{nl}",
+            f.find,
+            context.trim(),
+            f.maybe
+        ));
+    }
+    out
 }
 
 /// How to append to an existing corrections file.
@@ -234,7 +269,7 @@ mod tests {
             pick: Pick::Unique,
             kind: Kind::Synonym,
             why: "w".into(),
-            origin: "dictionary".into(),
+            origin: vec![super::super::Origin::Dictionary],
             confidence: 0.8,
         }
     }
@@ -279,7 +314,11 @@ mod tests {
                 e.before = Some(format!("{s} "));
                 e.after = Some(format!(" {s}"));
                 e.why = (*s).to_string();
-                e.origin = (*s).to_string();
+                // Slugs are folder names: any text can reach the origin.
+                e.origin = vec![super::super::Origin::Learned {
+                    from: vec![(*s).to_string()],
+                    more: 0,
+                }];
                 e
             })
             .collect();
@@ -299,7 +338,10 @@ mod tests {
             assert_eq!(s.selector.after, e.after);
             assert_eq!(s.selector.pick, e.pick);
             assert_eq!(s.why.as_deref(), Some(e.why.as_str()));
-            assert_eq!(s.origin.as_deref(), Some(e.origin.as_str()));
+            assert_eq!(
+                s.origin.as_deref(),
+                Some(super::super::origin::render(&e.origin).as_str())
+            );
             assert_eq!(s.confidence, Some(0.8));
             assert_eq!(s.status, crate::content::Status::Suggested);
         }
@@ -348,7 +390,7 @@ mod tests {
             let block = format!(
                 "{}{}{}",
                 style.separator,
-                header(1, style.newline),
+                header(1, 1, style.newline),
                 render_entries(&[entry("x", "y")], &style.indent, style.newline)
             );
             let text = format!("{existing}{block}");
