@@ -1131,9 +1131,10 @@ mod tests {
     #[test]
     fn model_checked_entries_need_the_model_and_weak_ones_are_flagged() {
         let d = dict(
-            "entries:\n  - {find: identical, replace: same, kind: synonym, confidence: 0.7, check: model}\n  - {find: individuals, replace: people, kind: synonym, confidence: 0.7, check: model}\n",
+            "entries:\n  - {find: identical, replace: same, kind: synonym, confidence: 0.7, check: model}\n  - {find: robust, replace: strong, kind: synonym, confidence: 0.7, check: model}\n",
         );
-        let text = "They met on the identical day.\nIdentical twins were born.\nSome individuals have the right.";
+        let text =
+            "They met on the identical day.\nIdentical twins were born.\nIt was a robust debate.";
         let m = model::Model::builtin();
         // Without the model the entry never fires.
         let none = choose(text, &[], Some(&d), None, None, 0.5);
@@ -1141,17 +1142,18 @@ mod tests {
         let with = choose(text, &[], Some(&d), None, Some(m), 0.5);
         assert_eq!(
             found(&with),
-            [("identical", "same", 0.75, "dictionary + model".to_string())]
+            // 0.7, +0.1 for a wide margin, +0.05 for two sources agreeing
+            [("identical", "same", 0.85, "dictionary + model".to_string())]
         );
         assert_eq!(with.suggestions[0].range, 16..25);
         // "Identical twins" is ordinary English: neither suggested nor flagged.
-        // "Some individuals have" leans towards "people" (fit ratio 1.75),
-        // not enough to suggest: flagged for review.
+        // "a robust debate" leans towards "strong" (evidence 1.30), not
+        // enough to suggest: flagged for review.
         assert_eq!(with.flags.len(), 1);
         let flag = &with.flags[0];
         assert_eq!(
             (flag.find.as_str(), flag.maybe.as_str(), flag.range.start),
-            ("individuals", "people", 63)
+            ("robust", "strong", 67)
         );
         assert!(flag.ratio >= model::FLAG && flag.ratio < model::CONFIRM);
     }
