@@ -165,7 +165,9 @@ pub fn choose(
     let mut dictionary_pairs: std::collections::HashSet<(String, String)> = Default::default();
     let mut dictionary_hits: std::collections::HashSet<(usize, usize, String)> = Default::default();
     if let Some(dict) = dictionary {
-        for e in &dict.entries {
+        // Entries that defer to the model do not veto site learning: an editor
+        // accepting the swap in this very context is evidence of its own.
+        for e in dict.entries.iter().filter(|e| !e.model_check) {
             dictionary_pairs.insert((e.find.clone(), e.replace.clone()));
             if let (Some(f), Some(r)) = (
                 dictionary::capitalise(&e.find),
