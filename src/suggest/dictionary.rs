@@ -630,6 +630,37 @@ mod tests {
         for e in &d.entries {
             assert!(e.confidence > 0.0 && e.confidence <= 1.0);
         }
+        // Issue 18's entries say where each swap is documented.
+        let checked: Vec<&Entry> = d.entries.iter().filter(|e| e.model_check).collect();
+        assert_eq!(checked.len(), 131);
+        for e in &d.entries[d.entries.len() - 137..] {
+            assert!(
+                e.evidence
+                    .as_deref()
+                    .is_some_and(|v| v.starts_with("tuning map")),
+                "{} → {}",
+                e.find,
+                e.replace
+            );
+        }
+    }
+
+    #[test]
+    fn check_and_evidence_are_read_and_a_bad_check_is_explained() {
+        let (d, out) = parse(
+            "entries:\n  - {find: metropolis, replace: city, kind: synonym, check: model, evidence: \"tuning map\"}\n  - {find: yr, replace: year, kind: synonym}\n",
+        );
+        assert!(out.is_empty(), "{out:?}");
+        assert!(d.entries[0].model_check && !d.entries[1].model_check);
+        assert_eq!(d.entries[0].evidence.as_deref(), Some("tuning map"));
+        assert_eq!(d.entries[1].evidence, None);
+        let (_, out) = parse("entries:\n  - {find: a, replace: b, kind: synonym, check: modle}\n");
+        assert_eq!(out.len(), 1);
+        assert!(
+            out[0].one_line().contains("unknown `check: modle`"),
+            "{}",
+            out[0].one_line()
+        );
     }
 
     #[test]
