@@ -15,7 +15,7 @@ use emend::engine::{self, anchor::Matches};
 use emend::render::{edition_view, highlight::Highlighter};
 
 fn load(root: &Path, slug: &str) -> (SiteConfig, Article) {
-    let mut out = Vec::new();
+    let mut out = emend::diagnostics::Diagnostics::new();
     let config = SiteConfig::load(root, &mut out).expect("site.yaml");
     let Loaded::Article(a) = load_article(root, &root.join("content").join(slug), false, &mut out)
     else {
@@ -116,7 +116,7 @@ fn benches(c: &mut Criterion) {
         let dir = root.join("content").join(slug);
         c.bench_function(&format!("load/{name}"), |b| {
             b.iter(|| {
-                let mut out = Vec::new();
+                let mut out = emend::diagnostics::Diagnostics::new();
                 black_box(load_article(&root, &dir, false, &mut out))
             })
         });
@@ -135,7 +135,15 @@ fn benches(c: &mut Criterion) {
             b.iter(|| black_box(engine::resolve(&article).unwrap()))
         });
         c.bench_function(&format!("render/{name}"), |b| {
-            b.iter(|| black_box(edition_view(&article, &edition, &config, &highlighter)))
+            b.iter(|| {
+                black_box(edition_view(
+                    &article,
+                    &edition,
+                    &config,
+                    &highlighter,
+                    &emend::theme::Strings::builtin(),
+                ))
+            })
         });
     }
 }

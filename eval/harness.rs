@@ -425,7 +425,7 @@ pub fn corrections_yaml(g: &Garbled) -> String {
 pub fn seed() -> (String, Vec<Edit>, String) {
     let root = repo();
     let dir = root.join("content").join(SEED);
-    let mut out = Vec::new();
+    let mut out = emend::diagnostics::Diagnostics::new();
     let Loaded::Article(a) = load_article(&root, &dir, true, &mut out) else {
         panic!("seed does not load: {out:?}")
     };
@@ -465,13 +465,17 @@ fn origin_kinds(s: &suggest::Suggestion) -> Vec<&'static str> {
 
 /// Runs `emend suggest` (no writing) and returns what it found.
 pub fn run_suggest(root: &Path, slug: &str, options: Options) -> Found {
-    let report = suggest::run(&Request {
-        root: root.to_path_buf(),
-        slug: slug.to_string(),
-        write: false,
-        options,
-    })
-    .unwrap_or_else(|e| panic!("suggest failed: {e:?}"));
+    let mut out = emend::diagnostics::Diagnostics::new();
+    let report = suggest::run(
+        &Request {
+            root: root.to_path_buf(),
+            slug: slug.to_string(),
+            write: false,
+            options,
+        },
+        &mut out,
+    )
+    .unwrap_or_else(|| panic!("suggest failed: {out:?}"));
     Found {
         kinds: report.suggestions.iter().map(origin_kinds).collect(),
         edits: report

@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::Diagnostic;
-use crate::yaml::{self, Schema, SourceFile, value_location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::source::SourceFile;
+use crate::yaml::{self, Schema, value_location};
 
 /// The accepted keys of `site.yaml`.
 pub const SITE_SCHEMA: Schema = Schema {
@@ -46,6 +47,15 @@ struct SiteYaml {
     allow_unreviewed: Option<bool>,
 }
 
+/// Settings given on the command line, which win over `site.yaml`'s.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--base-url`, e.g. for preview deploys.
+    pub base_url: Option<String>,
+    /// `--output` (relative to the working directory).
+    pub output_dir: Option<PathBuf>,
+}
+
 /// Validated site settings.
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
@@ -78,34 +88,58 @@ pub struct SiteConfig {
 }
 
 impl SiteConfig {
+    /// Loads `site.yaml` from `root` and applies the command line's
+    /// overrides, reporting every problem into `out`.
+    pub fn load_with(
+        root: &Path,
+        overrides: &Overrides,
+        out: &mut Diagnostics,
+    ) -> Option<SiteConfig> {
+        let mut config = Self::load(root, out)?;
+        if let Some(url) = &overrides.base_url {
+            match normalize_base_url(url) {
+                Ok(u) => config.base_url = u,
+                Err(e) => {
+                    out.push(
+                        Diagnostic::error(Code::BadUrl, e.to_string())
+                            .help("pass an absolute http(s) URL to --base-url"),
+                    );
+                    return None;
+                }
+            }
+        }
+        if let Some(dir) = &overrides.output_dir {
+            config.output_dir = dir.clone();
+        }
+        Some(config)
+    }
+
     /// Loads `site.yaml` from `root`, reporting every problem into `out`.
-    pub fn load(root: &Path, out: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
+    pub fn load(root: &Path, out: &mut Diagnostics) -> Option<SiteConfig> {
         let path = root.join("site.yaml");
         if !path.exists() {
             out.push(
-                Diagnostic::error("no-site", format!("no site.yaml in {}", display_dir(root)))
+                Diagnostic::error(Code::NoSite, format!("no site.yaml in {}", display_dir(root)))
                     .help("run emend in a site folder, pass `--root DIR`, or create a site with `emend init`"),
             );
             return None;
         }
-        match SourceFile::read(&path) {
-            Ok(file) => SiteConfig::parse(root, &file, out),
-            Err(d) => {
-                out.push(d);
-                None
-            }
-        }
+        let file = out.ok(SourceFile::read(&path))?;
+        SiteConfig::parse(root, &file, out)
     }
 
     /// Parses an already-read `site.yaml` of the site at `root`.
-    pub fn parse(root: &Path, file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
-        let before = out.len();
+    pub fn parse(root: &Path, file: &SourceFile, out: &mut Diagnostics) -> Option<SiteConfig> {
+        out.checked(|out| Self::parse_fields(root, file, out))
+    }
+
+    fn parse_fields(root: &Path, file: &SourceFile, out: &mut Diagnostics) -> Option<SiteConfig> {
         let (raw, node) = yaml::load_map::<SiteYaml>(file, &SITE_SCHEMA, out)?;
         let base_url = match normalize_base_url(&raw.base_url) {
             Ok(url) => url,
-            Err(msg) => {
+            Err(e) => {
                 out.push(
-                    Diagnostic::error("bad-url", msg)
+                    Diagnostic::error(Code::BadUrl, e.to_string())
                         .at(value_location(file, node.as_ref(), "base_url"))
                         .label("base_url")
                         .help("use the address the site will be served from, e.g. `https://user.github.io/project/`"),
@@ -121,7 +155,7 @@ impl SiteConfig {
         {
             out.push(
                 Diagnostic::error(
-                    "bad-theme",
+                    Code::BadTheme,
                     format!("theme name `{theme}` is not a folder name"),
                 )
                 .at(value_location(file, node.as_ref(), "theme"))
@@ -132,15 +166,12 @@ impl SiteConfig {
         if !crate::content::is_language_tag(&language) {
             out.push(
                 Diagnostic::error(
-                    "bad-language",
+                    Code::BadLanguage,
                     format!("`{language}` is not a language tag"),
                 )
                 .at(value_location(file, node.as_ref(), "language"))
                 .help("use a BCP 47 tag such as `en`, `en-CA` or `fr`"),
             );
-        }
-        if out.len() > before {
-            return None;
         }
         let output_dir = root.join(raw.output_dir.unwrap_or_else(|| PathBuf::from("public")));
         Some(SiteConfig {
@@ -184,25 +215,40 @@ fn display_dir(root: &Path) -> String {
     }
 }
 
+/// Why a base URL is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaseUrlError {
+    /// No `scheme://`.
+    #[error("base_url `{0}` is not an absolute http(s) URL")]
+    NotAbsolute(String),
+    /// A scheme other than http(s).
+    #[error("base_url `{0}` must use http or https")]
+    Scheme(String),
+    /// An empty or malformed host.
+    #[error("base_url `{0}` has no valid host")]
+    Host(String),
+    /// `?query` or `#fragment`.
+    #[error("base_url `{0}` must not have a query or fragment")]
+    QueryOrFragment(String),
+}
+
 /// Checks a base URL (http or https, with a host) and makes it end with `/`.
-pub fn normalize_base_url(url: &str) -> Result<String, String> {
+pub fn normalize_base_url(url: &str) -> Result<String, BaseUrlError> {
     let url = url.trim();
     let Some((scheme, rest)) = url.split_once("://") else {
-        return Err(format!("base_url `{url}` is not an absolute http(s) URL"));
+        return Err(BaseUrlError::NotAbsolute(url.to_string()));
     };
     if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
-        return Err(format!("base_url `{url}` must use http or https"));
+        return Err(BaseUrlError::Scheme(url.to_string()));
     }
     let host = rest.split('/').next().unwrap_or("");
     if host.is_empty()
         || host.contains(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>')
     {
-        return Err(format!("base_url `{url}` has no valid host"));
+        return Err(BaseUrlError::Host(url.to_string()));
     }
     if rest.contains(['?', '#']) {
-        return Err(format!(
-            "base_url `{url}` must not have a query or fragment"
-        ));
+        return Err(BaseUrlError::QueryOrFragment(url.to_string()));
     }
     let mut url = url.to_string();
     if !url.ends_with('/') {
@@ -238,7 +284,7 @@ mod tests {
             "title: T\nbase_url: https://x.org/sub\nthem: dark\n",
         )
         .unwrap();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         assert!(SiteConfig::load(dir.path(), &mut out).is_none());
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].code, "unknown-key");
@@ -249,7 +295,7 @@ mod tests {
             "title: T\nbase_url: https://x.org/sub\n",
         )
         .unwrap();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         let cfg = SiteConfig::load(dir.path(), &mut out).unwrap();
         assert_eq!(cfg.base_path(), "/sub/");
         assert_eq!(cfg.absolute("a/"), "https://x.org/sub/a/");

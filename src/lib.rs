@@ -8,21 +8,21 @@
 //! [`site`] runs these phases for a whole site. [`serve`] keeps a site built in
 //! memory and rebuilds what an edit touches; [`scaffold`] creates sites and articles.
 
+pub mod anchors;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod engine;
-pub mod glossary;
 pub mod links;
-pub mod output;
+pub mod outputs;
 pub mod progress;
-pub mod publish;
 pub mod render;
 pub mod scaffold;
-pub mod search;
 pub mod serve;
 pub mod site;
+pub mod source;
 pub mod suggest;
 pub mod text;
 pub mod theme;
+pub mod writer;
 pub mod yaml;

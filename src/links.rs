@@ -23,8 +23,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::config::SiteConfig;
-use crate::diagnostics::Diagnostic;
-use crate::output::{MARKER, Sink};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::writer::{MARKER, Sink};
 
 /// A link found in an output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,9 +171,9 @@ impl Broken {
     /// The user-facing diagnostic (`code`: `broken-link`, or `broken-external-link`).
     pub fn to_diagnostic(&self) -> Diagnostic {
         let code = if matches!(self.problem, Problem::External(_)) {
-            "broken-external-link"
+            Code::BrokenExternalLink
         } else {
-            "broken-link"
+            Code::BrokenLink
         };
         let d = Diagnostic::error(
             code,

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use emend::diagnostics::{self, ColorMode, Diagnostic, display_path};
+use emend::diagnostics::{self, Code, ColorMode, Diagnostic, Diagnostics, display_path};
 use emend::progress::TerminalProgress;
 use emend::scaffold::{self, NewArticle, Original};
 use emend::serve::{self, DEFAULT_PORT, ServeOptions};
-use emend::site::{self, BuildOptions, LinkCheck, Mode, Outcome};
+use emend::site::{self, BuildOptions, Outcome, Tasks};
 use emend::suggest;
 
 // Builds allocate many small strings per article; mimalloc is markedly faster
@@ -129,6 +129,12 @@ enum Command {
         #[arg(long, requires = "links")]
         external: bool,
     },
+    /// Explain a diagnostic code, e.g. `emend explain find-not-found`
+    #[command(after_help = "Every code is listed in docs/diagnostics.md.")]
+    Explain {
+        /// The code, as shown in brackets after `error` or `warning`
+        code: String,
+    },
     /// Propose corrections for an article, for an editor to review
     #[command(
         after_help = "Sources: the built-in spinner dictionary (plus the site's dictionary.yaml), pattern detectors, and corrections accepted in the site's other articles. Without --write the entries are printed as YAML; with --write they are appended to the article's corrections.yaml marked `status: suggested`."
@@ -185,7 +191,7 @@ fn main() -> ExitCode {
                 drafts,
             };
             let progress = TerminalProgress::for_stderr(cli.quiet);
-            let outcome = site::run_with_progress(&opts, Mode::Build, &progress);
+            let outcome = site::run_with_progress(&opts, Tasks::BUILD, &progress);
             report(&outcome, Format::Human, color, cli.quiet);
             match &outcome.summary {
                 Some(s) => {
@@ -239,9 +245,11 @@ fn main() -> ExitCode {
                 verbose: cli.verbose,
                 color,
             };
-            match serve::run(&opts) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(diagnostics) => fail(&diagnostics, color),
+            let mut out = Diagnostics::new();
+            if serve::run(&opts, &mut out) {
+                ExitCode::SUCCESS
+            } else {
+                fail(out, color)
             }
         }
         Command::New {
@@ -267,6 +275,7 @@ fn main() -> ExitCode {
             };
             new_article(&cli, &spec, color)
         }
+        Command::Explain { ref code } => explain(code),
         Command::Init { ref dir } => {
             let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
             init_site(&dir, cli.quiet, color)
@@ -304,13 +313,13 @@ fn main() -> ExitCode {
                 drafts,
                 ..Default::default()
             };
-            let mode = if links {
-                Mode::CheckLinks(LinkCheck { external })
+            let tasks = if links {
+                Tasks::check_links(external)
             } else {
-                Mode::Check
+                Tasks::CHECK
             };
             let progress = TerminalProgress::for_stderr(cli.quiet);
-            let outcome = site::run_with_progress(&opts, mode, &progress);
+            let outcome = site::run_with_progress(&opts, tasks, &progress);
             report(&outcome, format, color, cli.quiet);
             if let (Some(s), Format::Human, false) = (&outcome.summary, format, cli.quiet) {
                 eprintln!(
@@ -342,8 +351,27 @@ fn main() -> ExitCode {
     }
 }
 
-fn fail(diagnostics: &[Diagnostic], color: bool) -> ExitCode {
-    diagnostics::eprint(diagnostics, color);
+fn explain(name: &str) -> ExitCode {
+    let name = name
+        .trim()
+        .trim_start_matches("error[")
+        .trim_start_matches("warning[")
+        .trim_end_matches(']');
+    if let Some(text) = Code::parse(name).and_then(Code::explanation) {
+        println!("{text}");
+        return ExitCode::SUCCESS;
+    }
+    let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    match emend::text::did_you_mean(name, &names) {
+        Some(s) => eprintln!("error: no diagnostic code `{name}`; did you mean `{s}`?"),
+        None => eprintln!("error: no diagnostic code `{name}`; docs/diagnostics.md lists them all"),
+    }
+    ExitCode::from(2)
+}
+
+fn fail(diagnostics: Diagnostics, color: bool) -> ExitCode {
+    let diagnostics = diagnostics.sorted();
+    diagnostics::eprint(&diagnostics, color);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     eprintln!(
         "{}",
@@ -353,9 +381,9 @@ fn fail(diagnostics: &[Diagnostic], color: bool) -> ExitCode {
 }
 
 fn new_article(cli: &Cli, spec: &NewArticle, color: bool) -> ExitCode {
-    let created = match scaffold::new_article(&cli.root, spec) {
-        Ok(c) => c,
-        Err(diagnostics) => return fail(&diagnostics, color),
+    let mut out = Diagnostics::new();
+    let Some(created) = scaffold::new_article(&cli.root, spec, &mut out) else {
+        return fail(out, color);
     };
     if cli.quiet {
         return ExitCode::SUCCESS;
@@ -393,9 +421,9 @@ fn new_article(cli: &Cli, spec: &NewArticle, color: bool) -> ExitCode {
 }
 
 fn init_site(dir: &Path, quiet: bool, color: bool) -> ExitCode {
-    let created = match scaffold::init_site(dir) {
-        Ok(c) => c,
-        Err(diagnostics) => return fail(&diagnostics, color),
+    let mut out = Diagnostics::new();
+    let Some(created) = scaffold::init_site(dir, &mut out) else {
+        return fail(out, color);
     };
     if quiet {
         return ExitCode::SUCCESS;
@@ -417,9 +445,9 @@ fn init_site(dir: &Path, quiet: bool, color: bool) -> ExitCode {
 }
 
 fn run_suggest(req: &suggest::Request, color: bool, quiet: bool) -> ExitCode {
-    let report = match suggest::run(req) {
-        Ok(r) => r,
-        Err(diags) => return fail(&diags, color),
+    let mut out = Diagnostics::new();
+    let Some(report) = suggest::run(req, &mut out) else {
+        return fail(out, color);
     };
     if !quiet {
         diagnostics::eprint(&report.warnings, color);

@@ -168,6 +168,27 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     }
 }
 
+/// The closest of `candidates` to `word`, if close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| {
+            // Short keys ("wy" for "why") score low on Jaro-Winkler; one edit is still a typo.
+            let one_edit = strsim::osa_distance(word, c) <= 1;
+            (
+                c,
+                if one_edit {
+                    1.0
+                } else {
+                    strsim::jaro_winkler(word, c)
+                },
+            )
+        })
+        .filter(|(_, score)| *score >= 0.8)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| *c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -166,3 +166,55 @@ fn build_prints_a_one_line_summary_and_v_adds_phase_timings() {
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+/// Every check `check` runs, `check --links` runs too (they were once two
+/// modes compared with `==`, and `--links` lost the checks across articles).
+#[test]
+fn check_links_runs_every_check_of_check() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("site.yaml"),
+        "title: Test\nbase_url: https://example.org/\n",
+    )
+    .unwrap();
+    let article = |slug: &str, original: &str, corrections: Option<&str>| {
+        let d = dir.path().join("content").join(slug);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("original.txt"), original).unwrap();
+        std::fs::write(d.join("meta.yaml"), format!("title: \"{slug}\"\n")).unwrap();
+        if let Some(c) = corrections {
+            std::fs::write(d.join("corrections.yaml"), c).unwrap();
+        }
+    };
+    article(
+        "story",
+        "The MP spoke.\nInternational Information reported it.\n",
+        None,
+    );
+    article(
+        "other",
+        "International Information first reported the story on Monday.\n",
+        Some(
+            "- find: International Information\n  replace: Global News\n  kind: name\n  all: true\n  why: \"The outlet's name.\"\n",
+        ),
+    );
+    let codes = |extra: &[&str]| -> Vec<String> {
+        let (code, json, stderr) = json_check(dir.path(), extra);
+        assert_eq!(code, Some(0), "{stderr}");
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{}",
+                    d["file"].as_str().unwrap_or(""),
+                    d["code"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let plain = codes(&[]);
+    assert_eq!(plain, ["content/story/original.txt:uncorrected-elsewhere"]);
+    assert_eq!(codes(&["--links"]), plain);
+}

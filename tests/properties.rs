@@ -225,7 +225,7 @@ fn load(
     corrections: &str,
     annotations: &str,
 ) -> Result<emend::content::Article, Vec<emend::diagnostics::Diagnostic>> {
-    let mut out = Vec::new();
+    let mut out = emend::diagnostics::Diagnostics::new();
     article_from_texts(
         &ArticleTexts {
             slug: "a",
@@ -237,7 +237,7 @@ fn load(
         },
         &mut out,
     )
-    .ok_or(out)
+    .ok_or_else(|| out.into_vec())
 }
 
 /// A fixed seed keeps `cargo test` deterministic; `PROPTEST_RNG_SEED=<n>` or
@@ -367,8 +367,9 @@ fn html_cannot_carry(c: char) -> bool {
 fn render(article: &emend::content::Article) -> BTreeMap<String, String> {
     let site = check::memory_site();
     let sink = check::MemSink::default();
-    let outcome = site.build_loaded(Box::new(article.clone()), &sink, false);
-    assert!(outcome.summary.is_some(), "{:?}", outcome.diagnostics);
+    let outcome =
+        emend::site::pipeline::build_loaded(site, Box::new(article.clone()), &sink, false);
+    assert!(outcome.entry.is_some(), "{:?}", outcome.diagnostics);
     sink.files
         .into_inner()
         .unwrap()
@@ -456,7 +457,7 @@ fn build_with_threads(root: &std::path::Path, out: &str, threads: usize) {
         output: Some(root.join(out)),
         ..Default::default()
     };
-    let outcome = pool.install(|| emend::site::run(&opts, emend::site::Mode::Build));
+    let outcome = pool.install(|| emend::site::run(&opts, emend::site::Tasks::BUILD));
     assert!(
         outcome.summary.is_some(),
         "{:?}",

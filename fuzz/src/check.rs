@@ -13,14 +13,12 @@ use std::sync::{Mutex, OnceLock};
 
 use emend::config::SiteConfig;
 use emend::content::{self, Article, ArticleTexts, Format, Pick, Side};
-use emend::diagnostics::{self, Diagnostic, Location};
+use emend::diagnostics::{self, Diagnostic, Diagnostics, Location};
 use emend::engine::{self, Edition};
-use emend::output::Sink;
-use emend::render::highlight::Highlighter;
 use emend::render::{self, blocks};
-use emend::site::Site;
-use emend::theme::Theme;
-use emend::yaml::SourceFile;
+use emend::site::{Site, pipeline};
+use emend::source::SourceFile;
+use emend::writer::Sink;
 
 /// Which YAML file a raw input is parsed as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +64,7 @@ impl YamlKind {
 /// points inside the file and renders.
 pub fn yaml(kind: YamlKind, bytes: &[u8]) {
     let path = Path::new("content/a").join(kind.file_name());
-    let mut out = Vec::new();
+    let mut out = Diagnostics::new();
     match SourceFile::from_bytes(&path, bytes.to_vec()) {
         Err(d) => out.push(d),
         Ok(file) => match kind {
@@ -181,7 +179,7 @@ impl Case {
         Ok(())
     }
 
-    fn article(&self, out: &mut Vec<Diagnostic>) -> Option<Article> {
+    fn article(&self, out: &mut Diagnostics) -> Option<Article> {
         content::article_from_texts(
             &ArticleTexts {
                 slug: "a",
@@ -248,7 +246,7 @@ pub fn diagnostics_render(diags: &[Diagnostic], files: &BTreeMap<PathBuf, Vec<u8
 /// returns the article and edition, on failure checks the diagnostics.
 pub fn engine(case: &Case) -> Option<(Article, Edition)> {
     let files = case.files();
-    let mut out = Vec::new();
+    let mut out = Diagnostics::new();
     let Some(article) = case.article(&mut out) else {
         assert!(
             out.iter().any(|d| d.is_error()),
@@ -370,15 +368,10 @@ pub fn memory_site() -> &'static Site {
     SITE.get_or_init(|| {
         let yaml = b"title: \"Fuzz <site>\"\nbase_url: https://example.org/sub/\n";
         let file = SourceFile::from_bytes(Path::new("site.yaml"), yaml.to_vec()).expect("utf-8");
-        let mut out = Vec::new();
+        let mut out = Diagnostics::new();
         let root = Path::new("/nonexistent-emend-fuzz-root");
         let config = SiteConfig::parse(root, &file, &mut out).expect("site.yaml");
-        let theme = Theme::load(&config, &mut out).expect("built-in theme");
-        Site {
-            config,
-            theme,
-            highlighter: Highlighter::new(),
-        }
+        Site::with_config(config, &mut out).expect("built-in theme")
     })
 }
 
@@ -389,7 +382,13 @@ pub fn render(case: &Case) {
         return;
     };
     let site = memory_site();
-    let view = render::edition_view(&article, &edition, &site.config, &site.highlighter);
+    let view = render::edition_view(
+        &article,
+        &edition,
+        &site.config,
+        &site.highlighter,
+        &site.theme.strings,
+    );
     if !case.markdown {
         let paragraphs = |text: &str| -> Vec<String> {
             blocks::text_blocks(text)
@@ -420,9 +419,9 @@ pub fn render(case: &Case) {
         );
     }
     let sink = MemSink::default();
-    let outcome = site.build_loaded(Box::new(article), &sink, false);
+    let outcome = pipeline::build_loaded(site, Box::new(article), &sink, false);
     assert!(
-        outcome.summary.is_some(),
+        outcome.entry.is_some(),
         "render failed: {:?}",
         outcome.diagnostics
     );

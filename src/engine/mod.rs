@@ -14,9 +14,9 @@ use std::cell::Cell;
 use std::ops::Range;
 
 use crate::content::{Article, Side, Status};
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::source::SourceFile;
 use crate::text::{LineIndex, excerpt};
-use crate::yaml::SourceFile;
 
 use anchor::{AnchorFailure, Matches};
 use nearmiss::NearMiss;
@@ -88,6 +88,46 @@ fn map_pos(
     }
 }
 
+/// The YAML field an anchor is written in: it decides the diagnostic codes
+/// and the hints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// A correction's `find` (searched in the original).
+    Find,
+    /// An annotation's `quote`.
+    Quote,
+}
+
+impl Field {
+    /// The key as written in YAML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Find => "find",
+            Field::Quote => "quote",
+        }
+    }
+
+    fn not_found(self) -> Code {
+        match self {
+            Field::Find => Code::FindNotFound,
+            Field::Quote => Code::QuoteNotFound,
+        }
+    }
+
+    fn ambiguous(self) -> Code {
+        match self {
+            Field::Find => Code::FindAmbiguous,
+            Field::Quote => Code::QuoteAmbiguous,
+        }
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A correction or annotation that could not be resolved, with where it is and why.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum EngineError {
@@ -95,7 +135,7 @@ pub enum EngineError {
     #[error("`{field}` text not found in the {side}")]
     NotFound {
         /// `find` or `quote`.
-        field: &'static str,
+        field: Field,
         /// Which text was searched.
         side: Side,
         /// The anchor text.
@@ -115,7 +155,7 @@ pub enum EngineError {
     #[error("`{field}` matches {total} times in the {side}")]
     Ambiguous {
         /// `find` or `quote`.
-        field: &'static str,
+        field: Field,
         /// Which text was searched.
         side: Side,
         /// Where the anchor is written.
@@ -129,7 +169,7 @@ pub enum EngineError {
     #[error("`occurrence: {n}`, but `{field}` matches only {total} time(s) in the {side}")]
     OccurrenceOutOfRange {
         /// `find` or `quote`.
-        field: &'static str,
+        field: Field,
         /// Which text was searched.
         side: Side,
         /// The occurrence asked for.
@@ -177,7 +217,7 @@ impl EngineError {
                     format!("`{field}` text {:?} occurs in the {side}, but never with the given before/after context", excerpt(exact, 60))
                 };
                 let mut d = Diagnostic::error(
-                    if *field == "find" { "find-not-found" } else { "quote-not-found" },
+                    field.not_found(),
                     what,
                 )
                 .at(at.clone())
@@ -208,7 +248,7 @@ impl EngineError {
             }
             EngineError::Ambiguous { field, side, at, matches, total } => {
                 let mut d = Diagnostic::error(
-                    if *field == "find" { "find-ambiguous" } else { "quote-ambiguous" },
+                    field.ambiguous(),
                     format!("`{field}` matches {total} times in the {side}"),
                 )
                 .at(at.clone())
@@ -221,7 +261,7 @@ impl EngineError {
                     places.push(format!("… ({} more)", total - matches.len()));
                 }
                 d.note(format!("matches at line:column {}", places.join(", ")))
-                    .help(if *field == "find" {
+                    .help(if *field == Field::Find {
                         "add `occurrence: N` (1-based), `all: true`, or `before:`/`after:` context to pick one"
                     } else {
                         "add `occurrence: N` (1-based) or `before:`/`after:` context to pick one"
@@ -229,7 +269,7 @@ impl EngineError {
             }
             EngineError::OccurrenceOutOfRange { field, side, n, at, matches, total } => {
                 let mut d = Diagnostic::error(
-                    "occurrence-out-of-range",
+                    Code::OccurrenceOutOfRange,
                     format!("`occurrence: {n}`, but `{field}` matches only {total} time(s) in the {side}"),
                 )
                 .at(at.clone())
@@ -244,7 +284,7 @@ impl EngineError {
                 second,
                 region,
                 ..
-            } => Diagnostic::error("overlap", self.to_string())
+            } => Diagnostic::error(Code::Overlap, self.to_string())
                 .at(second.clone())
                 .label("this correction")
                 .related(first.clone(), "overlaps this one")
@@ -297,7 +337,7 @@ struct Searched<'a> {
 
 /// An anchor as written in a YAML entry.
 struct Written<'a> {
-    field: &'static str,
+    field: Field,
     exact: &'a str,
     at: &'a Location,
     occurrence_at: &'a Location,
@@ -380,7 +420,7 @@ pub fn apply_corrections(article: &Article) -> Result<(String, Vec<Change>), Vec
             Err(f) => errors.push(failure_error(
                 f,
                 &Written {
-                    field: "find",
+                    field: Field::Find,
                     exact: &spec.selector.exact,
                     at: spec.pos.of("find"),
                     occurrence_at: spec.pos.of("occurrence"),
@@ -513,7 +553,7 @@ pub fn anchor_annotations(
             })),
             Err(f) => {
                 let written = Written {
-                    field: "quote",
+                    field: Field::Quote,
                     exact: &spec.selector.exact,
                     at: spec.pos.of("quote"),
                     occurrence_at: spec.pos.of("occurrence"),
@@ -610,7 +650,7 @@ mod tests {
         std::fs::write(dir.join("meta.yaml"), "title: T\n").unwrap();
         std::fs::write(dir.join("corrections.yaml"), corrections).unwrap();
         std::fs::write(dir.join("annotations.yaml"), annotations).unwrap();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         let Loaded::Article(a) = load_article(root.path(), &dir, false, &mut out) else {
             panic!("load failed: {out:?}");
         };

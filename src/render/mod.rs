@@ -2,19 +2,28 @@
 //! original and corrected HTML with their change apparatus, the reading view,
 //! and the notes. Only inline text markup is produced here (the way a Markdown
 //! renderer produces HTML); page structure lives in the theme's templates.
+//!
+//! [`edition_view`] runs the steps in order: parse both texts → align them
+//! into rows ([`Layout`]) → number the notes in reading order → mark the
+//! changes and notes in each column → render the rows with their changes →
+//! render the notes → render the reading view.
 
 pub mod blocks;
 pub mod highlight;
 pub mod markdown;
 pub mod overlay;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::anchors::{self, ChangeIds};
 use crate::config::SiteConfig;
-use crate::content::{Article, Format, Side, SourceRef, Status};
+use crate::content::{Article, Format, Revision, Side, SourceRef, Status, StoryStatus};
 use crate::engine::{Change, Edition, words_changed};
+use crate::theme::Strings;
+use crate::theme::strings::fill;
 
 use blocks::{Block, MarkdownDoc, RowSpan, align_rows, markdown_blocks, text_blocks};
 use highlight::Highlighter;
@@ -22,7 +31,7 @@ use markdown::{MarkdownStyle, render_blocks, render_note};
 use overlay::{Mark, Overlay, Point};
 
 /// Figures shown in an article's summary line and on the index.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Stats {
     /// Entries in corrections.yaml.
     pub corrections: usize,
@@ -40,7 +49,9 @@ pub struct Stats {
     pub unreviewed: usize,
 }
 
-/// Article metadata as the templates see it.
+/// An edition's metadata: the one description of an article that templates
+/// (as `article`), the index, feeds and every export share (exports flatten
+/// it into their own documents). Fields a file does not set are left out.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleInfo {
     /// URL slug.
@@ -48,28 +59,44 @@ pub struct ArticleInfo {
     /// Title.
     pub title: String,
     /// Publication.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Link to the original publication.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
     /// Byline.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
-    /// Publication date, ISO.
+    /// Publication date of the original, ISO (templates: `| human_date`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<String>,
-    /// Publication date for people ("22 March 2023").
-    pub published_human: Option<String>,
-    /// Retrieval date, ISO.
+    /// When the garbled copy was taken, ISO.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieved: Option<String>,
-    /// Retrieval date for people.
-    pub retrieved_human: Option<String>,
+    /// Language of the text (the site's unless `meta.yaml` says otherwise).
+    pub language: String,
     /// What the edition restores.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Tags.
     pub tags: Vec<String>,
-    /// Language of the text.
-    pub language: String,
-    /// `txt` or `md`.
+    /// A DOI registered for the edition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    /// Which wording of the title is restored (Markdown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_note: Option<String>,
+    /// Where the story stands now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<StoryStatus>,
+    /// The edition's own revisions, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<Revision>,
+    /// The original's format: `txt` or `md`.
+    #[serde(rename = "format")]
     pub ext: &'static str,
-    /// Whether it is a draft (only built with `--drafts`).
+    /// Only built with `--drafts`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
     /// Counts.
     pub stats: Stats,
@@ -80,6 +107,8 @@ pub struct ArticleInfo {
 pub struct ChangeView {
     /// Number shown to readers.
     pub number: usize,
+    /// Its fragment ids on the page.
+    pub ids: ChangeIds,
     /// Garbled text.
     pub original: String,
     /// Restored text.
@@ -91,8 +120,10 @@ pub struct ChangeView {
     /// Not yet reviewed.
     pub suggested: bool,
     /// An earlier change on the page with the same text and explanation
-    /// (its explanation is not repeated).
+    /// (its explanation is not repeated): its number and ids.
     pub same_as: Option<usize>,
+    /// The ids of `same_as`.
+    pub same_as_ids: Option<ChangeIds>,
 }
 
 /// One aligned row of the side-by-side view.
@@ -118,6 +149,10 @@ pub struct RowView {
 pub struct NoteView {
     /// Number shown to readers.
     pub number: usize,
+    /// Its id (`note-2`).
+    pub id: String,
+    /// The id of its reference in the text (`ref-2`), for the back-link.
+    pub ref_id: String,
     /// Which text it annotates.
     pub side: Side,
     /// The quoted passage.
@@ -159,29 +194,6 @@ fn lf(passage: &str) -> String {
     passage.replace("\r\n", "\n")
 }
 
-/// "2023-03-22" → "22 March 2023".
-pub fn human_date(iso: &str) -> Option<String> {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let mut parts = iso.splitn(3, '-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    let m: usize = m.parse().ok()?;
-    let d: u32 = d.parse().ok()?;
-    Some(format!("{d} {} {y}", MONTHS.get(m.checked_sub(1)?)?))
-}
-
 /// Computes an article's statistics.
 pub fn stats(article: &Article, edition: &Edition) -> Stats {
     let (changed, total) = words_changed(&article.original.text, &edition.changes);
@@ -205,7 +217,7 @@ pub fn stats(article: &Article, edition: &Edition) -> Stats {
     }
 }
 
-/// Metadata for templates.
+/// An article's metadata as every output shows it.
 pub fn article_info(article: &Article, edition: &Edition, config: &SiteConfig) -> ArticleInfo {
     let m = &article.meta;
     ArticleInfo {
@@ -215,15 +227,17 @@ pub fn article_info(article: &Article, edition: &Edition, config: &SiteConfig) -
         source_url: m.source_url.clone(),
         author: m.author.clone(),
         published: m.published.clone(),
-        published_human: m.published.as_deref().and_then(human_date),
         retrieved: m.retrieved.clone(),
-        retrieved_human: m.retrieved.as_deref().and_then(human_date),
-        summary: m.summary.clone(),
-        tags: m.tags.clone(),
         language: m
             .language
             .clone()
             .unwrap_or_else(|| config.language.clone()),
+        summary: m.summary.clone(),
+        tags: m.tags.clone(),
+        doi: m.doi.clone(),
+        title_note: m.title_note.clone(),
+        status: m.status.clone(),
+        revisions: m.revisions.clone(),
         ext: article.format.ext(),
         draft: m.draft,
         stats: stats(article, edition),
@@ -318,11 +332,17 @@ fn change_class(article: &Article, change: &Change) -> String {
     class
 }
 
-fn note_ref(number: usize, prefix: &str) -> Point {
+fn note_ref(number: usize, strings: &Strings) -> Point {
+    let label = crate::text::escape_html(&fill(
+        &strings.note_reference,
+        &[("n", &number.to_string())],
+    ));
     Point {
         at: 0,
         html: format!(
-            "<sup class=\"nref\"><a href=\"#{prefix}note-{number}\" id=\"{prefix}ref-{number}\" role=\"doc-noteref\" aria-label=\"Note {number}\">{number}</a></sup>"
+            "<sup class=\"nref\"><a href=\"#{}\" id=\"{}\" role=\"doc-noteref\" aria-label=\"{label}\">{number}</a></sup>",
+            anchors::note(number),
+            anchors::note_ref(number),
         ),
         is_link: true,
     }
@@ -338,294 +358,417 @@ fn note_mark(range: Range<usize>, number: usize) -> Mark {
     }
 }
 
-/// Builds the side-by-side rows, the reading view and the notes of an article.
-pub fn edition_view(
-    article: &Article,
-    edition: &Edition,
-    config: &SiteConfig,
-    highlighter: &Highlighter,
-) -> EditionView {
-    let original = article.original.text.as_str();
-    let corrected = edition.corrected.as_str();
-    let orig_parsed = parse(original, article.format);
-    let corr_parsed = parse(corrected, article.format);
-    let rows = align_rows(
-        orig_parsed.blocks(),
-        corr_parsed.blocks(),
-        |p| edition.to_corrected(p),
-        |p| edition.to_original(p),
-    );
-    let mut row_of_orig_block = vec![0; orig_parsed.blocks().len()];
-    let mut row_of_corr_block = vec![0; corr_parsed.blocks().len()];
-    for (r, span) in rows.iter().enumerate() {
-        for b in span.original.clone() {
-            row_of_orig_block[b] = r;
+/// Where each block of both texts sits in the side-by-side rows.
+struct Layout {
+    rows: Vec<RowSpan>,
+    row_of_original_block: Vec<usize>,
+    row_of_corrected_block: Vec<usize>,
+}
+
+impl Layout {
+    fn new(original: &Parsed<'_>, corrected: &Parsed<'_>, edition: &Edition) -> Layout {
+        let rows = align_rows(
+            original.blocks(),
+            corrected.blocks(),
+            |p| edition.to_corrected(p),
+            |p| edition.to_original(p),
+        );
+        let mut row_of_original_block = vec![0; original.blocks().len()];
+        let mut row_of_corrected_block = vec![0; corrected.blocks().len()];
+        for (r, span) in rows.iter().enumerate() {
+            for b in span.original.clone() {
+                row_of_original_block[b] = r;
+            }
+            for b in span.corrected.clone() {
+                row_of_corrected_block[b] = r;
+            }
         }
-        for b in span.corrected.clone() {
-            row_of_corr_block[b] = r;
+        Layout {
+            rows,
+            row_of_original_block,
+            row_of_corrected_block,
         }
     }
-    let row_of = |side: Side, pos: usize| -> usize {
+}
+
+/// One article being rendered: its texts, parsed, and their layout.
+struct EditionRenderer<'a> {
+    article: &'a Article,
+    edition: &'a Edition,
+    config: &'a SiteConfig,
+    highlighter: &'a Highlighter,
+    strings: &'a Strings,
+    original: &'a str,
+    corrected: &'a str,
+    original_parsed: Parsed<'a>,
+    corrected_parsed: Parsed<'a>,
+    layout: Layout,
+}
+
+impl<'a> EditionRenderer<'a> {
+    fn new(
+        article: &'a Article,
+        edition: &'a Edition,
+        config: &'a SiteConfig,
+        highlighter: &'a Highlighter,
+        strings: &'a Strings,
+    ) -> Self {
+        let original = article.original.text.as_str();
+        let corrected = edition.corrected.as_str();
+        let original_parsed = parse(original, article.format);
+        let corrected_parsed = parse(corrected, article.format);
+        let layout = Layout::new(&original_parsed, &corrected_parsed, edition);
+        EditionRenderer {
+            article,
+            edition,
+            config,
+            highlighter,
+            strings,
+            original,
+            corrected,
+            original_parsed,
+            corrected_parsed,
+            layout,
+        }
+    }
+
+    /// The row holding byte `pos` of one of the texts.
+    fn row_of(&self, side: Side, pos: usize) -> usize {
         let (blocks, map) = match side {
-            Side::Original => (orig_parsed.blocks(), &row_of_orig_block),
-            Side::Corrected => (corr_parsed.blocks(), &row_of_corr_block),
+            Side::Original => (
+                self.original_parsed.blocks(),
+                &self.layout.row_of_original_block,
+            ),
+            Side::Corrected => (
+                self.corrected_parsed.blocks(),
+                &self.layout.row_of_corrected_block,
+            ),
         };
         if blocks.is_empty() {
             0
         } else {
             map[block_at(blocks, pos)]
         }
-    };
-
-    // Number notes in reading order: by row, original column first, then position.
-    let mut order: Vec<(usize, u8, usize, usize)> = edition
-        .notes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let end = n.range.end.saturating_sub(1).max(n.range.start);
-            let side_rank = u8::from(n.side == Side::Corrected);
-            (row_of(n.side, end), side_rank, n.range.end, i)
-        })
-        .collect();
-    order.sort();
-    let mut number_of = vec![0; edition.notes.len()];
-    for (num, &(_, _, _, i)) in order.iter().enumerate() {
-        number_of[i] = num + 1;
     }
 
-    // Marks and points for each column.
-    let mut orig_marks = Vec::new();
-    let mut corr_marks = Vec::new();
-    let mut orig_points = Vec::new();
-    let mut corr_points = Vec::new();
-    for change in &edition.changes {
-        let class = change_class(article, change);
-        let n = change.number;
-        orig_marks.push(Mark {
-            range: change.original.clone(),
-            rank: 1,
-            open_first: format!("<del class=\"{class}\" id=\"c{n}-o\" data-c=\"{n}\">"),
-            open_rest: format!("<del class=\"{class}\" data-c=\"{n}\">"),
-            close: "</del>",
-        });
-        if change.corrected.is_empty() {
-            corr_points.push(Point {
-                at: change.corrected.start,
-                html: format!("<ins class=\"{class} gone\" id=\"c{n}-c\" data-c=\"{n}\" title=\"deleted\"></ins>"),
-                is_link: false,
-            });
-        } else {
-            corr_marks.push(Mark {
-                range: change.corrected.clone(),
+    /// The row a note's reference is in (it follows the note's last character).
+    fn row_of_note(&self, note: &crate::engine::Note) -> usize {
+        let end = note.range.end.saturating_sub(1).max(note.range.start);
+        self.row_of(note.side, end)
+    }
+
+    /// The notes in reading order (by row, original column first, then
+    /// position): indexes into `edition.notes`, and each note's number.
+    fn note_order(&self) -> (Vec<usize>, Vec<usize>) {
+        let mut order: Vec<(usize, u8, usize, usize)> = self
+            .edition
+            .notes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let side_rank = u8::from(n.side == Side::Corrected);
+                (self.row_of_note(n), side_rank, n.range.end, i)
+            })
+            .collect();
+        order.sort();
+        let order: Vec<usize> = order.into_iter().map(|(_, _, _, i)| i).collect();
+        let mut number_of = vec![0; self.edition.notes.len()];
+        for (num, &i) in order.iter().enumerate() {
+            number_of[i] = num + 1;
+        }
+        (order, number_of)
+    }
+
+    fn style(&self) -> MarkdownStyle<'a> {
+        MarkdownStyle {
+            allow_raw_html: self.config.allow_raw_html,
+            heading_shift: 1,
+            id_prefix: "o-",
+            highlighter: self.highlighter,
+            relative_prefix: "",
+        }
+    }
+
+    /// The overlays of both columns: changes (with their ids) and notes.
+    fn column_overlays(&self, number_of: &[usize]) -> (Overlay, Overlay) {
+        let mut orig_marks = Vec::new();
+        let mut corr_marks = Vec::new();
+        let mut orig_points = Vec::new();
+        let mut corr_points = Vec::new();
+        for change in &self.edition.changes {
+            let class = change_class(self.article, change);
+            let n = change.number;
+            let ids = ChangeIds::of(n);
+            orig_marks.push(Mark {
+                range: change.original.clone(),
                 rank: 1,
-                open_first: format!("<ins class=\"{class}\" id=\"c{n}-c\" data-c=\"{n}\">"),
-                open_rest: format!("<ins class=\"{class}\" data-c=\"{n}\">"),
-                close: "</ins>",
+                open_first: format!(
+                    "<del class=\"{class}\" id=\"{}\" data-c=\"{n}\">",
+                    ids.original
+                ),
+                open_rest: format!("<del class=\"{class}\" data-c=\"{n}\">"),
+                close: "</del>",
             });
+            if change.corrected.is_empty() {
+                corr_points.push(Point {
+                    at: change.corrected.start,
+                    html: format!(
+                        "<ins class=\"{class} gone\" id=\"{}\" data-c=\"{n}\" title=\"{}\"></ins>",
+                        ids.corrected,
+                        crate::text::escape_html(&self.strings.deleted_mark),
+                    ),
+                    is_link: false,
+                });
+            } else {
+                corr_marks.push(Mark {
+                    range: change.corrected.clone(),
+                    rank: 1,
+                    open_first: format!(
+                        "<ins class=\"{class}\" id=\"{}\" data-c=\"{n}\">",
+                        ids.corrected
+                    ),
+                    open_rest: format!("<ins class=\"{class}\" data-c=\"{n}\">"),
+                    close: "</ins>",
+                });
+            }
         }
+        for (i, note) in self.edition.notes.iter().enumerate() {
+            let number = number_of[i];
+            let mut point = note_ref(number, self.strings);
+            point.at = note.range.end;
+            let (marks, points) = match note.side {
+                Side::Original => (&mut orig_marks, &mut orig_points),
+                Side::Corrected => (&mut corr_marks, &mut corr_points),
+            };
+            marks.push(note_mark(note.range.clone(), number));
+            points.push(point);
+        }
+        (
+            Overlay::new(orig_marks, orig_points),
+            Overlay::new(corr_marks, corr_points),
+        )
     }
-    for (i, note) in edition.notes.iter().enumerate() {
-        let number = number_of[i];
-        let mut point = note_ref(number, "");
-        point.at = note.range.end;
-        let (marks, points) = match note.side {
-            Side::Original => (&mut orig_marks, &mut orig_points),
-            Side::Corrected => (&mut corr_marks, &mut corr_points),
+
+    /// Each row's changes. A change identical to an earlier one (same text,
+    /// same explanation) refers back to it instead of repeating the explanation.
+    fn changes_by_row(&self) -> Vec<Vec<ChangeView>> {
+        let mut by_row: Vec<Vec<ChangeView>> = vec![Vec::new(); self.layout.rows.len()];
+        let mut first_seen: HashMap<(&str, &str, Option<&str>), usize> = HashMap::new();
+        for change in &self.edition.changes {
+            let spec = &self.article.corrections[change.entry];
+            let r = self.row_of(Side::Original, change.original.start);
+            let (was, now) = (
+                &self.original[change.original.clone()],
+                &self.corrected[change.corrected.clone()],
+            );
+            let first = *first_seen
+                .entry((was, now, spec.why.as_deref()))
+                .or_insert(change.number);
+            let same_as = (first != change.number).then_some(first);
+            if let Some(list) = by_row.get_mut(r) {
+                list.push(ChangeView {
+                    number: change.number,
+                    ids: ChangeIds::of(change.number),
+                    original: lf(was),
+                    corrected: lf(now),
+                    kind: spec.kind.as_str(),
+                    why: spec.why.clone(),
+                    suggested: spec.status == Status::Suggested,
+                    same_as,
+                    same_as_ids: same_as.map(ChangeIds::of),
+                });
+            }
+        }
+        by_row
+    }
+
+    /// The side-by-side rows.
+    fn rows(&self, number_of: &[usize]) -> Vec<RowView> {
+        let (mut orig_overlay, mut corr_overlay) = self.column_overlays(number_of);
+        let orig_style = self.style();
+        let corr_style = MarkdownStyle {
+            id_prefix: "c-",
+            ..orig_style
         };
-        marks.push(note_mark(note.range.clone(), number));
-        points.push(point);
-    }
-
-    let orig_style = MarkdownStyle {
-        allow_raw_html: config.allow_raw_html,
-        heading_shift: 1,
-        id_prefix: "o-",
-        highlighter,
-        relative_prefix: "",
-    };
-    let corr_style = MarkdownStyle {
-        id_prefix: "c-",
-        ..orig_style
-    };
-    let mut orig_overlay = Overlay::new(orig_marks, orig_points);
-    let mut corr_overlay = Overlay::new(corr_marks, corr_points);
-
-    // Changes per row. A change identical to an earlier one (same text, same
-    // explanation) refers back to it instead of repeating the explanation.
-    let mut changes_by_row: Vec<Vec<ChangeView>> = vec![Vec::new(); rows.len()];
-    let mut first_seen: std::collections::HashMap<(&str, &str, Option<&str>), usize> =
-        std::collections::HashMap::new();
-    for change in &edition.changes {
-        let spec = &article.corrections[change.entry];
-        let r = row_of(Side::Original, change.original.start);
-        let (was, now) = (
-            &original[change.original.clone()],
-            &corrected[change.corrected.clone()],
-        );
-        let first = *first_seen
-            .entry((was, now, spec.why.as_deref()))
-            .or_insert(change.number);
-        if let Some(list) = changes_by_row.get_mut(r) {
-            list.push(ChangeView {
-                number: change.number,
-                original: lf(was),
-                corrected: lf(now),
-                kind: spec.kind.as_str(),
-                why: spec.why.clone(),
-                suggested: spec.status == Status::Suggested,
-                same_as: (first != change.number).then_some(first),
-            });
-        }
-    }
-
-    let row_views: Vec<RowView> = rows
-        .iter()
-        .zip(changes_by_row)
-        .enumerate()
-        .map(
-            |(r, (span, changes)): (usize, (&RowSpan, Vec<ChangeView>))| {
-                let section_break = orig_parsed
+        self.layout
+            .rows
+            .iter()
+            .zip(self.changes_by_row())
+            .enumerate()
+            .map(|(r, (span, changes))| {
+                let section_break = self
+                    .original_parsed
                     .blocks()
                     .get(span.original.start)
                     .filter(|_| !span.original.is_empty())
-                    .or_else(|| corr_parsed.blocks().get(span.corrected.start))
+                    .or_else(|| self.corrected_parsed.blocks().get(span.corrected.start))
                     .is_some_and(|b| b.section_break);
                 RowView {
-                    id: format!("p{}", r + 1),
+                    id: anchors::row(r + 1),
                     section_break,
                     original: render_cell(
-                        &orig_parsed,
-                        original,
+                        &self.original_parsed,
+                        self.original,
                         span.original.clone(),
                         &mut orig_overlay,
                         &orig_style,
                     ),
                     corrected: render_cell(
-                        &corr_parsed,
-                        corrected,
+                        &self.corrected_parsed,
+                        self.corrected,
                         span.corrected.clone(),
                         &mut corr_overlay,
                         &corr_style,
                     ),
                     changes,
-                    text: plain_cell(&corr_parsed, corrected, span.corrected.clone()),
+                    text: plain_cell(
+                        &self.corrected_parsed,
+                        self.corrected,
+                        span.corrected.clone(),
+                    ),
                 }
-            },
-        )
-        .collect();
-
-    let note_html_style = MarkdownStyle {
-        heading_shift: 3,
-        id_prefix: "n-",
-        ..orig_style
-    };
-    // Each note is rendered once for the edition page; the reading view is a
-    // folder deeper, so notes with relative links are rendered again for it.
-    let note_html: Vec<(String, String)> = edition
-        .notes
-        .iter()
-        .map(|n| {
-            let source = &article.annotations[n.entry].note;
-            (
-                render_note(source, &note_html_style),
-                markdown::plain_text_of(source),
-            )
-        })
-        .collect();
-    let reading_note_style = MarkdownStyle {
-        relative_prefix: "../",
-        ..note_html_style
-    };
-    let note_view = |i: usize, number: usize, reading: bool| -> NoteView {
-        let note = &edition.notes[i];
-        let spec = &article.annotations[note.entry];
-        let text = match note.side {
-            Side::Original => original,
-            Side::Corrected => corrected,
-        };
-        let end = note.range.end.saturating_sub(1).max(note.range.start);
-        NoteView {
-            number,
-            side: note.side,
-            quote: lf(&text[note.range.clone()]),
-            html: if reading && markdown::has_relative_url(&spec.note) {
-                render_note(&spec.note, &reading_note_style)
-            } else {
-                note_html[i].0.clone()
-            },
-            sources: spec.sources.clone(),
-            row: format!("p{}", row_of(note.side, end) + 1),
-            entry: note.entry,
-            text: note_html[i].1.clone(),
-        }
-    };
-    let notes: Vec<NoteView> = order
-        .iter()
-        .map(|&(_, _, _, i)| note_view(i, number_of[i], false))
-        .collect();
-
-    // Reading view: corrected text, notes on the corrected text only, renumbered.
-    let mut reading_marks = Vec::new();
-    let mut reading_points = Vec::new();
-    let mut reading_notes = Vec::new();
-    for &(_, _, _, i) in &order {
-        let note = &edition.notes[i];
-        if note.side != Side::Corrected {
-            continue;
-        }
-        let number = reading_notes.len() + 1;
-        let mut point = note_ref(number, "");
-        point.at = note.range.end;
-        reading_marks.push(note_mark(note.range.clone(), number));
-        reading_points.push(point);
-        reading_notes.push(note_view(i, number, true));
+            })
+            .collect()
     }
-    let mut reading_overlay = Overlay::new(reading_marks, reading_points);
-    let reading_style = MarkdownStyle {
-        id_prefix: "r-",
-        relative_prefix: "../",
-        ..orig_style
-    };
-    let all_blocks = 0..corr_parsed.blocks().len();
-    let reading_html = match &corr_parsed {
-        Parsed::Text(blocks) => {
-            let mut html = String::new();
-            for b in blocks {
-                if b.section_break {
-                    html.push_str("<hr class=\"section-break\">\n");
-                }
-                html.push_str("<p>");
-                reading_overlay.run(
-                    &mut html,
-                    &corrected[b.range.clone()],
-                    b.range.clone(),
-                    true,
-                );
-                reading_overlay.flush_points(&mut html, b.range.end);
-                html.push_str("</p>\n");
-            }
-            html
-        }
-        Parsed::Markdown(_) => render_cell(
-            &corr_parsed,
-            corrected,
-            all_blocks,
-            &mut reading_overlay,
-            &reading_style,
-        ),
-    };
 
+    /// The notes: side-by-side ones in reading order, and the reading view's
+    /// (corrected-text notes only, renumbered).
+    fn notes(&self, order: &[usize], number_of: &[usize]) -> (Vec<NoteView>, Vec<NoteView>) {
+        let note_style = MarkdownStyle {
+            heading_shift: 3,
+            id_prefix: "n-",
+            ..self.style()
+        };
+        // Each note is rendered once for the edition page; the reading view is a
+        // folder deeper, so notes with relative links are rendered again for it.
+        let rendered: Vec<(String, String)> = self
+            .edition
+            .notes
+            .iter()
+            .map(|n| {
+                let source = &self.article.annotations[n.entry].note;
+                (
+                    render_note(source, &note_style),
+                    markdown::plain_text_of(source),
+                )
+            })
+            .collect();
+        let reading_style = MarkdownStyle {
+            relative_prefix: "../",
+            ..note_style
+        };
+        let view = |i: usize, number: usize, reading: bool| -> NoteView {
+            let note = &self.edition.notes[i];
+            let spec = &self.article.annotations[note.entry];
+            let text = match note.side {
+                Side::Original => self.original,
+                Side::Corrected => self.corrected,
+            };
+            NoteView {
+                number,
+                id: anchors::note(number),
+                ref_id: anchors::note_ref(number),
+                side: note.side,
+                quote: lf(&text[note.range.clone()]),
+                html: if reading && markdown::has_relative_url(&spec.note) {
+                    render_note(&spec.note, &reading_style)
+                } else {
+                    rendered[i].0.clone()
+                },
+                sources: spec.sources.clone(),
+                row: anchors::row(self.row_of_note(note) + 1),
+                entry: note.entry,
+                text: rendered[i].1.clone(),
+            }
+        };
+        let notes = order
+            .iter()
+            .map(|&i| view(i, number_of[i], false))
+            .collect();
+        let reading = order
+            .iter()
+            .filter(|&&i| self.edition.notes[i].side == Side::Corrected)
+            .enumerate()
+            .map(|(k, &i)| view(i, k + 1, true))
+            .collect();
+        (notes, reading)
+    }
+
+    /// The reading view: the corrected text alone, with references to `notes`.
+    fn reading_html(&self, order: &[usize]) -> String {
+        let mut marks = Vec::new();
+        let mut points = Vec::new();
+        let corrected_notes = order
+            .iter()
+            .filter(|&&i| self.edition.notes[i].side == Side::Corrected);
+        for (k, &i) in corrected_notes.enumerate() {
+            let note = &self.edition.notes[i];
+            let mut point = note_ref(k + 1, self.strings);
+            point.at = note.range.end;
+            marks.push(note_mark(note.range.clone(), k + 1));
+            points.push(point);
+        }
+        let mut overlay = Overlay::new(marks, points);
+        match &self.corrected_parsed {
+            Parsed::Text(blocks) => {
+                let mut html = String::new();
+                for b in blocks {
+                    if b.section_break {
+                        html.push_str("<hr class=\"section-break\">\n");
+                    }
+                    html.push_str("<p>");
+                    overlay.run(
+                        &mut html,
+                        &self.corrected[b.range.clone()],
+                        b.range.clone(),
+                        true,
+                    );
+                    overlay.flush_points(&mut html, b.range.end);
+                    html.push_str("</p>\n");
+                }
+                html
+            }
+            Parsed::Markdown(_) => {
+                let style = MarkdownStyle {
+                    id_prefix: "r-",
+                    relative_prefix: "../",
+                    ..self.style()
+                };
+                render_cell(
+                    &self.corrected_parsed,
+                    self.corrected,
+                    0..self.corrected_parsed.blocks().len(),
+                    &mut overlay,
+                    &style,
+                )
+            }
+        }
+    }
+}
+
+/// Builds the side-by-side rows, the reading view and the notes of an article.
+pub fn edition_view(
+    article: &Article,
+    edition: &Edition,
+    config: &SiteConfig,
+    highlighter: &Highlighter,
+    strings: &Strings,
+) -> EditionView {
+    let renderer = EditionRenderer::new(article, edition, config, highlighter, strings);
+    let (order, number_of) = renderer.note_order();
+    let rows = renderer.rows(&number_of);
+    let (notes, reading_notes) = renderer.notes(&order, &number_of);
+    let reading_html = renderer.reading_html(&order);
     // Only pages that really contain highlighted code link the code stylesheet.
     let marker = "<pre class=\"code\">";
     let has_code = reading_html.contains(marker)
-        || row_views
+        || rows
             .iter()
             .any(|r| r.original.contains(marker) || r.corrected.contains(marker))
         || notes.iter().any(|n| n.html.contains(marker));
     EditionView {
         article: article_info(article, edition, config),
-        rows: row_views,
+        rows,
         notes,
         reading_html,
         reading_notes,

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::config::SiteConfig;
 use crate::content::{self, check_slug, is_http_url};
-use crate::diagnostics::{Diagnostic, Location, display_path};
-use crate::yaml::{SourceFile, io_diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location, display_path};
+use crate::source::{SourceFile, io_diagnostic};
 
 const SITE_YAML: &str = include_str!("site.yaml");
 const CORRECTIONS_YAML: &str = include_str!("corrections.yaml");
@@ -75,16 +75,26 @@ pub fn today() -> String {
 }
 
 /// Creates `content/<slug>/` in the site at `root`.
-pub fn new_article(root: &Path, spec: &NewArticle) -> Result<Created, Vec<Diagnostic>> {
-    let mut errors = Vec::new();
+pub fn new_article(root: &Path, spec: &NewArticle, out: &mut Diagnostics) -> Option<Created> {
     if !root.join("site.yaml").is_file() {
-        let mut out = Vec::new();
-        SiteConfig::load(root, &mut out);
-        return Err(out);
+        // Reports the missing site the way every command does.
+        SiteConfig::load(root, out);
+        return None;
     }
     let content = root.join("content");
     let dir = content.join(&spec.slug);
-    if let Err(mut d) = check_slug(&spec.slug, Location::file_only(&dir)) {
+    let original = out.checked(|out| check_new_article(&dir, spec, out))?;
+
+    write_new_article(&content, &dir, spec, original.as_deref(), out)
+}
+
+/// Checks what `emend new` was asked for; returns the original's bytes, if given.
+fn check_new_article(
+    dir: &Path,
+    spec: &NewArticle,
+    out: &mut Diagnostics,
+) -> Option<Option<Vec<u8>>> {
+    if let Err(mut d) = check_slug(&spec.slug, Location::file_only(dir)) {
         // The rule is the same as for folders; the remedy here is another argument.
         d.label.clear();
         d.location = None;
@@ -92,12 +102,12 @@ pub fn new_article(root: &Path, spec: &NewArticle) -> Result<Created, Vec<Diagno
         if d.code == "bad-slug" && !suggestion.is_empty() {
             d.help = Some(format!("use `{suggestion}`: emend new {suggestion} ..."));
         }
-        errors.push(d);
+        out.push(d);
     } else if dir.exists() {
-        errors.push(
+        out.push(
             Diagnostic::error(
-                "article-exists",
-                format!("{} already exists", display_path(&dir)),
+                Code::ArticleExists,
+                format!("{} already exists", display_path(dir)),
             )
             .help("emend never overwrites an article: choose another slug, or edit the files in that folder"),
         );
@@ -105,28 +115,28 @@ pub fn new_article(root: &Path, spec: &NewArticle) -> Result<Created, Vec<Diagno
     if let Some(url) = &spec.url
         && !is_http_url(url)
     {
-        errors.push(
-            Diagnostic::error("bad-url", format!("`{url}` is not an http(s) address"))
+        out.push(
+            Diagnostic::error(Code::BadUrl, format!("`{url}` is not an http(s) address"))
                 .help("pass the address of the original publication, e.g. `--url https://example.com/story`"),
         );
     }
-    let original = match read_original(&spec.original) {
-        Ok(o) => o,
-        Err(d) => {
-            errors.push(d);
-            None
-        }
-    };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    out.ok(read_original(&spec.original))
+}
 
+/// Writes the new article's files (the checks passed).
+fn write_new_article(
+    content: &Path,
+    dir: &Path,
+    spec: &NewArticle,
+    original: Option<&[u8]>,
+    out: &mut Diagnostics,
+) -> Option<Created> {
     let markdown = spec.markdown
         || matches!(&spec.original, Original::File(p)
             if p.extension().is_some_and(|e| e == "md" || e == "markdown"));
     let (title, title_note) = match &spec.title {
         Some(t) => (t.clone(), None),
-        None => guess_title(original.as_deref(), &spec.slug, markdown),
+        None => guess_title(original, &spec.slug, markdown),
     };
     let mut meta = String::from(
         "# About this article. Every key is documented in emend's README (\"meta.yaml\").\n",
@@ -159,47 +169,50 @@ pub fn new_article(root: &Path, spec: &NewArticle) -> Result<Created, Vec<Diagno
         "original.txt"
     };
     let files: [(&str, &[u8]); 4] = [
-        (original_name, original.as_deref().unwrap_or_default()),
+        (original_name, original.unwrap_or_default()),
         ("meta.yaml", meta.as_bytes()),
         ("corrections.yaml", CORRECTIONS_YAML.as_bytes()),
         ("annotations.yaml", ANNOTATIONS_YAML.as_bytes()),
     ];
-    std::fs::create_dir_all(&content).map_err(|e| vec![io_diagnostic(&content, "create", &e)])?;
+    out.ok(std::fs::create_dir_all(content).map_err(|e| io_diagnostic(content, "create", &e)))?;
     // `create_dir` fails if the folder appeared meanwhile: never write into one we did not make.
-    std::fs::create_dir(&dir).map_err(|e| vec![io_diagnostic(&dir, "create", &e)])?;
+    out.ok(std::fs::create_dir(dir).map_err(|e| io_diagnostic(dir, "create", &e)))?;
     let mut written = Vec::new();
     for (name, bytes) in files {
         let path = dir.join(name);
         if let Err(d) = create_file(&path, bytes) {
-            let _ = std::fs::remove_dir_all(&dir);
-            return Err(vec![d]);
+            // The folder is the one just created above, holding only our files.
+            let _ = std::fs::remove_dir_all(dir);
+            out.push(d);
+            return None;
         }
         written.push(path);
     }
-    Ok(Created {
-        dir,
+    Some(Created {
+        dir: dir.to_path_buf(),
         files: written,
         title_note,
     })
 }
 
 /// Creates a new site in `dir`: `site.yaml`, an example article, `.gitignore`.
-pub fn init_site(dir: &Path) -> Result<Created, Vec<Diagnostic>> {
+pub fn init_site(dir: &Path, out: &mut Diagnostics) -> Option<Created> {
     for existing in ["site.yaml", "content"] {
         let path = dir.join(existing);
         if path.exists() {
-            return Err(vec![
+            out.push(
                 Diagnostic::error(
-                    "site-exists",
+                    Code::SiteExists,
                     format!("{} already has a {existing}", display_dir(dir)),
                 )
                 .help("emend init never overwrites a site: pick an empty or new folder, e.g. `emend init my-site`"),
-            ]);
+            );
+            return None;
         }
     }
     let mut created_dirs = Vec::new();
     if !dir.exists() {
-        std::fs::create_dir_all(dir).map_err(|e| vec![io_diagnostic(dir, "create", &e)])?;
+        out.ok(std::fs::create_dir_all(dir).map_err(|e| io_diagnostic(dir, "create", &e)))?;
         created_dirs.push(dir.to_path_buf());
     }
     let example = dir.join("content").join(EXAMPLE_SLUG);
@@ -232,9 +245,10 @@ pub fn init_site(dir: &Path) -> Result<Created, Vec<Diagnostic>> {
         for path in created_dirs.iter().rev() {
             let _ = std::fs::remove_dir(path);
         }
-        return Err(vec![d]);
+        out.push(d);
+        return None;
     }
-    Ok(Created {
+    Some(Created {
         dir: dir.to_path_buf(),
         files: written,
         title_note: None,
@@ -272,7 +286,7 @@ fn read_original(original: &Original) -> Result<Option<Vec<u8>>, Diagnostic> {
     let file = SourceFile::from_bytes(&shown, bytes.clone())?;
     if file.text.trim().is_empty() {
         return Err(Diagnostic::error(
-            "empty-original",
+            Code::EmptyOriginal,
             format!("{} is empty", display_path(&shown)),
         )
         .help("pass the article exactly as received, e.g. `--from article.txt`, or pipe it in with `--from -`"));

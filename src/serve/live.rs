@@ -1,8 +1,9 @@
 //! The site as `emend serve` keeps it: built into memory, rebuilt piece by
 //! piece, and always holding the last good version of every page.
 //!
+//! It runs the same pipeline steps as a build ([`crate::site::pipeline`]).
 //! Each article's files are kept apart, so an edit to one article re-runs
-//! [`Site::build_article`] for that article and nothing else, and its new pages
+//! [`build_article`] for that article and nothing else, and its new pages
 //! are served at once ([`LiveSite::rebuild`]). The index and other site-wide
 //! pages ([`Site::write_site_pages`]: feeds, glossary, search index) read every
 //! article, which takes about a second at 10,000 articles, so they follow in a
@@ -21,8 +22,10 @@ use rayon::prelude::*;
 
 use crate::content::{self, Entry};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::{Claims, Sink, collision};
-use crate::site::{ArticleOutcome, ArticleSummary, BuildOptions, Progress, Site, sort_for_index};
+use crate::outputs::{ArticleEntry, sort_for_index};
+use crate::site::pipeline::build_article;
+use crate::site::{ArticleOutcome, BuildOptions, Progress, Site};
+use crate::writer::{Claims, Sink, collision};
 
 /// File contents, shared between snapshots without copying.
 pub type Bytes = Arc<[u8]>;
@@ -135,7 +138,7 @@ pub struct Rebuild {
 
 /// The last successful build of one article.
 struct GoodArticle {
-    summary: Option<ArticleSummary>,
+    entry: Option<ArticleEntry>,
     files: Arc<Files>,
     has_code: bool,
     pages: usize,
@@ -204,17 +207,19 @@ impl LiveSite {
         let site_broken = self.site.is_none() || self.load_diagnostics.iter().any(|d| d.is_error());
         match scope {
             Scope::Articles(slugs) if !site_broken => {
-                let diagnostics = self.rebuild_articles(slugs);
+                let mut diagnostics = Diagnostics::new();
+                self.rebuild_articles(slugs, &mut diagnostics);
                 self.site_pages_stale = true;
                 timings.push(("articles", started.elapsed()));
                 let rebuilt = Rebuilt::Articles(slugs.iter().cloned().collect());
                 self.finish(rebuilt, started, timings, diagnostics)
             }
             _ => {
-                let mut diagnostics = self.rebuild_everything(progress);
+                let mut diagnostics = Diagnostics::new();
+                self.rebuild_everything(progress, &mut diagnostics);
                 timings.push(("articles", started.elapsed()));
                 let phase = Instant::now();
-                diagnostics.extend(self.rebuild_site_pages());
+                self.rebuild_site_pages(&mut diagnostics);
                 timings.push(("site pages", phase.elapsed()));
                 self.finish(Rebuilt::Everything, started, timings, diagnostics)
             }
@@ -228,7 +233,8 @@ impl LiveSite {
             return None;
         }
         let started = Instant::now();
-        let diagnostics = self.rebuild_site_pages();
+        let mut diagnostics = Diagnostics::new();
+        self.rebuild_site_pages(&mut diagnostics);
         self.site_pages_stale = false;
         let timings = vec![("site pages", started.elapsed())];
         Some(self.finish(Rebuilt::SitePages, started, timings, diagnostics))
@@ -240,32 +246,31 @@ impl LiveSite {
         rebuilt: Rebuilt,
         started: Instant,
         mut timings: Vec<(&'static str, Duration)>,
-        diagnostics: Vec<Diagnostic>,
+        diagnostics: Diagnostics,
     ) -> Rebuild {
         let phase = Instant::now();
         let (changed, snapshot) = self.publish();
         timings.push(("swap in", phase.elapsed()));
-        let mut sorted = Diagnostics::new();
-        sorted.extend(diagnostics);
         let good = || self.articles.values().filter_map(|a| a.good.as_ref());
         Rebuild {
             rebuilt,
             elapsed: started.elapsed(),
             timings,
             changed,
-            diagnostics: sorted.sorted(),
-            articles: good().filter(|g| g.summary.is_some()).count(),
+            diagnostics: diagnostics.sorted(),
+            articles: good().filter(|g| g.entry.is_some()).count(),
             pages: self.site_pages + good().map(|g| g.pages).sum::<usize>(),
             snapshot,
         }
     }
 
-    fn rebuild_everything(&mut self, progress: &dyn Progress) -> Vec<Diagnostic> {
-        let mut load = Vec::new();
+    fn rebuild_everything(&mut self, progress: &dyn Progress, out: &mut Diagnostics) {
+        let mut load = Diagnostics::new();
         let Some(site) = Site::load(&self.opts, &mut load) else {
             // Keep serving what was built with the last good configuration.
-            self.load_diagnostics = load.clone();
-            return load;
+            self.load_diagnostics = load.clone().into_vec();
+            out.append(&mut load);
+            return;
         };
         let mut dirs = Vec::new();
         self.entry_diagnostics.clear();
@@ -278,9 +283,9 @@ impl LiveSite {
                 }
             }
         }
-        self.load_diagnostics = load.clone();
-        let mut diagnostics = load;
-        diagnostics.extend(self.entry_diagnostics.values().cloned());
+        self.load_diagnostics = load.clone().into_vec();
+        out.append(&mut load);
+        out.extend(self.entry_diagnostics.values().cloned());
         let present: BTreeSet<String> = dirs.iter().map(|d| slug_of(d)).collect();
         self.articles.retain(|slug, _| present.contains(slug));
         progress.start(dirs.len());
@@ -294,20 +299,18 @@ impl LiveSite {
             .collect();
         progress.finish();
         for (slug, outcome, files) in built {
-            diagnostics.extend(self.record(slug, outcome, files));
+            self.record(slug, outcome, files, out);
         }
         self.site = Some(site);
-        diagnostics
     }
 
-    fn rebuild_articles(&mut self, slugs: &BTreeSet<String>) -> Vec<Diagnostic> {
+    fn rebuild_articles(&mut self, slugs: &BTreeSet<String>, out: &mut Diagnostics) {
         let Some(site) = &self.site else {
-            return Vec::new();
+            return;
         };
         // Discovery decides what counts as an article (hidden names, symlinks
         // leading outside the site), exactly as in a build, but only for the
         // folders that changed: listing 10,000 folders costs more than the rebuild.
-        let mut diagnostics = Vec::new();
         let mut wanted = Vec::new();
         for slug in slugs {
             let name = OsString::from(slug);
@@ -319,7 +322,7 @@ impl LiveSite {
                 }
                 Entry::Refused(d) => {
                     self.articles.remove(slug);
-                    diagnostics.push(d.clone());
+                    out.push(d.clone());
                     self.entry_diagnostics.insert(name, d);
                 }
             }
@@ -333,41 +336,50 @@ impl LiveSite {
             })
             .collect();
         for (slug, outcome, files) in built {
-            diagnostics.extend(self.record(slug, outcome, files));
+            self.record(slug, outcome, files, out);
         }
-        diagnostics
     }
 
-    /// Keeps a successful article build, or the previous one beside the new errors.
-    fn record(&mut self, slug: String, outcome: ArticleOutcome, files: Files) -> Vec<Diagnostic> {
+    /// Keeps a successful article build, or the previous one beside the new
+    /// errors; passes its diagnostics on to `out`.
+    fn record(
+        &mut self,
+        slug: String,
+        outcome: ArticleOutcome,
+        files: Files,
+        out: &mut Diagnostics,
+    ) {
         let state = self.articles.entry(slug).or_default();
-        state.diagnostics = outcome.diagnostics.clone();
-        if !outcome.diagnostics.iter().any(Diagnostic::is_error) {
+        let diagnostics = outcome.diagnostics.into_vec();
+        state.diagnostics = diagnostics.clone();
+        if !diagnostics.iter().any(Diagnostic::is_error) {
             state.good = Some(GoodArticle {
-                summary: outcome.summary,
+                entry: outcome.entry,
                 files: Arc::new(files),
                 has_code: outcome.has_code,
                 pages: outcome.pages,
             });
         }
-        outcome.diagnostics
+        out.extend(diagnostics);
     }
 
-    fn summaries(&self) -> Vec<ArticleSummary> {
-        let mut summaries: Vec<ArticleSummary> = self
+    fn entries(&self) -> Vec<ArticleEntry> {
+        let mut entries: Vec<ArticleEntry> = self
             .articles
             .values()
-            .filter_map(|a| a.good.as_ref()?.summary.clone())
+            .filter_map(|a| a.good.as_ref()?.entry.clone())
             .collect();
-        sort_for_index(&mut summaries);
-        summaries
+        sort_for_index(&mut entries);
+        entries
     }
 
-    fn rebuild_site_pages(&mut self) -> Vec<Diagnostic> {
+    /// Rebuilds the site-wide pages from the last good build of every
+    /// article; on failure the previous ones stay served.
+    fn rebuild_site_pages(&mut self, out: &mut Diagnostics) {
         let Some(site) = &self.site else {
-            return Vec::new();
+            return;
         };
-        let summaries = self.summaries();
+        let entries = self.entries();
         let has_code = self
             .articles
             .values()
@@ -376,28 +388,27 @@ impl LiveSite {
         // As in a build, each output path has one writer: a static file named
         // like a generated page is an error, not a silent shadow.
         let claims = Claims::new(&sink);
-        let written = site.write_site_pages(&summaries, has_code, &claims);
+        let mut found = Diagnostics::new();
+        let written = site.write_site_pages(&entries, has_code, &claims, &mut found);
         drop(claims);
         let files = sink.into_files();
-        let mut errors = written.as_ref().err().cloned().unwrap_or_default();
         for path in files.keys() {
             let article_files = path
                 .split_once('/')
                 .and_then(|(slug, _)| self.articles.get(slug)?.good.as_ref());
             if article_files.is_some_and(|g| g.files.contains_key(path)) {
-                errors.push(collision(path));
+                found.push(collision(path));
             }
         }
         match written {
-            Ok(pages) if errors.is_empty() => {
+            Some(pages) if !found.has_errors() => {
                 self.site_files = Arc::new(files);
                 self.site_pages = pages;
                 self.pages_diagnostics.clear();
-                Vec::new()
             }
             _ => {
-                self.pages_diagnostics = errors.clone();
-                errors
+                self.pages_diagnostics = found.clone().into_vec();
+                out.append(&mut found);
             }
         }
     }
@@ -463,7 +474,7 @@ fn slug_of(dir: &Path) -> String {
 
 fn build_into_memory(site: &Site, dir: &Path, drafts: bool) -> (ArticleOutcome, Files) {
     let sink = MemorySink::default();
-    let outcome = site.build_article(dir, &sink, drafts, false);
+    let outcome = build_article(site, dir, &sink, drafts, false);
     (outcome, sink.into_files())
 }
 

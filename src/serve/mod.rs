@@ -17,7 +17,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::config::SiteConfig;
-use crate::diagnostics::{self, Diagnostic, display_path};
+use crate::diagnostics::{self, Code, Diagnostic, Diagnostics, display_path};
 use crate::progress::TerminalProgress;
 use crate::site::BuildOptions;
 use live::{LiveSite, Rebuild, Rebuilt, Scope};
@@ -50,14 +50,19 @@ pub struct ServeOptions {
 
 /// Serves the site until Ctrl-C. Errors are problems that prevent serving at
 /// all (no site, no free port); mistakes in the site are shown while serving.
-pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
+pub fn run(opts: &ServeOptions, out: &mut Diagnostics) -> bool {
     if !opts.root.join("site.yaml").is_file() {
-        let mut out = Vec::new();
-        SiteConfig::load(&opts.root, &mut out);
-        return Err(out);
+        // Reports the missing site the way every command does.
+        SiteConfig::load(&opts.root, out);
+        return false;
     }
+    out.ok(serve(opts)).is_some()
+}
+
+/// Serves a site folder that has a `site.yaml`.
+fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
     let abs_root = std::fs::canonicalize(&opts.root)
-        .map_err(|e| vec![crate::yaml::io_diagnostic(&opts.root, "open", &e)])?;
+        .map_err(|e| crate::source::io_diagnostic(&opts.root, "open", &e))?;
     let log = Log {
         quiet: opts.quiet,
         verbose: opts.verbose,
@@ -66,7 +71,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let listener = bind(opts.bind, opts.port, &log)?;
     let addr = listener
         .local_addr()
-        .map_err(|e| vec![Diagnostic::error("bind", format!("cannot listen: {e}"))])?;
+        .map_err(|e| Diagnostic::error(Code::Bind, format!("cannot listen: {e}")))?;
     let url = url_for(addr);
 
     let mut live = LiveSite::new(BuildOptions {
@@ -82,7 +87,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         Ok(w) => Some(w),
         Err(e) => {
             log.diagnostics(&[Diagnostic::warning(
-                "watch",
+                Code::Watch,
                 format!("cannot watch the site for changes ({e}); pages will not update"),
             )
             .help("on Linux, raise the limit: `sysctl fs.inotify.max_user_watches=524288`")]);
@@ -112,7 +117,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
                 errors_before,
             )
         })
-        .map_err(|e| vec![Diagnostic::error("thread", format!("cannot start: {e}"))])?;
+        .map_err(|e| Diagnostic::error(Code::Thread, format!("cannot start: {e}")))?;
 
     println!("Serving “{title}” at {url} (Ctrl-C to stop)");
     let _ = std::io::stdout().flush();
@@ -130,7 +135,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| vec![Diagnostic::error("runtime", format!("cannot start: {e}"))])?;
+        .map_err(|e| Diagnostic::error(Code::Runtime, format!("cannot start: {e}")))?;
     let result = runtime.block_on(async move {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let server = http::serve(listener, shared, stopped);
@@ -149,12 +154,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     if !opts.quiet {
         eprintln!("Stopped.");
     }
-    result.map_err(|e| {
-        vec![Diagnostic::error(
-            "serve",
-            format!("the server failed: {e}"),
-        )]
-    })
+    result.map_err(|e| Diagnostic::error(Code::Serve, format!("the server failed: {e}")))
 }
 
 fn rebuild_loop(
@@ -172,7 +172,7 @@ fn rebuild_loop(
             Ok(paths) => paths,
             Err(e) => {
                 log.diagnostics(&[Diagnostic::warning(
-                    "watch",
+                    Code::Watch,
                     format!("watching failed: {e}"),
                 )]);
                 continue;
@@ -182,7 +182,7 @@ fn rebuild_loop(
             && let Err(e) = w.watch_new_folders()
         {
             log.diagnostics(&[Diagnostic::warning(
-                "watch",
+                Code::Watch,
                 format!("cannot watch a new folder: {e}"),
             )]);
         }
@@ -209,7 +209,7 @@ fn rebuild_loop(
 }
 
 /// Binds `ip:port`, or the next free port if it is taken.
-fn bind(ip: IpAddr, port: u16, log: &Log) -> Result<TcpListener, Vec<Diagnostic>> {
+fn bind(ip: IpAddr, port: u16, log: &Log) -> Result<TcpListener, Diagnostic> {
     let mut candidate = port;
     for _ in 0..PORT_TRIES {
         match TcpListener::bind((ip, candidate)) {
@@ -222,20 +222,19 @@ fn bind(ip: IpAddr, port: u16, log: &Log) -> Result<TcpListener, Vec<Diagnostic>
                 candidate = next;
             }
             Err(e) => {
-                return Err(vec![
-                    Diagnostic::error("bind", format!("cannot listen on {ip}:{candidate}: {e}"))
-                        .help("pass another address with --bind or another port with --port"),
-                ]);
+                return Err(Diagnostic::error(
+                    Code::Bind,
+                    format!("cannot listen on {ip}:{candidate}: {e}"),
+                )
+                .help("pass another address with --bind or another port with --port"));
             }
         }
     }
-    Err(vec![
-        Diagnostic::error(
-            "port-in-use",
-            format!("ports {port} to {candidate} are all in use"),
-        )
-        .help("pass a free port with --port N, or --port 0 for any free port"),
-    ])
+    Err(Diagnostic::error(
+        Code::PortInUse,
+        format!("ports {port} to {candidate} are all in use"),
+    )
+    .help("pass a free port with --port N, or --port 0 for any free port"))
 }
 
 /// The address to show and to use as the base URL.

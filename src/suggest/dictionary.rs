@@ -18,11 +18,11 @@ use serde::de::{self, Deserializer, Visitor};
 
 use super::rules::{Classes, Context, Pattern, Side, Tokens, parse_pattern};
 use crate::content::Kind;
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::engine::anchor::Needles;
-use crate::yaml::{
-    self, KeyStatus, Node, Schema, SourceFile, YamlIndex, did_you_mean, value_location,
-};
+use crate::source::SourceFile;
+use crate::text::did_you_mean;
+use crate::yaml::{self, KeyStatus, Node, Schema, YamlIndex, value_location};
 
 /// The built-in dictionary's text.
 pub const BUILTIN: &str = include_str!("../../data/spinner-dictionary.yaml");
@@ -273,36 +273,21 @@ fn item_location(file: &SourceFile, node: Option<&Node>, key: &str, i: usize) ->
 
 impl Dictionary {
     /// The built-in dictionary alone.
-    pub fn builtin() -> Result<Dictionary, Vec<Diagnostic>> {
+    pub fn builtin(out: &mut Diagnostics) -> Option<Dictionary> {
         let mut dict = Dictionary::default();
-        let mut out = Vec::new();
-        let file = SourceFile::from_bytes(Path::new(BUILTIN_PATH), BUILTIN.as_bytes().to_vec())
-            .map_err(|d| vec![d])?;
-        if dict.add_file(&file, Source::Builtin, &mut out) {
-            Ok(dict)
-        } else {
-            Err(out)
-        }
+        let file = out.ok(SourceFile::from_bytes(
+            Path::new(BUILTIN_PATH),
+            BUILTIN.as_bytes().to_vec(),
+        ))?;
+        dict.add_file(&file, Source::Builtin, out).then_some(dict)
     }
 
     /// The built-in dictionary plus the site's `dictionary.yaml`, if any.
-    pub fn for_site(root: &Path, out: &mut Vec<Diagnostic>) -> Option<Dictionary> {
-        let mut dict = match Dictionary::builtin() {
-            Ok(d) => d,
-            Err(errs) => {
-                out.extend(errs);
-                return None;
-            }
-        };
+    pub fn for_site(root: &Path, out: &mut Diagnostics) -> Option<Dictionary> {
+        let mut dict = Dictionary::builtin(out)?;
         let path: PathBuf = root.join(SITE_FILE);
         if path.is_file() {
-            let file = match SourceFile::read(&path) {
-                Ok(f) => f,
-                Err(d) => {
-                    out.push(d);
-                    return None;
-                }
-            };
+            let file = out.ok(SourceFile::read(&path))?;
             if !dict.add_file(&file, Source::Site, out) {
                 return None;
             }
@@ -311,13 +296,14 @@ impl Dictionary {
     }
 
     /// Parses one dictionary file into this dictionary; reports every problem.
-    pub fn add_file(
-        &mut self,
-        file: &SourceFile,
-        source: Source,
-        out: &mut Vec<Diagnostic>,
-    ) -> bool {
-        let errors_before = out.iter().filter(|d| d.is_error()).count();
+    pub fn add_file(&mut self, file: &SourceFile, source: Source, out: &mut Diagnostics) -> bool {
+        out.checked(|out| self.read_file(file, source, out).then_some(()))
+            .is_some()
+    }
+
+    /// [`Dictionary::add_file`], recording into a collector of its own; `false`
+    /// if it stopped early.
+    fn read_file(&mut self, file: &SourceFile, source: Source, out: &mut Diagnostics) -> bool {
         let index = YamlIndex::build(&file.text);
         let root = index.as_ref().and_then(|i| i.root.clone());
         // Entry keys first, so every typo in every entry shows at once.
@@ -354,7 +340,7 @@ impl Dictionary {
             );
             if !is_class_name(name) || super::rules::BUILTIN_CLASSES.contains(&name.as_str()) {
                 out.push(
-                    Diagnostic::error("bad-class", format!("`{name}` is not a valid class name"))
+                    Diagnostic::error(Code::BadClass, format!("`{name}` is not a valid class name"))
                         .at(at)
                         .help(format!(
                             "use lowercase letters, digits and hyphens, other than the built-in names ({})",
@@ -373,7 +359,7 @@ impl Dictionary {
                         .and_then(|(_, v)| v.items().get(i))
                         .map_or_else(|| at.clone(), |n| file.location(n.span.clone()));
                     out.push(
-                        Diagnostic::error("bad-class-word", format!("class `{name}`: {:?} is not a single word", w))
+                        Diagnostic::error(Code::BadClassWord, format!("class `{name}`: {:?} is not a single word", w))
                             .at(loc)
                             .help("a class lists single words or punctuation marks; write phrases as patterns in the entry instead"),
                     );
@@ -413,20 +399,20 @@ impl Dictionary {
             let replace = raw.replace.0;
             if find.trim().is_empty() {
                 out.push(
-                    Diagnostic::error("empty-anchor", "`find` is empty")
+                    Diagnostic::error(Code::EmptyAnchor, "`find` is empty")
                         .at(at("find"))
                         .help("`find` is the garbled text to look for"),
                 );
             } else if find.trim() != find {
                 out.push(
-                    Diagnostic::error("padded-find", format!("`find` {find:?} starts or ends with whitespace"))
+                    Diagnostic::error(Code::PaddedFind, format!("`find` {find:?} starts or ends with whitespace"))
                         .at(at("find"))
                         .help("dictionary matches cover whole words and punctuation marks; remove the surrounding spaces"),
                 );
             }
             if find == replace {
                 out.push(
-                    Diagnostic::error("no-op-entry", "`replace` is the same as `find`")
+                    Diagnostic::error(Code::NoOpEntry, "`replace` is the same as `find`")
                         .at(at("replace"))
                         .help("fix `replace`, or remove the entry"),
                 );
@@ -439,7 +425,7 @@ impl Dictionary {
                 };
                 out.push(
                     Diagnostic::error(
-                        "unknown-kind",
+                        Code::UnknownKind,
                         format!("unknown correction kind `{}`", raw.kind),
                     )
                     .at(at("kind"))
@@ -451,7 +437,7 @@ impl Dictionary {
             if !(confidence > 0.0 && confidence <= 1.0) {
                 out.push(
                     Diagnostic::error(
-                        "bad-confidence",
+                        Code::BadConfidence,
                         format!("confidence {confidence} is outside 0–1"),
                     )
                     .at(at("confidence"))
@@ -463,7 +449,7 @@ impl Dictionary {
                 Some("exact") => true,
                 Some(other) => {
                     out.push(
-                        Diagnostic::error("bad-case", format!("unknown `case: {other}`"))
+                        Diagnostic::error(Code::BadCase, format!("unknown `case: {other}`"))
                             .at(at("case"))
                             .help("use `case: auto` (the default: a lowercase entry also matches capitalised at a sentence start) or `case: exact`"),
                     );
@@ -475,7 +461,7 @@ impl Dictionary {
                 Some("model") => true,
                 Some(other) => {
                     out.push(
-                        Diagnostic::error("bad-check", format!("unknown `check: {other}`"))
+                        Diagnostic::error(Code::BadCheck, format!("unknown `check: {other}`"))
                             .at(at("check"))
                             .help("use `check: model` (suggest only where the plausibility model confirms the restoration) or leave it out"),
                     );
@@ -488,7 +474,7 @@ impl Dictionary {
                     match parse_pattern(src, side, &self.classes) {
                         Ok(p) => pats.push(p),
                         Err(msg) => out.push(
-                            Diagnostic::error("bad-pattern", format!("`{key}`: {msg}"))
+                            Diagnostic::error(Code::BadPattern, format!("`{key}`: {msg}"))
                                 .at(item_location(file, node, key, j))
                                 .help("a pattern is words, punctuation marks and @classes separated by spaces, e.g. \"as @aux\""),
                         ),
@@ -506,7 +492,7 @@ impl Dictionary {
                 if source == Source::Builtin {
                     out.push(
                         Diagnostic::error(
-                            "bad-disabled",
+                            Code::BadDisabled,
                             "`disabled` belongs in a site's dictionary.yaml",
                         )
                         .at(at("disabled")),
@@ -519,7 +505,7 @@ impl Dictionary {
             if let Some(first) = seen.get(&key) {
                 out.push(
                     Diagnostic::error(
-                        "duplicate-entry",
+                        Code::DuplicateEntry,
                         format!("duplicate entry {find:?} → {replace:?} with the same context"),
                     )
                     .at(entry_at.clone())
@@ -551,7 +537,7 @@ impl Dictionary {
                         .any(|(f, r)| *f == e.find && *r == e.replace)
             });
         }
-        out.iter().filter(|d| d.is_error()).count() == errors_before
+        true
     }
 
     /// Every match of every entry in `toks` that its context rules allow.
@@ -610,17 +596,18 @@ mod tests {
         let file =
             SourceFile::from_bytes(Path::new("dictionary.yaml"), text.as_bytes().to_vec()).unwrap();
         let mut d = Dictionary::default();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         d.add_file(&file, Source::Site, &mut out);
-        (d, out)
+        (d, out.into_vec())
     }
 
     #[test]
     fn the_builtin_dictionary_loads_cleanly_and_is_large() {
-        let d = Dictionary::builtin().unwrap_or_else(|e| {
+        let mut out = Diagnostics::new();
+        let d = Dictionary::builtin(&mut out).unwrap_or_else(|| {
             panic!(
                 "{}",
-                e.iter()
+                out.iter()
                     .map(Diagnostic::one_line)
                     .collect::<Vec<_>>()
                     .join("\n")
@@ -719,7 +706,7 @@ mod tests {
         assert_eq!(out[0].location.as_ref().unwrap().line, 3);
         assert_eq!(out[0].related[0].location.line, 2);
 
-        let mut d = Dictionary::builtin().unwrap();
+        let mut d = Dictionary::builtin(&mut Diagnostics::new()).unwrap();
         let before = d.entries.iter().filter(|e| e.find == "mentioned").count();
         assert!(before > 0);
         let file = SourceFile::from_bytes(
@@ -727,7 +714,7 @@ mod tests {
             b"entries:\n  - {find: mentioned, replace: said, kind: synonym, disabled: true}\n  - {find: Grits, replace: Greens, kind: name}\n".to_vec(),
         )
         .unwrap();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         assert!(d.add_file(&file, Source::Site, &mut out), "{out:?}");
         assert!(
             !d.entries

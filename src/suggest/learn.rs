@@ -28,8 +28,8 @@ use super::rules::{TokenKind, Tokens, fold};
 use crate::content::{Article, CorrectionSpec, Kind, Pick, Status};
 use crate::engine::Change;
 use crate::engine::anchor::Matches;
+use crate::source::SourceFile;
 use crate::text::is_word_char;
-use crate::yaml::SourceFile;
 
 /// An article's corrections resolved against its original: what site learning
 /// learns from. Only what learning needs is kept (a site holds one per article).
@@ -550,7 +550,7 @@ mod tests {
         std::fs::write(dir.join("original.txt"), original).unwrap();
         std::fs::write(dir.join("meta.yaml"), "title: T\n").unwrap();
         std::fs::write(dir.join("corrections.yaml"), corrections).unwrap();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         let Loaded::Article(a) = load_article(root, &dir, true, &mut out) else {
             panic!("{out:?}")
         };

@@ -28,8 +28,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::content::{self, Article, Kind, Loaded, Pick};
-use crate::diagnostics::{Diagnostic, Location};
+use crate::content::{self, Article, Kind, Pick};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::engine::anchor::Matches;
 use crate::engine::{self, Change};
 
@@ -574,32 +574,12 @@ impl Report {
     }
 }
 
-/// Loads every article of the site, in parallel (drafts too: their accepted
-/// corrections are knowledge as well).
-fn load_all(root: &Path, dirs: &[PathBuf]) -> Vec<(PathBuf, Option<Article>, Vec<Diagnostic>)> {
-    dirs.par_iter()
-        .map(|dir| {
-            let mut out = Vec::new();
-            let article = match content::load_article(root, dir, true, &mut out) {
-                Loaded::Article(a) => Some(*a),
-                _ => None,
-            };
-            (dir.clone(), article, out)
-        })
-        .collect()
-}
-
-/// Runs `emend suggest`.
-pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
-    let mut out = Vec::new();
-    let Some(config) = SiteConfig::load(&req.root, &mut out) else {
-        return Err(out);
-    };
+/// Runs `emend suggest`: what it found, or `None` when it could not run
+/// (the reasons are in `out`, with any warnings).
+pub fn run(req: &Request, out: &mut Diagnostics) -> Option<Report> {
+    let config = SiteConfig::load(&req.root, out)?;
     let root = &config.root;
-    let dirs = content::discover(root, &mut out);
-    if out.iter().any(Diagnostic::is_error) {
-        return Err(out);
-    }
+    let dirs = out.checked(|out| Some(content::discover(root, out)))?;
     let slug_of = |d: &PathBuf| {
         d.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -609,29 +589,29 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
         let slugs: Vec<String> = dirs.iter().map(slug_of).collect();
         let names: Vec<&str> = slugs.iter().map(String::as_str).collect();
         let mut d = Diagnostic::error(
-            "unknown-article",
+            Code::UnknownArticle,
             format!("no article `{}` in content/", req.slug),
         )
         .at(Location::file_only(&root.join("content")));
-        d = match crate::yaml::did_you_mean(&req.slug, &names) {
+        d = match crate::text::did_you_mean(&req.slug, &names) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None if names.is_empty() => d.help("the site has no articles yet"),
             None => d.help(format!("articles: {}", names.join(", "))),
         };
-        return Err(vec![d]);
+        out.push(d);
+        return None;
     }
     let mut warnings = Vec::new();
     let mut target: Option<Article> = None;
     let mut knowledge = Vec::new();
-    for (dir, article, diags) in load_all(root, &dirs) {
+    for (dir, article, diags) in content::load_all(root, &dirs) {
         let slug = slug_of(&dir);
         if slug == req.slug {
             match article {
                 Some(a) => target = Some(a),
                 None => {
-                    let mut errs = diags;
-                    errs.retain(Diagnostic::is_error);
-                    return Err(errs);
+                    out.extend(diags.into_iter().filter(Diagnostic::is_error));
+                    return None;
                 }
             }
             continue;
@@ -648,7 +628,7 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
             Some(k) => knowledge.push(k),
             None => warnings.push(
                 Diagnostic::warning(
-                    "not-learned",
+                    Code::NotLearned,
                     format!("article `{slug}` has errors; its corrections were not learned from"),
                 )
                 .at(Location::file_only(&dir))
@@ -656,27 +636,22 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
             ),
         }
     }
-    let article = target.expect("the target article was found above");
+    // Found above; `None` only if the folder vanished since discovery.
+    let article = target?;
     // The article must build as it is: its corrections and annotations resolve.
     let changes = match engine::resolve(&article) {
         Ok(edition) => edition.changes,
         Err(errs) => {
-            return Err(errs
-                .iter()
-                .map(|e| {
-                    e.to_diagnostic().note(
-                        "fix the article's corrections and annotations before asking for suggestions",
-                    )
-                })
-                .collect());
+            out.extend(errs.iter().map(|e| {
+                e.to_diagnostic().note(
+                    "fix the article's corrections and annotations before asking for suggestions",
+                )
+            }));
+            return None;
         }
     };
     let dictionary = if req.options.dictionary {
-        let mut out = Vec::new();
-        match Dictionary::for_site(root, &mut out) {
-            Some(d) => Some(d),
-            None => return Err(out),
-        }
+        Some(Dictionary::for_site(root, out)?)
     } else {
         None
     };
@@ -700,18 +675,22 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
     let existing_bytes = match std::fs::read(&path) {
         Ok(b) => Some(b),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(vec![crate::yaml::io_diagnostic(&path, "read", &e)]),
+        Err(e) => {
+            out.push(crate::source::io_diagnostic(&path, "read", &e));
+            return None;
+        }
     };
     let existing = existing_bytes
         .as_deref()
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default();
-    let (mut block, entries, kept) = validate(&article, &existing, &path, &suggestions, planned)?;
+    let (mut block, entries, kept) =
+        out.ok(validate(&article, &existing, &path, &suggestions, planned))?;
     let suggestions: Vec<Suggestion> = kept.into_iter().map(|i| suggestions[i].clone()).collect();
     // Flags are comments after the entries: read by the editor, ignored by the build.
     if !flags.is_empty() {
         let (existing_text, _) = crate::text::strip_bom(&existing);
-        let style = write::append_style(existing_text, &path).map_err(|d| vec![d])?;
+        let style = out.ok(write::append_style(existing_text, &path))?;
         if block.appended.is_empty() {
             block.appended.push_str(&style.separator);
         }
@@ -724,15 +703,14 @@ pub fn run(req: &Request) -> Result<Report, Vec<Diagnostic>> {
     }
     let mut written = false;
     if req.write && !block.appended.is_empty() {
-        write::append(
+        out.ok(write::append(
             &path,
             existing_bytes.as_ref().map(|b| b.len() as u64),
             &block.appended,
-        )
-        .map_err(|d| vec![d])?;
+        ))?;
         written = true;
     }
-    Ok(Report {
+    Some(Report {
         suggestions,
         entries,
         yaml: block.printed,
@@ -761,9 +739,9 @@ fn validate(
     path: &Path,
     suggestions: &[Suggestion],
     mut planned: Vec<(EntryOut, Vec<usize>)>,
-) -> Result<(Block, Vec<EntryOut>, Vec<usize>), Vec<Diagnostic>> {
+) -> Result<(Block, Vec<EntryOut>, Vec<usize>), Diagnostic> {
     let (existing_text, _) = crate::text::strip_bom(existing);
-    let style = write::append_style(existing_text, path).map_err(|d| vec![d])?;
+    let style = write::append_style(existing_text, path)?;
     for _attempt in 0..8 {
         let entries: Vec<EntryOut> = planned.iter().map(|(e, _)| e.clone()).collect();
         let places: usize = planned.iter().map(|(_, m)| m.len()).sum();
@@ -787,19 +765,20 @@ fn validate(
         }
         let full = format!("{existing}{appended}");
         let internal = |msg: String| {
-            vec![Diagnostic::error("suggest-internal", msg)
+            Diagnostic::error(Code::SuggestInternal, msg)
                 .at(Location::file_only(path))
-                .help("please report this; run `emend suggest` without --write to see the entries")]
+                .help("please report this; run `emend suggest` without --write to see the entries")
         };
-        let specs = write::parse(path, &full).map_err(|errs| {
-            internal(format!(
+        let mut errs = Diagnostics::new();
+        let Some(specs) = write::parse(path, &full, &mut errs) else {
+            return Err(internal(format!(
                 "the suggested entries do not load back: {}",
                 errs.iter()
                     .map(Diagnostic::one_line)
                     .collect::<Vec<_>>()
                     .join("; ")
-            ))
-        })?;
+            )));
+        };
         let old = article.corrections.len();
         let unchanged = specs.len() == old + entries.len()
             && specs.iter().zip(&article.corrections).all(|(a, b)| {
@@ -878,30 +857,27 @@ fn validate(
             }
         }
     }
-    Err(vec![
-        Diagnostic::error(
-            "suggest-internal",
-            "could not find a valid set of suggestions",
-        )
-        .at(Location::file_only(path)),
-    ])
+    Err(Diagnostic::error(
+        Code::SuggestInternal,
+        "could not find a valid set of suggestions",
+    )
+    .at(Location::file_only(path)))
 }
 
 /// Warnings for `emend check`: text corrected in other articles of the site
 /// that occurs uncorrected in an article (where site learning would suggest
 /// the same correction). One warning per article and phrase, pointing at every place.
-pub fn uncorrected_elsewhere(root: &Path, knowledge: &[Knowledge]) -> Vec<Diagnostic> {
+pub fn uncorrected_elsewhere(root: &Path, knowledge: &[Knowledge], out: &mut Diagnostics) {
     if knowledge.len() < 2 {
-        return Vec::new();
+        return;
     }
-    let mut out = Vec::new();
-    let Some(dictionary) = Dictionary::for_site(root, &mut out) else {
-        return out;
+    let Some(dictionary) = Dictionary::for_site(root, out) else {
+        return;
     };
     // Evidence is collected once for the whole site; each article then learns
     // from it minus its own share (linear in the number of articles).
     let evidence = learn::SiteEvidence::collect(knowledge);
-    let mut warnings: Vec<Diagnostic> = knowledge
+    let warnings: Vec<Diagnostic> = knowledge
         .par_iter()
         .flat_map_iter(|k| {
             let learned = evidence.learned(Some(&k.slug));
@@ -940,7 +916,7 @@ pub fn uncorrected_elsewhere(root: &Path, knowledge: &[Knowledge]) -> Vec<Diagno
                 .map(|((find, replace), (from, ranges))| {
                     let n = ranges.len();
                     let mut d = Diagnostic::warning(
-                        "uncorrected-elsewhere",
+                        Code::UncorrectedElsewhere,
                         format!(
                             "{find:?} is corrected to {replace:?} in {from}, but is left as it is here{}",
                             if n > 1 { format!(" ({n} places)") } else { String::new() }
@@ -959,19 +935,18 @@ pub fn uncorrected_elsewhere(root: &Path, knowledge: &[Knowledge]) -> Vec<Diagno
                 .collect::<Vec<_>>()
         })
         .collect();
-    out.append(&mut warnings);
-    out
+    out.extend(warnings);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::SourceFile;
+    use crate::source::SourceFile;
 
     fn dict(yaml: &str) -> Dictionary {
         let file = SourceFile::from_bytes(Path::new("d.yaml"), yaml.as_bytes().to_vec()).unwrap();
         let mut d = Dictionary::default();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         assert!(
             d.add_file(&file, dictionary::Source::Builtin, &mut out),
             "{out:?}"

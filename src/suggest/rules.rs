@@ -311,7 +311,7 @@ pub fn parse_pattern(src: &str, side: Side, classes: &Classes) -> Result<Pattern
                     None => {
                         let mut known: Vec<&str> = BUILTIN_CLASSES.to_vec();
                         known.extend(classes.names().iter().map(String::as_str));
-                        return Err(match crate::yaml::did_you_mean(name, &known) {
+                        return Err(match crate::text::did_you_mean(name, &known) {
                             Some(s) => format!("unknown class `@{name}` (did you mean `@{s}`?)"),
                             None => format!(
                                 "unknown class `@{name}`; define it under `classes:` or use a built-in one (@{})",

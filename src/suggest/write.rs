@@ -5,8 +5,9 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::content::{Kind, Pick};
-use crate::diagnostics::{Diagnostic, Location};
-use crate::yaml::{NodeKind, SourceFile, YamlIndex, io_diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
+use crate::source::{SourceFile, io_diagnostic};
+use crate::yaml::{NodeKind, YamlIndex};
 
 /// One correction entry to write.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,7 +200,7 @@ pub fn append_style(existing: &str, path: &Path) -> Result<AppendStyle, Diagnost
 
 fn not_a_block_list(path: &Path, why: &str) -> Diagnostic {
     Diagnostic::error(
-        "cannot-append",
+        Code::CannotAppend,
         format!(
             "cannot append suggestions to {}: {why}",
             crate::diagnostics::display_path(path)
@@ -229,7 +230,7 @@ pub fn append(path: &Path, expected_len: Option<u64>, block: &str) -> Result<(),
                 .len();
             if now != len {
                 return Err(Diagnostic::error(
-                    "changed-meanwhile",
+                    Code::ChangedMeanwhile,
                     format!("{} changed while suggestions were computed", path.display()),
                 )
                 .at(Location::file_only(path))
@@ -247,13 +248,10 @@ pub fn append(path: &Path, expected_len: Option<u64>, block: &str) -> Result<(),
 pub fn parse(
     path: &Path,
     text: &str,
-) -> Result<Vec<crate::content::CorrectionSpec>, Vec<Diagnostic>> {
-    let file = SourceFile::from_bytes(path, text.as_bytes().to_vec()).map_err(|d| vec![d])?;
-    let mut out = Vec::new();
-    match crate::content::parse_corrections(&file, &mut out) {
-        Some(specs) if !out.iter().any(Diagnostic::is_error) => Ok(specs),
-        _ => Err(out),
-    }
+    out: &mut Diagnostics,
+) -> Option<Vec<crate::content::CorrectionSpec>> {
+    let file = out.ok(SourceFile::from_bytes(path, text.as_bytes().to_vec()))?;
+    crate::content::parse_corrections(&file, out)
 }
 
 #[cfg(test)]
@@ -329,7 +327,9 @@ mod tests {
         entries[1].before = None;
         entries[1].after = None;
         let text = render_entries(&entries, "", "\n");
-        let specs = parse(Path::new("c.yaml"), &text).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+        let mut out = Diagnostics::new();
+        let specs = parse(Path::new("c.yaml"), &text, &mut out)
+            .unwrap_or_else(|| panic!("{out:?}\n{text}"));
         assert_eq!(specs.len(), entries.len());
         for (e, s) in entries.iter().zip(&specs) {
             assert_eq!(s.selector.exact, e.find);
@@ -394,7 +394,8 @@ mod tests {
                 render_entries(&[entry("x", "y")], &style.indent, style.newline)
             );
             let text = format!("{existing}{block}");
-            let specs = parse(p, &text).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+            let mut out = Diagnostics::new();
+            let specs = parse(p, &text, &mut out).unwrap_or_else(|| panic!("{out:?}\n{text}"));
             let old = usize::from(existing.contains("find: a"));
             assert_eq!(specs.len(), old + 1, "{text}");
             assert_eq!(specs[old].selector.exact, "x");

@@ -48,6 +48,49 @@ impl de::Error for DeError {
     }
 }
 
+/// The name [`Scalar`] asks for, so [`NodeDe`] can hand it the text as written.
+const SCALAR: &str = "$emend::yaml::Scalar";
+
+/// A scalar exactly as written in the file: `2.50` stays `2.50` (a number
+/// would print `2.5`), `yes` stays `yes`, and an empty (null) value is the
+/// empty string. This is how every text field that might look like a number
+/// (`find: 2`, `replace: 007`) is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scalar(pub String);
+
+impl Scalar {
+    /// The text.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Scalar {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+                Ok(Scalar(String::new()))
+            }
+            // Other deserializers than ours (none in emend) see a newtype.
+            fn visit_newtype_struct<D: de::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Scalar, D::Error> {
+                d.deserialize_str(self)
+            }
+        }
+        d.deserialize_newtype_struct(SCALAR, V)
+    }
+}
+
 /// One step of the path to a value.
 #[derive(Clone, Copy)]
 enum Step<'a> {
@@ -354,9 +397,18 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, DeError> {
+        if name == SCALAR {
+            return match &self.node.kind {
+                NodeKind::Scalar(s) if self.node.plain && matches!(classify(s), Plain::Null) => {
+                    visitor.visit_unit().map_err(|e| self.locate(e))
+                }
+                NodeKind::Scalar(s) => visitor.visit_borrowed_str(s).map_err(|e| self.locate(e)),
+                _ => Err(self.invalid_type(&visitor)),
+            };
+        }
         visitor.visit_newtype_struct(self)
     }
 
@@ -551,6 +603,24 @@ impl<'de> MapAccess<'de> for Pairs<'de, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scalars_keep_their_spelling() {
+        let index =
+            crate::yaml::YamlIndex::build("a: 2.50\nb: 007\nc: yes\nd:\ne: \"x\"\nf: [1]\n")
+                .unwrap();
+        let root = index.root.unwrap();
+        let read = |k: &str| from_node::<Scalar>(root.get(k).unwrap()).map(Scalar::into_string);
+        assert_eq!(read("a").unwrap(), "2.50");
+        assert_eq!(read("b").unwrap(), "007");
+        assert_eq!(read("c").unwrap(), "yes");
+        assert_eq!(read("d").unwrap(), "");
+        assert_eq!(read("e").unwrap(), "x");
+        assert_eq!(
+            read("f").unwrap_err().message,
+            "invalid type: sequence, expected text"
+        );
+    }
     use crate::yaml::YamlIndex;
     use serde::Deserialize;
 

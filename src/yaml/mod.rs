@@ -12,111 +12,18 @@
 //! valid YAML, its syntax error messages and positions are the familiar ones.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use crate::diagnostics::{Diagnostic, Location};
-use crate::text::{LineIndex, strip_bom};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
+use crate::source::SourceFile;
+use crate::text::did_you_mean;
 
 pub mod de;
 
-/// A text file read for emend: decoded as UTF-8, with its byte order mark removed
-/// and a line index for positions.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Path as shown to users.
-    pub path: PathBuf,
-    /// Contents without a leading byte order mark.
-    pub text: String,
-    /// Whether the file started with a byte order mark.
-    pub had_bom: bool,
-    lines: LineIndex,
-}
-
-impl SourceFile {
-    /// Wraps already-read bytes, reporting invalid UTF-8 with its position.
-    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Self, Diagnostic> {
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(err) => {
-                let valid_up_to = err.utf8_error().valid_up_to();
-                let bytes = err.into_bytes();
-                let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]);
-                let (prefix, _) = strip_bom(&prefix);
-                let loc = Location::in_text(path, prefix, prefix.len()..prefix.len());
-                return Err(Diagnostic::error(
-                    "invalid-utf8",
-                    format!(
-                        "file is not valid UTF-8 (byte 0x{:02X})",
-                        bytes[valid_up_to]
-                    ),
-                )
-                .at(loc)
-                .label("invalid byte here")
-                .help("save the file as UTF-8; emend reads text only in UTF-8"));
-            }
-        };
-        let had_bom = text.starts_with(crate::text::BOM);
-        let text = if had_bom {
-            text[crate::text::BOM.len()..].to_string()
-        } else {
-            text
-        };
-        let lines = LineIndex::new(&text);
-        Ok(SourceFile {
-            path: path.to_path_buf(),
-            text,
-            had_bom,
-            lines,
-        })
-    }
-
-    /// Reads and decodes a file.
-    pub fn read(path: &Path) -> Result<Self, Diagnostic> {
-        let bytes = std::fs::read(path).map_err(|e| io_diagnostic(path, "read", &e))?;
-        Self::from_bytes(path, bytes)
-    }
-
-    /// A location for a byte span of the text.
-    pub fn location(&self, span: Range<usize>) -> Location {
-        Location::with_index(&self.path, &self.text, &self.lines, span)
-    }
-
-    /// The line index of the text.
-    pub fn lines(&self) -> &LineIndex {
-        &self.lines
-    }
-}
-
-/// A diagnostic for a failed file operation.
-pub fn io_diagnostic(path: &Path, action: &str, err: &std::io::Error) -> Diagnostic {
-    use std::io::ErrorKind;
-    let help = match err.kind() {
-        ErrorKind::PermissionDenied => "check the file's permissions",
-        ErrorKind::NotFound => "check the path",
-        ErrorKind::StorageFull => "the disk is full: free some space and rebuild",
-        ErrorKind::ReadOnlyFilesystem => {
-            "the disk is mounted read-only: build to a folder on a writable disk"
-        }
-        ErrorKind::NotADirectory => "a file is where a folder should be: move it away",
-        ErrorKind::IsADirectory => "a folder is where a file should be: move it away",
-        _ if err.raw_os_error() == Some(28) => "the disk is full: free some space and rebuild",
-        _ => "check that the path exists and is accessible",
-    };
-    let full = err.kind() == ErrorKind::StorageFull || err.raw_os_error() == Some(28);
-    Diagnostic::error(
-        if full { "disk-full" } else { "io" },
-        format!(
-            "cannot {action} {}: {err}",
-            crate::diagnostics::display_path(path)
-        ),
-    )
-    .at(Location::file_only(path))
-    .help(help)
-}
+pub use de::Scalar;
 
 /// What kind of YAML node sits somewhere.
 #[derive(Debug, Clone, PartialEq)]
@@ -373,12 +280,12 @@ pub fn check_keys(
     file: &SourceFile,
     node: &Node,
     schema: &Schema,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Diagnostics,
 ) -> KeyStatus {
     let NodeKind::Map(pairs) = &node.kind else {
         out.push(
             Diagnostic::error(
-                "wrong-type",
+                Code::WrongType,
                 format!(
                     "expected a {} (a mapping of keys), found {}",
                     schema.what,
@@ -398,7 +305,7 @@ pub fn check_keys(
         let NodeKind::Scalar(name) = &k.kind else {
             out.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    Code::WrongType,
                     format!("keys of a {} must be plain words", schema.what),
                 )
                 .at(file.location(k.span.clone())),
@@ -410,7 +317,7 @@ pub fn check_keys(
             status = KeyStatus::Broken;
             out.push(
                 Diagnostic::error(
-                    "duplicate-key",
+                    Code::DuplicateKey,
                     format!("duplicate key `{name}` in this {}", schema.what),
                 )
                 .at(file.location(k.span.clone()))
@@ -441,7 +348,7 @@ pub fn check_keys(
             };
             out.push(
                 Diagnostic::error(
-                    "unknown-key",
+                    Code::UnknownKey,
                     format!("unknown key `{name}` in {}", schema.what),
                 )
                 .at(file.location(k.span.clone()))
@@ -461,7 +368,7 @@ pub fn check_keys(
             let line = file.lines().line_range(&file.text, start);
             out.push(
                 Diagnostic::error(
-                    "missing-key",
+                    Code::MissingKey,
                     format!("{} is missing the required key `{req}`", schema.what),
                 )
                 .at(file.location(start..line.end.max(start)))
@@ -479,14 +386,14 @@ fn check_keys_unlocated(
     file: &SourceFile,
     value: &serde_yaml::Value,
     schema: &Schema,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Diagnostics,
 ) {
     if let serde_yaml::Value::Mapping(map) = value {
         for key in map.keys() {
             let name = key.as_str().unwrap_or("?");
             if !schema.keys.contains(&name) {
                 let mut d = Diagnostic::error(
-                    "unknown-key",
+                    Code::UnknownKey,
                     format!("unknown key `{name}` in {}", schema.what),
                 )
                 .at(Location::file_only(&file.path));
@@ -497,27 +404,6 @@ fn check_keys_unlocated(
             }
         }
     }
-}
-
-/// The closest of `candidates` to `word`, if close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| {
-            // Short keys ("wy" for "why") score low on Jaro-Winkler; one edit is still a typo.
-            let one_edit = strsim::osa_distance(word, c) <= 1;
-            (
-                c,
-                if one_edit {
-                    1.0
-                } else {
-                    strsim::jaro_winkler(word, c)
-                },
-            )
-        })
-        .filter(|(_, score)| *score >= 0.8)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(c, _)| *c)
 }
 
 /// Turns a serde_yaml error into a diagnostic at its position.
@@ -553,7 +439,7 @@ pub fn serde_diagnostic(file: &SourceFile, err: &serde_yaml::Error) -> Diagnosti
         (None, Some(loc)) => at(loc.line(), loc.column()),
         (None, None) => Location::file_only(&file.path),
     };
-    if code == "wrong-type" {
+    if code == Code::WrongType {
         // Underline the whole value, not just its first character.
         let start = location.span.start;
         let line = &file.text[start..];
@@ -564,7 +450,7 @@ pub fn serde_diagnostic(file: &SourceFile, err: &serde_yaml::Error) -> Diagnosti
         }
     }
     let at_end = location.span.start >= file.text.trim_end().len()
-        && code == "yaml-syntax"
+        && code == Code::YamlSyntax
         && !message.contains("quoted scalar");
     let mut d = Diagnostic::error(code, message)
         .at(location.clone())
@@ -687,7 +573,7 @@ pub struct LoadedList<T> {
 pub fn load_list<T: DeserializeOwned>(
     file: &SourceFile,
     schema: &Schema,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Diagnostics,
 ) -> Option<LoadedList<T>> {
     let Some(index) = parse_checked(file, out)? else {
         return serde_fallback::<Option<Vec<T>>>(file, schema, true, out).map(|v| LoadedList {
@@ -706,7 +592,7 @@ pub fn load_list<T: DeserializeOwned>(
             _ => {
                 out.push(
                     Diagnostic::error(
-                        "wrong-type",
+                        Code::WrongType,
                         format!(
                             "{} must be a list of {} entries",
                             file_name(file),
@@ -751,7 +637,7 @@ pub fn load_list<T: DeserializeOwned>(
 pub fn load_map<T: DeserializeOwned>(
     file: &SourceFile,
     schema: &Schema,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Diagnostics,
 ) -> Option<(T, Option<Node>)> {
     let Some(index) = parse_checked(file, out)? else {
         return serde_fallback::<T>(file, schema, false, out).map(|v| (v, None));
@@ -767,7 +653,7 @@ pub fn load_map<T: DeserializeOwned>(
             return de::from_node::<T>(&empty).ok().map(|v| (v, None));
         }
         out.push(
-            Diagnostic::error("empty-file", format!("{} is empty", file_name(file)))
+            Diagnostic::error(Code::EmptyFile, format!("{} is empty", file_name(file)))
                 .at(Location::file_only(&file.path))
                 .help(format!(
                     "it needs at least {}; for example:\n{}",
@@ -797,7 +683,7 @@ pub fn load_map<T: DeserializeOwned>(
 /// Parses a file once, with positions. `None` means a syntax error was
 /// reported; `Some(None)` means yaml-rust2 refused a file that libyaml accepts
 /// (the caller then reads it with serde_yaml, without positions).
-fn parse_checked(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Option<YamlIndex>> {
+fn parse_checked(file: &SourceFile, out: &mut Diagnostics) -> Option<Option<YamlIndex>> {
     // yaml-rust2 accepts control characters YAML forbids (an escape sequence
     // pasted from a terminal); libyaml rejects them with their position.
     if file.text.chars().any(|c| !is_yaml_printable(c))
@@ -810,7 +696,7 @@ fn parse_checked(file: &SourceFile, out: &mut Vec<Diagnostic>) -> Option<Option<
         Some(index) if index.documents > 1 => {
             out.push(
                 Diagnostic::error(
-                    "yaml-syntax",
+                    Code::YamlSyntax,
                     format!("{} holds more than one YAML document", file_name(file)),
                 )
                 .at(Location::file_only(&file.path))
@@ -843,7 +729,7 @@ fn serde_fallback<T: DeserializeOwned>(
     file: &SourceFile,
     schema: &Schema,
     list: bool,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Diagnostics,
 ) -> Option<T> {
     match serde_yaml::from_str::<serde_yaml::Value>(&file.text) {
         Ok(serde_yaml::Value::Sequence(seq)) if list => {
@@ -882,29 +768,29 @@ pub fn de_diagnostic(file: &SourceFile, err: &de::DeError) -> Diagnostic {
         .help(help)
 }
 
-fn classify_message(message: &str) -> (&'static str, &'static str) {
+fn classify_message(message: &str) -> (Code, &'static str) {
     if message.contains("invalid type") || message.contains("invalid value") {
         (
-            "wrong-type",
+            Code::WrongType,
             "check the value's type: text in quotes, numbers bare, `true`/`false` for yes/no",
         )
     } else if message.contains("missing field") {
-        ("missing-key", "add the missing key")
+        (Code::MissingKey, "add the missing key")
     } else if message.contains("unknown variant") {
-        ("unknown-value", "use one of the listed values")
+        (Code::UnknownValue, "use one of the listed values")
     } else if message.contains("tab character") {
         (
-            "yaml-syntax",
+            Code::YamlSyntax,
             "YAML does not allow tabs for indentation: indent with spaces",
         )
     } else if message.contains("control characters are not allowed") {
         (
-            "yaml-syntax",
+            Code::YamlSyntax,
             "remove the invisible control character (often copied from a terminal or a PDF); to keep one, write it as an escape inside double quotes, such as \"\\u001b\"",
         )
     } else {
         (
-            "yaml-syntax",
+            Code::YamlSyntax,
             "check the YAML syntax near this position (indentation, quotes, colons); quote text that contains `: ` or starts with a special character",
         )
     }
@@ -934,6 +820,7 @@ pub fn value_location(file: &SourceFile, node: Option<&Node>, key: &str) -> Loca
 mod tests {
     use super::*;
     use serde::Deserialize;
+    use std::path::Path;
 
     #[derive(Debug, Deserialize, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -970,7 +857,7 @@ mod tests {
     #[test]
     fn reports_all_key_problems_of_a_file_at_once() {
         let f = file("- find: a\n  replce: b\n- replace: c\n- find: d\n  replace: e\n  find: f\n");
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         assert!(load_list::<Entry>(&f, &SCHEMA, &mut out).is_none());
         let lines: Vec<_> = out.iter().map(|d| d.one_line()).collect();
         assert_eq!(
@@ -988,7 +875,7 @@ mod tests {
     #[test]
     fn type_errors_come_from_serde_with_position() {
         let f = file("- find: a\n  replace: b\n  occurrence: two\n");
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         assert!(load_list::<Entry>(&f, &SCHEMA, &mut out).is_none());
         assert_eq!(
             out[0].one_line(),
@@ -999,7 +886,7 @@ mod tests {
     #[test]
     fn type_errors_of_every_entry_are_reported() {
         let f = file("- find: a\n  replace: b\n  occurrence: two\n- find: [c]\n  replace: d\n");
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         assert!(load_list::<Entry>(&f, &SCHEMA, &mut out).is_none());
         let lines: Vec<_> = out.iter().map(|d| d.one_line()).collect();
         assert_eq!(
@@ -1014,7 +901,7 @@ mod tests {
     #[test]
     fn control_characters_are_refused_where_they_are() {
         let f = file("- find: a\n  replace: \"b \u{1b}[0m\"\n");
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         assert!(load_list::<Entry>(&f, &SCHEMA, &mut out).is_none());
         assert_eq!(
             out[0].one_line(),
@@ -1022,7 +909,7 @@ mod tests {
         );
         // Written as an escape, the same character is fine.
         let f = file("- find: a\n  replace: \"b \\u001b[0m\"\n");
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         let list = load_list::<Entry>(&f, &SCHEMA, &mut out).unwrap();
         assert_eq!(list.entries[0].0.replace, "b \u{1b}[0m");
     }
@@ -1056,7 +943,7 @@ mod tests {
     #[test]
     fn more_than_one_document_is_an_error() {
         let f = file("- find: a\n  replace: b\n---\n- find: c\n  replace: d\n");
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         assert!(load_list::<Entry>(&f, &SCHEMA, &mut out).is_none());
         assert_eq!(out[0].message, "c.yaml holds more than one YAML document");
     }
@@ -1064,7 +951,7 @@ mod tests {
     #[test]
     fn syntax_errors_are_located() {
         let f = file("- find: 'a\n");
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         assert!(load_list::<Entry>(&f, &SCHEMA, &mut out).is_none());
         assert_eq!(out[0].code, "yaml-syntax");
         assert_eq!(out[0].location.as_ref().unwrap().line, 2);
@@ -1073,7 +960,7 @@ mod tests {
     #[test]
     fn bom_and_crlf_load() {
         let f = file("\u{feff}- find: a\r\n  replace: b\r\n");
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         let list = load_list::<Entry>(&f, &SCHEMA, &mut out).unwrap();
         assert!(out.is_empty(), "{out:?}");
         assert_eq!(list.entries[0].0.replace, "b");
@@ -1082,7 +969,7 @@ mod tests {
 
     #[test]
     fn empty_list_files_are_fine_but_a_mapping_is_not() {
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         assert!(
             load_list::<Entry>(&file("# nothing yet\n"), &SCHEMA, &mut out)
                 .unwrap()

@@ -62,7 +62,7 @@ describe("each check fails on a page broken for it", () => {
   });
 
   test("a broken footnote back-link", async () => {
-    const article = patch(themeFile("templates/article.html"), 'href="#ref-{{ n.number }}" role="doc-backlink"', 'href="#ref{{ n.number }}" role="doc-backlink"');
+    const article = patch(themeFile("templates/article.html"), 'href="#{{ n.ref_id }}" role="doc-backlink"', 'href="#ref{{ n.number }}" role="doc-backlink"');
     const s = await broken({ "templates/article.html": article });
     const problems = await noteRoundTrip(s.page, 1, "click");
     reports(problems, /^the back-link of note 1 led to “#ref1”, not #ref-1$/);

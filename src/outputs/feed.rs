@@ -9,8 +9,11 @@ use atom_syndication::{
     Category, Entry, Feed, FixedDateTime, Generator, Link, Person, Text, WriteConfig,
 };
 
+use super::ArticleEntry;
 use crate::config::SiteConfig;
-use crate::site::ArticleSummary;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::theme::Strings;
+use crate::theme::strings::fill;
 
 /// Where the feed is written (site-relative).
 pub const FEED_PATH: &str = "atom.xml";
@@ -21,15 +24,6 @@ const NO_DATE: &str = "1970-01-01";
 
 fn date(day: &str) -> Option<FixedDateTime> {
     FixedDateTime::parse_from_rfc3339(&format!("{day}T00:00:00Z")).ok()
-}
-
-/// The later of an article's `published` and `retrieved` dates.
-pub fn updated(article: &ArticleSummary) -> Option<&str> {
-    let i = &article.info;
-    match (i.published.as_deref(), i.retrieved.as_deref()) {
-        (Some(p), Some(r)) => Some(p.max(r)),
-        (p, r) => p.or(r),
-    }
 }
 
 fn link(href: String, rel: &str, mime: &str, title: Option<String>) -> Link {
@@ -43,9 +37,13 @@ fn link(href: String, rel: &str, mime: &str, title: Option<String>) -> Link {
 }
 
 /// Builds the feed: the [`FEED_LIMIT`] newest editions, in index order.
-pub fn feed(config: &SiteConfig, articles: &[ArticleSummary]) -> Feed {
+pub fn feed(config: &SiteConfig, strings: &Strings, articles: &[ArticleEntry]) -> Feed {
     let listed = &articles[..articles.len().min(FEED_LIMIT)];
-    let newest = listed.iter().filter_map(updated).max().unwrap_or(NO_DATE);
+    let newest = listed
+        .iter()
+        .filter_map(ArticleEntry::updated)
+        .max()
+        .unwrap_or(NO_DATE);
     let feed_updated = date(newest).or_else(|| date(NO_DATE)).unwrap_or_default();
     let entries = listed
         .iter()
@@ -55,7 +53,7 @@ pub fn feed(config: &SiteConfig, articles: &[ArticleSummary]) -> Feed {
             let summary = i
                 .summary
                 .clone()
-                .unwrap_or_else(|| format!("A corrected, annotated edition of “{}”.", i.title));
+                .unwrap_or_else(|| fill(&strings.article_description, &[("title", &i.title)]));
             let mut links = vec![link(url.clone(), "alternate", "text/html", None)];
             if let Some(src) = &i.source_url {
                 links.push(link(src.clone(), "related", "text/html", i.source.clone()));
@@ -63,7 +61,7 @@ pub fn feed(config: &SiteConfig, articles: &[ArticleSummary]) -> Feed {
             Entry {
                 id: url,
                 title: Text::plain(i.title.clone()),
-                updated: updated(a).and_then(date).unwrap_or(feed_updated),
+                updated: a.updated().and_then(date).unwrap_or(feed_updated),
                 published: i.published.as_deref().and_then(date),
                 authors: i
                     .author
@@ -75,11 +73,14 @@ pub fn feed(config: &SiteConfig, articles: &[ArticleSummary]) -> Feed {
                     .collect(),
                 links,
                 summary: Some(Text::plain(format!(
-                    "{summary} ({} correction{}, {} note{}.)",
-                    i.stats.corrections,
-                    if i.stats.corrections == 1 { "" } else { "s" },
-                    i.stats.annotations,
-                    if i.stats.annotations == 1 { "" } else { "s" },
+                    "{summary} {}",
+                    fill(
+                        &strings.feed_counts,
+                        &[
+                            ("corrections", &strings.corrections(i.stats.corrections)),
+                            ("notes", &strings.notes(i.stats.annotations)),
+                        ],
+                    )
                 ))),
                 categories: i
                     .tags
@@ -126,7 +127,10 @@ pub fn feed(config: &SiteConfig, articles: &[ArticleSummary]) -> Feed {
 }
 
 /// The feed as XML.
-pub fn render(feed: &Feed) -> Result<Vec<u8>, String> {
+pub fn render(feed: &Feed) -> Result<Vec<u8>, Diagnostic> {
+    let failed = |e: &dyn std::fmt::Display| {
+        Diagnostic::error(Code::Feed, format!("cannot write the Atom feed: {e}"))
+    };
     let mut out = feed
         .write_with_config(
             Vec::new(),
@@ -135,10 +139,10 @@ pub fn render(feed: &Feed) -> Result<Vec<u8>, String> {
                 indent_size: Some(2),
             },
         )
-        .map_err(|e| format!("cannot write the Atom feed: {e}"))?;
+        .map_err(|e| failed(&e))?;
     out.push(b'\n');
     // Titles and summaries may hold characters XML cannot carry even as
     // references (a control character makes a reader reject the whole feed).
-    let xml = String::from_utf8(out).map_err(|e| format!("the Atom feed is not UTF-8: {e}"))?;
+    let xml = String::from_utf8(out).map_err(|e| failed(&e))?;
     Ok(crate::text::replace_unrepresentable(xml).into_bytes())
 }

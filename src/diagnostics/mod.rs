@@ -17,6 +17,10 @@ use serde::Serialize;
 
 use crate::text::{LineIndex, strip_bom};
 
+pub mod codes;
+
+pub use codes::Code;
+
 /// How bad a diagnostic is. Errors fail the build; warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -105,8 +109,8 @@ pub struct Related {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// A stable, kebab-case identifier (`find-not-found`), for tools and docs.
-    pub code: &'static str,
+    /// A stable identifier (`find-not-found`), for tools and docs.
+    pub code: Code,
     /// One line saying what is wrong.
     pub message: String,
     /// Where it is wrong, if a place can be named.
@@ -123,16 +127,16 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A new error with a stable `code` and a one-line `message`.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, message)
     }
 
     /// A new warning.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, message)
     }
 
-    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+    fn new(severity: Severity, code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
             code,
@@ -196,8 +200,13 @@ impl Diagnostic {
     }
 }
 
-/// Collects diagnostics from all stages of a run.
-#[derive(Debug, Default)]
+/// Collects diagnostics from all stages of a run: the one way emend reports
+/// problems. A stage takes `&mut Diagnostics`, records every problem it finds
+/// (so a run shows them all at once) and says by its return value whether it
+/// succeeded (`Option<T>`: `None` means it recorded at least one error).
+/// Parallel stages each fill their own collector, merged with
+/// [`Diagnostics::append`]; output order is fixed by [`Diagnostics::sorted`].
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }
@@ -216,6 +225,33 @@ impl Diagnostics {
     /// Records many.
     pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(diagnostics);
+    }
+
+    /// Moves everything `other` recorded into this collector.
+    pub fn append(&mut self, other: &mut Diagnostics) {
+        self.items.append(&mut other.items);
+    }
+
+    /// Records the error of a fallible step, if it failed, and passes its value on.
+    pub fn ok<T>(&mut self, result: Result<T, Diagnostic>) -> Option<T> {
+        result.map_err(|d| self.push(d)).ok()
+    }
+
+    /// Runs `step` with a fresh collector and keeps what it recorded; returns
+    /// its value only if it recorded no error. This is how a step that finds
+    /// several problems before giving up reports them all yet still fails as
+    /// a whole.
+    pub fn checked<T>(&mut self, step: impl FnOnce(&mut Diagnostics) -> Option<T>) -> Option<T> {
+        let mut inner = Diagnostics::new();
+        let value = step(&mut inner);
+        let failed = inner.has_errors();
+        self.append(&mut inner);
+        if failed { None } else { value }
+    }
+
+    /// The recorded diagnostics, in recording order.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
     }
 
     /// Whether any error (not warning) was recorded.
@@ -249,9 +285,54 @@ impl Diagnostics {
         });
         self.items
     }
+}
 
-    /// The recorded diagnostics, in recording order.
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+/// A collector reads as the list of what it recorded (`out[0]`, `out.len()`).
+impl std::ops::Deref for Diagnostics {
+    type Target = [Diagnostic];
+    fn deref(&self) -> &[Diagnostic] {
+        &self.items
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics { items: vec![d] }
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(items: Vec<Diagnostic>) -> Self {
+        Diagnostics { items }
+    }
+}
+
+impl Extend<Diagnostic> for Diagnostics {
+    fn extend<I: IntoIterator<Item = Diagnostic>>(&mut self, iter: I) {
+        self.items.extend(iter);
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics {
+            items: iter.into_iter().collect(),
+        }
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
         self.items.iter()
     }
 }
@@ -412,7 +493,7 @@ fn to_codespan(
     if let Some(help) = &d.help {
         notes.push(format!("help: {}", terminal_safe(help)));
     }
-    base.with_code(d.code)
+    base.with_code(d.code.as_str())
         .with_message(terminal_safe(&d.message))
         .with_labels(labels)
         .with_notes(notes)
@@ -422,7 +503,7 @@ fn to_codespan(
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic<'a> {
     severity: Severity,
-    code: &'a str,
+    code: Code,
     message: &'a str,
     file: Option<String>,
     line: Option<usize>,
@@ -557,7 +638,7 @@ mod tests {
         let text = "- find: \"mentoined\"\n  replace: said\n";
         std::fs::write(&file, text).unwrap();
         let d = Diagnostic::error(
-            "find-not-found",
+            Code::FindNotFound,
             "`find` text does not occur in the original",
         )
         .at(Location::in_text(&file, text, 8..19))
@@ -576,7 +657,7 @@ mod tests {
         // would recolour or rewrite the user's terminal.
         let text = "why: \"\u{1b}[2J\u{202e}x\"\nnext: \u{7}bad\n";
         let bad = text.find("bad").unwrap();
-        let d = Diagnostic::error("yaml-syntax", "text \u{1b}[31mred")
+        let d = Diagnostic::error(Code::YamlSyntax, "text \u{1b}[31mred")
             .at(Location::in_text(Path::new("f.yaml"), text, bad..bad + 3))
             .label("here \u{9b}")
             .related(Location::in_text(Path::new("f.yaml"), text, 6..7), "esc");
@@ -600,7 +681,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("meta.yaml");
         std::fs::write(&file, "title: x\ntitel: y\n").unwrap();
-        let d = Diagnostic::warning("unknown-key", "unknown key `titel`").at(Location::in_text(
+        let d = Diagnostic::warning(Code::UnknownKey, "unknown key `titel`").at(Location::in_text(
             &file,
             "title: x\ntitel: y\n",
             9..14,

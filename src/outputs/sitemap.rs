@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::site::ArticleSummary;
+use super::ArticleEntry;
 
 /// The protocol's limit of URLs per sitemap file.
 pub const MAX_URLS: usize = 50_000;
@@ -32,10 +32,10 @@ pub struct SitemapFile {
 }
 
 /// Every public page: the home page, and each edition and its reading view.
-pub fn urls(absolute: impl Fn(&str) -> String, articles: &[ArticleSummary]) -> Vec<SitemapUrl> {
+pub fn urls(absolute: impl Fn(&str) -> String, articles: &[ArticleEntry]) -> Vec<SitemapUrl> {
     let newest = articles
         .iter()
-        .filter_map(super::feed::updated)
+        .filter_map(ArticleEntry::updated)
         .max()
         .map(str::to_string);
     let mut urls = vec![SitemapUrl {
@@ -43,7 +43,7 @@ pub fn urls(absolute: impl Fn(&str) -> String, articles: &[ArticleSummary]) -> V
         lastmod: newest,
     }];
     for a in articles {
-        let lastmod = super::feed::updated(a).map(str::to_string);
+        let lastmod = a.updated().map(str::to_string);
         urls.push(SitemapUrl {
             loc: absolute(&a.path),
             lastmod: lastmod.clone(),

@@ -14,8 +14,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::diagnostics::{Diagnostic, Location};
-use crate::yaml::io_diagnostic;
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::source::io_diagnostic;
 
 /// Name of the marker file emend writes into every output folder it creates.
 pub const MARKER: &str = ".emend-output";
@@ -92,7 +92,7 @@ pub fn check_output_dir(
     let cwd = normalize(cwd);
     let refuse = |why: String, help: &str| {
         Err(Diagnostic::error(
-            "unsafe-output",
+            Code::UnsafeOutput,
             format!(
                 "refusing to use {} as the output folder: {why}",
                 output.display()
@@ -294,7 +294,7 @@ impl OutputDir {
             .collect();
         out.push(
             Diagnostic::error(
-                "disk-full",
+                Code::DiskFull,
                 format!(
                     "the disk holding {} is full: {full} file{} of the site could not be written",
                     crate::diagnostics::display_path(&self.target),
@@ -372,7 +372,7 @@ impl<'a> Claims<'a> {
     fn claim(&self, rel: &str) -> Result<(), Diagnostic> {
         if !is_output_path(rel) {
             return Err(Diagnostic::error(
-                "bad-output-path",
+                Code::BadOutputPath,
                 format!("refusing to write `{rel}`: not a plain path inside the output folder"),
             ));
         }
@@ -388,7 +388,7 @@ impl<'a> Claims<'a> {
 /// The error for two files of the site written to the same output path.
 pub fn collision(rel: &str) -> Diagnostic {
     Diagnostic::error(
-        "output-collision",
+        Code::OutputCollision,
         format!("two files of the site would be written to `{rel}`"),
     )
     .help("a static file has the name of a page emend generates: rename or remove it (to change a generated page, override its template)")
@@ -409,7 +409,7 @@ impl Sink for OutputDir {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         if !is_output_path(rel) {
             return Err(Diagnostic::error(
-                "bad-output-path",
+                Code::BadOutputPath,
                 format!("refusing to write `{rel}`: not a plain path inside the output folder"),
             ));
         }

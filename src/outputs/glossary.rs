@@ -4,7 +4,7 @@
 //!
 //! Data flows one way: each article's build lists its distinct pairs with their
 //! change numbers ([`items`]); the site-pages phase aggregates them ([`view`])
-//! and renders `glossary.html`. Unreviewed suggestions are left out: the
+//! for the theme's `glossary.html`. Unreviewed suggestions are left out: the
 //! glossary records what editors have accepted.
 //!
 //! The page stays readable (and the build lean) on large sites: counts are
@@ -15,11 +15,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::ArticleEntry;
+use crate::anchors::ChangeIds;
 use crate::content::{Article, Kind, Status};
-use crate::diagnostics::Diagnostic;
 use crate::engine::Edition;
-use crate::output::Sink;
-use crate::site::{ArticleSummary, Site};
+use crate::theme::Strings;
 
 /// Articles linked per pair; the rest are counted.
 pub const MAX_ARTICLES: usize = 30;
@@ -27,7 +27,7 @@ pub const MAX_ARTICLES: usize = 30;
 pub const MAX_LINKS: usize = 12;
 
 /// One distinct reviewed pair of an article, as the glossary lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Item {
     /// The garbled text.
     pub garbled: String,
@@ -81,10 +81,19 @@ pub struct ArticleOccurrences {
     pub title: String,
     /// Site-relative path of the article page (`slug/`).
     pub path: String,
-    /// Change numbers, ascending (at most [`MAX_LINKS`]).
-    pub changes: Vec<usize>,
+    /// The changes, ascending (at most [`MAX_LINKS`]).
+    pub changes: Vec<ChangeLink>,
     /// Changes of this pair in the article beyond those linked.
     pub more: usize,
+}
+
+/// A link to one change on an edition page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeLink {
+    /// Its number.
+    pub number: usize,
+    /// Its ids on the page (the glossary links to `original`, the garbled half).
+    pub ids: ChangeIds,
 }
 
 /// One distinct garbled → restored pair.
@@ -107,8 +116,8 @@ pub struct PairView {
 pub struct KindView {
     /// The kind (`synonym`).
     pub kind: &'static str,
-    /// Heading (`Synonym swaps`).
-    pub label: &'static str,
+    /// Heading (`Synonym swaps`, from the strings table).
+    pub label: String,
     /// Pairs, sorted by garbled text (case-insensitively), then restored text.
     pub pairs: Vec<PairView>,
     /// Occurrences of all its pairs.
@@ -128,28 +137,12 @@ pub struct GlossaryView {
     pub articles: usize,
 }
 
-/// The heading for a kind.
-pub fn label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Synonym => "Synonym swaps",
-        Kind::Mistranslation => "Translation errors",
-        Kind::Name => "Names and titles",
-        Kind::Number => "Numbers",
-        Kind::Grammar => "Grammar",
-        Kind::Punctuation => "Punctuation",
-        Kind::Artifact => "Artifacts",
-        Kind::Spelling => "Spelling",
-        Kind::Formatting => "Formatting",
-        Kind::Other => "Other",
-    }
-}
-
 fn flat(s: &str) -> String {
     s.replace("\r\n", "\n").replace('\n', " ⏎ ")
 }
 
 /// Aggregates the articles' items (articles in index order).
-pub fn view(articles: &[ArticleSummary]) -> GlossaryView {
+pub fn view(articles: &[ArticleEntry], strings: &Strings) -> GlossaryView {
     /// A pair's totals and its first articles: (article index, count, numbers).
     #[derive(Default)]
     struct Acc<'a> {
@@ -193,7 +186,13 @@ pub fn view(articles: &[ArticleSummary]) -> GlossaryView {
                         .map(|(a, count, numbers)| ArticleOccurrences {
                             title: articles[a].info.title.clone(),
                             path: articles[a].path.clone(),
-                            changes: numbers.to_vec(),
+                            changes: numbers
+                                .iter()
+                                .map(|&number| ChangeLink {
+                                    number,
+                                    ids: ChangeIds::of(number),
+                                })
+                                .collect(),
                             more: count - numbers.len(),
                         })
                         .collect(),
@@ -211,7 +210,7 @@ pub fn view(articles: &[ArticleSummary]) -> GlossaryView {
             pairs_total += pairs.len();
             Some(KindView {
                 kind: kind.as_str(),
-                label: label(kind),
+                label: strings.kind_label(kind).to_string(),
                 pairs,
                 count,
             })
@@ -223,41 +222,4 @@ pub fn view(articles: &[ArticleSummary]) -> GlossaryView {
         occurrences: total,
         articles: with_items,
     }
-}
-
-/// Renders `glossary/index.html`; returns the number of pages written.
-pub fn write(
-    site: &Site,
-    articles: &[ArticleSummary],
-    sink: &dyn Sink,
-) -> Result<usize, Vec<Diagnostic>> {
-    let glossary = view(articles);
-    let description = format!(
-        "Every garbled phrase restored in {}, with how often and where.",
-        site.config.title
-    );
-    #[derive(Serialize)]
-    struct Page {
-        site: crate::site::SiteView,
-        page: crate::site::PageView,
-        glossary: GlossaryView,
-    }
-    let data = Page {
-        site: site.site_view(),
-        page: site.page_view(
-            "glossary",
-            "glossary/",
-            "Glossary of garbled phrases".into(),
-            description,
-            false,
-        ),
-        glossary,
-    };
-    let rel = "glossary/index.html";
-    let html = site
-        .theme
-        .render("glossary.html", &data, rel)
-        .map_err(|d| vec![d])?;
-    sink.write(rel, html.as_bytes()).map_err(|d| vec![d])?;
-    Ok(1)
 }

@@ -15,12 +15,16 @@ use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
 
 use crate::config::SiteConfig;
-use crate::diagnostics::{Diagnostic, Location};
-use crate::yaml::{SourceFile, io_diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
+use crate::source::{SourceFile, io_diagnostic};
+
+pub mod strings;
+
+pub use strings::Strings;
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_bytes!(concat!("../themes/default/", $name)) as &[u8])),*]
+        &[$(($name, include_bytes!(concat!("../../themes/default/", $name)) as &[u8])),*]
     };
 }
 
@@ -58,120 +62,27 @@ pub struct Theme {
     origins: BTreeMap<String, (PathBuf, String)>,
     /// Output path → source.
     pub statics: BTreeMap<String, StaticSource>,
+    /// The words emend writes from Rust, in the site's language.
+    pub strings: Strings,
 }
 
 impl Theme {
-    /// Loads and compiles the templates of the site's theme; reports every broken template.
-    pub fn load(config: &SiteConfig, out: &mut Vec<Diagnostic>) -> Option<Theme> {
-        let root = &config.root;
-        let theme_dir = root.join("themes").join(&config.theme);
-        let mut templates: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
-        let mut statics: BTreeMap<String, StaticSource> = BTreeMap::new();
-        for (path, bytes) in DEFAULT_THEME {
-            if let Some(name) = path.strip_prefix("templates/") {
-                let shown = PathBuf::from(format!("<built-in default theme>/{path}"));
-                templates.insert(
-                    name.to_string(),
-                    (shown, String::from_utf8_lossy(bytes).into_owned()),
-                );
-            } else if let Some(name) = path.strip_prefix("static/") {
-                statics.insert(name.to_string(), StaticSource::Embedded(bytes));
-            }
-        }
-        if !theme_dir.is_dir() && config.theme != "default" {
-            let available = list_themes(root);
-            out.push(
-                Diagnostic::error(
-                    "theme-not-found",
-                    format!(
-                        "theme `{}` not found at {}",
-                        config.theme,
-                        theme_dir.display()
-                    ),
-                )
-                .at(Location::file_only(&root.join("site.yaml")))
-                .help(if available.is_empty() {
-                    "remove `theme:` to use the built-in default theme".to_string()
-                } else {
-                    format!(
-                        "available themes: default (built in), {}",
-                        available.join(", ")
-                    )
-                }),
-            );
-            return None;
-        }
-        let before = out.len();
-        collect(root, &theme_dir.join("templates"), out, |rel, path| {
-            if rel.ends_with(".html") || rel.ends_with(".xml") || rel.ends_with(".txt") {
-                templates.insert(rel.to_string(), (path.to_path_buf(), String::new()));
-            }
-        });
-        collect(root, &root.join("templates"), out, |rel, path| {
-            if rel.ends_with(".html") || rel.ends_with(".xml") || rel.ends_with(".txt") {
-                templates.insert(rel.to_string(), (path.to_path_buf(), String::new()));
-            }
-        });
-        collect(root, &theme_dir.join("static"), out, |rel, path| {
-            statics.insert(rel.to_string(), StaticSource::File(path.to_path_buf()));
-        });
-        collect(root, &root.join("static"), out, |rel, path| {
-            statics.insert(rel.to_string(), StaticSource::File(path.to_path_buf()));
-        });
-        // Read the template files that replaced built-ins.
-        for (path, content) in templates.values_mut() {
-            if content.is_empty() && path.exists() {
-                match SourceFile::read(path) {
-                    Ok(f) => *content = f.text,
-                    Err(d) => out.push(d),
-                }
-            }
-        }
-        if out.len() > before {
-            return None;
-        }
-        // Compile each replaced template next to the built-in ones first, so
-        // every broken template is reported, not only the first.
-        let builtin: Vec<(String, String)> = DEFAULT_THEME
-            .iter()
-            .filter_map(|(p, b)| {
-                p.strip_prefix("templates/")
-                    .map(|n| (n.to_string(), String::from_utf8_lossy(b).into_owned()))
-            })
-            .collect();
-        let mut ok = true;
-        for (name, (path, content)) in &templates {
-            if path.starts_with("<built-in default theme>") {
-                continue;
-            }
-            let mut scratch = Tera::new();
-            let batch = builtin
-                .iter()
-                .filter(|(n, _)| n != name)
-                .map(|(n, c)| (n.as_str(), c.as_str()))
-                .chain(std::iter::once((name.as_str(), content.as_str())));
-            if let Err(e) = scratch.add_raw_templates(batch)
-                && !matches!(e.kind(), ErrorKind::MissingParent { .. })
-            {
-                out.extend(located_errors(&e, &templates, name));
-                ok = false;
-            }
-        }
-        if !ok {
-            return None;
-        }
-        let mut tera = Tera::new();
-        if let Err(e) =
-            tera.add_raw_templates(templates.iter().map(|(n, (_, c))| (n.as_str(), c.as_str())))
-        {
-            let first = templates.keys().next().cloned().unwrap_or_default();
-            out.extend(located_errors(&e, &templates, &first));
-            return None;
-        }
+    /// Loads and compiles the templates of the site's theme and its strings
+    /// table; reports every broken template.
+    pub fn load(config: &SiteConfig, out: &mut Diagnostics) -> Option<Theme> {
+        let theme_dir = config.root.join("themes").join(&config.theme);
+        let (templates, statics) = out.checked(|out| gather(config, &theme_dir, out))?;
+        let strings = Strings::load(
+            &config.language,
+            &[&theme_dir.join("strings"), &config.root.join("strings")],
+            out,
+        )?;
+        let tera = compile(&templates, &strings, out)?;
         Some(Theme {
             tera,
             origins: templates,
             statics,
+            strings,
         })
     }
 
@@ -185,7 +96,7 @@ impl Theme {
     ) -> Result<String, Diagnostic> {
         let context = Context::from_serialize(data).map_err(|e| {
             Diagnostic::error(
-                "template-context",
+                Code::TemplateContext,
                 format!("cannot prepare data for {name}: {e}"),
             )
         })?;
@@ -198,7 +109,7 @@ impl Theme {
             };
             match origin {
                 Some((path, content)) => template_diagnostic(&e, path, content, Some(page)),
-                None => Diagnostic::error("template", format!("rendering {page}: {e}")),
+                None => Diagnostic::error(Code::Template, format!("rendering {page}: {e}")),
             }
         })?;
         // Content may hold characters no HTML or XML document can carry.
@@ -209,6 +120,137 @@ impl Theme {
     pub fn has(&self, name: &str) -> bool {
         self.origins.contains_key(name)
     }
+}
+
+/// emend's own template filters:
+/// - `human_date`: `2023-03-22` → `22 March 2023`, in the site's language (an
+///   unparsable value is shown as it is).
+fn register_filters(tera: &mut Tera, strings: &Strings) {
+    let table = strings.clone();
+    tera.register_filter(
+        "human_date",
+        move |iso: &str, _: tera::Kwargs, _: &tera::State| {
+            table.human_date(iso).unwrap_or_else(|| iso.to_string())
+        },
+    );
+}
+
+/// Template name → (file it came from, text).
+type Templates = BTreeMap<String, (PathBuf, String)>;
+
+/// The theme's files, layered: built-in, then `themes/<theme>/`, then the
+/// site's own `templates/` and `static/`. Replaced templates are read.
+fn gather(
+    config: &SiteConfig,
+    theme_dir: &Path,
+    out: &mut Diagnostics,
+) -> Option<(Templates, BTreeMap<String, StaticSource>)> {
+    let root = &config.root;
+    let mut templates = Templates::new();
+    let mut statics: BTreeMap<String, StaticSource> = BTreeMap::new();
+    for (path, bytes) in DEFAULT_THEME {
+        if let Some(name) = path.strip_prefix("templates/") {
+            let shown = PathBuf::from(format!("<built-in default theme>/{path}"));
+            templates.insert(
+                name.to_string(),
+                (shown, String::from_utf8_lossy(bytes).into_owned()),
+            );
+        } else if let Some(name) = path.strip_prefix("static/") {
+            statics.insert(name.to_string(), StaticSource::Embedded(bytes));
+        }
+    }
+    if !theme_dir.is_dir() && config.theme != "default" {
+        let available = list_themes(root);
+        out.push(
+            Diagnostic::error(
+                Code::ThemeNotFound,
+                format!(
+                    "theme `{}` not found at {}",
+                    config.theme,
+                    theme_dir.display()
+                ),
+            )
+            .at(Location::file_only(&root.join("site.yaml")))
+            .help(if available.is_empty() {
+                "remove `theme:` to use the built-in default theme".to_string()
+            } else {
+                format!(
+                    "available themes: default (built in), {}",
+                    available.join(", ")
+                )
+            }),
+        );
+        return None;
+    }
+    let is_template =
+        |rel: &str| rel.ends_with(".html") || rel.ends_with(".xml") || rel.ends_with(".txt");
+    for dir in [theme_dir.join("templates"), root.join("templates")] {
+        collect(root, &dir, out, |rel, path| {
+            if is_template(rel) {
+                templates.insert(rel.to_string(), (path.to_path_buf(), String::new()));
+            }
+        });
+    }
+    for dir in [theme_dir.join("static"), root.join("static")] {
+        collect(root, &dir, out, |rel, path| {
+            statics.insert(rel.to_string(), StaticSource::File(path.to_path_buf()));
+        });
+    }
+    // Read the template files that replaced built-ins.
+    for (path, content) in templates.values_mut() {
+        if content.is_empty()
+            && path.exists()
+            && let Some(f) = out.ok(SourceFile::read(path))
+        {
+            *content = f.text;
+        }
+    }
+    Some((templates, statics))
+}
+
+/// Compiles the templates. Each replaced template is first compiled next to
+/// the built-in ones alone, so every broken template is reported, not only
+/// the first.
+fn compile(templates: &Templates, strings: &Strings, out: &mut Diagnostics) -> Option<Tera> {
+    let builtin: Vec<(String, String)> = DEFAULT_THEME
+        .iter()
+        .filter_map(|(p, b)| {
+            p.strip_prefix("templates/")
+                .map(|n| (n.to_string(), String::from_utf8_lossy(b).into_owned()))
+        })
+        .collect();
+    let mut ok = true;
+    for (name, (path, content)) in templates {
+        if path.starts_with("<built-in default theme>") {
+            continue;
+        }
+        let mut scratch = Tera::new();
+        register_filters(&mut scratch, strings);
+        let batch = builtin
+            .iter()
+            .filter(|(n, _)| n != name)
+            .map(|(n, c)| (n.as_str(), c.as_str()))
+            .chain(std::iter::once((name.as_str(), content.as_str())));
+        if let Err(e) = scratch.add_raw_templates(batch)
+            && !matches!(e.kind(), ErrorKind::MissingParent { .. })
+        {
+            out.extend(located_errors(&e, templates, name));
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let mut tera = Tera::new();
+    register_filters(&mut tera, strings);
+    if let Err(e) =
+        tera.add_raw_templates(templates.iter().map(|(n, (_, c))| (n.as_str(), c.as_str())))
+    {
+        let first = templates.keys().next().cloned().unwrap_or_default();
+        out.extend(located_errors(&e, templates, &first));
+        return None;
+    }
+    Some(tera)
 }
 
 fn list_themes(root: &Path) -> Vec<String> {
@@ -226,7 +268,7 @@ fn list_themes(root: &Path) -> Vec<String> {
 
 /// Walks `dir` (if it exists), calling `f` with each file's `/`-separated
 /// relative path. Symbolic links that lead outside the site are refused.
-fn collect(root: &Path, dir: &Path, out: &mut Vec<Diagnostic>, mut f: impl FnMut(&str, &Path)) {
+fn collect(root: &Path, dir: &Path, out: &mut Diagnostics, mut f: impl FnMut(&str, &Path)) {
     // `themes/<name>` or `templates/` may itself be a link out of the site.
     if let Err(d) = crate::content::check_path_inside(root, dir) {
         if !out.contains(&d) {
@@ -330,7 +372,7 @@ fn parse_report(
         .nth(len)
         .map_or(content.len(), |(i, _)| start + i);
     Some(
-        Diagnostic::error("template", format!("template error: {message}"))
+        Diagnostic::error(Code::Template, format!("template error: {message}"))
             .at(Location::in_text(path, content, start..end))
             .label("here")
             .help("fix the template, or delete the override to use the default theme's version"),
@@ -354,7 +396,7 @@ fn template_diagnostic(
         }
         other => (other.to_string(), Location::file_only(path)),
     };
-    let mut d = Diagnostic::error("template", format!("template error: {message}"))
+    let mut d = Diagnostic::error(Code::Template, format!("template error: {message}"))
         .at(location)
         .label("here");
     if let Some(page) = page {
@@ -373,14 +415,14 @@ mod tests {
             "title: T\nbase_url: https://e.org/\n",
         )
         .unwrap();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         SiteConfig::load(root, &mut out).unwrap()
     }
 
     #[test]
     fn built_in_theme_loads_without_a_themes_folder() {
         let dir = tempfile::tempdir().unwrap();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         let theme = Theme::load(&config(dir.path()), &mut out).unwrap();
         assert!(out.is_empty(), "{out:?}");
         assert!(theme.has("article.html"));
@@ -396,7 +438,7 @@ mod tests {
             "gone: {{ site.title }}",
         )
         .unwrap();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         let theme = Theme::load(&config(dir.path()), &mut out).unwrap();
         let html = theme
             .render(
@@ -418,7 +460,7 @@ mod tests {
         )
         .unwrap();
         std::fs::write(dir.path().join("templates/index.html"), "{{ a b }}").unwrap();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         assert!(Theme::load(&config(dir.path()), &mut out).is_none());
         assert_eq!(out.len(), 2, "{out:?}");
         assert!(out.iter().all(|d| d.code == "template"));
@@ -447,7 +489,7 @@ mod tests {
             "line\n{{ no_such_var }}",
         )
         .unwrap();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         let theme = Theme::load(&config(dir.path()), &mut out).unwrap();
         let d = theme
             .render("404.html", &serde_json::json!({}), "404.html")
@@ -463,7 +505,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("themes/plain")).unwrap();
         let mut cfg = config(dir.path());
         cfg.theme = "fancy".into();
-        let mut out = Vec::new();
+        let mut out = crate::diagnostics::Diagnostics::new();
         assert!(Theme::load(&cfg, &mut out).is_none());
         assert_eq!(
             out[0].help.as_deref(),

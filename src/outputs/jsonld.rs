@@ -7,10 +7,13 @@
 
 use serde::Serialize;
 
+use crate::anchors::ChangeIds;
 use crate::config::SiteConfig;
 use crate::content::Article;
 use crate::engine::Edition;
 use crate::render::EditionView;
+use crate::theme::Strings;
+use crate::theme::strings::fill;
 
 /// A named thing (`Person`, `Organization`).
 #[derive(Debug, Clone, Serialize)]
@@ -124,13 +127,10 @@ pub struct NewsArticle {
     pub correction: Vec<Correction>,
 }
 
-fn quoted(s: &str) -> String {
-    format!("“{s}”")
-}
-
 /// Builds the `NewsArticle` of an edition page.
 pub fn news_article(
     config: &SiteConfig,
+    strings: &Strings,
     article: &Article,
     edition: &Edition,
     view: &EditionView,
@@ -155,23 +155,25 @@ pub fn news_article(
             let from = &original[change.original.clone()];
             let to = &edition.corrected[change.corrected.clone()];
             let mut name = if to.is_empty() {
-                format!("{} deleted", quoted(from))
+                fill(&strings.correction_deleted, &[("from", from)])
             } else {
-                format!("{} → {}", quoted(from), quoted(to))
+                fill(&strings.correction_pair, &[("from", from), ("to", to)])
             };
             if places[i] > 1 {
-                name.push_str(&format!(" ({} places)", places[i]));
+                name = fill(
+                    &strings.correction_places,
+                    &[("correction", &name), ("n", &places[i].to_string())],
+                );
             }
             Some((
                 change.number,
                 Correction {
                     kind: "CorrectionComment",
                     name,
-                    text: spec
-                        .why
-                        .clone()
-                        .unwrap_or_else(|| format!("Corrected ({}).", spec.kind.as_str())),
-                    url: format!("{url}#c{}", change.number),
+                    text: spec.why.clone().unwrap_or_else(|| {
+                        fill(&strings.correction_no_why, &[("kind", spec.kind.as_str())])
+                    }),
+                    url: format!("{url}#{}", ChangeIds::of(change.number).entry),
                 },
             ))
         })

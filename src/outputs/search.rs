@@ -25,11 +25,10 @@ use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostics::Diagnostic;
-use crate::output::Sink;
-use crate::publish::jsonld::embed;
+use super::ArticleEntry;
+use super::jsonld::embed;
+use crate::anchors;
 use crate::render::EditionView;
-use crate::site::{ArticleSummary, Site};
 
 /// Folder of the search page and its data.
 pub const DIR: &str = "search";
@@ -80,7 +79,7 @@ fn get_varint(bytes: &[u8], at: &mut usize) -> u32 {
 /// An edition's terms and the passages they occur in, packed into one byte
 /// buffer (term, NUL, varint count, varint passage deltas) so that 10,000
 /// editions' worth stays small until the site-wide index is built.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct ArticleTerms {
     bytes: Vec<u8>,
     len: usize,
@@ -177,7 +176,7 @@ pub fn passages(view: &EditionView) -> Vec<Passage> {
         text: r.text.clone(),
     }));
     out.extend(view.notes.iter().map(|n| Passage {
-        anchor: format!("note-{}", n.number),
+        anchor: anchors::note(n.number),
         text: n.text.clone(),
     }));
     out.retain(|p| !p.text.is_empty());
@@ -192,12 +191,13 @@ struct DocFile<'a> {
     p: Vec<(&'a str, &'a str)>,
 }
 
-/// Writes `search/d/<slug>.js` and returns the edition's terms for the index.
-pub fn write_article_doc(
-    slug: &str,
-    view: &EditionView,
-    sink: &dyn Sink,
-) -> Result<ArticleTerms, Diagnostic> {
+/// Where an edition's passages go (`search/d/<slug>.js`).
+pub fn doc_path(slug: &str) -> String {
+    format!("{DIR}/d/{slug}.js")
+}
+
+/// An edition's passages file (for [`doc_path`]) and its terms for the index.
+pub fn article_doc(slug: &str, view: &EditionView) -> (Vec<u8>, ArticleTerms) {
     let passages = passages(view);
     let doc = DocFile {
         t: &view.article.title,
@@ -207,8 +207,7 @@ pub fn write_article_doc(
             .collect(),
     };
     let js = format!("emendSearch.doc({},{});\n", embed(&slug), embed(&doc));
-    sink.write(&format!("{DIR}/d/{slug}.js"), js.as_bytes())?;
-    Ok(ArticleTerms::new(&passages))
+    (js.into_bytes(), ArticleTerms::new(&passages))
 }
 
 /// Splits terms (sorted, with their estimated JSON size) into shards of
@@ -245,9 +244,9 @@ struct Meta<'a> {
     shards: Vec<&'a str>,
 }
 
-/// Writes the search page, `search/meta.js` and the shards.
-pub fn write_index(site: &Site, articles: &[ArticleSummary], sink: &dyn Sink) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
+/// The index: `search/meta.js` and the shards `search/t/<n>.js`, as
+/// (site-relative path, contents), for the editions in index order.
+pub fn index(articles: &[ArticleEntry]) -> Vec<(String, Vec<u8>)> {
     // Postings per term as varints, documents in index order, each as
     // [doc delta, passage count, passages…]; plus the term's last document.
     let mut postings: HashMap<&str, (u32, Vec<u8>)> =
@@ -273,53 +272,33 @@ pub fn write_index(site: &Site, articles: &[ArticleSummary], sink: &dyn Sink) ->
         .map(|(t, l)| t.len() + 8 + l.len() * 3)
         .collect();
     let shards = shard(&sizes, SHARD_BYTES);
-    errors.extend(
-        shards
-            .par_iter()
-            .enumerate()
-            .filter_map(|(n, s)| {
-                let body: Vec<(&str, Vec<u32>)> = terms[s.clone()]
-                    .iter()
-                    .map(|(t, l)| {
-                        let mut at = 0;
-                        let mut numbers = Vec::new();
-                        while at < l.len() {
-                            numbers.push(get_varint(l, &mut at));
-                        }
-                        (*t, numbers)
-                    })
-                    .collect();
-                let js = format!("emendSearch.shard({n},{});\n", embed(&body));
-                sink.write(&format!("{DIR}/t/{n}.js"), js.as_bytes()).err()
-            })
-            .collect::<Vec<_>>(),
-    );
+    let mut files: Vec<(String, Vec<u8>)> = shards
+        .par_iter()
+        .enumerate()
+        .map(|(n, s)| {
+            let body: Vec<(&str, Vec<u32>)> = terms[s.clone()]
+                .iter()
+                .map(|(t, l)| {
+                    let mut at = 0;
+                    let mut numbers = Vec::new();
+                    while at < l.len() {
+                        numbers.push(get_varint(l, &mut at));
+                    }
+                    (*t, numbers)
+                })
+                .collect();
+            let js = format!("emendSearch.shard({n},{});\n", embed(&body));
+            (format!("{DIR}/t/{n}.js"), js.into_bytes())
+        })
+        .collect();
     let meta = Meta {
         v: FORMAT,
         docs: articles.iter().map(|a| a.info.slug.as_str()).collect(),
         shards: shards.iter().map(|s| terms[s.start].0).collect(),
     };
     let js = format!("emendSearch.meta({});\n", embed(&meta));
-    errors.extend(sink.write(&format!("{DIR}/meta.js"), js.as_bytes()).err());
-
-    let rel = format!("{DIR}/index.html");
-    let mut page = site.page_view(
-        "search",
-        &format!("{DIR}/"),
-        "Search".into(),
-        format!(
-            "Search the corrected texts and notes of {}.",
-            site.config.title
-        ),
-        false,
-    );
-    page.noindex = true;
-    let data = serde_json::json!({ "site": site.site_view(), "page": page });
-    match site.theme.render("search.html", &data, &rel) {
-        Ok(html) => errors.extend(sink.write(&rel, html.as_bytes()).err()),
-        Err(d) => errors.push(d),
-    }
-    errors
+    files.push((format!("{DIR}/meta.js"), js.into_bytes()));
+    files
 }
 
 #[cfg(test)]

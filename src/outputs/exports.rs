@@ -13,12 +13,15 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::ArticleEntry;
 use super::offsets::CharIndex;
+use crate::anchors;
 use crate::config::SiteConfig;
 use crate::content::{Article, Kind, Side, SourceRef, Status};
 use crate::engine::Edition;
-use crate::render::{EditionView, Stats};
-use crate::site::ArticleSummary;
+use crate::render::{ArticleInfo, EditionView};
+use crate::theme::Strings;
+use crate::theme::strings::fill;
 
 /// Schema identifier of `edition.json`.
 pub const EDITION_SCHEMA: &str = "emend-edition/1";
@@ -114,46 +117,21 @@ pub struct AnnotationExport<'a> {
 pub struct EditionExport<'a> {
     /// [`EDITION_SCHEMA`].
     pub schema: &'static str,
-    /// URL slug.
-    pub slug: &'a str,
-    /// Title.
-    pub title: &'a str,
+    /// The edition's metadata and counts (slug, title, source, dates, …).
+    #[serde(flatten)]
+    pub article: &'a ArticleInfo,
     /// The side-by-side edition page.
     pub url: String,
     /// The reading view of the corrected text.
     pub reading_url: String,
     /// The W3C annotations.
     pub annotations_url: String,
-    /// Publication of the original.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<&'a str>,
-    /// Address of the original publication.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_url: Option<&'a str>,
-    /// Byline.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author: Option<&'a str>,
-    /// Publication date of the original (YYYY-MM-DD).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published: Option<&'a str>,
-    /// When the garbled copy was taken (YYYY-MM-DD).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retrieved: Option<&'a str>,
-    /// Language (BCP 47).
-    pub language: &'a str,
-    /// What the edition restores.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<&'a str>,
-    /// Tags.
-    pub tags: &'a [String],
     /// [`OFFSET_UNIT`].
     pub offsets: &'static str,
     /// The text as received.
     pub original: TextFile,
     /// The corrected text.
     pub corrected: TextFile,
-    /// Counts.
-    pub stats: &'a Stats,
     /// Every change, in document order.
     pub corrections: Vec<ChangeExport<'a>>,
     /// Every note, in page order.
@@ -226,7 +204,7 @@ pub fn edition_export<'a>(
                 replace: &corrected[c.corrected.clone()],
                 original: range(&oi, &c.original),
                 corrected: range(&ci, &c.corrected),
-                url: format!("{}#c{}", urls.page, c.number),
+                url: format!("{}#{}", urls.page, anchors::ChangeIds::of(c.number).entry),
                 origin: spec.origin.as_deref(),
                 confidence: spec.confidence,
             }
@@ -257,28 +235,18 @@ pub fn edition_export<'a>(
                 note: &spec.note,
                 note_html: html,
                 sources: &spec.sources,
-                url: format!("{}#note-{number}", urls.page),
-                annotation: format!("{}#note-{number}", urls.annotations),
+                url: format!("{}#{}", urls.page, anchors::note(number)),
+                annotation: format!("{}#{}", urls.annotations, anchors::note(number)),
             }
         })
         .collect();
     annotations.sort_by_key(|a| a.number);
-    let meta = &article.meta;
     EditionExport {
         schema: EDITION_SCHEMA,
-        slug: &article.slug,
-        title: &meta.title,
+        article: &view.article,
         url: urls.page,
         reading_url: urls.reading,
         annotations_url: urls.annotations,
-        source: meta.source.as_deref(),
-        source_url: meta.source_url.as_deref(),
-        author: meta.author.as_deref(),
-        published: meta.published.as_deref(),
-        retrieved: meta.retrieved.as_deref(),
-        language: &view.article.language,
-        summary: meta.summary.as_deref(),
-        tags: &meta.tags,
         offsets: OFFSET_UNIT,
         original: TextFile {
             url: urls.original,
@@ -292,7 +260,6 @@ pub fn edition_export<'a>(
             characters: ci.len(),
             byte_order_mark: false,
         },
-        stats: &view.article.stats,
         corrections,
         annotations,
     }
@@ -437,6 +404,7 @@ pub struct AnnotationCollection {
 /// Builds `annotations.jsonld`.
 pub fn annotations_export(
     config: &SiteConfig,
+    strings: &Strings,
     article: &Article,
     edition: &Edition,
     view: &EditionView,
@@ -481,7 +449,7 @@ pub fn annotations_export(
                 },
             }));
             WebAnnotation {
-                id: format!("{}#note-{number}", urls.annotations),
+                id: format!("{}#{}", urls.annotations, anchors::note(number)),
                 kind: "Annotation",
                 motivation: "commenting",
                 creator: config.publisher.as_ref().map(|p| Agent {
@@ -511,7 +479,10 @@ pub fn annotations_export(
         context: "http://www.w3.org/ns/anno.jsonld",
         id: urls.annotations.clone(),
         kind: "AnnotationCollection",
-        label: format!("Notes on “{}”", article.meta.title),
+        label: fill(
+            &strings.annotations_label,
+            &[("title", &article.meta.title)],
+        ),
         total: items.len(),
         first: (!items.is_empty()).then(|| AnnotationPage {
             id: format!("{}#page-1", urls.annotations),
@@ -544,37 +515,15 @@ pub struct SiteExport<'a> {
 /// One edition in `editions.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct EditionEntry<'a> {
-    /// Slug.
-    pub slug: &'a str,
-    /// Title.
-    pub title: &'a str,
+    /// The edition's metadata and counts.
+    #[serde(flatten)]
+    pub article: &'a ArticleInfo,
     /// Edition page.
     pub url: String,
     /// Its `edition.json`.
     pub edition: String,
     /// Its `annotations.jsonld`.
     pub annotations: String,
-    /// Publication of the original.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<&'a str>,
-    /// Address of the original.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_url: Option<&'a str>,
-    /// Publication date of the original.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published: Option<&'a str>,
-    /// Retrieval date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retrieved: Option<&'a str>,
-    /// Language.
-    pub language: &'a str,
-    /// Summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<&'a str>,
-    /// Tags.
-    pub tags: &'a [String],
-    /// Counts.
-    pub stats: &'a Stats,
 }
 
 /// `/editions.json`.
@@ -591,7 +540,7 @@ pub struct EditionsIndex<'a> {
 /// Builds `editions.json`.
 pub fn editions_index<'a>(
     config: &'a SiteConfig,
-    articles: &'a [ArticleSummary],
+    articles: &'a [ArticleEntry],
 ) -> EditionsIndex<'a> {
     EditionsIndex {
         schema: EDITIONS_SCHEMA,
@@ -605,26 +554,35 @@ pub fn editions_index<'a>(
         },
         editions: articles
             .iter()
-            .map(|a| {
-                let i = &a.info;
-                EditionEntry {
-                    slug: &i.slug,
-                    title: &i.title,
-                    url: config.absolute(&a.path),
-                    edition: config.absolute(&format!("{}edition.json", a.path)),
-                    annotations: config.absolute(&format!("{}annotations.jsonld", a.path)),
-                    source: i.source.as_deref(),
-                    source_url: i.source_url.as_deref(),
-                    published: i.published.as_deref(),
-                    retrieved: i.retrieved.as_deref(),
-                    language: &i.language,
-                    summary: i.summary.as_deref(),
-                    tags: &i.tags,
-                    stats: &i.stats,
-                }
+            .map(|a| EditionEntry {
+                article: &a.info,
+                url: config.absolute(&a.path),
+                edition: config.absolute(&format!("{}edition.json", a.path)),
+                annotations: config.absolute(&format!("{}annotations.jsonld", a.path)),
             })
             .collect(),
     }
+}
+
+/// `<slug>/edition.json`, ready to write.
+pub fn edition_json(
+    config: &SiteConfig,
+    article: &Article,
+    edition: &Edition,
+    view: &EditionView,
+) -> Vec<u8> {
+    to_json(&edition_export(config, article, edition, view))
+}
+
+/// `<slug>/annotations.jsonld`, ready to write.
+pub fn annotations_jsonld(
+    config: &SiteConfig,
+    strings: &Strings,
+    article: &Article,
+    edition: &Edition,
+    view: &EditionView,
+) -> Vec<u8> {
+    to_json(&annotations_export(config, strings, article, edition, view))
 }
 
 /// Compact JSON with a final newline. Exports are for programs (`jq .` shows

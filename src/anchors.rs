@@ -1,0 +1,74 @@
+//! The fragment ids of an edition page, in one place. Templates never spell
+//! them: the view types carry them as values ([`crate::render::ChangeView`],
+//! [`crate::render::NoteView`], [`crate::render::RowView`]), and exports,
+//! glossary and search build their links with these functions. `search.js`
+//! reads the passage kind from the search data, not from the id.
+//!
+//! | id | what |
+//! |---|---|
+//! | `p3` | the third row (passage) of the side-by-side view |
+//! | `c4` | change 4's entry in the apparatus |
+//! | `c4-o` | change 4 in the text as received |
+//! | `c4-c` | change 4 in the corrected text |
+//! | `note-2` | note 2 |
+//! | `ref-2` | the reference to note 2 in the text |
+
+use serde::Serialize;
+
+/// The id of row `n` (1-based) of the side-by-side view.
+pub fn row(n: usize) -> String {
+    format!("p{n}")
+}
+
+/// The id of note `n`.
+pub fn note(n: usize) -> String {
+    format!("note-{n}")
+}
+
+/// The id of the reference to note `n` in the text.
+pub fn note_ref(n: usize) -> String {
+    format!("ref-{n}")
+}
+
+/// The ids of one change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangeIds {
+    /// Its entry in the apparatus (`c4`).
+    pub entry: String,
+    /// Its garbled half in the text as received (`c4-o`).
+    pub original: String,
+    /// Its restored half in the corrected text (`c4-c`).
+    pub corrected: String,
+}
+
+impl ChangeIds {
+    /// The ids of change `n`.
+    pub fn of(n: usize) -> ChangeIds {
+        ChangeIds {
+            entry: format!("c{n}"),
+            original: format!("c{n}-o"),
+            corrected: format!("c{n}-c"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_the_documented_scheme() {
+        assert_eq!(row(3), "p3");
+        assert_eq!(note(2), "note-2");
+        assert_eq!(note_ref(2), "ref-2");
+        let ids = ChangeIds::of(4);
+        assert_eq!(
+            (
+                ids.entry.as_str(),
+                ids.original.as_str(),
+                ids.corrected.as_str()
+            ),
+            ("c4", "c4-o", "c4-c")
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! What a site publishes besides its pages, as data → bytes functions: the
+//! exports of each edition (`edition.json`, `annotations.jsonld`), the
+//! site-wide outputs built from every edition (the Atom feed, sitemaps,
+//! `editions.json`, the glossary's data, the search index), and page metadata
+//! (schema.org JSON-LD).
+//!
+//! Nothing here renders a template or writes a file, and nothing imports
+//! [`crate::site`]: the site layer calls these functions and writes what they
+//! return. Each site-wide output takes the [`ArticleEntry`]s of the published
+//! editions, in index order.
+
+pub mod exports;
+pub mod feed;
+pub mod glossary;
+pub mod jsonld;
+pub mod offsets;
+pub mod search;
+pub mod sitemap;
+
+use serde::Serialize;
+
+use crate::render::ArticleInfo;
+
+/// What one published edition contributes to the site-wide outputs (and to
+/// the index page, which lists them).
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleEntry {
+    /// Metadata and counts.
+    #[serde(flatten)]
+    pub info: ArticleInfo,
+    /// Site-relative path of its page (`slug/`).
+    pub path: String,
+    /// Its reviewed changes, for the glossary (not shown on the index).
+    #[serde(skip)]
+    pub glossary: Vec<glossary::Item>,
+    /// Its terms for the search index.
+    #[serde(skip)]
+    pub search: search::ArticleTerms,
+}
+
+impl ArticleEntry {
+    /// The later of the original's publication and the copy's retrieval date:
+    /// when the edition last changed, as far as content says.
+    pub fn updated(&self) -> Option<&str> {
+        let i = &self.info;
+        match (i.published.as_deref(), i.retrieved.as_deref()) {
+            (Some(p), Some(r)) => Some(p.max(r)),
+            (p, r) => p.or(r),
+        }
+    }
+}
+
+/// Index order: newest first by publication date (then retrieval date), then by slug.
+pub fn sort_for_index(articles: &mut [ArticleEntry]) {
+    articles.sort_by(|a, b| {
+        let key = |x: &ArticleEntry| {
+            x.info
+                .published
+                .clone()
+                .or_else(|| x.info.retrieved.clone())
+        };
+        key(b)
+            .cmp(&key(a))
+            .then_with(|| a.info.slug.cmp(&b.info.slug))
+    });
+}

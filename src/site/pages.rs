@@ -1,0 +1,314 @@
+//! The page writers: every page of the site rendered from its template with a
+//! typed context ([`super::view`]), and every file written through a
+//! [`Sink`]. Per edition: the side-by-side page, the reading view, the two
+//! texts, the exports and the search passages. Site-wide: the index, the 404
+//! page, the glossary, the search page and index, the feed, sitemaps,
+//! `robots.txt`, `editions.json`, the theme's static files and the code
+//! stylesheet.
+
+use serde::Serialize;
+
+use super::Site;
+use super::view::{
+    ArticlePage, GlossaryPage, ListPage, PageKind, PageView, ReadingPage, RobotsPage, SearchPage,
+    SitemapPage,
+};
+use crate::content::Article;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::engine::Edition;
+use crate::outputs::search::ArticleTerms;
+use crate::outputs::{ArticleEntry, exports, feed, glossary, jsonld, search, sitemap};
+use crate::render::EditionView;
+use crate::render::highlight;
+use crate::theme::StaticSource;
+use crate::theme::strings::fill;
+use crate::writer::Sink;
+
+/// The 404 page suggests this many of the newest editions: it is served for
+/// every mistyped address, so it stays small however large the site.
+const NOT_FOUND_LISTED: usize = 10;
+
+/// What writing one edition produced.
+pub struct EditionFiles {
+    /// HTML pages written.
+    pub pages: usize,
+    /// The edition's terms for the search index.
+    pub search: ArticleTerms,
+}
+
+impl Site {
+    /// Renders `template` with `context` and writes it to `rel`; reports a
+    /// failure into `out` and says whether it succeeded.
+    fn page(
+        &self,
+        template: &str,
+        context: &impl Serialize,
+        rel: &str,
+        sink: &dyn Sink,
+        out: &mut Diagnostics,
+    ) -> bool {
+        out.ok(self.theme.render(template, context, rel))
+            .and_then(|html| out.ok(sink.write(rel, html.as_bytes())))
+            .is_some()
+    }
+
+    /// Writes a file; reports a failure into `out`.
+    fn file(&self, rel: &str, bytes: &[u8], sink: &dyn Sink, out: &mut Diagnostics) -> bool {
+        out.ok(sink.write(rel, bytes)).is_some()
+    }
+
+    /// Writes an edition's files: its two pages, its texts, its exports and its
+    /// search passages. `None` if any failed (reported into `out`).
+    pub fn write_edition(
+        &self,
+        article: &Article,
+        edition: &Edition,
+        view: &EditionView,
+        sink: &dyn Sink,
+        out: &mut Diagnostics,
+    ) -> Option<EditionFiles> {
+        out.checked(|out| {
+            let config = &self.config;
+            let strings = &self.theme.strings;
+            let slug = &article.slug;
+            let title = &view.article.title;
+            let description = view
+                .article
+                .summary
+                .clone()
+                .unwrap_or_else(|| fill(&strings.article_description, &[("title", title)]));
+
+            let mut page = PageView::new(
+                config,
+                PageKind::Article,
+                &format!("{slug}/"),
+                title.clone(),
+                description.clone(),
+            );
+            page.has_code = view.has_code;
+            page.og_type = "article";
+            page.jsonld = Some(jsonld::embed(&jsonld::news_article(
+                config, strings, article, edition, view,
+            )));
+            let side_by_side = ArticlePage {
+                site: &self.site_view,
+                page,
+                t: strings,
+                article: &view.article,
+                rows: &view.rows,
+                notes: &view.notes,
+            };
+            let mut page = PageView::new(
+                config,
+                PageKind::Reading,
+                &format!("{slug}/corrected/"),
+                fill(&strings.reading_title, &[("title", title)]),
+                description,
+            );
+            page.has_code = view.has_code;
+            let reading = ReadingPage {
+                site: &self.site_view,
+                page,
+                t: strings,
+                article: &view.article,
+                html: &view.reading_html,
+                notes: &view.reading_notes,
+            };
+            let mut pages = 0;
+            pages += usize::from(self.page(
+                "article.html",
+                &side_by_side,
+                &format!("{slug}/index.html"),
+                sink,
+                out,
+            ));
+            pages += usize::from(self.page(
+                "reading.html",
+                &reading,
+                &format!("{slug}/corrected/index.html"),
+                sink,
+                out,
+            ));
+
+            let ext = article.format.ext();
+            out.ok(sink.copy(&format!("{slug}/original.{ext}"), &article.original_path));
+            self.file(
+                &format!("{slug}/corrected.{ext}"),
+                edition.corrected.as_bytes(),
+                sink,
+                out,
+            );
+            self.file(
+                &format!("{slug}/edition.json"),
+                &exports::edition_json(config, article, edition, view),
+                sink,
+                out,
+            );
+            self.file(
+                &format!("{slug}/annotations.jsonld"),
+                &exports::annotations_jsonld(config, strings, article, edition, view),
+                sink,
+                out,
+            );
+            let (doc, terms) = search::article_doc(slug, view);
+            self.file(&search::doc_path(slug), &doc, sink, out);
+            Some(EditionFiles {
+                pages,
+                search: terms,
+            })
+        })
+    }
+
+    /// Writes the site-wide pages and files from the published editions (in
+    /// index order). Returns the number of HTML pages, `None` if anything
+    /// failed (reported into `out`).
+    pub fn write_site_pages(
+        &self,
+        articles: &[ArticleEntry],
+        has_code: bool,
+        sink: &dyn Sink,
+        out: &mut Diagnostics,
+    ) -> Option<usize> {
+        out.checked(|out| {
+            let config = &self.config;
+            let strings = &self.theme.strings;
+            let site = &self.site_view;
+            let mut pages = 0;
+
+            let index = ListPage {
+                site,
+                page: PageView::new(
+                    config,
+                    PageKind::Index,
+                    "",
+                    config.title.clone(),
+                    config.description.clone(),
+                ),
+                t: strings,
+                articles,
+                total: articles.len(),
+            };
+            pages += usize::from(self.page("index.html", &index, "index.html", sink, out));
+
+            // The 404 page is served at any depth, so it links from the site root path.
+            let mut page = PageView::new(
+                config,
+                PageKind::NotFound,
+                "404.html",
+                strings.not_found_title.clone(),
+                String::new(),
+            );
+            page.root = config.base_path().to_string();
+            page.noindex = true;
+            page.home = format!("{}{}", page.root, page.index);
+            let not_found = ListPage {
+                site,
+                page,
+                t: strings,
+                articles: &articles[..articles.len().min(NOT_FOUND_LISTED)],
+                total: articles.len(),
+            };
+            pages += usize::from(self.page("404.html", &not_found, "404.html", sink, out));
+
+            for (rel, source) in &self.theme.statics {
+                match source {
+                    StaticSource::Embedded(bytes) => out.ok(sink.write(rel, bytes)),
+                    StaticSource::File(path) => out.ok(sink.copy(rel, path)),
+                };
+            }
+
+            let glossary = GlossaryPage {
+                site,
+                page: PageView::new(
+                    config,
+                    PageKind::Glossary,
+                    "glossary/",
+                    strings.glossary_title.clone(),
+                    fill(&strings.glossary_description, &[("site", &config.title)]),
+                ),
+                t: strings,
+                glossary: glossary::view(articles, strings),
+            };
+            pages += usize::from(self.page(
+                "glossary.html",
+                &glossary,
+                "glossary/index.html",
+                sink,
+                out,
+            ));
+
+            let mut page = PageView::new(
+                config,
+                PageKind::Search,
+                &format!("{}/", search::DIR),
+                strings.search_title.clone(),
+                fill(&strings.search_description, &[("site", &config.title)]),
+            );
+            page.noindex = true;
+            let search_page = SearchPage {
+                site,
+                page,
+                t: strings,
+            };
+            self.page(
+                "search.html",
+                &search_page,
+                &format!("{}/index.html", search::DIR),
+                sink,
+                out,
+            );
+            for (rel, bytes) in search::index(articles) {
+                self.file(&rel, &bytes, sink, out);
+            }
+
+            if let Some(xml) = out.ok(feed::render(&feed::feed(config, strings, articles))) {
+                self.file(feed::FEED_PATH, &xml, sink, out);
+            }
+            let absolute = |p: &str| config.absolute(p);
+            let urls = sitemap::urls(absolute, articles);
+            for file in sitemap::files(absolute, urls, sitemap::MAX_URLS) {
+                let context = SitemapPage {
+                    site,
+                    urls: &file.urls,
+                };
+                self.page(file.template, &context, &file.path, sink, out);
+            }
+            let robots = RobotsPage {
+                site,
+                sitemap: config.absolute("sitemap.xml"),
+            };
+            self.page("robots.txt", &robots, "robots.txt", sink, out);
+            self.file(
+                "editions.json",
+                &exports::to_json(&exports::editions_index(config, articles)),
+                sink,
+                out,
+            );
+
+            if has_code {
+                match highlight::stylesheet(&config.highlight_theme, &config.highlight_theme_dark) {
+                    Ok(css) => {
+                        self.file("syntax.css", css.as_bytes(), sink, out);
+                    }
+                    Err(e) => out.push(Diagnostic::error(Code::BadHighlightTheme, e.to_string())),
+                }
+            }
+            Some(pages)
+        })
+    }
+}
+
+/// The entry the site-wide outputs list for a written edition.
+pub fn entry(
+    article: &Article,
+    edition: &Edition,
+    view: &EditionView,
+    search: ArticleTerms,
+) -> ArticleEntry {
+    ArticleEntry {
+        info: view.article.clone(),
+        path: format!("{}/", article.slug),
+        glossary: glossary::items(article, edition),
+        search,
+    }
+}

@@ -1,0 +1,381 @@
+//! The one pipeline: discover → load → resolve → render and write → site
+//! pages → (checks). `build`, `check` and `check --links` run it whole
+//! ([`run`]); `serve` runs the same steps on the articles an edit touched
+//! ([`build_article`], [`Site::write_site_pages`]); `suggest` runs the same
+//! discovery and loading ([`content::discover`], [`content::load_all`]). What a run does beyond validating everything
+//! is a set of [`Tasks`], not a mode compared with `==`.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use super::Site;
+use super::pages;
+use crate::config::Overrides;
+use crate::content::{self, Article, Loaded};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};
+use crate::engine::{self, Edition};
+use crate::outputs::{ArticleEntry, sort_for_index};
+use crate::render::edition_view;
+use crate::writer::{Claims, NullSink, OutputDir, Sink};
+
+/// What to build and how.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Site root (folder with `site.yaml`).
+    pub root: PathBuf,
+    /// Output folder override (relative to the working directory).
+    pub output: Option<PathBuf>,
+    /// `base_url` override (preview deploys).
+    pub base_url: Option<String>,
+    /// Include `draft: true` articles.
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    /// The settings that override `site.yaml`'s.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            base_url: self.base_url.clone(),
+            output_dir: self.output.clone(),
+        }
+    }
+}
+
+/// What `check --links` checks besides internal links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LinkCheck {
+    /// Also request every external http(s) link.
+    pub external: bool,
+}
+
+/// What a run does besides loading, resolving and rendering every article
+/// (which every run does, so every run reports every problem of the content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tasks {
+    /// Write the site into the output folder.
+    pub write: bool,
+    /// Run the checks that look across articles (`uncorrected-elsewhere`).
+    pub site_checks: bool,
+    /// Keep the rendered site's links in memory and check every one.
+    pub links: Option<LinkCheck>,
+}
+
+impl Tasks {
+    /// `emend build`: write the site.
+    pub const BUILD: Tasks = Tasks {
+        write: true,
+        site_checks: false,
+        links: None,
+    };
+    /// `emend check`: validate everything, including across articles.
+    pub const CHECK: Tasks = Tasks {
+        write: false,
+        site_checks: true,
+        links: None,
+    };
+
+    /// `emend check --links [--external]`: what `check` does, plus links.
+    pub fn check_links(external: bool) -> Tasks {
+        Tasks {
+            links: Some(LinkCheck { external }),
+            ..Tasks::CHECK
+        }
+    }
+}
+
+/// Figures about a finished run.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Articles published.
+    pub articles: usize,
+    /// Drafts left out.
+    pub drafts_skipped: usize,
+    /// HTML pages rendered.
+    pub pages: usize,
+    /// Files written (build only).
+    pub files: usize,
+    /// The output folder (build only).
+    pub output: Option<PathBuf>,
+    /// Time per phase.
+    pub timings: Vec<(&'static str, Duration)>,
+    /// What `check --links` checked.
+    pub links: Option<crate::links::Stats>,
+}
+
+/// The result of a run: a summary if it succeeded, and every diagnostic.
+pub struct Outcome {
+    /// `Some` when the run succeeded (no errors).
+    pub summary: Option<Summary>,
+    /// Errors and warnings, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Hears about progress while the articles of a run build (the CLI draws a
+/// progress bar from it). Called from parallel workers, hence `Sync`.
+pub trait Progress: Sync {
+    /// `total` articles are about to be built.
+    fn start(&self, _total: usize) {}
+    /// One more article is done.
+    fn advance(&self) {}
+    /// The articles phase is over.
+    fn finish(&self) {}
+}
+
+/// Reports progress nowhere.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// What building one article produced.
+#[derive(Default)]
+pub struct ArticleOutcome {
+    /// Its entry on the index and in the site-wide outputs, if it was published.
+    pub entry: Option<ArticleEntry>,
+    /// What went wrong (or is worth a look).
+    pub diagnostics: Diagnostics,
+    /// Pages rendered.
+    pub pages: usize,
+    /// Whether it was a skipped draft.
+    pub skipped_draft: bool,
+    /// Whether its pages contain highlighted code.
+    pub has_code: bool,
+    /// Its resolved corrections, for the checks across articles.
+    pub knowledge: Option<crate::suggest::Knowledge>,
+}
+
+/// Resolves an article: applies its corrections, anchors its notes, and
+/// reports what the site's settings say about it (unreviewed suggestions).
+pub fn resolve(site: &Site, article: &Article, out: &mut Diagnostics) -> Option<Edition> {
+    out.checked(|out| {
+        let edition = match engine::resolve(article) {
+            Ok(e) => e,
+            Err(errors) => {
+                out.extend(errors.iter().map(|e| e.to_diagnostic()));
+                return None;
+            }
+        };
+        for c in engine::unreviewed(article) {
+            let d = Diagnostic::warning(
+                Code::Unreviewed,
+                format!("correction {:?} → {:?} is an unreviewed suggestion", c.selector.exact, c.replace),
+            )
+            .at(c.pos.entry.clone())
+            .help("review it, then remove `status: suggested` (or set `status: reviewed`)");
+            out.push(if site.config.allow_unreviewed {
+                d
+            } else {
+                Diagnostic { severity: Severity::Error, ..d }
+                    .note("site.yaml sets `allow_unreviewed: false`, so unreviewed suggestions cannot be published")
+            });
+        }
+        Some(edition)
+    })
+}
+
+/// Loads, resolves, renders and writes one article folder. With `learn`, the
+/// outcome keeps what the checks across articles learn from (the original
+/// and its changes); builds leave it out so memory does not grow with every text.
+pub fn build_article(
+    site: &Site,
+    dir: &Path,
+    sink: &dyn Sink,
+    drafts: bool,
+    learn: bool,
+) -> ArticleOutcome {
+    let mut diagnostics = Diagnostics::new();
+    let article = match content::load_article(&site.config.root, dir, drafts, &mut diagnostics) {
+        Loaded::Article(a) => a,
+        Loaded::SkippedDraft => {
+            return ArticleOutcome {
+                skipped_draft: true,
+                diagnostics,
+                ..Default::default()
+            };
+        }
+        Loaded::Failed => {
+            return ArticleOutcome {
+                diagnostics,
+                ..Default::default()
+            };
+        }
+    };
+    let mut outcome = build_loaded(site, article, sink, learn);
+    diagnostics.append(&mut outcome.diagnostics);
+    outcome.diagnostics = diagnostics;
+    outcome
+}
+
+/// [`build_article`] for an article already loaded (fuzzing and property
+/// tests load theirs from memory).
+pub fn build_loaded(
+    site: &Site,
+    article: Box<Article>,
+    sink: &dyn Sink,
+    learn: bool,
+) -> ArticleOutcome {
+    let mut out = Diagnostics::new();
+    let Some(edition) = resolve(site, &article, &mut out) else {
+        return ArticleOutcome {
+            diagnostics: out,
+            ..Default::default()
+        };
+    };
+    let view = edition_view(
+        &article,
+        &edition,
+        &site.config,
+        &site.highlighter,
+        &site.theme.strings,
+    );
+    let Some(files) = site.write_edition(&article, &edition, &view, sink, &mut out) else {
+        return ArticleOutcome {
+            diagnostics: out,
+            ..Default::default()
+        };
+    };
+    let entry = pages::entry(&article, &edition, &view, files.search);
+    ArticleOutcome {
+        entry: Some(entry),
+        diagnostics: out,
+        pages: files.pages,
+        skipped_draft: false,
+        has_code: view.has_code,
+        knowledge: learn.then(|| crate::suggest::Knowledge::new(*article, edition.changes)),
+    }
+}
+
+/// Runs a whole build or check.
+pub fn run(opts: &BuildOptions, tasks: Tasks) -> Outcome {
+    run_with_progress(opts, tasks, &NoProgress)
+}
+
+/// Where a run's files go.
+enum Target {
+    /// The output folder, staged and swapped in at the end.
+    Disk(OutputDir),
+    /// The links and ids of every file, for `check --links`.
+    Links(crate::links::Collector),
+    /// Nowhere (`check`).
+    Nowhere,
+}
+
+/// [`run`], reporting article progress to `progress`.
+pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progress) -> Outcome {
+    let mut out = Diagnostics::new();
+    let started = Instant::now();
+    let mut timings = Vec::new();
+    let failed = |out: Diagnostics| Outcome {
+        summary: None,
+        diagnostics: out.sorted(),
+    };
+
+    let Some(site) = Site::load(opts, &mut out) else {
+        return failed(out);
+    };
+    timings.push(("load site and theme", started.elapsed()));
+
+    let phase = Instant::now();
+    let dirs = content::discover(&site.config.root, &mut out);
+    timings.push(("discover", phase.elapsed()));
+
+    let target = if tasks.write {
+        match OutputDir::prepare(&site.config.output_dir, &site.config.root) {
+            Ok(o) => Target::Disk(o),
+            Err(d) => {
+                out.push(d);
+                return failed(out);
+            }
+        }
+    } else if tasks.links.is_some() {
+        Target::Links(crate::links::Collector::new(&site.config.base_url))
+    } else {
+        Target::Nowhere
+    };
+    let sink: &dyn Sink = match &target {
+        Target::Disk(o) => o,
+        Target::Links(c) => c,
+        Target::Nowhere => &NullSink,
+    };
+    // Each output path has one writer: a collision is an error, not a silent overwrite.
+    let claims = Claims::new(sink);
+
+    let phase = Instant::now();
+    progress.start(dirs.len());
+    let results: Vec<ArticleOutcome> = dirs
+        .par_iter()
+        .map(|dir| {
+            let outcome = build_article(&site, dir, &claims, opts.drafts, tasks.site_checks);
+            progress.advance();
+            outcome
+        })
+        .collect();
+    progress.finish();
+    timings.push(("articles", phase.elapsed()));
+
+    let mut summary = Summary::default();
+    let mut entries = Vec::new();
+    let mut has_code = false;
+    let mut knowledge = Vec::new();
+    for mut r in results {
+        out.append(&mut r.diagnostics);
+        knowledge.extend(r.knowledge);
+        summary.pages += r.pages;
+        summary.drafts_skipped += usize::from(r.skipped_draft);
+        has_code |= r.has_code;
+        entries.extend(r.entry);
+    }
+    sort_for_index(&mut entries);
+    summary.articles = entries.len();
+    if tasks.site_checks {
+        // Text corrected in one article but left alone in another.
+        let phase = Instant::now();
+        crate::suggest::uncorrected_elsewhere(&site.config.root, &knowledge, &mut out);
+        timings.push(("site-wide checks", phase.elapsed()));
+    }
+    drop(knowledge);
+
+    let phase = Instant::now();
+    if let Some(pages) = site.write_site_pages(&entries, has_code, &claims, &mut out) {
+        summary.pages += pages;
+    }
+    timings.push(("site pages", phase.elapsed()));
+    drop(claims);
+
+    match target {
+        Target::Links(collector) if !out.has_errors() => {
+            let phase = Instant::now();
+            let external = tasks.links.is_some_and(|l| l.external);
+            let (found, stats) = crate::links::check_site(collector, &site.config, external);
+            out.extend(found);
+            summary.links = Some(stats);
+            timings.push(("links", phase.elapsed()));
+        }
+        Target::Disk(output) if out.has_errors() => {
+            let diagnostics = output.summarize_disk_full(out.into_vec());
+            output.abort();
+            return failed(diagnostics.into());
+        }
+        Target::Disk(output) => {
+            summary.files = output.files_written();
+            summary.output = Some(output.target().to_path_buf());
+            let phase = Instant::now();
+            if let Err(d) = output.commit() {
+                out.push(d);
+                return failed(out);
+            }
+            timings.push(("commit", phase.elapsed()));
+        }
+        _ => {}
+    }
+    if out.has_errors() {
+        return failed(out);
+    }
+    timings.push(("total", started.elapsed()));
+    summary.timings = timings;
+    Outcome {
+        summary: Some(summary),
+        diagnostics: out.sorted(),
+    }
+}

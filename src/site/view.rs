@@ -1,0 +1,220 @@
+//! What every template sees: the typed contexts of the theme's templates.
+//! These structs are the contract between emend and a theme (documented
+//! field by field in `docs/themes.md`): each template gets `site`, `page` and
+//! `t` (the strings table), plus its own data.
+
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::outputs::ArticleEntry;
+use crate::outputs::glossary::GlossaryView;
+use crate::outputs::sitemap::SitemapUrl;
+use crate::render::{ArticleInfo, NoteView, RowView};
+use crate::theme::Strings;
+
+/// The site-wide values every template sees as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// Site title.
+    pub title: String,
+    /// Site description.
+    pub description: String,
+    /// Absolute base URL (ends with `/`).
+    pub base_url: String,
+    /// Site language.
+    pub language: String,
+    /// Publisher.
+    pub publisher: Option<String>,
+}
+
+impl SiteView {
+    /// The `site` value of a configuration.
+    pub fn new(config: &SiteConfig) -> SiteView {
+        SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            base_url: config.base_url.clone(),
+            language: config.language.clone(),
+            publisher: config.publisher.clone(),
+        }
+    }
+}
+
+/// Which page a template renders (`page.kind`, and the `<body>` class).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PageKind {
+    /// The home page.
+    #[serde(rename = "index")]
+    Index,
+    /// An edition, side by side.
+    #[serde(rename = "article")]
+    Article,
+    /// An edition's reading view.
+    #[serde(rename = "reading")]
+    Reading,
+    /// The glossary.
+    #[serde(rename = "glossary")]
+    Glossary,
+    /// The search page.
+    #[serde(rename = "search")]
+    Search,
+    /// The page for unknown addresses.
+    #[serde(rename = "404")]
+    NotFound,
+}
+
+/// Per-page values every template sees as `page`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    /// Which page this is.
+    pub kind: PageKind,
+    /// `<title>` text.
+    pub title: String,
+    /// Meta description.
+    pub description: String,
+    /// Relative prefix to the site root (`""`, `"../"`), so links work under any
+    /// sub-path and from `file://`.
+    pub root: String,
+    /// Link to the home page.
+    pub home: String,
+    /// Absolute canonical URL.
+    pub canonical: String,
+    /// `"index.html"` to append to folder links, or `""` with `pretty_links`.
+    pub index: &'static str,
+    /// Whether to link the code stylesheet.
+    pub has_code: bool,
+    /// Open Graph type: `website`, or `article` for edition pages.
+    pub og_type: &'static str,
+    /// schema.org JSON-LD for the page, escaped for a `<script>` element.
+    pub jsonld: Option<String>,
+    /// Ask search engines not to index the page (search, 404).
+    pub noindex: bool,
+}
+
+impl PageView {
+    /// The `page` value for a page at site path `path` (`""`, `slug/`, `slug/corrected/`).
+    pub fn new(
+        config: &SiteConfig,
+        kind: PageKind,
+        path: &str,
+        title: String,
+        description: String,
+    ) -> PageView {
+        let depth = path.split('/').filter(|s| !s.is_empty()).count();
+        let root = "../".repeat(depth);
+        let index = if config.pretty_links {
+            ""
+        } else {
+            "index.html"
+        };
+        let home = if config.pretty_links && root.is_empty() {
+            "./".to_string()
+        } else {
+            format!("{root}{index}")
+        };
+        PageView {
+            kind,
+            title,
+            description,
+            root,
+            home,
+            canonical: config.absolute(path),
+            index,
+            has_code: false,
+            og_type: "website",
+            jsonld: None,
+            noindex: false,
+        }
+    }
+}
+
+/// What `article.html` sees.
+#[derive(Serialize)]
+pub struct ArticlePage<'a> {
+    /// The site.
+    pub site: &'a SiteView,
+    /// The page.
+    pub page: PageView,
+    /// The strings table.
+    pub t: &'a Strings,
+    /// The edition's metadata and counts.
+    pub article: &'a ArticleInfo,
+    /// The side-by-side rows.
+    pub rows: &'a [RowView],
+    /// The notes, in reference order.
+    pub notes: &'a [NoteView],
+}
+
+/// What `reading.html` sees.
+#[derive(Serialize)]
+pub struct ReadingPage<'a> {
+    /// The site.
+    pub site: &'a SiteView,
+    /// The page.
+    pub page: PageView,
+    /// The strings table.
+    pub t: &'a Strings,
+    /// The edition's metadata and counts.
+    pub article: &'a ArticleInfo,
+    /// The corrected text, as HTML.
+    pub html: &'a str,
+    /// The notes on the corrected text.
+    pub notes: &'a [NoteView],
+}
+
+/// What `index.html` and `404.html` see.
+#[derive(Serialize)]
+pub struct ListPage<'a> {
+    /// The site.
+    pub site: &'a SiteView,
+    /// The page.
+    pub page: PageView,
+    /// The strings table.
+    pub t: &'a Strings,
+    /// The articles listed, newest first.
+    pub articles: &'a [ArticleEntry],
+    /// How many articles the site has (the 404 page lists only the newest).
+    pub total: usize,
+}
+
+/// What `glossary.html` sees.
+#[derive(Serialize)]
+pub struct GlossaryPage<'a> {
+    /// The site.
+    pub site: &'a SiteView,
+    /// The page.
+    pub page: PageView,
+    /// The strings table.
+    pub t: &'a Strings,
+    /// The pairs, by kind.
+    pub glossary: GlossaryView,
+}
+
+/// What `search.html` sees.
+#[derive(Serialize)]
+pub struct SearchPage<'a> {
+    /// The site.
+    pub site: &'a SiteView,
+    /// The page.
+    pub page: PageView,
+    /// The strings table.
+    pub t: &'a Strings,
+}
+
+/// What `sitemap.xml` and `sitemap_index.xml` see.
+#[derive(Serialize)]
+pub struct SitemapPage<'a> {
+    /// The site.
+    pub site: &'a SiteView,
+    /// The URLs (or, for the index, the sitemaps).
+    pub urls: &'a [SitemapUrl],
+}
+
+/// What `robots.txt` sees.
+#[derive(Serialize)]
+pub struct RobotsPage<'a> {
+    /// The site.
+    pub site: &'a SiteView,
+    /// The sitemap's absolute URL.
+    pub sitemap: String,
+}
