@@ -28,13 +28,14 @@ fn suggestions_are_precise_and_restore_much_of_the_garbling() {
         );
         assert!(t.wer_after() < t.wer_before(), "{src:?}: WER did not drop");
     }
-    // Held out: precise, and the model adds recall (measured 52.1% against 38.1%).
+    // Held out: precise, and the model adds recall (measured 59.6% against 38.1%,
+    // 52.1% before the spun-article prior).
     let (all, _, _) = total(&rows, Set::SeedLike, Sources::Both);
     let (no_model, _, _) = total(&rows, Set::SeedLike, Sources::NoModel);
     assert!(all.precision() >= 0.95, "{:.3}", all.precision());
-    assert!(all.share() >= 0.5, "{:.3}", all.share());
+    assert!(all.share() >= 0.57, "{:.3}", all.share());
     assert!(
-        all.restored > no_model.restored + 30,
+        all.restored > no_model.restored + 55,
         "{} vs {}",
         all.restored,
         no_model.restored

@@ -176,13 +176,23 @@ pub fn choose(
                 dictionary_pairs.insert((f, r));
             }
         }
-        for hit in dict.hits(&toks) {
+        let all_hits = dict.hits(&toks);
+        let unambiguous = all_hits
+            .iter()
+            .filter(|h| !dict.entries[h.entry].model_check)
+            .count();
+        // An article the unambiguous entries show to be spun throughout is
+        // likelier to be spun at each ordinary-English swap too.
+        let shift = model::article_prior(unambiguous, toks.tokens.len());
+        for hit in all_hits {
             let e = &dict.entries[hit.entry];
             let find = &text[hit.range.clone()];
             if e.model_check {
                 // A swap that is also ordinary English: only where the model
                 // finds the restoration far likelier here.
-                let Some(ratio) = model.and_then(|m| m.ratio(&toks, &hit.range, &hit.replace))
+                let Some(ratio) = model
+                    .and_then(|m| m.ratio(&toks, &hit.range, &hit.replace))
+                    .map(|r| r + shift)
                 else {
                     continue;
                 };

@@ -39,6 +39,33 @@ const PRIOR_WEIGHT: f64 = 1.0;
 /// Evidence from which a place is flagged for review.
 pub const FLAG: f64 = 0.5;
 
+/// Extra evidence (natural log of odds) for every `check: model` place of an
+/// article that is evidently spun: at least [`SPUN_MIN_HITS`] places matched
+/// by dictionary entries that need no model check, and at least one such place
+/// per [`SPUN_WORDS_PER_HIT`] tokens (words and punctuation). A spinner that has swapped dozens of
+/// unambiguous words in an article has most likely swapped its ordinary-English
+/// ones as well (the prior spin rate of the article is far above
+/// [`SPIN_RATE`]). Set on the tuning articles and their clean texts (shifts
+/// 0.5–3.0 tried: the highest recall at no less than 98.5% tuning precision;
+/// eval/README.md), never on the held-out ones. Clean articles have no
+/// unambiguous hits, so it never applies to them.
+pub const SPUN_SHIFT: f64 = 2.0;
+/// See [`SPUN_SHIFT`].
+pub const SPUN_MIN_HITS: usize = 10;
+/// See [`SPUN_SHIFT`].
+pub const SPUN_WORDS_PER_HIT: usize = 50;
+
+/// The article's extra evidence for its `check: model` places (see
+/// [`SPUN_SHIFT`]), from the places unambiguous entries matched and its
+/// number of tokens.
+pub fn article_prior(unambiguous_hits: usize, tokens: usize) -> f64 {
+    if unambiguous_hits >= SPUN_MIN_HITS && unambiguous_hits * SPUN_WORDS_PER_HIT >= tokens {
+        SPUN_SHIFT
+    } else {
+        0.0
+    }
+}
+
 /// Stupid-backoff weight of an unseen pair (Brants et al. 2007).
 const BACKOFF: f64 = 0.4;
 
@@ -264,6 +291,18 @@ mod tests {
         // never a restoration for a span that splits a token
         let toks = Tokens::new("two-year-old");
         assert_eq!(m.ratio(&toks, &(0..3), "2"), None);
+    }
+
+    #[test]
+    fn only_evidently_spun_articles_raise_the_prior() {
+        // clean text: no unambiguous hit
+        assert_eq!(article_prior(0, 600), 0.0);
+        // a few hits in a long article: not enough
+        assert_eq!(article_prior(9, 100), 0.0);
+        assert_eq!(article_prior(12, 1000), 0.0);
+        // dozens of swaps, one per 50 tokens or more
+        assert_eq!(article_prior(12, 600), SPUN_SHIFT);
+        assert_eq!(article_prior(43, 623), SPUN_SHIFT);
     }
 
     #[test]
