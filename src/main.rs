@@ -30,6 +30,7 @@ Examples:
   emend suggest my-article         propose corrections (printed as YAML)
   emend suggest my-article --write append them to corrections.yaml for review
   emend check --links              also verify every link and #fragment of the output
+  emend check --unreviewed         list every suggestion still marked `status: suggested`
 ";
 
 /// Publish corrected, annotated editions of garbled articles as a static site.
@@ -128,6 +129,10 @@ enum Command {
         /// With --links: also request every external http(s) link (network; 15 s timeout each)
         #[arg(long, requires = "links")]
         external: bool,
+        /// List every unreviewed suggestion at its entry (default: one summary per article;
+        /// `--format json` always lists them)
+        #[arg(long)]
+        unreviewed: bool,
     },
     /// Explain a diagnostic code, e.g. `emend explain find-not-found`
     #[command(after_help = "Every code is listed in docs/diagnostics.md.")]
@@ -189,6 +194,7 @@ fn main() -> ExitCode {
                 output,
                 base_url,
                 drafts,
+                list_unreviewed: false,
             };
             let progress = TerminalProgress::for_stderr(cli.quiet);
             let outcome = site::run_with_progress(&opts, Tasks::BUILD, &progress);
@@ -307,10 +313,13 @@ fn main() -> ExitCode {
             drafts,
             links,
             external,
+            unreviewed,
         } => {
             let opts = BuildOptions {
                 root: cli.root.clone(),
                 drafts,
+                // Machines get every place; people get a summary unless they ask.
+                list_unreviewed: unreviewed || format == Format::Json,
                 ..Default::default()
             };
             let tasks = if links {
@@ -467,7 +476,7 @@ fn run_suggest(req: &suggest::Request, color: bool, quiet: bool) -> ExitCode {
     if report.written {
         if !quiet {
             eprintln!(
-                "Appended {summary} to {path}.\nReview each entry, then remove its `status: suggested` line; `emend check` lists those left."
+                "Appended {summary} to {path}.\nReview each entry in `emend serve` (accept, edit or reject on the page), or in the file: remove its `status: suggested` line to accept it."
             );
         }
     } else {

@@ -230,7 +230,7 @@ fn suggested_entries_build_marked_and_check_lists_them() {
     let warn: String = one(&page, ".stats .warn").text().collect();
     assert_eq!(warn, "6 unreviewed suggestions");
 
-    // check: one warning per suggested entry, at the entry.
+    // check --format json: one warning per suggested entry, at the entry.
     let doc = json(dir.path(), &["check", "--format", "json"]);
     let unreviewed: Vec<(String, String, u64)> = doc["diagnostics"]
         .as_array()
@@ -258,7 +258,7 @@ fn suggested_entries_build_marked_and_check_lists_them() {
 }
 
 #[test]
-fn allow_unreviewed_false_fails_the_build_naming_each_suggestion() {
+fn allow_unreviewed_false_fails_the_build_with_one_line_per_article() {
     let dir = site(&[("story", STORY, Some(EXISTING))]);
     assert!(run(dir.path(), &["suggest", "story", "--write"]).0);
     std::fs::write(
@@ -266,7 +266,20 @@ fn allow_unreviewed_false_fails_the_build_naming_each_suggestion() {
         "title: Test\nbase_url: https://example.org/\nallow_unreviewed: false\n",
     )
     .unwrap();
-    let (ok, _, stderr) = run(dir.path(), &["build"]);
+    let summary = "error[unreviewed]: 6 suggestions unreviewed in story (6 places): review them in `emend serve` or list them with `emend check --unreviewed`\n = note: site.yaml sets `allow_unreviewed: false`, so unreviewed suggestions cannot be published\n\nerror: 1 error\n";
+    let (ok, stdout, stderr) = run(dir.path(), &["build"]);
+    assert!(!ok);
+    assert_eq!((stdout.as_str(), stderr.as_str()), ("", summary));
+    assert!(!dir.path().join("public").exists());
+    // -q hides warnings, never errors.
+    let (ok, _, stderr) = run(dir.path(), &["-q", "build"]);
+    assert!(!ok);
+    assert_eq!(stderr, summary);
+    let (ok, _, stderr) = run(dir.path(), &["-q", "check"]);
+    assert!(!ok);
+    assert_eq!(stderr, summary);
+    // The full list names each suggestion at its entry.
+    let (ok, _, stderr) = run(dir.path(), &["check", "--unreviewed"]);
     assert!(!ok);
     assert_eq!(
         stderr.matches("error[unreviewed]: correction \"").count(),
@@ -281,7 +294,49 @@ fn allow_unreviewed_false_fails_the_build_naming_each_suggestion() {
         "site.yaml sets `allow_unreviewed: false`, so unreviewed suggestions cannot be published"
     ));
     assert!(stderr.ends_with("error: 6 errors\n"), "{stderr}");
-    assert!(!dir.path().join("public").exists());
+}
+
+#[test]
+fn check_and_build_summarise_unreviewed_suggestions_in_places_and_entries() {
+    // Two entries, four places (`mentioned` with `all: true`), in one article;
+    // one entry at one place in another.
+    let story = "He mentioned the plan. She mentioned the cost. Officials mentioned the date.\nThey met on the identical day.\n";
+    let dir = site(&[
+        ("story", story, None),
+        ("brief", "They met on the identical day.\n", None),
+    ]);
+    assert!(run(dir.path(), &["suggest", "story", "--write"]).0);
+    assert!(run(dir.path(), &["suggest", "brief", "--write"]).0);
+    let (ok, stdout, stderr) = run(dir.path(), &["check"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        "warning[unreviewed]: 1 suggestion unreviewed in brief (1 place): review it in `emend serve` or list it with `emend check --unreviewed`\n\
+         warning[unreviewed]: 2 suggestions unreviewed in story (4 places): review them in `emend serve` or list them with `emend check --unreviewed`\n\
+         warning: 2 warnings\n\
+         Checked 2 articles: no errors\n"
+    );
+    let (ok, _, stderr) = run(dir.path(), &["build"]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.starts_with("warning[unreviewed]: 1 suggestion unreviewed in brief (1 place): "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("warning[unreviewed]").count(), 2, "{stderr}");
+    // Quiet: warnings are not errors.
+    let (ok, _, stderr) = run(dir.path(), &["-q", "check"]);
+    assert!(ok);
+    assert_eq!(stderr, "");
+    // The full list: one warning per entry, at the entry.
+    let (ok, _, stderr) = run(dir.path(), &["check", "--unreviewed"]);
+    assert!(ok);
+    assert_eq!(
+        stderr.matches("warning[unreviewed]: correction ").count(),
+        3,
+        "{stderr}"
+    );
+    assert!(stderr.contains("warning: 3 warnings\n"), "{stderr}");
 }
 
 #[test]

@@ -98,7 +98,7 @@ codes! {
         NoOpCorrection = "no-op-correction": "A correction replaces text with the same text.",
         MissingWhy = "missing-why": "A correction has no `why` (readers see no explanation).",
         LongQuote = "long-quote": "An annotation quotes a very long passage.",
-        Unreviewed = "unreviewed": "A correction is still marked `status: suggested` (an error when `allow_unreviewed: false`).",
+        Unreviewed = "unreviewed": "Corrections are still marked `status: suggested`: one line per article, or one per entry with `check --unreviewed` and `--format json` (errors when `allow_unreviewed: false`).",
     }
     "Output" {
         UnsafeOutput = "unsafe-output": "The output folder is one emend must never replace (the site root, `content/`, a folder emend did not create…).",

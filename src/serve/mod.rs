@@ -80,6 +80,7 @@ fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
         // Absolute URLs (canonical links, the 404 page) must point at this server.
         base_url: Some(url.clone()),
         drafts: opts.drafts,
+        list_unreviewed: false,
     });
     // Watch before the first build, so an edit made during it is not missed.
     let (tx, rx) = mpsc::channel();

@@ -31,13 +31,17 @@ pub struct Site {
     pub highlighter: Highlighter,
     /// The `site` value of every template.
     pub site_view: SiteView,
+    /// Report each unreviewed suggestion, not one summary per article.
+    pub list_unreviewed: bool,
 }
 
 impl Site {
     /// Loads configuration (with the command line's overrides) and the theme.
     pub fn load(opts: &BuildOptions, out: &mut Diagnostics) -> Option<Site> {
         let config = SiteConfig::load_with(&opts.root, &opts.overrides(), out)?;
-        Self::with_config(config, out)
+        let mut site = Self::with_config(config, out)?;
+        site.list_unreviewed = opts.list_unreviewed;
+        Some(site)
     }
 
     /// Loads the theme of an already loaded configuration.
@@ -65,6 +69,7 @@ impl Site {
             config,
             theme,
             highlighter: Highlighter::new(),
+            list_unreviewed: false,
         })
     }
 }
