@@ -39,7 +39,7 @@ pub const DEFAULT_CONFIDENCE: f64 = 0.8;
 /// Schema of a dictionary file.
 pub const DICTIONARY_SCHEMA: Schema = Schema {
     what: "dictionary",
-    keys: &["classes", "entries"],
+    keys: &["classes", "entries", "exceptions"],
     required: &["entries"],
     example: "classes:\n  subject: [he, she, they]\nentries:\n  - find: \"mentioned\"\n    replace: \"said\"\n    kind: synonym\n    prev: [\"@subject\"]",
 };
@@ -112,6 +112,8 @@ pub struct Dictionary {
     pub entries: Vec<Entry>,
     /// The entries' needles, prepared on first use.
     search: std::sync::OnceLock<Search>,
+    /// Rejected suggestions (from a site's `dictionary.yaml`).
+    pub exceptions: Vec<Exception>,
 }
 
 /// The dictionary's needles: each entry's `find` and, unless it is exact-case,
@@ -232,6 +234,30 @@ struct DictionaryYaml {
     classes: BTreeMap<String, Vec<Scalar>>,
     #[serde(default)]
     entries: Vec<EntryYaml>,
+    #[serde(default)]
+    exceptions: Vec<ExceptionYaml>,
+}
+
+/// A suggestion an editor rejected (`exceptions:` in a site's
+/// `dictionary.yaml`, written by the review controls of `emend serve`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExceptionYaml {
+    find: Scalar,
+    replace: Scalar,
+    article: Option<String>,
+}
+
+/// A change never to suggest again: `find` → `replace`, in one article or
+/// (without `article`) in any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    /// The text as it stands.
+    pub find: String,
+    /// The rejected replacement.
+    pub replace: String,
+    /// The article's slug, or `None` for every article.
+    pub article: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -366,6 +392,15 @@ impl Dictionary {
                 }
             }
             self.classes.extend(name, words.iter().map(|w| w.0.trim()));
+        }
+
+        if source == Source::Site {
+            self.exceptions
+                .extend(raw.exceptions.into_iter().map(|e| Exception {
+                    find: e.find.0,
+                    replace: e.replace.0,
+                    article: e.article.filter(|a| !a.trim().is_empty()),
+                }));
         }
 
         // Entries.
@@ -538,6 +573,13 @@ impl Dictionary {
             });
         }
         true
+    }
+
+    /// Whether an editor rejected `find` → `replace` in article `slug`.
+    pub fn excepted(&self, slug: &str, find: &str, replace: &str) -> bool {
+        self.exceptions.iter().any(|e| {
+            e.find == find && e.replace == replace && e.article.as_deref().is_none_or(|a| a == slug)
+        })
     }
 
     /// Every match of every entry in `toks` that its context rules allow.

@@ -660,25 +660,29 @@ pub fn run(req: &Request, out: &mut Diagnostics) -> Option<Report> {
             return None;
         }
     };
-    let dictionary = if req.options.dictionary {
-        Some(Dictionary::for_site(root, out)?)
-    } else {
-        None
-    };
+    // Loaded even without its entries: it holds the editors' rejections.
+    let site_dictionary = Dictionary::for_site(root, out)?;
+    let dictionary = req.options.dictionary.then_some(&site_dictionary);
     let learned = req
         .options
         .site
         .then(|| Learned::learn(&knowledge, Some(&req.slug)));
     let text = article.original.text.as_str();
     let model = req.options.model.then(model::Model::builtin);
-    let Chosen { suggestions, flags } = choose(
+    let Chosen {
+        mut suggestions,
+        mut flags,
+    } = choose(
         text,
         &changes,
-        dictionary.as_ref(),
+        dictionary,
         learned.as_ref(),
         model,
         req.options.min_confidence,
     );
+    // What an editor rejected (`exceptions:` in dictionary.yaml) is not suggested again.
+    suggestions.retain(|s| !site_dictionary.excepted(&req.slug, &s.find, &s.replace));
+    flags.retain(|f| !site_dictionary.excepted(&req.slug, &f.find, &f.maybe));
     let planned = plan(text, &suggestions);
 
     let path = article.dir.join("corrections.yaml");

@@ -212,36 +212,78 @@ fn not_a_block_list(path: &Path, why: &str) -> Diagnostic {
 
 /// Appends `block` to the file at `path`, which must still have the length it
 /// had when read (`expected_len`); creates the file if it did not exist.
+/// Goes through [`replace_file`]: the file is whole before and after.
 pub fn append(path: &Path, expected_len: Option<u64>, block: &str) -> Result<(), Diagnostic> {
-    let mut file = match expected_len {
-        None => std::fs::OpenOptions::new()
+    let current = read_if_present(path)?;
+    if current.as_ref().map(|c| c.len() as u64) != expected_len {
+        return Err(changed_meanwhile(path, "run `emend suggest --write` again"));
+    }
+    let mut new = current.clone().unwrap_or_default();
+    new.extend_from_slice(block.as_bytes());
+    replace_file(path, current.as_deref(), &new)
+}
+
+fn read_if_present(path: &Path) -> Result<Option<Vec<u8>>, Diagnostic> {
+    match std::fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_diagnostic(path, "read", &e)),
+    }
+}
+
+fn changed_meanwhile(path: &Path, help: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::ChangedMeanwhile,
+        format!("{} changed while emend was working on it", path.display()),
+    )
+    .at(Location::file_only(path))
+    .help(help.to_string())
+}
+
+/// The one safe way emend rewrites a file of the site (`suggest --write`,
+/// review in `serve`): only if it still holds exactly `expected` (`None`: does
+/// not exist), by writing `new` to a temporary file beside it, flushing it to
+/// disk and renaming it over the original, so a crash leaves the old file or
+/// the new one, never a mix. Permissions of an existing file are kept.
+pub fn replace_file(path: &Path, expected: Option<&[u8]>, new: &[u8]) -> Result<(), Diagnostic> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.emend-{}.tmp", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(path)
-            .map_err(|e| io_diagnostic(path, "create", &e))?,
-        Some(len) => {
-            let f = std::fs::OpenOptions::new()
-                .append(true)
-                .open(path)
-                .map_err(|e| io_diagnostic(path, "open", &e))?;
-            let now = f
-                .metadata()
-                .map_err(|e| io_diagnostic(path, "read", &e))?
-                .len();
-            if now != len {
-                return Err(Diagnostic::error(
-                    Code::ChangedMeanwhile,
-                    format!("{} changed while suggestions were computed", path.display()),
-                )
-                .at(Location::file_only(path))
-                .help("run `emend suggest --write` again"));
-            }
-            f
+            .open(&tmp)?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            f.set_permissions(meta.permissions())?;
         }
+        f.write_all(new)?;
+        f.sync_all()
     };
-    file.write_all(block.as_bytes())
-        .and_then(|()| file.flush())
-        .map_err(|e| io_diagnostic(path, "write", &e))
+    if let Err(e) = write() {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_diagnostic(&tmp, "write", &e));
+    }
+    // The last check, as late as possible: an edit saved meanwhile wins.
+    let unchanged = read_if_present(path).map(|now| now.as_deref() == expected);
+    if unchanged != Ok(true) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(unchanged
+            .err()
+            .unwrap_or_else(|| changed_meanwhile(path, "nothing was written; try again")));
+    }
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_diagnostic(path, "replace", &e));
+    }
+    // Make the rename itself durable (best effort: not every system allows it).
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 /// Parses text as a corrections file with the build's own loader (for round trips).
