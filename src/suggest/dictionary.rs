@@ -740,6 +740,27 @@ mod tests {
     }
 
     #[test]
+    fn exceptions_of_a_site_dictionary_name_an_article_or_every_one() {
+        let mut d = Dictionary::builtin(&mut Diagnostics::new()).unwrap();
+        let file = SourceFile::from_bytes(
+            Path::new("dictionary.yaml"),
+            b"entries: []\nexceptions:\n  - {find: droop, replace: suspend, article: transit}\n  - {find: cash, replace: money}\n".to_vec(),
+        )
+        .unwrap();
+        let mut out = Diagnostics::new();
+        assert!(d.add_file(&file, Source::Site, &mut out), "{out:?}");
+        assert!(d.excepted("transit", "droop", "suspend"));
+        assert!(!d.excepted("other", "droop", "suspend"));
+        assert!(!d.excepted("transit", "droop", "delay"));
+        assert!(d.excepted("any", "cash", "money"));
+        // The built-in dictionary cannot carry exceptions.
+        let mut b = Dictionary::default();
+        let mut out = Diagnostics::new();
+        assert!(b.add_file(&file, Source::Builtin, &mut out));
+        assert!(b.exceptions.is_empty());
+    }
+
+    #[test]
     fn duplicates_are_reported_and_site_entries_can_disable_builtin_ones() {
         let (_, out) = parse(
             "entries:\n  - {find: a, replace: b, kind: synonym}\n  - {find: a, replace: b, kind: name}\n",

@@ -614,7 +614,15 @@ pub fn run(req: &Request, out: &mut Diagnostics) -> Option<Report> {
     let mut warnings = Vec::new();
     let mut target: Option<Article> = None;
     let mut knowledge = Vec::new();
-    for (dir, article, diags) in content::load_all(root, &dirs) {
+    // Without site learning only the article itself is read.
+    let wanted: Vec<PathBuf> = if req.options.site {
+        dirs
+    } else {
+        dirs.into_iter()
+            .filter(|d| slug_of(d) == req.slug)
+            .collect()
+    };
+    for (dir, article, diags) in content::load_all(root, &wanted) {
         let slug = slug_of(&dir);
         if slug == req.slug {
             match article {
