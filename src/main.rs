@@ -30,6 +30,7 @@ Examples:
   emend suggest my-article         propose corrections (printed as YAML)
   emend suggest my-article --write append them to corrections.yaml for review
   emend check --links              also verify every link and #fragment of the output
+  emend check --unreviewed         list every suggestion still marked `status: suggested`
 ";
 
 /// Publish corrected, annotated editions of garbled articles as a static site.
@@ -133,6 +134,10 @@ enum Command {
         /// With --links: also request every external http(s) link (network; 15 s timeout each)
         #[arg(long, requires = "links")]
         external: bool,
+        /// List every unreviewed suggestion at its entry (default: one summary per article;
+        /// `--format json` always lists them)
+        #[arg(long)]
+        unreviewed: bool,
     },
     /// Explain a diagnostic code, e.g. `emend explain find-not-found`
     #[command(after_help = "Every code is listed in docs/diagnostics.md.")]
@@ -159,6 +164,9 @@ enum Command {
         /// Do not learn from the site's other articles
         #[arg(long)]
         no_site: bool,
+        /// Do not use the plausibility model (entries marked `check: model` are then never suggested)
+        #[arg(long)]
+        no_model: bool,
     },
 }
 
@@ -193,6 +201,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 clean,
+                list_unreviewed: false,
             };
             let progress = TerminalProgress::for_stderr(cli.quiet);
             let outcome = site::run_with_progress(&opts, Tasks::BUILD, &progress);
@@ -298,6 +307,7 @@ fn main() -> ExitCode {
             min_confidence,
             no_dictionary,
             no_site,
+            no_model,
         } => run_suggest(
             &suggest::Request {
                 root: cli.root.clone(),
@@ -307,6 +317,7 @@ fn main() -> ExitCode {
                     min_confidence,
                     dictionary: !no_dictionary,
                     site: !no_site,
+                    model: !no_model,
                 },
             },
             color,
@@ -317,10 +328,13 @@ fn main() -> ExitCode {
             drafts,
             links,
             external,
+            unreviewed,
         } => {
             let opts = BuildOptions {
                 root: cli.root.clone(),
                 drafts,
+                // Machines get every place; people get a summary unless they ask.
+                list_unreviewed: unreviewed || format == Format::Json,
                 ..Default::default()
             };
             let tasks = if links {
@@ -462,9 +476,8 @@ fn run_suggest(req: &suggest::Request, color: bool, quiet: bool) -> ExitCode {
     if !quiet {
         diagnostics::eprint(&report.warnings, color);
     }
-    let n = report.suggestions.len();
     let path = diagnostics::display_path(&report.path);
-    if n == 0 {
+    if report.suggestions.is_empty() && report.flags.is_empty() {
         if !quiet {
             eprintln!(
                 "No suggestions for `{}` at confidence {:.2} or more.",
@@ -473,26 +486,19 @@ fn run_suggest(req: &suggest::Request, color: bool, quiet: bool) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let (dictionary, learned, patterns) = report.by_source();
-    let sources = format!(
-        "{dictionary} from the dictionary, {learned} learned from the site, {patterns} from patterns"
-    );
-    let plural = |k: usize, one: &'static str, many: &'static str| if k == 1 { one } else { many };
+    // One summary in named units (places and entries) whose parts add up.
+    let summary = report.summary();
     if report.written {
         if !quiet {
             eprintln!(
-                "Appended {n} suggestion{} ({sources}) as {} entr{} to {path}.\nReview each one, then remove its `status: suggested` line; `emend check` lists those left.",
-                plural(n, "", "s"),
-                report.entries.len(),
-                plural(report.entries.len(), "y", "ies"),
+                "Appended {summary} to {path}.\nReview each entry in `emend serve` (accept, edit or reject on the page), or in the file: remove its `status: suggested` line to accept it."
             );
         }
     } else {
         print!("{}", report.yaml);
         if !quiet {
             eprintln!(
-                "{n} suggestion{} for `{}` ({sources}). Review them and paste them into {path}, or rerun with --write.",
-                plural(n, "", "s"),
+                "Suggested for `{}`: {summary}. Review them and paste them into {path}, or rerun with --write.",
                 req.slug
             );
         }

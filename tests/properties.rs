@@ -394,7 +394,8 @@ fn try_render_files(
     if outcome.entry.is_none() {
         return Err(outcome.diagnostics);
     }
-    Ok(sink.files
+    Ok(sink
+        .files
         .into_inner()
         .unwrap()
         .into_iter()

@@ -111,7 +111,7 @@ codes! {
         NoOpCorrection = "no-op-correction": "A correction replaces text with the same text.",
         MissingWhy = "missing-why": "A correction has no `why` (readers see no explanation).",
         LongQuote = "long-quote": "An annotation quotes a very long passage.",
-        Unreviewed = "unreviewed": "A correction is still marked `status: suggested` (an error when `allow_unreviewed: false`).",
+        Unreviewed = "unreviewed": "Corrections are still marked `status: suggested`: one line per article, or one per entry with `check --unreviewed` and `--format json` (errors when `allow_unreviewed: false`).",
     }
     "Source policy" {
         AvoidedSource = "avoided-source": "A source cites a domain the site's `source_policy` lists under `avoid`.",
@@ -146,6 +146,7 @@ codes! {
         BadClass = "bad-class": "A word class name in `dictionary.yaml` is not valid.",
         BadClassWord = "bad-class-word": "A word of a class in `dictionary.yaml` is not a single word.",
         BadCase = "bad-case": "A dictionary entry's `case` is neither `auto` nor `exact`.",
+        BadCheck = "bad-check": "A dictionary entry's `check` is neither `model` nor `none`.",
         BadDisabled = "bad-disabled": "`disabled` appears where it does not belong (only a site's `dictionary.yaml` may disable built-in entries).",
         DuplicateEntry = "duplicate-entry": "Two dictionary entries have the same `find` and context.",
         PaddedFind = "padded-find": "A dictionary `find` starts or ends with whitespace.",

@@ -405,7 +405,13 @@ pub fn render_human_with(
         .map(|d| to_codespan(d, &mut file_span))
         .collect();
     let config = term::Config::default();
-    let mut out = Vec::new();
+    // A bare diagnostic (no place, help or note) is one line, and a run of
+    // them is not spaced out: one line per article, say, stays compact.
+    let bare = |d: &Diagnostic| {
+        d.location.is_none() && d.related.is_empty() && d.help.is_none() && d.notes.is_empty()
+    };
+    let mut text = String::new();
+    let mut previous_bare = None;
     for (diag, cs_diag) in diagnostics.iter().zip(&converted) {
         let rendered = if color {
             let mut buf = term::termcolor::Buffer::ansi();
@@ -414,13 +420,22 @@ pub fn render_human_with(
         } else {
             term::emit_into_string(&config, &files, cs_diag)
         };
-        match rendered {
-            Ok(text) => out.push(text),
+        let rendered = match rendered {
+            Ok(text) if bare(diag) => format!("{}\n", text.trim_end()),
+            Ok(text) => text,
             // The file changed under us or vanished: fall back to one line.
-            Err(_) => out.push(format!("{}\n", terminal_safe(&diag.one_line()))),
+            Err(_) => format!("{}\n", terminal_safe(&diag.one_line())),
+        };
+        let is_bare = bare(diag);
+        match previous_bare {
+            None => {}
+            Some(true) if is_bare => {}
+            Some(_) => text.push('\n'),
         }
+        text.push_str(&rendered);
+        previous_bare = Some(is_bare);
     }
-    out.join("\n")
+    text
 }
 
 /// Where characters were widened by [`terminal_safe_source`]: (byte offset in

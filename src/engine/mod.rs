@@ -13,7 +13,7 @@ pub mod nearmiss;
 use std::cell::Cell;
 use std::ops::Range;
 
-use crate::content::{Article, Side, Status};
+use crate::content::{Article, Side};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::source::SourceFile;
 use crate::text::{LineIndex, excerpt};
@@ -743,14 +743,6 @@ pub fn words_changed(original: &str, changes: &[Change]) -> (usize, usize) {
         }
     }
     (changed, total)
-}
-
-/// Warnings about corrections that are still unreviewed suggestions.
-pub fn unreviewed(article: &Article) -> impl Iterator<Item = &crate::content::CorrectionSpec> {
-    article
-        .corrections
-        .iter()
-        .filter(|c| c.status == Status::Suggested)
 }
 
 #[cfg(test)]

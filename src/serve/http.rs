@@ -6,13 +6,14 @@
 //! and paths with `.`/`..` segments, backslashes or NUL are refused outright.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -29,6 +30,7 @@ use crate::text::escape_html;
 pub const PREFIX: &str = "/__emend/";
 
 const LIVE_JS: &str = include_str!("live.js");
+const REVIEW_JS: &str = include_str!("review.js");
 const WAITING_HTML: &str = include_str!("waiting.html");
 
 /// A message on the live-reload channel.
@@ -50,6 +52,13 @@ pub struct Published {
 pub struct Shared {
     current: RwLock<Arc<Published>>,
     events: broadcast::Sender<LiveEvent>,
+    review: Option<Review>,
+}
+
+/// Review in the browser: the site it may write to and this session's secret.
+pub struct Review {
+    root: std::path::PathBuf,
+    token: String,
 }
 
 /// `GET /__emend/status` and the `status` event: what the overlay shows.
@@ -101,6 +110,20 @@ fn status_json(snapshot: &Snapshot) -> String {
 impl Shared {
     /// Shares `snapshot` as the first state.
     pub fn new(snapshot: Arc<Snapshot>) -> Arc<Shared> {
+        Self::build(snapshot, None)
+    }
+
+    /// Shares `snapshot`, and lets pages of suggested changes review them,
+    /// writing to the site at `root` (see [`super::review`]).
+    pub fn with_review(snapshot: Arc<Snapshot>, root: &std::path::Path) -> Arc<Shared> {
+        let review = Review {
+            root: root.to_path_buf(),
+            token: super::review::session_token(),
+        };
+        Self::build(snapshot, Some(review))
+    }
+
+    fn build(snapshot: Arc<Snapshot>, review: Option<Review>) -> Arc<Shared> {
         let (events, _) = broadcast::channel(64);
         Arc::new(Shared {
             current: RwLock::new(Arc::new(Published {
@@ -108,6 +131,7 @@ impl Shared {
                 snapshot,
             })),
             events,
+            review,
         })
     }
 
@@ -156,6 +180,8 @@ fn router(shared: Arc<Shared>, shutdown: watch::Receiver<bool>) -> Router {
         .route("/__emend/live.js", get(live_js))
         .route("/__emend/events", get(events))
         .route("/__emend/status", get(status))
+        .route("/__emend/review.js", get(review_js))
+        .route("/__emend/review", axum::routing::post(review))
         .fallback(site_file)
         .with_state(AppState { shared, shutdown })
 }
@@ -209,7 +235,7 @@ pub async fn serve(
     let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     let mut signal = shutdown.clone();
     loop {
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
                 // Out of descriptors or a connection reset before accept: wait, go on.
@@ -225,7 +251,11 @@ pub async fn serve(
             drop(stream);
             continue;
         };
-        let service = TowerToHyperService::new(app.clone());
+        // The review endpoints accept writes from this machine only.
+        let service = TowerToHyperService::new(
+            app.clone()
+                .layer(axum::Extension(ConnectInfo::<SocketAddr>(peer))),
+        );
         let mut stop = shutdown.clone();
         tokio::spawn(async move {
             let connection = hyper::server::conn::http1::Builder::new()
@@ -291,6 +321,115 @@ async fn live_js() -> Response {
     )
 }
 
+async fn review_js() -> Response {
+    with_type(
+        StatusCode::OK,
+        "text/javascript; charset=utf-8",
+        REVIEW_JS.into(),
+    )
+}
+
+/// The header a review request carries its session token in.
+pub const TOKEN_HEADER: &str = "x-emend-token";
+
+/// `POST /__emend/review`: accept, edit or reject a suggestion. Refused with
+/// 403 unless the request comes from loopback, names a loopback `Host` (so a
+/// page of another site cannot reach it through DNS rebinding) and carries
+/// this session's token (which only pages served by this session hold); 409
+/// when the files changed since the page was rendered.
+async fn review(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let refuse = |status: StatusCode, message: &str| {
+        with_type(
+            status,
+            "application/json",
+            serde_json::json!({ "ok": false, "message": message })
+                .to_string()
+                .into(),
+        )
+    };
+    let Some(review) = app.shared.review.as_ref() else {
+        return refuse(StatusCode::NOT_FOUND, "review is not enabled");
+    };
+    if !peer.ip().is_loopback() {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "review only from this machine (loopback)",
+        );
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    if !loopback_host(host) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "review only at a loopback address (Host)",
+        );
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok())
+        && !origin.strip_prefix("http://").is_some_and(loopback_host)
+    {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "review only from this site's pages (Origin)",
+        );
+    }
+    let token = headers
+        .get(TOKEN_HEADER)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    if !constant_time_eq(token.as_bytes(), review.token.as_bytes()) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "missing or wrong session token: reload the page",
+        );
+    }
+    let req: super::review::Request = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, &format!("bad request: {e}")),
+    };
+    let root = review.root.clone();
+    let result = tokio::task::spawn_blocking(move || super::review::apply(&root, &req)).await;
+    match result {
+        Ok(Ok(message)) => with_type(
+            StatusCode::OK,
+            "application/json",
+            serde_json::json!({ "ok": true, "message": message })
+                .to_string()
+                .into(),
+        ),
+        Ok(Err(refusal)) => refuse(
+            StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            refusal.message(),
+        ),
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the review failed"),
+    }
+}
+
+/// `127.0.0.1:1111`, `localhost:1111`, `[::1]:1111` (the port is optional).
+pub fn loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((ip, tail)) if tail.is_empty() || tail.starts_with(':') => ip,
+            _ => return false,
+        },
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 async fn status(State(app): State<AppState>) -> Response {
     let current = app.shared.current();
     with_type(
@@ -332,7 +471,19 @@ async fn events(State(app): State<AppState>) -> Sse<impl Stream<Item = Result<Ev
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
-async fn site_file(State(app): State<AppState>, method: Method, uri: Uri) -> Response {
+async fn site_file(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    // The review controls (and the token) only for pages asked for on loopback.
+    let local = peer.ip().is_loopback()
+        && headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .is_some_and(loopback_host);
     if method != Method::GET && method != Method::HEAD {
         let mut response = with_type(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -348,7 +499,16 @@ async fn site_file(State(app): State<AppState>, method: Method, uri: Uri) -> Res
     let snapshot = &current.snapshot;
     match resolve(uri.path(), |key| snapshot.get(key).is_some()) {
         Resolved::File(key) => match snapshot.get(&key) {
-            Some(bytes) => page(StatusCode::OK, &key, bytes, snapshot),
+            Some(bytes) => {
+                let mut response = page(StatusCode::OK, &key, bytes, snapshot);
+                if let Some(review) = app.shared.review.as_ref().filter(|_| local)
+                    && let Some(tag) = review_tag(&key, snapshot, &review.token)
+                {
+                    let html = inject_tag(&inject(bytes, &key, snapshot.generation), &tag);
+                    response = with_type(StatusCode::OK, "text/html; charset=utf-8", html.into());
+                }
+                response
+            }
             None => not_found(snapshot),
         },
         Resolved::Redirect(path) => {
@@ -431,9 +591,29 @@ pub fn script_tag(key: &str, generation: u64) -> String {
     )
 }
 
+/// The review script's tag for an article's page (`slug/index.html`) whose
+/// version is known: it carries the article, the version and the token.
+pub fn review_tag(key: &str, snapshot: &Snapshot, token: &str) -> Option<String> {
+    let slug = key.strip_suffix("/index.html")?;
+    if slug.contains('/') {
+        return None;
+    }
+    let version = snapshot.versions.get(slug)?;
+    Some(format!(
+        "<script src=\"{PREFIX}review.js\" data-slug=\"{}\" data-version=\"{}\" data-token=\"{}\"></script>",
+        escape_html(slug),
+        escape_html(version),
+        escape_html(token)
+    ))
+}
+
 /// Adds the live-reload script before the last `</body>` (or at the end).
 pub fn inject(html: &[u8], key: &str, generation: u64) -> Vec<u8> {
-    let tag = script_tag(key, generation);
+    inject_tag(html, &script_tag(key, generation))
+}
+
+/// Adds `tag` before the last `</body>` (or at the end).
+fn inject_tag(html: &[u8], tag: &str) -> Vec<u8> {
     let at = html
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))

@@ -8,6 +8,7 @@
 
 pub mod http;
 pub mod live;
+pub mod review;
 pub mod watch;
 
 use std::io::Write;
@@ -81,6 +82,7 @@ fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
         base_url: Some(url.clone()),
         drafts: opts.drafts,
         clean: false,
+        list_unreviewed: false,
     });
     // Watch before the first build, so an edit made during it is not missed.
     let (tx, rx) = mpsc::channel();
@@ -101,7 +103,7 @@ fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
     );
     log.first_build(&first);
     let title = live.title().unwrap_or("the site").to_string();
-    let shared = http::Shared::new(first.snapshot.clone());
+    let shared = http::Shared::with_review(first.snapshot.clone(), &abs_root);
 
     let rebuilds = shared.clone();
     let errors_before = first.snapshot.errors.len();

@@ -262,7 +262,10 @@ pub fn site_key(site: &Site, opts: &BuildOptions) -> [u64; 2] {
     }
     feed(format!("{:?}|{}", opts.base_url, opts.drafts).as_bytes());
     let root = &site.config.root;
-    feed(&std::fs::read(root.join("site.yaml")).unwrap_or_default());
+    feed(
+        &crate::files::read_regular_io(&root.join("site.yaml"), crate::files::MAX_YAML_BYTES)
+            .unwrap_or_default(),
+    );
     let theme_dir = root.join("themes").join(&site.config.theme);
     for dir in [
         theme_dir,

@@ -35,13 +35,17 @@ pub struct Site {
     pub site_view: SiteView,
     /// The pages of `pages/`, in file name order (those with errors left out).
     pub pages: Vec<SitePage>,
+    /// Report each unreviewed suggestion, not one summary per article.
+    pub list_unreviewed: bool,
 }
 
 impl Site {
     /// Loads configuration (with the command line's overrides) and the theme.
     pub fn load(opts: &BuildOptions, out: &mut Diagnostics) -> Option<Site> {
         let config = SiteConfig::load_with(&opts.root, &opts.overrides(), out)?;
-        Self::with_config(config, out)
+        let mut site = Self::with_config(config, out)?;
+        site.list_unreviewed = opts.list_unreviewed;
+        Some(site)
     }
 
     /// Loads the theme and the pages of an already loaded configuration. A
@@ -73,6 +77,7 @@ impl Site {
             theme,
             highlighter: Highlighter::new(),
             pages,
+            list_unreviewed: false,
         })
     }
 

@@ -34,6 +34,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Build every article again, ignoring the build cache (`build --clean`).
     pub clean: bool,
+    /// Report every unreviewed suggestion at its entry, instead of one
+    /// summary per article (`check --unreviewed`, `--format json`).
+    pub list_unreviewed: bool,
 }
 
 impl BuildOptions {
@@ -165,19 +168,32 @@ pub fn resolve(site: &Site, article: &Article, out: &mut Diagnostics) -> Option<
         };
         // Marks the page could not show (inside a link's address…): errors now.
         out.extend(crate::render::markup_conflicts(article, &edition));
-        for c in engine::unreviewed(article) {
-            let d = Diagnostic::warning(
-                Code::Unreviewed,
-                format!("correction {:?} → {:?} is an unreviewed suggestion", c.selector.exact, c.replace),
-            )
-            .at(c.pos.entry.clone())
-            .help("review it, then remove `status: suggested` (or set `status: reviewed`)");
-            out.push(if site.config.allow_unreviewed {
+        let unreviewed: Vec<(usize, &crate::content::CorrectionSpec)> = article
+            .corrections
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.status == crate::content::Status::Suggested)
+            .collect();
+        let as_set = |d: Diagnostic| {
+            if site.config.allow_unreviewed {
                 d
             } else {
                 Diagnostic { severity: Severity::Error, ..d }
                     .note("site.yaml sets `allow_unreviewed: false`, so unreviewed suggestions cannot be published")
-            });
+            }
+        };
+        if site.list_unreviewed {
+            for (_, c) in &unreviewed {
+                let d = Diagnostic::warning(
+                    Code::Unreviewed,
+                    format!("correction {:?} → {:?} is an unreviewed suggestion", c.selector.exact, c.replace),
+                )
+                .at(c.pos.entry.clone())
+                .help("review it, then remove `status: suggested` (or set `status: reviewed`)");
+                out.push(as_set(d));
+            }
+        } else if !unreviewed.is_empty() {
+            out.push(as_set(unreviewed_summary(article, &edition, &unreviewed)));
         }
         source_policy(&site.config.source_policy, article, out);
         Some(edition)
@@ -222,6 +238,33 @@ pub fn source_policy(policy: &SourcePolicy, article: &Article, out: &mut Diagnos
                 .note(format!("reason: {}", rule.reason)),
         );
     }
+}
+
+/// One line for an article's unreviewed suggestions: entries and the places
+/// they change, and where to review them.
+fn unreviewed_summary(
+    article: &Article,
+    edition: &Edition,
+    unreviewed: &[(usize, &crate::content::CorrectionSpec)],
+) -> Diagnostic {
+    let places = edition
+        .changes
+        .iter()
+        .filter(|ch| unreviewed.iter().any(|(i, _)| *i == ch.entry))
+        .count();
+    let n = unreviewed.len();
+    // One line: the slug names the article, the command lists the entries.
+    Diagnostic::warning(
+        Code::Unreviewed,
+        format!(
+            "{n} suggestion{} unreviewed in {} ({places} place{}): review {} in `emend serve` or list {} with `emend check --unreviewed`",
+            if n == 1 { "" } else { "s" },
+            article.slug,
+            if places == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" },
+            if n == 1 { "it" } else { "them" },
+        ),
+    )
 }
 
 /// Loads, resolves, renders and writes one article folder. With `learn`, the
