@@ -18,7 +18,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use super::live::Scope;
 
 /// Top-level folders whose contents affect the whole site.
-const SITE_FOLDERS: &[&str] = &["themes", "templates", "static"];
+const SITE_FOLDERS: &[&str] = &["themes", "templates", "static", "strings"];
 
 /// How long the debouncer waits for a burst of events to end.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -194,6 +194,7 @@ mod tests {
             ("themes/default/templates/base.html", Affects::Everything),
             ("templates/article.html", Affects::Everything),
             ("static/logo.svg", Affects::Everything),
+            ("strings/fr.yaml", Affects::Everything),
             ("content", Affects::Everything),
             ("content/alpha/corrections.yaml", article("alpha")),
             ("content/alpha", article("alpha")),
