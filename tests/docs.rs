@@ -387,7 +387,8 @@ fn words(line: &str) -> Vec<String> {
 /// after `cargo run … --`.
 fn command_lines(text: &str) -> Vec<Vec<String>> {
     let mut lines = Vec::new();
-    let segments = text.lines().flat_map(|line| {
+    let joined = text.replace("\\\n", " ");
+    let segments = joined.lines().flat_map(|line| {
         line.split(" && ")
             .flat_map(|s| s.split("; "))
             .flat_map(|s| s.split(" | "))
@@ -406,6 +407,9 @@ fn command_lines(text: &str) -> Vec<Vec<String>> {
             if ws[i] == "cargo"
                 && ws.get(i + 1).is_some_and(|w| w == "run")
                 && let Some(dash) = ws[i..].iter().position(|w| w == "--")
+                && !ws[i..i + dash]
+                    .iter()
+                    .any(|w| w == "--example" || w == "--bin" || w == "-p")
             {
                 lines.push(ws[i + dash + 1..].to_vec());
                 break;
@@ -514,9 +518,27 @@ fn command_problems(file: &str, text: &str) -> (Vec<String>, usize) {
             Item::Code { text, line } => (text, line, false),
             Item::Link { .. } => continue,
         };
-        for args in command_lines(&code) {
+        // In a console block only `$ ` lines are commands; the rest is
+        // their output (checked for options only).
+        let console: Vec<String> = code
+            .lines()
+            .filter(|l| l.trim_start().starts_with("$ "))
+            .map(String::from)
+            .collect();
+        let is_console = !console.is_empty();
+        let mut lines: Vec<(Vec<String>, bool)> = command_lines(&code)
+            .into_iter()
+            .map(|args| (args, shell && !is_console))
+            .collect();
+        if is_console {
+            let commands = command_lines(&console.join("\n"));
+            for (args, whole) in &mut lines {
+                *whole = commands.contains(args);
+            }
+        }
+        for (args, whole) in lines {
             seen += 1;
-            let whole = shell && literal(&args);
+            let whole = whole && literal(&args);
             if let Some(p) = command_problem(&args, whole) {
                 problems.push(format!("{file}:{line}: {p}"));
             }
