@@ -79,7 +79,7 @@ fn init_takes_its_folder_once() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "error: the argument '[DIR]' cannot be used with '--root <DIR>'\n\nUsage: emend init [DIR]\n\nFor more information, try '--help'.\n"
+        "error: the argument '[DIR]' cannot be used with '--root <DIR>'\n\nUsage: emend init <DIR>\n\nFor more information, try '--help'.\n"
     );
     assert!(!dir.path().join("a").exists() && !dir.path().join("b").exists());
     // Either alone works.

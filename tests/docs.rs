@@ -398,23 +398,22 @@ fn command_lines(text: &str) -> Vec<Vec<String>> {
     for line in segments {
         let line = line.trim_start().trim_start_matches("$ ");
         let ws = words(line);
-        let mut i = 0;
-        while i < ws.len() {
-            if ws[i] == "emend" && i + 1 < ws.len() {
-                lines.push(ws[i + 1..].to_vec());
-                break;
-            }
-            if ws[i] == "cargo"
-                && ws.get(i + 1).is_some_and(|w| w == "run")
-                && let Some(dash) = ws[i..].iter().position(|w| w == "--")
-                && !ws[i..i + dash]
-                    .iter()
-                    .any(|w| w == "--example" || w == "--bin" || w == "-p")
-            {
-                lines.push(ws[i + dash + 1..].to_vec());
-                break;
-            }
-            i += 1;
+        // A command starts the line (after `VAR=value` assignments): `emend`
+        // elsewhere is prose or output ("Created a new emend site…").
+        let i = ws
+            .iter()
+            .take_while(|w| w.contains('=') && !w.starts_with('-'))
+            .count();
+        if ws.get(i).is_some_and(|w| w == "emend") && i + 1 < ws.len() {
+            lines.push(ws[i + 1..].to_vec());
+        } else if ws.get(i).is_some_and(|w| w == "cargo")
+            && ws.get(i + 1).is_some_and(|w| w == "run")
+            && let Some(dash) = ws[i..].iter().position(|w| w == "--")
+            && !ws[i..i + dash]
+                .iter()
+                .any(|w| w == "--example" || w == "--bin" || w == "-p")
+        {
+            lines.push(ws[i + dash + 1..].to_vec());
         }
     }
     lines
@@ -460,8 +459,12 @@ fn command_problem(args: &[String], whole: bool) -> Option<String> {
         set
     };
     let Some(sub) = cli.find_subcommand(first) else {
-        // Something else called emend, or a placeholder such as <command>.
-        if first.starts_with('<') || first.starts_with('[') || first == "…" {
+        // A placeholder such as <command>, or what `--version` prints.
+        if first.starts_with('<')
+            || first.starts_with('[')
+            || first == "…"
+            || first.starts_with(|c: char| c.is_ascii_digit())
+        {
             return None;
         }
         return Some(format!("`emend {first}`: no such command"));
