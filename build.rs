@@ -178,7 +178,10 @@ fn browser_suite(
     watch(&modules, watched);
     watch(&manifest.join("tests/browser/package-lock.json"), watched);
     let node = on_path("node");
-    watch(node.as_deref().unwrap_or(Path::new("/usr/bin/node")), watched);
+    watch(
+        node.as_deref().unwrap_or(Path::new("/usr/bin/node")),
+        watched,
+    );
     if !chromium {
         return Err("no Chromium (`apt-get install chromium`, or set CHROMIUM)".into());
     }
@@ -192,9 +195,16 @@ fn browser_suite(
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
     let mut parts = version.trim_start_matches('v').split('.');
-    let mut number = || parts.next().and_then(|n| n.parse::<u32>().ok()).unwrap_or(0);
+    let mut number = || {
+        parts
+            .next()
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
     if (number(), number()) < (20, 11) {
-        return Err(format!("Node {version} is too old (20.11 or newer is needed)"));
+        return Err(format!(
+            "Node {version} is too old (20.11 or newer is needed)"
+        ));
     }
     for package in ["playwright-core", "axe-core"] {
         if !manifest

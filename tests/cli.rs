@@ -46,7 +46,10 @@ fn new_help_lists_every_reserved_slug() {
     let out = emend(&repo()).args(["new", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let listed = format!("not one of the reserved {}", emend::content::RESERVED_SLUGS.join(", "));
+    let listed = format!(
+        "not one of the reserved {}",
+        emend::content::RESERVED_SLUGS.join(", ")
+    );
     assert!(text.contains(&listed), "{text}");
 }
 
@@ -66,7 +69,10 @@ fn version_names_the_commit() {
         String::from_utf8_lossy(&out.stdout),
         format!("emend {} (commit {commit})\n", env!("CARGO_PKG_VERSION"))
     );
-    assert_eq!(emend::cli::VERSION, format!("{} (commit {commit})", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        emend::cli::VERSION,
+        format!("{} (commit {commit})", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -84,7 +90,10 @@ fn init_takes_its_folder_once() {
     assert!(!dir.path().join("a").exists() && !dir.path().join("b").exists());
     // Either alone works.
     emend(dir.path()).args(["init", "a"]).assert().success();
-    emend(dir.path()).args(["init", "--root", "b"]).assert().success();
+    emend(dir.path())
+        .args(["init", "--root", "b"])
+        .assert()
+        .success();
     assert!(dir.path().join("a/site.yaml").is_file());
     assert!(dir.path().join("b/site.yaml").is_file());
 }

@@ -70,7 +70,11 @@ fn options() -> Options {
 #[derive(Debug)]
 enum Item {
     /// A fenced code block: its info string, text and first line.
-    Block { info: String, text: String, line: usize },
+    Block {
+        info: String,
+        text: String,
+        line: usize,
+    },
     /// Inline code.
     Code { text: String, line: usize },
     /// A link or image target.
@@ -275,7 +279,11 @@ fn yaml_problems(file: &str, text: &str) -> Vec<String> {
                 continue;
             }
             if let Err(e) = load_yaml(kind, &text) {
-                let tag = if kind.is_empty() { String::new() } else { format!(" {kind}") };
+                let tag = if kind.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {kind}")
+                };
                 problems.push(format!(
                     "{at}: the ```yaml{tag} example does not load:\n{e}"
                 ));
@@ -483,7 +491,8 @@ fn command_problem(args: &[String], whole: bool) -> Option<String> {
         }
     }
     if whole {
-        let parsed = cli.try_get_matches_from(std::iter::once("emend".to_string()).chain(args.iter().cloned()));
+        let parsed = cli
+            .try_get_matches_from(std::iter::once("emend".to_string()).chain(args.iter().cloned()));
         if let Err(e) = parsed
             && !matches!(
                 e.kind(),
@@ -492,7 +501,10 @@ fn command_problem(args: &[String], whole: bool) -> Option<String> {
         {
             let first_line = e.to_string();
             let first_line = first_line.lines().next().unwrap_or("");
-            return Some(format!("`emend {}` does not parse: {first_line}", args.join(" ")));
+            return Some(format!(
+                "`emend {}` does not parse: {first_line}",
+                args.join(" ")
+            ));
         }
     }
     None
@@ -593,7 +605,10 @@ fn every_command_and_option_is_documented_in_cli_md() {
             }
         }
     }
-    assert!(missing.is_empty(), "docs/cli.md does not mention: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "docs/cli.md does not mention: {missing:?}"
+    );
 }
 
 // ---------------------------------------------------------------- links
@@ -672,9 +687,19 @@ fn every_relative_link_and_anchor_resolves() {
 fn the_readme_stays_short_and_links_the_guide() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let lines = readme.lines().count();
-    assert!(lines < 200, "README.md has {lines} lines: move details into docs/");
-    for page in ["docs/README.md", "CONTRIBUTING.md", "docs/getting-started.md"] {
-        assert!(readme.contains(&format!("]({page}")), "README.md does not link {page}");
+    assert!(
+        lines < 200,
+        "README.md has {lines} lines: move details into docs/"
+    );
+    for page in [
+        "docs/README.md",
+        "CONTRIBUTING.md",
+        "docs/getting-started.md",
+    ] {
+        assert!(
+            readme.contains(&format!("]({page}")),
+            "README.md does not link {page}"
+        );
     }
     // Every guide page is reachable from the index.
     let index = std::fs::read_to_string(repo().join("docs/README.md")).unwrap();
@@ -682,7 +707,10 @@ fn the_readme_stays_short_and_links_the_guide() {
         if let Some(name) = file.strip_prefix("docs/")
             && name != "README.md"
         {
-            assert!(index.contains(&format!("]({name}")), "docs/README.md does not link {name}");
+            assert!(
+                index.contains(&format!("]({name}")),
+                "docs/README.md does not link {name}"
+            );
         }
     }
 }
@@ -700,7 +728,11 @@ fn the_checks_fail_on_broken_examples() {
     let problems = yaml_problems("x.md", page);
     assert_eq!(problems.len(), 3, "{problems:#?}");
     assert!(problems[0].starts_with("x.md:1: the ```yaml site.yaml example does not load"));
-    assert!(problems[0].contains("unknown key `colour`"), "{}", problems[0]);
+    assert!(
+        problems[0].contains("unknown key `colour`"),
+        "{}",
+        problems[0]
+    );
     assert!(problems[1].starts_with("x.md:6: the ```yaml corrections.yaml"));
     assert!(problems[2].starts_with("x.md:11: the ```yaml example does not load"));
 
@@ -709,7 +741,11 @@ fn the_checks_fail_on_broken_examples() {
                 ```yaml corrections.yaml example=e\n- find: stated\n  replace: said\n```\n";
     let problems = yaml_problems("x.md", page);
     assert_eq!(problems.len(), 1, "{problems:#?}");
-    assert!(problems[0].contains("example=e does not build"), "{}", problems[0]);
+    assert!(
+        problems[0].contains("example=e does not build"),
+        "{}",
+        problems[0]
+    );
     assert!(problems[0].contains("find-not-found"), "{}", problems[0]);
     let fixed = page.replace("stated", "mentioned");
     assert_eq!(yaml_problems("x.md", &fixed), Vec::<String>::new());
@@ -804,7 +840,11 @@ fn template_keys() -> BTreeMap<String, BTreeSet<String>> {
         .current_dir(site)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut keys = BTreeMap::new();
     for (template, output) in templates {
         let dump = std::fs::read_to_string(site.join("public").join(output)).unwrap();
@@ -851,5 +891,8 @@ fn every_template_variable_is_documented_in_themes_md() {
             }
         }
     }
-    assert!(missing.is_empty(), "docs/themes.md does not document: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "docs/themes.md does not document: {missing:#?}"
+    );
 }

@@ -301,7 +301,8 @@ fn built_basic() -> (tempfile::TempDir, PathBuf, Vec<(String, Vec<u8>)>) {
 )]
 fn a_read_only_disk_is_a_clear_error_and_keeps_the_previous_output() {
     let (_tmp, root, previous) = built_basic();
-    let mount = Mount::read_only(&root).unwrap_or_else(|e| panic!("cannot bind-mount read-only: {e}"));
+    let mount =
+        Mount::read_only(&root).unwrap_or_else(|e| panic!("cannot bind-mount read-only: {e}"));
     let o = emend(&root).arg("build").output().unwrap();
     drop(mount);
     let stderr = String::from_utf8_lossy(&o.stderr);

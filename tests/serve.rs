@@ -654,7 +654,10 @@ fn open_runs_browser_with_its_arguments() {
     )
     .unwrap();
     std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let command = format!("'{}' --new-window --profile \"two words\" --app=%s", browser.display());
+    let command = format!(
+        "'{}' --new-window --profile \"two words\" --app=%s",
+        browser.display()
+    );
     let server = Server::start_with(site.path(), &["--open"], &[("BROWSER", &command)]);
     let deadline = Instant::now() + PATIENCE;
     while std::fs::read_to_string(&opened).map_or(true, |s| s.is_empty()) {

@@ -201,7 +201,10 @@ fn serve_is_unreachable_from_the_network_unless_told_otherwise() {
     // The check can fail: asked to, serve is reachable from the network.
     let open = Server::start(site.path(), &["--bind", "0.0.0.0"]);
     let port = open.port();
-    assert!(reachable(ip, port), "--bind 0.0.0.0 not reachable at {ip}:{port}");
+    assert!(
+        reachable(ip, port),
+        "--bind 0.0.0.0 not reachable at {ip}:{port}"
+    );
 }
 
 /// A site next to a secret, built once (so `public/` exists), with a secret

@@ -468,9 +468,8 @@ mod tests {
     fn browser_commands_split_like_a_shell_command_line() {
         let u = "http://127.0.0.1:1111/";
         let cmd = |b: &str| browser_command(b, u);
-        let owned = |p: &str, a: &[&str]| {
-            Some((p.to_string(), a.iter().map(|s| s.to_string()).collect()))
-        };
+        let owned =
+            |p: &str, a: &[&str]| Some((p.to_string(), a.iter().map(|s| s.to_string()).collect()));
         assert_eq!(cmd("firefox"), owned("firefox", &[u]));
         assert_eq!(
             cmd("firefox --new-window"),
