@@ -1,5 +1,5 @@
 //! Hot paths of a build, per article: loading, anchoring, applying, rendering.
-//! Run with `cargo bench --bench engine`; figures go to BENCHMARKS.md.
+//! Run with `cargo bench --features bench --bench engine`; figures go to BENCHMARKS.md.
 //!
 //! Inputs are the bundled seed article (228 corrections at 319 places, 31
 //! notes) and a deterministic synthetic ~9 KB article with 15 distinct

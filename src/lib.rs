@@ -9,6 +9,7 @@
 //! memory and rebuilds what an edit touches; [`scaffold`] creates sites and articles.
 
 pub mod anchors;
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

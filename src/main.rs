@@ -1,15 +1,15 @@
 //! The `emend` command line: a thin layer over the library.
 
-use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::Parser;
 
-use emend::diagnostics::{self, Code, ColorMode, Diagnostic, Diagnostics, display_path};
+use emend::cli::{Cli, Command, Format};
+use emend::diagnostics::{self, Code, Diagnostic, Diagnostics, display_path};
 use emend::progress::TerminalProgress;
 use emend::scaffold::{self, NewArticle, Original};
-use emend::serve::{self, DEFAULT_PORT, ServeOptions};
+use emend::serve::{self, ServeOptions};
 use emend::site::{self, BuildOptions, Outcome, Tasks};
 use emend::suggest;
 
@@ -17,173 +17,6 @@ use emend::suggest;
 // than the system allocator for that pattern (see BENCHMARKS.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-const EXAMPLES: &str = "\
-Examples:
-  emend init my-site               create a site with an example article
-  emend new my-story --from story.txt --title \"The headline\"
-  emend serve --open               preview at http://127.0.0.1:1111/, reloading as you edit
-  emend build                      build the site in the current folder into public/
-  emend build --root my-site --base-url https://user.github.io/project/
-  emend check                      validate everything, write nothing
-  emend check --format json        diagnostics for editors and CI
-  emend suggest my-article         propose corrections (printed as YAML)
-  emend suggest my-article --write append them to corrections.yaml for review
-  emend check --links              also verify every link and #fragment of the output
-  emend check --unreviewed         list every suggestion still marked `status: suggested`
-";
-
-/// Publish corrected, annotated editions of garbled articles as a static site.
-#[derive(Parser)]
-#[command(name = "emend", version, about, after_help = EXAMPLES)]
-struct Cli {
-    /// The site folder (holding site.yaml)
-    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
-    root: PathBuf,
-    /// Print only errors
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
-    quiet: bool,
-    /// Print phase timings and more detail
-    #[arg(short, long, global = true)]
-    verbose: bool,
-    /// When to colour diagnostics
-    #[arg(long, global = true, value_enum, default_value_t = ColorMode::Auto)]
-    color: ColorMode,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Build the site into the output folder (default: public/)
-    #[command(
-        after_help = "The previous output stays untouched unless the whole build succeeds. Articles whose files did not change since the last build into the same folder are kept as they are (see docs/build-cache.md); --clean builds everything again."
-    )]
-    Build {
-        /// Output folder (overrides `output_dir` in site.yaml)
-        #[arg(long, short, value_name = "DIR")]
-        output: Option<PathBuf>,
-        /// Base URL (overrides `base_url` in site.yaml), e.g. for preview deploys
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
-        /// Include articles marked `draft: true`
-        #[arg(long)]
-        drafts: bool,
-        /// Build every article again instead of keeping unchanged ones
-        #[arg(long)]
-        clean: bool,
-    },
-    /// Serve the site locally from memory, rebuilding and reloading pages as you edit
-    #[command(
-        after_help = "Mistakes show in the terminal and on the page while the last good version stays served. Nothing is written to the output folder."
-    )]
-    Serve {
-        /// First port to try; if it is taken, the next free one is used (0: any free port)
-        #[arg(long, short, default_value_t = DEFAULT_PORT)]
-        port: u16,
-        /// Address to listen on (0.0.0.0 makes the preview visible on your network)
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
-        bind: IpAddr,
-        /// Open the site in a browser ($BROWSER, or the system's default)
-        #[arg(long)]
-        open: bool,
-        /// Include articles marked `draft: true`
-        #[arg(long)]
-        drafts: bool,
-    },
-    /// Create an article: content/<slug>/ with the original, meta.yaml and commented examples
-    #[command(after_help = "Never overwrites: an existing article folder is an error.")]
-    New {
-        /// The article's folder name and URL: lowercase letters a-z, digits and hyphens
-        slug: String,
-        /// File holding the article exactly as received (copied byte for byte); `-` reads stdin
-        #[arg(long, value_name = "FILE|-")]
-        from: Option<PathBuf>,
-        /// `title` in meta.yaml (default: the text's first line if it is short, else the slug)
-        #[arg(long, value_name = "T")]
-        title: Option<String>,
-        /// `source` in meta.yaml: the publication, e.g. "Global News"
-        #[arg(long, value_name = "S")]
-        source: Option<String>,
-        /// `source_url` in meta.yaml: address of the original publication
-        #[arg(long, value_name = "U")]
-        url: Option<String>,
-        /// The original is Markdown (original.md); implied by --from FILE.md
-        #[arg(long)]
-        md: bool,
-    },
-    /// Create a new site: site.yaml and content/ with a small example article
-    #[command(
-        after_help = "The default theme is built into emend, so the new site needs no themes/ folder."
-    )]
-    Init {
-        /// Folder to create the site in (default: --root, i.e. the current folder)
-        dir: Option<PathBuf>,
-    },
-    /// Check everything a build checks, writing nothing
-    Check {
-        /// Output format for diagnostics
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Include articles marked `draft: true`
-        #[arg(long)]
-        drafts: bool,
-        /// Also render the site (in memory) and check every internal link and #fragment
-        #[arg(long)]
-        links: bool,
-        /// With --links: also request every external http(s) link (network; 15 s timeout each)
-        #[arg(long, requires = "links")]
-        external: bool,
-        /// List every unreviewed suggestion at its entry (default: one summary per article;
-        /// `--format json` always lists them)
-        #[arg(long)]
-        unreviewed: bool,
-    },
-    /// Explain a diagnostic code, e.g. `emend explain find-not-found`
-    #[command(after_help = "Every code is listed in docs/diagnostics.md.")]
-    Explain {
-        /// The code, as shown in brackets after `error`, `warning` or `note`
-        code: String,
-    },
-    /// Propose corrections for an article, for an editor to review
-    #[command(
-        after_help = "Sources: the built-in spinner dictionary (plus the site's dictionary.yaml), pattern detectors, and corrections accepted in the site's other articles. Without --write the entries are printed as YAML; with --write they are appended to the article's corrections.yaml marked `status: suggested`."
-    )]
-    Suggest {
-        /// The article (its folder name under content/)
-        slug: String,
-        /// Append the suggestions to corrections.yaml, marked `status: suggested`
-        #[arg(long)]
-        write: bool,
-        /// Only suggestions at least this confident (0 to 1)
-        #[arg(long, value_name = "X", default_value_t = suggest::DEFAULT_MIN_CONFIDENCE, value_parser = parse_confidence)]
-        min_confidence: f64,
-        /// Do not use the spinner dictionary and pattern detectors
-        #[arg(long)]
-        no_dictionary: bool,
-        /// Do not learn from the site's other articles
-        #[arg(long)]
-        no_site: bool,
-        /// Do not use the plausibility model (entries marked `check: model` are then never suggested)
-        #[arg(long)]
-        no_model: bool,
-    },
-}
-
-fn parse_confidence(s: &str) -> Result<f64, String> {
-    let x: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
-    if (0.0..=1.0).contains(&x) {
-        Ok(x)
-    } else {
-        Err(format!("{x} is outside 0 to 1"))
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Human,
-    Json,
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -90,6 +90,7 @@ const LAYERS: &[&[&str]] = &[
     &["suggest"],
     &["site"],
     &["progress", "serve", "scaffold"],
+    &["cli"],
 ];
 
 #[test]

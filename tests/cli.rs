@@ -12,11 +12,90 @@ fn help_lists_commands_and_examples() {
     for needle in ["build", "check", "Examples:", "emend check --format json"] {
         assert!(text.contains(needle), "help lacks {needle:?}:\n{text}");
     }
-    let out = emend(&repo()).arg("--version").output().unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        format!("emend {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The help texts, exactly: global options under their own heading, `init`'s
+/// folder given once, what `--no-dictionary` turns off, the reserved slugs,
+/// `$BROWSER`. `INSTA_UPDATE=always cargo test --test cli` rewrites them after
+/// a deliberate change (then review `git diff tests/snapshots/`).
+#[test]
+fn help_texts() {
+    for (name, args) in [
+        ("help", &["--help"][..]),
+        ("help_build", &["build", "--help"]),
+        ("help_check", &["check", "--help"]),
+        ("help_serve", &["serve", "--help"]),
+        ("help_new", &["new", "--help"]),
+        ("help_init", &["init", "--help"]),
+        ("help_suggest", &["suggest", "--help"]),
+        ("help_explain", &["explain", "--help"]),
+    ] {
+        let out = emend(&repo())
+            .args(args)
+            .env("COLUMNS", "100")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        insta::assert_snapshot!(name, text);
+    }
+}
+
+#[test]
+fn new_help_lists_every_reserved_slug() {
+    let out = emend(&repo()).args(["new", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let listed = format!(
+        "not one of the reserved {}",
+        emend::content::RESERVED_SLUGS.join(", ")
     );
+    assert!(text.contains(&listed), "{text}");
+}
+
+#[test]
+fn version_names_the_commit() {
+    let out = emend(&repo()).arg("--version").output().unwrap();
+    // The commit HEAD is at now: the build script re-runs when HEAD moves.
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(repo())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let commit = head.unwrap_or_else(|| env!("EMEND_COMMIT").to_string());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("emend {} (commit {commit})\n", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(
+        emend::cli::VERSION,
+        format!("{} (commit {commit})", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn init_takes_its_folder_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = emend(dir.path())
+        .args(["init", "a", "--root", "b"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: the argument '[DIR]' cannot be used with '--root <DIR>'\n\nUsage: emend init <DIR>\n\nFor more information, try '--help'.\n"
+    );
+    assert!(!dir.path().join("a").exists() && !dir.path().join("b").exists());
+    // Either alone works.
+    emend(dir.path()).args(["init", "a"]).assert().success();
+    emend(dir.path())
+        .args(["init", "--root", "b"])
+        .assert()
+        .success();
+    assert!(dir.path().join("a/site.yaml").is_file());
+    assert!(dir.path().join("b/site.yaml").is_file());
 }
 
 #[test]

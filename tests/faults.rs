@@ -3,8 +3,10 @@
 //! byte, the next build must be correct, and errors must say what happened.
 //!
 //! The disk-full and read-only tests need to mount a tmpfs / a read-only bind
-//! (root, or a container allowed to mount); elsewhere they print why they are
-//! skipped and pass.
+//! (root, or a container allowed to mount), and the permission tests a user
+//! the permissions apply to (as root: `setpriv` to become `nobody`). Where
+//! the build script found that impossible (see build.rs) they are counted as
+//! ignored, with the reason, in `cargo test`'s summary.
 
 mod common;
 
@@ -301,19 +303,15 @@ impl Drop for Mount {
     }
 }
 
-fn skip(test: &str, why: &str) {
-    println!("SKIPPED {test}: {why}");
-    eprintln!("SKIPPED {test}: {why}");
-}
-
 #[test]
+#[cfg_attr(
+    not(can_mount),
+    ignore = "needs the right to mount (root with CAP_SYS_ADMIN on Linux)"
+)]
 fn a_full_disk_is_a_clear_error_and_keeps_the_previous_output() {
     let tmp = tempfile::tempdir().unwrap();
     let disk = tmp.path().join("disk");
-    let _mount = match Mount::tmpfs(&disk, "2m") {
-        Ok(m) => m,
-        Err(e) => return skip("disk-full test", &format!("cannot mount a tmpfs ({e})")),
-    };
+    let _mount = Mount::tmpfs(&disk, "2m").unwrap_or_else(|e| panic!("cannot mount a tmpfs: {e}"));
     let root = tmp.path().join("site");
     std::fs::create_dir_all(&root).unwrap();
     big_site(&root, 1, 20, "v1");
@@ -358,7 +356,7 @@ fn a_full_disk_is_a_clear_error_and_keeps_the_previous_output() {
 }
 
 #[test]
-fn unwritable_output_and_unreadable_content_are_clear_errors() {
+fn a_file_where_a_folder_belongs_and_the_reverse_are_clear_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     copy_dir(&repo().join("tests/fixtures/basic"), &root);
@@ -388,46 +386,51 @@ fn unwritable_output_and_unreadable_content_are_clear_errors() {
         stderr.contains("error[not-a-file]: cannot read content/alpha/corrections.yaml: it is a folder, not a regular file"),
         "{stderr}"
     );
-    std::fs::remove_dir(root.join("content/alpha/corrections.yaml")).unwrap();
-    std::fs::copy(
-        repo().join("tests/fixtures/basic/content/alpha/corrections.yaml"),
-        root.join("content/alpha/corrections.yaml"),
-    )
-    .unwrap();
+}
 
+/// The basic fixture, built once, in `<tmp>/site`.
+fn built_basic() -> (tempfile::TempDir, PathBuf, Vec<(String, Vec<u8>)>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&repo().join("tests/fixtures/basic"), &root);
     build(&root);
     let previous = snapshot_dir(&root.join("public"));
+    (tmp, root, previous)
+}
 
-    // A read-only disk (a read-only bind mount; needs the right to mount).
-    match Mount::read_only(&root) {
-        Err(e) => skip(
-            "read-only disk test",
-            &format!("cannot bind-mount read-only ({e})"),
-        ),
-        Ok(mount) => {
-            let o = emend(&root).arg("build").output().unwrap();
-            drop(mount);
-            let stderr = String::from_utf8_lossy(&o.stderr);
-            assert_eq!(o.status.code(), Some(1), "{stderr}");
-            assert!(
-                stderr.contains("error[io]: cannot open ")
-                    && stderr.contains(".public.emend-cache/lock: Read-only file system")
-                    && stderr.contains(
-                        "help: the disk is mounted read-only: build to a folder on a writable disk"
-                    ),
-                "{stderr}"
-            );
-            assert_eq!(snapshot_dir(&root.join("public")), previous);
-        }
-    }
+#[test]
+#[cfg_attr(
+    not(can_mount),
+    ignore = "needs the right to mount (root with CAP_SYS_ADMIN on Linux)"
+)]
+fn a_read_only_disk_is_a_clear_error_and_keeps_the_previous_output() {
+    let (_tmp, root, previous) = built_basic();
+    let mount =
+        Mount::read_only(&root).unwrap_or_else(|e| panic!("cannot bind-mount read-only: {e}"));
+    let o = emend(&root).arg("build").output().unwrap();
+    drop(mount);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[io]: cannot open ")
+            && stderr.contains(".public.emend-cache/lock: Read-only file system")
+            && stderr.contains(
+                "help: the disk is mounted read-only: build to a folder on a writable disk"
+            ),
+        "{stderr}"
+    );
+    assert_eq!(snapshot_dir(&root.join("public")), previous);
+}
 
-    // Permissions. Root ignores them, so as root emend runs as `nobody`.
-    let Some(unprivileged) = unprivileged() else {
-        return skip(
-            "permission tests",
-            "running as root without setpriv to drop privileges",
-        );
-    };
+#[test]
+#[cfg_attr(
+    not(can_drop_privileges),
+    ignore = "runs as root without a working setpriv to become `nobody` (apt-get install util-linux)"
+)]
+fn permission_errors_are_clear_and_keep_the_previous_output() {
+    let (tmp, root, previous) = built_basic();
+    // Root ignores permissions, so as root emend runs as `nobody`.
+    let unprivileged = unprivileged().expect("setpriv worked when the tests were built");
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
     mode(tmp.path(), 0o755).unwrap(); // let `nobody` in; the site stays root's

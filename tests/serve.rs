@@ -638,6 +638,41 @@ fn open_starts_the_browser_with_the_url() {
     assert_eq!(std::fs::read_to_string(&opened).unwrap(), server.url);
 }
 
+/// `$BROWSER` is a command line: a program with arguments (quoted as in a
+/// shell), and `%s` where the address goes.
+#[cfg(unix)]
+#[test]
+fn open_runs_browser_with_its_arguments() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = fixture("basic");
+    let tools = tempfile::tempdir().unwrap();
+    let opened = tools.path().join("opened.txt");
+    let browser = tools.path().join("my browser.sh");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]' \"$a\"; done > '{0}.tmp' && mv '{0}.tmp' '{0}'\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let command = format!(
+        "'{}' --new-window --profile \"two words\" --app=%s",
+        browser.display()
+    );
+    let server = Server::start_with(site.path(), &["--open"], &[("BROWSER", &command)]);
+    let deadline = Instant::now() + PATIENCE;
+    while std::fs::read_to_string(&opened).map_or(true, |s| s.is_empty()) {
+        assert!(Instant::now() < deadline, "browser not started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&opened).unwrap(),
+        format!("[--new-window][--profile][two words][--app={}]", server.url)
+    );
+}
+
 #[test]
 fn build_output_never_contains_the_reload_script() {
     let site = fixture("basic");

@@ -142,7 +142,7 @@ fn write_new_article(
         None => guess_title(original, &spec.slug, markdown),
     };
     let mut meta = String::from(
-        "# About this article. Every key is documented in emend's README (\"meta.yaml\").\n",
+        "# About this article. Every key is documented in emend's guide: docs/content.md.\n",
     );
     meta.push_str(&format!("title: {}\n", yaml_string(&title)));
     optional_line(

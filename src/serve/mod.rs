@@ -255,18 +255,13 @@ fn open_browser(url: &str) -> std::io::Result<()> {
     let browser = std::env::var("BROWSER")
         .ok()
         .filter(|b| !b.trim().is_empty());
-    let (program, args): (String, Vec<String>) = match browser {
-        Some(b) => {
-            // `$BROWSER` may list several commands; `%s` marks where the URL goes.
-            let first = b.split(':').next().unwrap_or(&b).trim().to_string();
-            if first.contains("%s") {
-                let mut words = first.split_whitespace().map(|w| w.replace("%s", url));
-                let program = words.next().unwrap_or_default();
-                (program, words.collect())
-            } else {
-                (first, vec![url.to_string()])
-            }
-        }
+    let (program, args) = match browser {
+        Some(b) => browser_command(&b, url).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("$BROWSER `{b}` is not a command line: is a quote left open?"),
+            )
+        })?,
         None if cfg!(target_os = "macos") => ("open".into(), vec![url.into()]),
         None if cfg!(windows) => (
             "cmd".into(),
@@ -281,6 +276,85 @@ fn open_browser(url: &str) -> std::io::Result<()> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .map(drop)
+}
+
+/// The program and arguments `$BROWSER` asks for: its first command (on
+/// Unix the variable may list several, separated by `:`), split into words
+/// like a shell command line (quotes and backslashes as in `sh`), with `%s`
+/// replaced by the URL, or the URL appended when no word has `%s`. `None`
+/// when it names no command.
+pub fn browser_command(browser: &str, url: &str) -> Option<(String, Vec<String>)> {
+    let separator = if cfg!(windows) { None } else { Some(':') };
+    let mut words = shell_words(browser, separator)?;
+    if words.is_empty() {
+        return None;
+    }
+    if words.iter().any(|w| w.contains("%s")) {
+        for w in &mut words {
+            *w = w.replace("%s", url);
+        }
+    } else {
+        words.push(url.to_string());
+    }
+    let program = words.remove(0);
+    Some((program, words))
+}
+
+/// Splits the first command of `line` into words as a POSIX shell would
+/// (blanks separate words; '…' keeps everything literally; "…" keeps all
+/// but `\"`, `\\`, `\$` and `` \` ``; a backslash outside quotes escapes
+/// the next character), stopping at an unquoted `separator`. `None` for an
+/// unclosed quote.
+fn shell_words(line: &str, separator: Option<char>) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if Some(c) == separator => break,
+            ' ' | '\t' | '\n' => {
+                if let Some(w) = word.take() {
+                    words.push(w);
+                }
+            }
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => w.push(c),
+                    }
+                }
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.next()? {
+                            c @ ('"' | '\\' | '$' | '`') => w.push(c),
+                            '\n' => {}
+                            c => {
+                                w.push('\\');
+                                w.push(c);
+                            }
+                        },
+                        c => w.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                let w = word.get_or_insert_with(String::new);
+                match chars.next() {
+                    Some('\n') | None => {}
+                    Some(c) => w.push(c),
+                }
+            }
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    Some(words)
 }
 
 /// What `serve` prints on stderr.
@@ -401,6 +475,45 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn browser_commands_split_like_a_shell_command_line() {
+        let u = "http://127.0.0.1:1111/";
+        let cmd = |b: &str| browser_command(b, u);
+        let owned =
+            |p: &str, a: &[&str]| Some((p.to_string(), a.iter().map(|s| s.to_string()).collect()));
+        assert_eq!(cmd("firefox"), owned("firefox", &[u]));
+        assert_eq!(
+            cmd("firefox --new-window"),
+            owned("firefox", &["--new-window", u])
+        );
+        assert_eq!(
+            cmd("  chromium   --incognito\t--app=%s  "),
+            owned("chromium", &["--incognito", &format!("--app={u}")])
+        );
+        assert_eq!(
+            cmd("'/opt/My Browser/run' --profile \"work two\" it\\'s"),
+            owned("/opt/My Browser/run", &["--profile", "work two", "it's", u])
+        );
+        assert_eq!(
+            cmd(r#"open -a "Google Chrome" "%s""#),
+            owned("open", &["-a", "Google Chrome", u])
+        );
+        assert_eq!(
+            cmd(r#"echo "a \"quoted\" \$x \y" ''"#),
+            owned("echo", &[r#"a "quoted" $x \y"#, "", u])
+        );
+        if cfg!(unix) {
+            // Several commands: the first one is used.
+            assert_eq!(
+                cmd("firefox -P 'a:b':chromium"),
+                owned("firefox", &["-P", "a:b", u])
+            );
+        }
+        assert_eq!(cmd("   "), None);
+        assert_eq!(cmd("firefox 'unclosed"), None);
+        assert_eq!(cmd("firefox \"unclosed"), None);
+    }
 
     #[test]
     fn urls_name_a_reachable_host() {

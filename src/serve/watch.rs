@@ -18,7 +18,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use super::live::Scope;
 
 /// Top-level folders whose contents affect the whole site.
-const SITE_FOLDERS: &[&str] = &["themes", "templates", "static", "pages"];
+const SITE_FOLDERS: &[&str] = &["themes", "templates", "static", "pages", "strings"];
 
 /// How long the debouncer waits for a burst of events to end.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -197,6 +197,7 @@ mod tests {
             ("templates/article.html", Affects::Everything),
             ("static/logo.svg", Affects::Everything),
             ("pages/methodology.md", Affects::Everything),
+            ("strings/fr.yaml", Affects::Everything),
             ("content", Affects::Everything),
             ("content/alpha/corrections.yaml", article("alpha")),
             ("content/alpha", article("alpha")),
