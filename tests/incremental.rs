@@ -88,6 +88,30 @@ fn editing_one_article_rebuilds_only_that_article() {
 }
 
 #[test]
+fn a_reused_article_reports_its_warnings_and_notes_again() {
+    // alpha cites en.wikipedia.org, which this policy flags (a note); beta
+    // gets nothing.
+    let site = fixture("basic");
+    let root = site.path();
+    let yaml = root.join("site.yaml");
+    let mut settings = std::fs::read_to_string(&yaml).unwrap();
+    settings.push_str(
+        "source_policy:\n  flag:\n    - domain: wikipedia.org\n      reason: \"Background only.\"\n",
+    );
+    std::fs::write(&yaml, settings).unwrap();
+    settle(root, past(0));
+    let (ok, first) = build(root, &[]);
+    assert!(ok, "{first}");
+    assert!(first.contains("note[flagged-source]"), "{first}");
+    let (ok, second) = build(root, &[]);
+    assert!(ok, "{second}");
+    assert!(second.contains("Built 2 articles, 2 unchanged"), "{second}");
+    // Everything before the summary line is said again, word for word.
+    let said = |err: &str| err.split("Built ").next().unwrap().to_string();
+    assert_eq!(said(&second), said(&first));
+}
+
+#[test]
 fn a_changed_template_rebuilds_every_article() {
     let site = fixture("basic");
     let root = site.path();

@@ -184,6 +184,22 @@ impl Code {
     }
 }
 
+// Stored by name (the build cache keeps an article's diagnostics), so a
+// cache from a build with other codes reads back only codes it knows.
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Code::parse(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown diagnostic code {name}")))
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -199,12 +215,6 @@ impl PartialEq<&str> for Code {
 impl PartialEq<str> for Code {
     fn eq(&self, other: &str) -> bool {
         self.as_str() == other
-    }
-}
-
-impl serde::Serialize for Code {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
     }
 }
 

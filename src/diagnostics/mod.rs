@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::text::{LineIndex, strip_bom};
 
@@ -22,7 +22,7 @@ pub mod codes;
 pub use codes::Code;
 
 /// How bad a diagnostic is. Errors fail the build; warnings and notes do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The build cannot produce a correct site.
@@ -36,7 +36,7 @@ pub enum Severity {
 
 /// A place in a source file: a byte span plus the 1-based line and column
 /// (in characters) of its start, as shown to users.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Location {
     /// The file, as the user should see it (joined onto `--root`).
     pub file: PathBuf,
@@ -99,7 +99,7 @@ pub fn display_path(path: &Path) -> String {
 }
 
 /// A secondary location that explains the primary one ("first defined here").
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Related {
     /// Where.
     pub location: Location,
@@ -108,7 +108,8 @@ pub struct Related {
 }
 
 /// One problem found in the user's input or environment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+// Serde: the build cache keeps the warnings and notes of a reused article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,

@@ -16,8 +16,9 @@
 //!
 //! Anything else builds the article again. A fingerprint taken while a file
 //! was modified less than [`RACY`] ago is not saved (its next edit could keep
-//! the same timestamp on a coarse file system), and an article with any
-//! diagnostic is always rebuilt, so its warnings are shown on every build.
+//! the same timestamp on a coarse file system). An article with an error is
+//! always rebuilt; its warnings and notes are kept with it and reported again
+//! when it is reused.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,11 +28,12 @@ use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use super::{BuildOptions, Site};
+use crate::diagnostics::Diagnostic;
 use crate::outputs::{ArticleEntry, glossary, search};
 use crate::render::ArticleInfo;
 
 /// Version of the cache's layout; a cache of another version is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Files modified this recently are not trusted to show their next change in
 /// their timestamp (FAT and some network file systems keep 2 s).
@@ -64,6 +66,9 @@ pub struct CachedArticle {
     pub pages: usize,
     /// Whether its pages contain highlighted code.
     pub has_code: bool,
+    /// Its warnings and notes (an article with errors is never kept): shown
+    /// again when it is reused, as if it had been built.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// One file or folder of an article, as `stat` sees it.
@@ -88,6 +93,7 @@ impl CachedArticle {
         files: Vec<String>,
         pages: usize,
         has_code: bool,
+        diagnostics: Vec<Diagnostic>,
     ) -> Self {
         CachedArticle {
             fingerprint,
@@ -98,6 +104,7 @@ impl CachedArticle {
             files,
             pages,
             has_code,
+            diagnostics,
         }
     }
 

@@ -396,6 +396,7 @@ fn build_cached(
             has_code: kept.has_code,
             ..Default::default()
         };
+        outcome.diagnostics.extend(kept.diagnostics.iter().cloned());
         match claims.claim_kept(kept.files.iter().map(String::as_str)) {
             Ok(()) => kept.files.iter().for_each(|f| output.keep(f)),
             Err(d) => outcome.diagnostics.push(d),
@@ -405,11 +406,20 @@ fn build_cached(
     let recording = Recording::new(claims);
     let outcome = build_article(site, dir, &recording, drafts, false);
     let files = recording.into_paths();
-    // Only a clean build is remembered: warnings are shown on every build.
+    // A build without errors is remembered with its warnings and notes, which
+    // depend only on the article's files and the site key: a reused article
+    // reports them again.
     let cached = match (fingerprint, &outcome.entry) {
-        (Some(fingerprint), Some(entry)) if outcome.diagnostics.is_empty() => Some(
-            CachedArticle::new(fingerprint, entry, files, outcome.pages, outcome.has_code),
-        ),
+        (Some(fingerprint), Some(entry)) if !outcome.diagnostics.has_errors() => {
+            Some(CachedArticle::new(
+                fingerprint,
+                entry,
+                files,
+                outcome.pages,
+                outcome.has_code,
+                outcome.diagnostics.clone().into_vec(),
+            ))
+        }
         _ => None,
     };
     (outcome, cached, false)
