@@ -734,8 +734,22 @@ fn tei_of_generated_texts_validates_against_tei_all() {
         if engine::resolve(&article).is_err() {
             continue;
         }
+        // Refused with a located error (a correction inside markup the page
+        // cannot mark): nothing to export.
+        let files_out = match try_render_files(&article) {
+            Ok(files) => files,
+            Err(d)
+                if d.clone()
+                    .into_vec()
+                    .iter()
+                    .all(|d| d.code == Code::InMarkup) =>
+            {
+                continue;
+            }
+            Err(d) => panic!("{d:?}"),
+        };
         let path = dir.path().join(format!("{i}.xml"));
-        std::fs::write(&path, &render_files(&article)["a/tei.xml"]).unwrap();
+        std::fs::write(&path, &files_out["a/tei.xml"]).unwrap();
         files.push(path);
     }
     assert!(files.len() >= 240, "{}", files.len());
