@@ -97,6 +97,8 @@ impl Site {
                 article: &view.article,
                 rows: &view.rows,
                 notes: &view.notes,
+                kinds: &view.kinds,
+                meta: &view.meta_html,
             };
             let mut page = PageView::new(
                 config,
@@ -113,6 +115,8 @@ impl Site {
                 article: &view.article,
                 html: &view.reading_html,
                 notes: &view.reading_notes,
+                elsewhere: &view.reading_elsewhere,
+                meta: &view.reading_meta_html,
             };
             let mut pages = 0;
             pages += usize::from(self.page(

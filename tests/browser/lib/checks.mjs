@@ -444,3 +444,67 @@ export async function axe(page, { rules, include } = {}) {
     v.nodes.map((node) => `${v.id} (${v.impact}): ${v.help} — ${node.target.join(" ")}: ${(node.failureSummary || "").replace(/\s+/g, " ")}`),
   );
 }
+
+/**
+ * Copy hygiene: selects two consecutive passages of the corrected text with
+ * the mouse (press at the first word of one, release after the last word of
+ * the next; the first such pair, from passage `from` on, that fits on the
+ * screen), copies with the keyboard and returns `{ problems, copied,
+ * expected }`: what the clipboard holds and the words of the two passages
+ * (without note or change numbers). A problem is reported when they differ
+ * (beyond white space).
+ */
+export async function copyAcross(page, from = 1) {
+  await helpers(page);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]).catch(() => {});
+  const pick = await page.evaluate((start) => {
+    const { firstLine } = window.__emendTest;
+    const cells = [...document.querySelectorAll(".cell.corr")].filter((c) => c.textContent.trim());
+    for (let i = start - 1; i + 1 < cells.length; i += 1) {
+      const [a, b] = [cells[i], cells[i + 1]];
+      const top = a.getBoundingClientRect().top;
+      const bottom = b.getBoundingClientRect().bottom;
+      if (bottom - top > innerHeight - 120) continue;
+      window.scrollTo({ top: top + scrollY - 60, behavior: "instant" });
+      const first = firstLine(a);
+      // The end of the last line of text in b.
+      const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+      let last = null;
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.textContent.trim()) last = n;
+      const range = document.createRange();
+      range.selectNodeContents(last);
+      const rects = range.getClientRects();
+      const end = rects[rects.length - 1];
+      const words = (cell) => {
+        const copy = cell.cloneNode(true);
+        copy.querySelectorAll("sup.nref, .sig").forEach((el) => el.remove());
+        return copy.textContent;
+      };
+      return {
+        start: { x: first.left + 1, y: first.top + first.height / 2 },
+        end: { x: end.right - 1, y: end.top + end.height / 2 },
+        expected: `${words(a)}\n${words(b)}`,
+        index: i + 1,
+      };
+    }
+    return null;
+  }, from);
+  if (!pick) return { problems: ["no two consecutive corrected passages fit on the screen"], copied: "", expected: "" };
+  await page.mouse.move(pick.start.x, pick.start.y);
+  await page.mouse.down();
+  await page.mouse.move((pick.start.x + pick.end.x) / 2, (pick.start.y + pick.end.y) / 2, { steps: 5 });
+  await page.mouse.move(pick.end.x, pick.end.y, { steps: 5 });
+  await page.mouse.up();
+  const selected = await page.evaluate(() => String(getSelection()));
+  await page.keyboard.press("Control+C");
+  const clipboard = await page.evaluate(() => navigator.clipboard.readText().catch(() => null));
+  const copied = clipboard ?? selected;
+  const norm = (s) => s.replace(/\s+/g, " ").trim();
+  const problems = [];
+  // The drag starts a pixel into the first letter and ends a pixel before the
+  // last one's end, so allow a character at each end.
+  const [c, e] = [norm(copied), norm(pick.expected)];
+  if (!(e.includes(c.slice(1, -1)) && c.length >= e.length - 2 && c.length <= e.length))
+    problems.push(`copying passages ${pick.index} and ${pick.index + 1} gave ${c.length} characters instead of ${e.length}: “${c.slice(0, 200)}…”`);
+  return { problems, copied, expected: pick.expected, index: pick.index };
+}
