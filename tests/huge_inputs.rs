@@ -98,7 +98,7 @@ fn a_50_mb_original_builds() {
         std::fs::metadata(&page).unwrap().len() as f64 / 1e6
     );
     let doc = timed("parse the page", || html(&page));
-    assert_eq!(all(&doc, ".grid .row").len(), paragraphs);
+    assert_eq!(passages(&doc).len(), paragraphs);
     assert_eq!(all(&doc, ".cell.orig del.chg").len(), 3);
     assert_eq!(
         one(&doc, "#p46001 ins.chg").text().collect::<String>(),

@@ -247,13 +247,13 @@ fn hostile_content_is_rendered_inert() {
         one(&page, ".site-title").text().collect::<String>(),
         format!("Site {}", PAYLOADS[8])
     );
-    let rows = all(&page, ".grid .row");
+    let rows = passages(&page);
     assert_eq!(rows.len(), PAYLOADS.len());
-    for (row, payload) in rows.iter().zip(PAYLOADS) {
-        let orig = text_without(row.select(&sel(".cell.orig p")).next().unwrap(), "sup.nref");
+    for ((orig, _), payload) in rows.iter().zip(PAYLOADS) {
+        let orig = text_without(orig.select(&sel("p")).next().unwrap(), "sup.nref");
         assert_eq!(orig, format!("Line: {payload} mentioned."));
     }
-    let corr = text_without(rows[0].select(&sel(".cell.corr p")).next().unwrap(), "sup");
+    let corr = text_without(rows[0].1.select(&sel("p")).next().unwrap(), "sup");
     assert_eq!(corr, format!("Line: {} {}.", PAYLOADS[0], PAYLOADS[2]));
     let byline = one(&page, ".byline a");
     assert_eq!(
