@@ -33,9 +33,11 @@ describe("activating a change mark highlights its partner in the other column", 
   test("at 390 px, tapping a mark scrolls its partner into view when it is out of sight", async () => {
     await visit(env.browser, env.sites.browser.url(HARBOUR), { viewport: NARROW }, async ({ page }) => {
       await showOriginal(page);
-      // The boilerplate deleted from row 2 puts the halves of change 4 more
-      // than a screen apart once the pair stacks; both directions.
-      for (const [side, other] of [["o", "c"], ["c", "o"]]) {
+      // The boilerplate deleted from passage 2 puts the corrected half of
+      // change 4 (after the passage as received) out of sight when the
+      // corrected half is at the top. (The other way round, both halves now
+      // fit on one screen, so that direction would not show scrolling.)
+      for (const [side, other] of [["c", "o"]]) {
         await placeAtTop(page, `#c4-${side}`);
         const { problems, partnerWasInView } = await changePartner(page, 4, side, { tap: true });
         assert.equal(partnerWasInView, false, `#c4-${other} was already in view: the test would not show scrolling`);

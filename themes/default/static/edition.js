@@ -46,6 +46,10 @@
 
   // --- Highlighting a change: its two halves, its numbers and its entry.
   let current = null;
+  // A change activated by a click or a tap stays lit (a touch screen sends a
+  // mouseout right after a tap) until another is activated, focus moves on,
+  // or Escape.
+  let pinned = null;
   const clear = () => {
     edition.querySelectorAll(".hl").forEach((el) => el.classList.remove("hl"));
     current = null;
@@ -80,24 +84,34 @@
   edition.addEventListener("mouseout", (e) => {
     const from = changeOf(e.target);
     const to = changeOf(e.relatedTarget);
-    if (from && (!to || to.dataset.c !== from.dataset.c)) clear();
+    if (from && (!to || to.dataset.c !== from.dataset.c)) {
+      if (pinned == null) clear();
+      else highlight(pinned);
+    }
   });
   edition.addEventListener("focusin", (e) => {
     const el = changeOf(e.target);
     if (el) highlight(el.dataset.c);
-    else clear();
+    else {
+      pinned = null;
+      clear();
+    }
   });
   edition.addEventListener("click", (e) => {
     const mark = e.target instanceof Element ? e.target.closest("del.chg[data-partner], ins.chg[data-partner]") : null;
     if (!mark || mark.closest("a")) return;
-    highlight(mark.dataset.c);
+    pinned = mark.dataset.c;
+    highlight(pinned);
     const partner = byId(mark.dataset.partner);
     if (partner && partner.getClientRects().length > 0 && !inView(partner)) partner.scrollIntoView({ block: "center", behavior: smooth });
     syncPausedUntil = Date.now() + 1500;
     showInList(byId(mark.dataset.entry));
   });
   document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape") clear();
+    if (e.key === "Escape") {
+      pinned = null;
+      clear();
+    }
   });
 
   // --- Following an in-page link (a change's number, a note reference, a
