@@ -107,8 +107,14 @@ fn changes_are_linked_and_explained() {
             assert_eq!(siglum.text().count(), 0);
         }
         // each half names its partner and its entry, so scripts build no id
-        assert_eq!(d.value().attr("data-partner"), Some(format!("c{n}-c").as_str()));
-        assert_eq!(i.value().attr("data-partner"), Some(format!("c{n}-o").as_str()));
+        assert_eq!(
+            d.value().attr("data-partner"),
+            Some(format!("c{n}-c").as_str())
+        );
+        assert_eq!(
+            i.value().attr("data-partner"),
+            Some(format!("c{n}-o").as_str())
+        );
         assert_eq!(i.value().attr("data-entry"), Some(format!("c{n}").as_str()));
     }
     // The deletion of "{that a} " is an empty, marked insertion point.
