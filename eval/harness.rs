@@ -47,24 +47,39 @@ pub struct MapEntry {
     pub garbled: String,
     /// Correction kind.
     pub kind: String,
+    /// A swap of the held-out extension (not of the tuning map).
+    pub new: bool,
 }
 
-/// Loads `eval/spinner-map.yaml`.
+/// Loads `eval/spinner-map.yaml`, the tuning spinner.
 pub fn load_map() -> Vec<MapEntry> {
-    let text = std::fs::read_to_string(repo().join("eval/spinner-map.yaml")).unwrap();
-    let rows: Vec<(String, String, String)> = serde_yaml::from_str(&text).unwrap();
+    load_map_file("eval/spinner-map.yaml")
+}
+
+/// Loads a spinner map (a list of `[clean, garbled, kind]`), relative to the repository.
+pub fn load_map_file(rel: &str) -> Vec<MapEntry> {
+    let text = std::fs::read_to_string(repo().join(rel)).unwrap();
+    let index = emend::yaml::YamlIndex::build(&text).expect("a spinner map is YAML");
+    let rows: Vec<(String, String, String)> =
+        emend::yaml::de::from_node(index.root.as_ref().unwrap()).unwrap();
     rows.into_iter()
         .map(|(clean, garbled, kind)| MapEntry {
             clean,
             garbled,
             kind,
+            new: false,
         })
         .collect()
 }
 
 /// The evaluation articles, by slug, in name order.
 pub fn eval_articles() -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = std::fs::read_dir(repo().join("eval/articles"))
+    articles_in("eval/articles")
+}
+
+/// The clean articles of a folder (relative to the repository), by slug, in name order.
+pub fn articles_in(rel: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::fs::read_dir(repo().join(rel))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
@@ -86,6 +101,8 @@ pub struct Garbled {
     pub text: String,
     /// Each substitution: range in the garbled text, clean text, kind.
     pub truth: Vec<(Range<usize>, String, String)>,
+    /// Per substitution: made by a swap of the held-out extension.
+    pub new: Vec<bool>,
 }
 
 fn capitalise(s: &str) -> Option<String> {
@@ -98,11 +115,11 @@ fn capitalise(s: &str) -> Option<String> {
 
 /// Applies the spinner map in one pass: longest match first, whole words only.
 pub fn garble(clean: &str, map: &[MapEntry]) -> Garbled {
-    let mut keys: Vec<(String, String, String)> = Vec::new();
+    let mut keys: Vec<(String, String, String, bool)> = Vec::new();
     for e in map {
-        keys.push((e.clean.clone(), e.garbled.clone(), e.kind.clone()));
+        keys.push((e.clean.clone(), e.garbled.clone(), e.kind.clone(), e.new));
         if let (Some(c), Some(g)) = (capitalise(&e.clean), capitalise(&e.garbled)) {
-            keys.push((c, g, e.kind.clone()));
+            keys.push((c, g, e.kind.clone(), e.new));
         }
     }
     let ac = AhoCorasick::builder()
@@ -111,21 +128,23 @@ pub fn garble(clean: &str, map: &[MapEntry]) -> Garbled {
         .unwrap();
     let mut text = String::new();
     let mut truth = Vec::new();
+    let mut new = Vec::new();
     let mut pos = 0;
     for m in ac.find_iter(clean) {
         let r = m.start()..m.end();
         if !emend::text::on_word_boundaries(clean, &r) {
             continue;
         }
-        let (c, g, kind) = &keys[m.pattern().as_usize()];
+        let (c, g, kind, is_new) = &keys[m.pattern().as_usize()];
         text.push_str(&clean[pos..r.start]);
         let start = text.len();
         text.push_str(g);
         truth.push((start..text.len(), c.clone(), kind.clone()));
+        new.push(*is_new);
         pos = r.end;
     }
     text.push_str(&clean[pos..]);
-    Garbled { text, truth }
+    Garbled { text, truth, new }
 }
 
 /// Applies non-overlapping edits to `text`.
@@ -238,6 +257,30 @@ pub fn score_with_details(
     suggestions: &[Edit],
     details: &mut Vec<String>,
 ) -> Score {
+    score_marked(original, truth, suggestions, details).0
+}
+
+/// Which suggestions came out right, and for each true edit the suggestions
+/// that restored it (empty when it was not restored).
+#[derive(Debug, Clone, Default)]
+pub struct Marks {
+    /// Per suggestion: right.
+    pub right: Vec<bool>,
+    /// Per true edit: the suggestions of its stretch, if that stretch came out right.
+    pub restored_by: Vec<Vec<usize>>,
+}
+
+/// [`score_with_details`], also marking each suggestion and true edit.
+pub fn score_marked(
+    original: &str,
+    truth: &[Edit],
+    suggestions: &[Edit],
+    details: &mut Vec<String>,
+) -> (Score, Marks) {
+    let mut marks = Marks {
+        right: vec![false; suggestions.len()],
+        restored_by: vec![Vec::new(); truth.len()],
+    };
     // (start, end, is_suggestion, index)
     let mut items: Vec<(usize, usize, bool, usize)> = truth
         .iter()
@@ -287,6 +330,14 @@ pub fn score_with_details(
         if right {
             s.correct += g.len();
             s.restored += t.len();
+            let by: Vec<usize> = comp.iter().filter(|c| c.2).map(|c| c.3).collect();
+            for c in comp {
+                if c.2 {
+                    marks.right[c.3] = true;
+                } else {
+                    marks.restored_by[c.3] = by.clone();
+                }
+            }
         } else {
             let flat = |x: &str| x.replace('\n', "⏎");
             let want = flat(&apply(stretch, &shift(t.clone())));
@@ -311,7 +362,7 @@ pub fn score_with_details(
     s.errors_before = before;
     s.errors_after = after;
     s.words = words;
-    s
+    (s, marks)
 }
 
 /// An article of a temporary evaluation site.
@@ -394,8 +445,28 @@ pub fn seed() -> (String, Vec<Edit>, String) {
     (a.original.text.clone(), truth, corrections)
 }
 
-/// Runs `emend suggest` (no writing) and returns its suggestions as edits.
-pub fn suggestions(root: &Path, slug: &str, options: Options) -> Vec<Edit> {
+/// What one `emend suggest` run returned, for scoring.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// The suggestions as edits.
+    pub edits: Vec<Edit>,
+    /// Per suggestion: the kinds of source that proposed it.
+    pub kinds: Vec<Vec<&'static str>>,
+    /// The places flagged for review, with the restoration the model leans towards.
+    pub flags: Vec<Edit>,
+}
+
+/// The kinds of source of a suggestion, by name (the one place the harness
+/// reads origins).
+fn origin_kinds(s: &suggest::Suggestion) -> Vec<&'static str> {
+    suggest::origin::kinds(&s.origin)
+        .into_iter()
+        .map(|k| k.name())
+        .collect()
+}
+
+/// Runs `emend suggest` (no writing) and returns what it found.
+pub fn run_suggest(root: &Path, slug: &str, options: Options) -> Found {
     let mut out = emend::diagnostics::Diagnostics::new();
     let report = suggest::run(
         &Request {
@@ -407,22 +478,37 @@ pub fn suggestions(root: &Path, slug: &str, options: Options) -> Vec<Edit> {
         &mut out,
     )
     .unwrap_or_else(|| panic!("suggest failed: {out:?}"));
-    report
-        .suggestions
-        .into_iter()
-        .map(|s| (s.range, s.replace))
-        .collect()
+    Found {
+        kinds: report.suggestions.iter().map(origin_kinds).collect(),
+        edits: report
+            .suggestions
+            .into_iter()
+            .map(|s| (s.range, s.replace))
+            .collect(),
+        flags: report
+            .flags
+            .into_iter()
+            .map(|f| (f.range, f.maybe))
+            .collect(),
+    }
+}
+
+/// Runs `emend suggest` (no writing) and returns its suggestions as edits.
+pub fn suggestions(root: &Path, slug: &str, options: Options) -> Vec<Edit> {
+    run_suggest(root, slug, options).edits
 }
 
 /// Which sources a run uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sources {
-    /// The dictionary and pattern detectors only.
+    /// The dictionary, pattern detectors and model only.
     Dictionary,
     /// Site learning only.
     Site,
-    /// Both.
+    /// Everything (the default of `emend suggest`).
     Both,
+    /// Everything but the plausibility model (`--no-model`).
+    NoModel,
 }
 
 impl Sources {
@@ -430,30 +516,148 @@ impl Sources {
         Options {
             dictionary: self != Sources::Site,
             site: self != Sources::Dictionary,
+            model: self != Sources::NoModel,
             ..Options::default()
         }
     }
+
+    /// Its name in tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sources::Dictionary => "dictionary",
+            Sources::Site => "site",
+            Sources::Both => "all",
+            Sources::NoModel => "no model",
+        }
+    }
+}
+
+/// An evaluation set (eval/README.md says how each was made).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Set {
+    /// eval/articles/*.txt garbled with the tuning map, and the seed: used for tuning.
+    Tuning,
+    /// eval/heldout/articles/*.txt garbled with the tuning map plus the held-out extension.
+    SeedLike,
+    /// eval/heldout/articles/*.txt garbled with the different spinner's map.
+    Different,
+    /// Every clean article, never garbled: what suggestions damage.
+    Clean,
+}
+
+impl Set {
+    /// Its name in tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Set::Tuning => "tuning",
+            Set::SeedLike => "seed-like held-out",
+            Set::Different => "different spinner held-out",
+            Set::Clean => "clean",
+        }
+    }
+}
+
+/// Figures of one source within a run: suggestions it proposed (alone or with
+/// others), how many were right, how many true edits they restored.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PerSource {
+    /// Suggestions it proposed.
+    pub suggestions: usize,
+    /// Of which right.
+    pub correct: usize,
+    /// True edits restored by a stretch it proposed a suggestion in.
+    pub restored: usize,
 }
 
 /// One evaluated text.
 #[derive(Debug, Clone)]
 pub struct Row {
+    /// The set.
+    pub set: Set,
     /// Article slug.
     pub slug: String,
     /// Sources used.
     pub sources: Sources,
     /// Figures.
     pub score: Score,
+    /// Per kind of source (`dictionary`, `site learning`, `patterns`, `model`).
+    pub per_source: Vec<(&'static str, PerSource)>,
+    /// Places flagged for review.
+    pub flags: usize,
+    /// Flags on a truly garbled place.
+    pub flags_right: usize,
+    /// Flags whose restoration is exactly the clean text.
+    pub flags_exact: usize,
+    /// True edits of held-out swaps (not in the tuning map), and how many were restored.
+    pub new_swaps: (usize, usize),
     /// Wrong and missed stretches.
     pub details: Vec<String>,
 }
 
-/// Evaluates every evaluation article (leave-one-out site learning over the
-/// other evaluation articles and the seed) and the seed (site learning from
-/// the evaluation articles).
-pub fn evaluate(sources: &[Sources]) -> Vec<Row> {
+/// The source kinds reported, in order.
+pub const SOURCE_KINDS: [&str; 4] = ["dictionary", "site learning", "patterns", "model"];
+
+fn score_row(
+    set: Set,
+    slug: &str,
+    sources: Sources,
+    g: &Garbled,
+    truth: &[Edit],
+    found: &Found,
+) -> Row {
+    let mut details = Vec::new();
+    let (score, marks) = score_marked(&g.text, truth, &found.edits, &mut details);
+    let per_source = SOURCE_KINDS
+        .iter()
+        .map(|&kind| {
+            let has = |i: &usize| found.kinds[*i].contains(&kind);
+            let mine: Vec<usize> = (0..found.edits.len()).filter(has).collect();
+            (
+                kind,
+                PerSource {
+                    suggestions: mine.len(),
+                    correct: mine.iter().filter(|&&i| marks.right[i]).count(),
+                    restored: marks
+                        .restored_by
+                        .iter()
+                        .filter(|by| by.iter().any(has))
+                        .count(),
+                },
+            )
+        })
+        .collect();
+    let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+    let flags_right = found
+        .flags
+        .iter()
+        .filter(|(r, _)| truth.iter().any(|(t, _)| overlaps(t, r)))
+        .count();
+    let flags_exact = found.flags.iter().filter(|f| truth.contains(f)).count();
+    let new_total = g.new.iter().filter(|n| **n).count();
+    let new_restored = marks
+        .restored_by
+        .iter()
+        .zip(&g.new)
+        .filter(|(by, n)| **n && !by.is_empty())
+        .count();
+    Row {
+        set,
+        slug: slug.to_string(),
+        sources,
+        score,
+        per_source,
+        flags: found.flags.len(),
+        flags_right,
+        flags_exact,
+        new_swaps: (new_total, new_restored),
+        details,
+    }
+}
+
+/// The tuning articles garbled with the tuning map.
+fn tuning_articles() -> Vec<(String, Garbled)> {
     let map = load_map();
-    let articles: Vec<(String, Garbled)> = eval_articles()
+    eval_articles()
         .into_iter()
         .map(|(slug, clean)| {
             let g = garble(&clean, &map);
@@ -464,67 +668,121 @@ pub fn evaluate(sources: &[Sources]) -> Vec<Row> {
             );
             (slug, g)
         })
+        .collect()
+}
+
+/// The site articles site learning learns from: the tuning articles (but
+/// `except`) with their true substitutions as accepted corrections, and the seed.
+fn teachers(tuning: &[(String, Garbled)], except: &str) -> Vec<SiteArticle> {
+    let (seed_text, _, seed_corrections) = seed();
+    let mut out: Vec<SiteArticle> = tuning
+        .iter()
+        .filter(|(s, _)| s != except)
+        .map(|(slug, g)| SiteArticle {
+            slug: slug.clone(),
+            original: g.text.clone(),
+            corrections: Some(corrections_yaml(g)),
+        })
         .collect();
-    let (seed_text, seed_truth, seed_corrections) = seed();
-    let mut rows = Vec::new();
-    for &src in sources {
-        for (slug, g) in &articles {
-            let mut site_articles = vec![SiteArticle {
-                slug: slug.clone(),
-                original: g.text.clone(),
-                corrections: None,
-            }];
-            if src != Sources::Dictionary {
-                for (other, og) in articles.iter().filter(|(s, _)| s != slug) {
-                    site_articles.push(SiteArticle {
-                        slug: other.clone(),
-                        original: og.text.clone(),
-                        corrections: Some(corrections_yaml(og)),
-                    });
-                }
-                site_articles.push(SiteArticle {
-                    slug: SEED.into(),
-                    original: seed_text.clone(),
-                    corrections: Some(seed_corrections.clone()),
-                });
-            }
-            let dir = site(&site_articles);
-            let got = suggestions(dir.path(), slug, src.options());
-            let mut details = Vec::new();
-            let score = score_with_details(&g.text, &truth_edits(g), &got, &mut details);
-            rows.push(Row {
-                slug: slug.clone(),
-                sources: src,
-                score,
-                details,
-            });
-        }
-        let mut site_articles = vec![SiteArticle {
+    if except != SEED {
+        out.push(SiteArticle {
             slug: SEED.into(),
-            original: seed_text.clone(),
-            corrections: None,
-        }];
-        if src != Sources::Dictionary {
-            for (other, og) in &articles {
-                site_articles.push(SiteArticle {
-                    slug: other.clone(),
-                    original: og.text.clone(),
-                    corrections: Some(corrections_yaml(og)),
-                });
-            }
-        }
-        let dir = site(&site_articles);
-        let got = suggestions(dir.path(), SEED, src.options());
-        let mut details = Vec::new();
-        let score = score_with_details(&seed_text, &seed_truth, &got, &mut details);
-        rows.push(Row {
-            slug: SEED.into(),
-            sources: src,
-            score,
-            details,
+            original: seed_text,
+            corrections: Some(seed_corrections),
         });
     }
+    out
+}
+
+/// Evaluates one garbled text as `slug` in a site with `teachers` (when the
+/// sources learn from the site).
+fn evaluate_one(
+    set: Set,
+    slug: &str,
+    g: &Garbled,
+    truth: &[Edit],
+    src: Sources,
+    teachers: Vec<SiteArticle>,
+) -> Row {
+    let mut site_articles = vec![SiteArticle {
+        slug: slug.to_string(),
+        original: g.text.clone(),
+        corrections: None,
+    }];
+    if src != Sources::Dictionary {
+        site_articles.extend(teachers);
+    }
+    let dir = site(&site_articles);
+    let found = run_suggest(dir.path(), slug, src.options());
+    score_row(set, slug, src, g, truth, &found)
+}
+
+/// Evaluates the given sets with the given source settings.
+/// - Tuning: each tuning article learns from the other tuning articles and the
+///   seed (leave one out); the seed learns from the tuning articles.
+/// - Held-out sets and clean articles learn from the tuning articles and the
+///   seed only: a held-out article never teaches anything.
+pub fn evaluate_sets(sets: &[Set], sources: &[Sources]) -> Vec<Row> {
+    let tuning = tuning_articles();
+    let heldout = articles_in("eval/heldout/articles");
+    let mut seedlike_map = load_map();
+    seedlike_map.extend(
+        load_map_file("eval/heldout/seedlike-extra.yaml")
+            .into_iter()
+            .map(|e| MapEntry { new: true, ..e }),
+    );
+    let different_map = load_map_file("eval/heldout/different-spinner.yaml");
+    let mut rows = Vec::new();
+    for &set in sets {
+        for &src in sources {
+            match set {
+                Set::Tuning => {
+                    for (slug, g) in &tuning {
+                        let t = teachers(&tuning, slug);
+                        rows.push(evaluate_one(set, slug, g, &truth_edits(g), src, t));
+                    }
+                    let (seed_text, seed_truth, _) = seed();
+                    let g = Garbled {
+                        text: seed_text,
+                        truth: Vec::new(),
+                        new: vec![false; seed_truth.len()],
+                    };
+                    let t = teachers(&tuning, SEED);
+                    rows.push(evaluate_one(set, SEED, &g, &seed_truth, src, t));
+                }
+                Set::SeedLike | Set::Different => {
+                    let map = if set == Set::SeedLike {
+                        &seedlike_map
+                    } else {
+                        &different_map
+                    };
+                    for (slug, clean) in &heldout {
+                        let g = garble(clean, map);
+                        assert_eq!(apply(&g.text, &truth_edits(&g)), *clean);
+                        let t = teachers(&tuning, slug);
+                        rows.push(evaluate_one(set, slug, &g, &truth_edits(&g), src, t));
+                    }
+                }
+                Set::Clean => {
+                    for (slug, clean) in eval_articles().iter().chain(&heldout) {
+                        let g = Garbled {
+                            text: clean.clone(),
+                            truth: Vec::new(),
+                            new: Vec::new(),
+                        };
+                        let t = teachers(&tuning, slug);
+                        rows.push(evaluate_one(set, slug, &g, &[], src, t));
+                    }
+                }
+            }
+        }
+    }
     rows
+}
+
+/// The tuning set's rows for the given settings (the evaluation of before issue 18).
+pub fn evaluate(sources: &[Sources]) -> Vec<Row> {
+    evaluate_sets(&[Set::Tuning], sources)
 }
 
 /// The true substitutions as edits of the garbled text.
@@ -535,38 +793,142 @@ pub fn truth_edits(g: &Garbled) -> Vec<Edit> {
         .collect()
 }
 
-/// The figures as a table.
+/// The figures as a table, one row per article.
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "article                      sources     sugg  precision  restored         exact  WER before → after\n",
+        "set        article                      sources    places  precision  restored         WER before → after  flags (right)\n",
     );
     for r in rows {
         let s = &r.score;
         out.push_str(&format!(
-            "{:<28} {:<10} {:>5}  {:>8.1}%  {:>3}/{:<3} {:>5.1}%  {:>4}   {:>5.1}% → {:>5.1}%\n",
+            "{:<10} {:<28} {:<9} {:>6}  {:>8.1}%  {:>3}/{:<3} {:>5.1}%   {:>5.1}% → {:>5.1}%  {:>3} ({})\n",
+            r.set.name().split(' ').next().unwrap_or(""),
             r.slug,
-            format!("{:?}", r.sources).to_lowercase(),
+            r.sources.name(),
             s.suggestions,
             s.precision() * 100.0,
             s.restored,
             s.truth,
             s.share() * 100.0,
-            s.exact,
             s.wer_before() * 100.0,
             s.wer_after() * 100.0,
+            r.flags,
+            r.flags_right,
         ));
     }
     out
 }
 
-/// Totals over the evaluation articles (not the seed) for one source setting.
-pub fn eval_total(rows: &[Row], sources: Sources) -> Score {
-    let mut total = Score::default();
+/// Totals of a set for one source setting (the seed, scored against its
+/// accepted corrections, is left out of the tuning totals).
+pub fn total(
+    rows: &[Row],
+    set: Set,
+    sources: Sources,
+) -> (Score, Vec<(&'static str, PerSource)>, Row) {
+    let mut score = Score::default();
+    let mut per: Vec<(&'static str, PerSource)> = SOURCE_KINDS
+        .iter()
+        .map(|k| (*k, PerSource::default()))
+        .collect();
+    let mut sum = Row {
+        set,
+        slug: "total".into(),
+        sources,
+        score: Score::default(),
+        per_source: Vec::new(),
+        flags: 0,
+        flags_right: 0,
+        flags_exact: 0,
+        new_swaps: (0, 0),
+        details: Vec::new(),
+    };
     for r in rows
         .iter()
-        .filter(|r| r.sources == sources && r.slug != SEED)
+        .filter(|r| r.set == set && r.sources == sources && r.slug != SEED)
     {
-        total.add(&r.score);
+        score.add(&r.score);
+        for ((_, a), (_, b)) in per.iter_mut().zip(&r.per_source) {
+            a.suggestions += b.suggestions;
+            a.correct += b.correct;
+            a.restored += b.restored;
+        }
+        sum.flags += r.flags;
+        sum.flags_right += r.flags_right;
+        sum.flags_exact += r.flags_exact;
+        sum.new_swaps.0 += r.new_swaps.0;
+        sum.new_swaps.1 += r.new_swaps.1;
     }
-    total
+    sum.score = score;
+    (score, per, sum)
+}
+
+/// Totals over the tuning articles (not the seed) for one source setting.
+pub fn eval_total(rows: &[Row], sources: Sources) -> Score {
+    total(rows, Set::Tuning, sources).0
+}
+
+fn pct(a: usize, b: usize) -> String {
+    if b == 0 {
+        "–".into()
+    } else {
+        format!("{:.1}% ({a}/{b})", a as f64 * 100.0 / b as f64)
+    }
+}
+
+/// The totals of every set and setting present, with the per-source figures.
+pub fn summary(rows: &[Row]) -> String {
+    let mut out = String::new();
+    let mut keys: Vec<(Set, &'static str, Sources)> = rows
+        .iter()
+        .map(|r| (r.set, r.sources.name(), r.sources))
+        .collect();
+    keys.sort_by_key(|k| (k.0, k.1));
+    keys.dedup_by_key(|k| (k.0, k.1));
+    for (set, _, src) in keys {
+        let (t, per, sum) = total(rows, set, src);
+        if set == Set::Clean {
+            out.push_str(&format!(
+                "{:<27} {:<9} places {:>3}, WER {:.2}% → {:.2}% (+{:.4}), flags {}\n",
+                set.name(),
+                src.name(),
+                t.suggestions,
+                t.wer_before() * 100.0,
+                t.wer_after() * 100.0,
+                t.wer_after() - t.wer_before(),
+                sum.flags,
+            ));
+            continue;
+        }
+        out.push_str(&format!(
+            "{:<27} {:<9} precision {}, restored {}, WER {:.1}% → {:.1}%, flags {} right{}\n",
+            set.name(),
+            src.name(),
+            pct(t.correct, t.suggestions),
+            pct(t.restored, t.truth),
+            t.wer_before() * 100.0,
+            t.wer_after() * 100.0,
+            pct(sum.flags_right, sum.flags),
+            if set == Set::SeedLike {
+                format!(
+                    "; held-out swaps restored {}",
+                    pct(sum.new_swaps.1, sum.new_swaps.0)
+                )
+            } else {
+                String::new()
+            }
+        ));
+        for (kind, p) in per {
+            if p.suggestions > 0 {
+                out.push_str(&format!(
+                    "    {:<14} places {:>4}, precision {}, restored {}\n",
+                    kind,
+                    p.suggestions,
+                    pct(p.correct, p.suggestions),
+                    pct(p.restored, t.truth)
+                ));
+            }
+        }
+    }
+    out
 }

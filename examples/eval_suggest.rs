@@ -1,20 +1,49 @@
-//! Prints the evaluation figures of `emend suggest`: precision, restored share
-//! and word error rate before/after, per article, for the dictionary alone, site
-//! learning alone, and both. Run with `cargo run --example eval_suggest`;
-//! `EVAL_DETAIL=wrong` (or `missed`, or `all`) also lists the wrong suggestions
-//! and the missed substitutions of each article.
+//! Prints the evaluation figures of `emend suggest` (eval/README.md): per set
+//! (tuning, seed-like held-out, different-spinner held-out, clean) and source
+//! setting, precision, restored share, word error rate before/after, and the
+//! figures of each kind of source. Run with `cargo run --release --example eval_suggest`;
+//! `EVAL_SETS=tuning,seedlike,different,clean` picks sets, `EVAL_SOURCES=all,nomodel,dictionary,site`
+//! picks settings, and `EVAL_DETAIL=wrong` (or `missed`, or `all`) lists the
+//! wrong suggestions and the missed substitutions of each article.
 
 #[path = "../eval/harness.rs"]
 mod harness;
 
-use harness::{HELD_OUT, SEED, Score, Sources, eval_total, evaluate, table};
+use harness::{Set, Sources, evaluate_sets, summary, table};
 
 fn main() {
-    let rows = evaluate(&[Sources::Dictionary, Sources::Site, Sources::Both]);
+    let pick = |var: &str, default: &str| -> Vec<String> {
+        std::env::var(var)
+            .unwrap_or_else(|_| default.into())
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .collect()
+    };
+    let sets: Vec<Set> = pick("EVAL_SETS", "tuning,seedlike,different,clean")
+        .iter()
+        .filter_map(|s| match s.as_str() {
+            "tuning" => Some(Set::Tuning),
+            "seedlike" => Some(Set::SeedLike),
+            "different" => Some(Set::Different),
+            "clean" => Some(Set::Clean),
+            _ => None,
+        })
+        .collect();
+    let sources: Vec<Sources> = pick("EVAL_SOURCES", "all,nomodel")
+        .iter()
+        .filter_map(|s| match s.as_str() {
+            "all" => Some(Sources::Both),
+            "nomodel" => Some(Sources::NoModel),
+            "dictionary" => Some(Sources::Dictionary),
+            "site" => Some(Sources::Site),
+            _ => None,
+        })
+        .collect();
+    let rows = evaluate_sets(&sets, &sources);
     print!("{}", table(&rows));
     if let Ok(which) = std::env::var("EVAL_DETAIL") {
         for r in &rows {
-            println!("\n## {} ({:?})", r.slug, r.sources);
+            println!("\n## {} {} ({})", r.set.name(), r.slug, r.sources.name());
             for d in &r.details {
                 if which == "all" || d.starts_with(which.as_str()) {
                     println!("  {d}");
@@ -23,43 +52,5 @@ fn main() {
         }
     }
     println!();
-    for src in [Sources::Dictionary, Sources::Site, Sources::Both] {
-        let t = eval_total(&rows, src);
-        println!(
-            "evaluation set, {:<10} precision {:.1}% ({}/{}), restored {:.1}% ({}/{}), WER {:.1}% → {:.1}%",
-            format!("{src:?}").to_lowercase(),
-            t.precision() * 100.0,
-            t.correct,
-            t.suggestions,
-            t.share() * 100.0,
-            t.restored,
-            t.truth,
-            t.wer_before() * 100.0,
-            t.wer_after() * 100.0
-        );
-    }
-    for src in [Sources::Dictionary, Sources::Both] {
-        let mut t = Score::default();
-        for r in rows
-            .iter()
-            .filter(|r| r.sources == src && r.slug == HELD_OUT)
-        {
-            t.add(&r.score);
-        }
-        println!(
-            "held-out article, {:<10} precision {:.1}% ({}/{}), restored {:.1}% ({}/{}), WER {:.1}% → {:.1}%",
-            format!("{src:?}").to_lowercase(),
-            t.precision() * 100.0,
-            t.correct,
-            t.suggestions,
-            t.share() * 100.0,
-            t.restored,
-            t.truth,
-            t.wer_before() * 100.0,
-            t.wer_after() * 100.0
-        );
-    }
-    println!(
-        "(held out of all tuning: {HELD_OUT}; the seed {SEED} is scored against its accepted corrections)"
-    );
+    print!("{}", summary(&rows));
 }

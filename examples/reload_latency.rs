@@ -87,7 +87,31 @@ fn main() {
     let slug = article.file_name().unwrap().to_string_lossy().into_owned();
     let corrections = article.join("corrections.yaml");
     let original = std::fs::read_to_string(&corrections).unwrap();
-    let mut entries: serde_yaml::Value = serde_yaml::from_str(&original).unwrap();
+    // Each edit rewrites the first entry's `why` in place (added if missing).
+    let first = emend::yaml::YamlIndex::build(&original)
+        .and_then(|i| i.root)
+        .and_then(|r| r.items().first().cloned())
+        .expect("corrections.yaml starts with an entry");
+    let with_why = |why: &str| -> String {
+        let quoted = serde_json::to_string(why).unwrap();
+        match first.get("why") {
+            Some(v) => format!(
+                "{}{quoted}{}",
+                &original[..v.span.start],
+                &original[v.span.end..]
+            ),
+            None => {
+                let line_end = original[first.span.start..]
+                    .find('\n')
+                    .map_or(original.len(), |i| first.span.start + i + 1);
+                format!(
+                    "{}  why: {quoted}\n{}",
+                    &original[..line_end],
+                    &original[line_end..]
+                )
+            }
+        }
+    };
 
     let mut child = Command::new(&binary)
         .current_dir(&root)
@@ -149,8 +173,7 @@ fn main() {
     let (mut server, mut site_pages) = (Vec::new(), Vec::new());
     for i in 0..edits {
         let marker = format!("Measured edit {i}");
-        entries[0]["why"] = serde_yaml::Value::String(marker.clone());
-        let text = serde_yaml::to_string(&entries).unwrap();
+        let text = with_why(&marker);
         let saved = Instant::now();
         std::fs::write(&corrections, text).unwrap();
         loop {

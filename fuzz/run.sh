@@ -47,7 +47,7 @@ while IFS= read -r f; do
     name=$(basename "$f")
     seed="fuzz/corpus/yaml/seed-$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
     { kind_byte "$name"; cat "$f"; } > "$seed"
-done < <(find content tests -name '*.yaml' \( -name meta.yaml -o -name corrections.yaml -o -name annotations.yaml -o -name site.yaml \))
+done < <(find content tests -type f -name '*.yaml' \( -name meta.yaml -o -name corrections.yaml -o -name annotations.yaml -o -name site.yaml \))
 
 failed=0
 summary=()

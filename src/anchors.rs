@@ -13,6 +13,7 @@
 //! | `c4-c` | change 4 in the corrected text |
 //! | `note-2` | note 2 |
 //! | `ref-2` | the reference to note 2 in the text |
+//! | `ref-2-end` | in `tei.xml`: the end of the passage note 2 is on |
 
 use serde::Serialize;
 
@@ -34,6 +35,12 @@ pub fn note(n: usize) -> String {
 /// The id of the reference to note `n` in the text.
 pub fn note_ref(n: usize) -> String {
     format!("ref-{n}")
+}
+
+/// The id of the end of the passage note `n` is on (in `tei.xml`, where the
+/// passage is marked by an anchor at each end; the start is [`note_ref`]).
+pub fn note_ref_end(n: usize) -> String {
+    format!("ref-{n}-end")
 }
 
 /// The ids of one change.
@@ -68,6 +75,7 @@ mod tests {
         assert_eq!(row_original(3), "p3-o");
         assert_eq!(note(2), "note-2");
         assert_eq!(note_ref(2), "ref-2");
+        assert_eq!(note_ref_end(2), "ref-2-end");
         let ids = ChangeIds::of(4);
         assert_eq!(
             (

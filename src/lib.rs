@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod engine;
+pub mod files;
 pub mod links;
 pub mod outputs;
 pub mod progress;

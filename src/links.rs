@@ -480,6 +480,8 @@ fn scan(rel: &str, bytes: &[u8], base_url: &str) -> FileLinks {
         "html" | "htm" => scan_html(bytes),
         "xml" => scan_xml(bytes, base_url),
         "json" | "jsonld" => scan_json(bytes, base_url),
+        "bib" => scan_citation(bytes, base_url, bibtex_url),
+        "ris" => scan_citation(bytes, base_url, ris_url),
         _ if name == "robots.txt" => scan_robots(bytes),
         _ => FileLinks::default(),
     }
@@ -520,6 +522,11 @@ fn url_attributes(tag: &str) -> &'static [&'static str] {
 
 /// `<meta>` tags whose `content` is a URL.
 const META_URLS: &[&str] = &[
+    "citation_public_url",
+    "citation_fulltext_html_url",
+    "citation_abstract_html_url",
+    "citation_pdf_url",
+    "citation_xml_url",
     "og:url",
     "og:image",
     "og:image:url",
@@ -681,6 +688,44 @@ fn scan_json(bytes: &[u8], base_url: &str) -> FileLinks {
 }
 
 /// `robots.txt`: its `Sitemap:` lines.
+/// The address in a BibTeX `url = {…}` field written on one line.
+fn bibtex_url(line: &str) -> Option<&str> {
+    let (key, value) = line.split_once('=')?;
+    if !key.trim().eq_ignore_ascii_case("url") {
+        return None;
+    }
+    let value = value.trim().trim_end_matches(',').trim();
+    value.strip_prefix('{')?.strip_suffix('}')
+}
+
+/// The address in a RIS `UR` or `L1`–`L4` line (`UR  - https://…`).
+fn ris_url(line: &str) -> Option<&str> {
+    let (tag, value) = line.split_once("  - ")?;
+    matches!(tag, "UR" | "L1" | "L2" | "L3" | "L4").then_some(value.trim())
+}
+
+/// Citation files (`cite.bib`, `cite.ris`): the addresses `url_of` finds on
+/// their lines, those under the base.
+fn scan_citation(bytes: &[u8], base_url: &str, url_of: fn(&str) -> Option<&str>) -> FileLinks {
+    let text = String::from_utf8_lossy(bytes);
+    let links = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let url = url_of(l)?;
+            strip_prefix_ci(url, base_url)?;
+            Some(Link {
+                url: url.to_string(),
+                line: i + 1,
+            })
+        })
+        .collect();
+    FileLinks {
+        links,
+        ..Default::default()
+    }
+}
+
 fn scan_robots(bytes: &[u8]) -> FileLinks {
     let text = String::from_utf8_lossy(bytes);
     let links = text
@@ -949,7 +994,7 @@ mod tests {
     }
 
     #[test]
-    fn xml_json_and_robots_links_under_the_base_are_checked() {
+    fn xml_json_citation_and_robots_links_under_the_base_are_checked() {
         let files = [
             (
                 "sitemap.xml",
@@ -964,11 +1009,27 @@ mod tests {
                 "e.json",
                 "{\"url\": \"https://example.org/sub/index.html\", \"x\": [\"https://example.org/sub/no.json\", \"https://elsewhere.org/\"]}",
             ),
+            (
+                "a/cite.bib",
+                "@misc{a,\n  title = {url = {https://example.org/sub/not-a-field/}},\n  url = {https://example.org/sub/a/},\n  note = {https://example.org/sub/in-a-note/},\n}\n@misc{b,\n  URL = {https://example.org/sub/b/},\n}\n",
+            ),
+            (
+                "a/cite.ris",
+                "TY  - ELEC\r\nUR  - https://example.org/sub/index.html\r\nN1  - https://example.org/sub/in-a-note/\r\nL1  - https://example.org/sub/a.pdf\r\nER  - \r\n",
+            ),
+            (
+                "page.html",
+                "<meta name=\"citation_public_url\" content=\"https://example.org/sub/gone.html\"><meta name=\"citation_title\" content=\"https://example.org/sub/a title/\">",
+            ),
         ];
         assert_eq!(
             problems(&files, true),
             [
+                "a/cite.bib:3 https://example.org/sub/a/ `a/index.html` does not exist in the output",
+                "a/cite.bib:7 https://example.org/sub/b/ `b/index.html` does not exist in the output",
+                "a/cite.ris:4 https://example.org/sub/a.pdf `a.pdf` does not exist in the output",
                 "e.json:1 https://example.org/sub/no.json `no.json` does not exist in the output",
+                "page.html:1 https://example.org/sub/gone.html `gone.html` does not exist in the output",
                 "robots.txt:3 https://example.org/sub/missing.xml `missing.xml` does not exist in the output",
                 "sitemap.xml:3 https://example.org/sub/gone/ `gone/index.html` does not exist in the output",
             ]

@@ -30,6 +30,7 @@ Examples:
   emend suggest my-article         propose corrections (printed as YAML)
   emend suggest my-article --write append them to corrections.yaml for review
   emend check --links              also verify every link and #fragment of the output
+  emend check --unreviewed         list every suggestion still marked `status: suggested`
 ";
 
 /// Publish corrected, annotated editions of garbled articles as a static site.
@@ -55,7 +56,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (default: public/)
-    #[command(after_help = "The previous output stays untouched unless the whole build succeeds.")]
+    #[command(
+        after_help = "The previous output stays untouched unless the whole build succeeds. Articles whose files did not change since the last build into the same folder are kept as they are (see docs/build-cache.md); --clean builds everything again."
+    )]
     Build {
         /// Output folder (overrides `output_dir` in site.yaml)
         #[arg(long, short, value_name = "DIR")]
@@ -66,6 +69,9 @@ enum Command {
         /// Include articles marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Build every article again instead of keeping unchanged ones
+        #[arg(long)]
+        clean: bool,
     },
     /// Serve the site locally from memory, rebuilding and reloading pages as you edit
     #[command(
@@ -128,11 +134,15 @@ enum Command {
         /// With --links: also request every external http(s) link (network; 15 s timeout each)
         #[arg(long, requires = "links")]
         external: bool,
+        /// List every unreviewed suggestion at its entry (default: one summary per article;
+        /// `--format json` always lists them)
+        #[arg(long)]
+        unreviewed: bool,
     },
     /// Explain a diagnostic code, e.g. `emend explain find-not-found`
     #[command(after_help = "Every code is listed in docs/diagnostics.md.")]
     Explain {
-        /// The code, as shown in brackets after `error` or `warning`
+        /// The code, as shown in brackets after `error`, `warning` or `note`
         code: String,
     },
     /// Propose corrections for an article, for an editor to review
@@ -154,6 +164,9 @@ enum Command {
         /// Do not learn from the site's other articles
         #[arg(long)]
         no_site: bool,
+        /// Do not use the plausibility model (entries marked `check: model` are then never suggested)
+        #[arg(long)]
+        no_model: bool,
     },
 }
 
@@ -180,12 +193,15 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            clean,
         } => {
             let opts = BuildOptions {
                 root: cli.root.clone(),
                 output,
                 base_url,
                 drafts,
+                clean,
+                list_unreviewed: false,
             };
             let progress = TerminalProgress::for_stderr(cli.quiet);
             let outcome = site::run_with_progress(&opts, Tasks::BUILD, &progress);
@@ -200,11 +216,19 @@ fn main() -> ExitCode {
                             .map(|(_, d)| *d)
                             .unwrap_or_default();
                         eprintln!(
-                            "Built {} article{} ({} pages, {} files{}) in {} ms → {}",
+                            "Built {} article{}{} ({} pages, {} files written{}{}) in {} ms → {}",
                             s.articles,
                             if s.articles == 1 { "" } else { "s" },
+                            match s.reused {
+                                0 => String::new(),
+                                n => format!(", {n} unchanged"),
+                            },
                             s.pages,
                             s.files,
+                            match s.removed {
+                                0 => String::new(),
+                                n => format!(", {n} removed"),
+                            },
                             match s.drafts_skipped {
                                 0 => String::new(),
                                 1 => ", 1 draft skipped".to_string(),
@@ -283,6 +307,7 @@ fn main() -> ExitCode {
             min_confidence,
             no_dictionary,
             no_site,
+            no_model,
         } => run_suggest(
             &suggest::Request {
                 root: cli.root.clone(),
@@ -292,6 +317,7 @@ fn main() -> ExitCode {
                     min_confidence,
                     dictionary: !no_dictionary,
                     site: !no_site,
+                    model: !no_model,
                 },
             },
             color,
@@ -302,10 +328,13 @@ fn main() -> ExitCode {
             drafts,
             links,
             external,
+            unreviewed,
         } => {
             let opts = BuildOptions {
                 root: cli.root.clone(),
                 drafts,
+                // Machines get every place; people get a summary unless they ask.
+                list_unreviewed: unreviewed || format == Format::Json,
                 ..Default::default()
             };
             let tasks = if links {
@@ -351,6 +380,7 @@ fn explain(name: &str) -> ExitCode {
         .trim()
         .trim_start_matches("error[")
         .trim_start_matches("warning[")
+        .trim_start_matches("note[")
         .trim_end_matches(']');
     if let Some(text) = Code::parse(name).and_then(Code::explanation) {
         println!("{text}");
@@ -367,10 +397,9 @@ fn explain(name: &str) -> ExitCode {
 fn fail(diagnostics: Diagnostics, color: bool) -> ExitCode {
     let diagnostics = diagnostics.sorted();
     diagnostics::eprint(&diagnostics, color);
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     eprintln!(
         "{}",
-        diagnostics::summary_line(errors, diagnostics.len() - errors)
+        diagnostics::summary_line(diagnostics::Counts::of(&diagnostics))
     );
     ExitCode::FAILURE
 }
@@ -447,9 +476,8 @@ fn run_suggest(req: &suggest::Request, color: bool, quiet: bool) -> ExitCode {
     if !quiet {
         diagnostics::eprint(&report.warnings, color);
     }
-    let n = report.suggestions.len();
     let path = diagnostics::display_path(&report.path);
-    if n == 0 {
+    if report.suggestions.is_empty() && report.flags.is_empty() {
         if !quiet {
             eprintln!(
                 "No suggestions for `{}` at confidence {:.2} or more.",
@@ -458,26 +486,19 @@ fn run_suggest(req: &suggest::Request, color: bool, quiet: bool) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let (dictionary, learned, patterns) = report.by_source();
-    let sources = format!(
-        "{dictionary} from the dictionary, {learned} learned from the site, {patterns} from patterns"
-    );
-    let plural = |k: usize, one: &'static str, many: &'static str| if k == 1 { one } else { many };
+    // One summary in named units (places and entries) whose parts add up.
+    let summary = report.summary();
     if report.written {
         if !quiet {
             eprintln!(
-                "Appended {n} suggestion{} ({sources}) as {} entr{} to {path}.\nReview each one, then remove its `status: suggested` line; `emend check` lists those left.",
-                plural(n, "", "s"),
-                report.entries.len(),
-                plural(report.entries.len(), "y", "ies"),
+                "Appended {summary} to {path}.\nReview each entry in `emend serve` (accept, edit or reject on the page), or in the file: remove its `status: suggested` line to accept it."
             );
         }
     } else {
         print!("{}", report.yaml);
         if !quiet {
             eprintln!(
-                "{n} suggestion{} for `{}` ({sources}). Review them and paste them into {path}, or rerun with --write.",
-                plural(n, "", "s"),
+                "Suggested for `{}`: {summary}. Review them and paste them into {path}, or rerun with --write.",
                 req.slug
             );
         }
@@ -496,8 +517,7 @@ fn report(outcome: &Outcome, format: Format, color: bool, quiet: bool) {
         Format::Json => println!("{}", diagnostics::render_json(&shown)),
         Format::Human => {
             diagnostics::eprint(&shown, color);
-            let errors = shown.iter().filter(|d| d.is_error()).count();
-            let line = diagnostics::summary_line(errors, shown.len() - errors);
+            let line = diagnostics::summary_line(diagnostics::Counts::of(&shown));
             if !line.is_empty() {
                 eprintln!("{line}");
             }

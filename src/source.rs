@@ -7,6 +7,7 @@ use std::path::Path;
 use std::path::PathBuf;
 
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::files::{self, ReadError};
 use crate::text::{LineIndex, strip_bom};
 
 /// A text file read for emend: decoded as UTF-8, with its byte order mark removed
@@ -23,8 +24,21 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// Wraps already-read bytes, reporting invalid UTF-8 with its position.
+    /// Wraps already-read bytes, reporting UTF-16 as such and invalid UTF-8
+    /// with its position.
     pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Self, Diagnostic> {
+        if let Some(encoding) = utf16_encoding(&bytes) {
+            return Err(Diagnostic::error(
+                Code::Utf16,
+                format!("file is saved as {encoding}, not UTF-8"),
+            )
+            .at(Location::file_only(path))
+            .help(format!(
+                "save it again as UTF-8 (in most editors: Save As, then Encoding: UTF-8), or convert it: `iconv -f {} -t UTF-8 {} > converted`",
+                if encoding.starts_with("UTF-32") { "UTF-32" } else { "UTF-16" },
+                crate::diagnostics::display_path(path)
+            )));
+        }
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(err) => {
@@ -60,10 +74,21 @@ impl SourceFile {
         })
     }
 
-    /// Reads and decodes a file.
+    /// Reads and decodes a text file of at most [`files::MAX_TEXT_BYTES`].
+    /// Only a regular file is read: a named pipe, device or folder is refused
+    /// with a located error instead of blocking.
     pub fn read(path: &Path) -> Result<Self, Diagnostic> {
-        let bytes = std::fs::read(path).map_err(|e| io_diagnostic(path, "read", &e))?;
-        Self::from_bytes(path, bytes)
+        Self::read_limited(path, files::MAX_TEXT_BYTES)
+    }
+
+    /// Reads and decodes a YAML file of at most [`files::MAX_YAML_BYTES`].
+    pub fn read_yaml(path: &Path) -> Result<Self, Diagnostic> {
+        Self::read_limited(path, files::MAX_YAML_BYTES)
+    }
+
+    /// Reads and decodes a regular file of at most `max` bytes.
+    pub fn read_limited(path: &Path, max: u64) -> Result<Self, Diagnostic> {
+        Self::from_bytes(path, read_bytes(path, max)?)
     }
 
     /// A location for a byte span of the text.
@@ -77,11 +102,80 @@ impl SourceFile {
     }
 }
 
+/// The bytes of a regular file of at most `max` bytes, or a located error
+/// (not a file, too large, unreadable).
+pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, Diagnostic> {
+    files::read_regular(path, max).map_err(|e| read_diagnostic(path, e))
+}
+
+/// A diagnostic for a file that could not be read as an input.
+pub fn read_diagnostic(path: &Path, err: ReadError) -> Diagnostic {
+    let shown = crate::diagnostics::display_path(path);
+    match err {
+        ReadError::Io(e) => io_diagnostic(path, "read", &e),
+        ReadError::NotAFile(what) => Diagnostic::error(
+            Code::NotAFile,
+            format!("cannot read {shown}: it is {what}, not a regular file"),
+        )
+        .at(Location::file_only(path))
+        .help(match what {
+            "a folder" => "a folder is where a file should be: move it away, or rename it",
+            _ => "emend reads only regular files: replace it with a file, or remove it",
+        }),
+        ReadError::TooLarge(len, max) => Diagnostic::error(
+            Code::FileTooLarge,
+            format!(
+                "{shown} is {}; emend reads files of at most {} here",
+                files::human_size(len),
+                files::human_size(max)
+            ),
+        )
+        .at(Location::file_only(path))
+        .help("split the content, or check that this is the file you meant"),
+    }
+}
+
+/// Whether `bytes` look like UTF-16 or UTF-32 text, and which: by the byte
+/// order mark, or, without one, by the zero bytes every other byte of mostly
+/// ASCII text has in UTF-16 (UTF-8 text never holds zero bytes).
+pub fn utf16_encoding(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => return Some("UTF-32LE (with a byte order mark)"),
+        [0, 0, 0xFE, 0xFF, ..] => return Some("UTF-32BE (with a byte order mark)"),
+        [0xFF, 0xFE, ..] => return Some("UTF-16LE (with a byte order mark)"),
+        [0xFE, 0xFF, ..] => return Some("UTF-16BE (with a byte order mark)"),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    if head.len() < 2 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    // Mostly-ASCII UTF-16: one byte of each pair is zero, the other rarely.
+    if odd * 10 >= pairs * 3 && even * 20 <= pairs {
+        Some("UTF-16LE (without a byte order mark)")
+    } else if even * 10 >= pairs * 3 && odd * 20 <= pairs {
+        Some("UTF-16BE (without a byte order mark)")
+    } else {
+        None
+    }
+}
+
 /// A diagnostic for a failed file operation.
 pub fn io_diagnostic(path: &Path, action: &str, err: &std::io::Error) -> Diagnostic {
     use std::io::ErrorKind;
     let help = match err.kind() {
-        ErrorKind::PermissionDenied => "check the file's permissions",
+        ErrorKind::PermissionDenied => {
+            "check the permissions: the user running emend must be able to read it (`chmod a+r`, or `chmod a+rx` for a folder)"
+        }
         ErrorKind::NotFound => "check the path",
         ErrorKind::StorageFull => "the disk is full: free some space and rebuild",
         ErrorKind::ReadOnlyFilesystem => {
@@ -93,8 +187,15 @@ pub fn io_diagnostic(path: &Path, action: &str, err: &std::io::Error) -> Diagnos
         _ => "check that the path exists and is accessible",
     };
     let full = err.kind() == ErrorKind::StorageFull || err.raw_os_error() == Some(28);
+    let code = if full {
+        Code::DiskFull
+    } else if err.kind() == ErrorKind::PermissionDenied {
+        Code::PermissionDenied
+    } else {
+        Code::Io
+    };
     Diagnostic::error(
-        if full { Code::DiskFull } else { Code::Io },
+        code,
         format!(
             "cannot {action} {}: {err}",
             crate::diagnostics::display_path(path)

@@ -40,6 +40,47 @@ pub fn on_word_boundaries(text: &str, range: &Range<usize>) -> bool {
     true
 }
 
+/// Whether `offset` is a grapheme cluster boundary of `text`: no character
+/// as readers see it (a letter and its combining accents, an emoji and its
+/// variation selector or joined parts, a flag, CR LF) is cut there.
+pub fn is_grapheme_boundary(text: &str, offset: usize) -> bool {
+    if offset == 0 || offset >= text.len() {
+        return offset <= text.len();
+    }
+    if !text.is_char_boundary(offset) {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let (before, after) = (bytes[offset - 1], bytes[offset]);
+    // ASCII on both sides: always a boundary but inside CR LF.
+    if before.is_ascii() && after.is_ascii() {
+        return !(before == b'\r' && after == b'\n');
+    }
+    unicode_segmentation::GraphemeCursor::new(offset, text.len(), true)
+        .is_boundary(text, 0)
+        .unwrap_or(true)
+}
+
+/// Whether `text[range]` starts and ends on grapheme cluster boundaries
+/// ([`is_grapheme_boundary`]).
+pub fn on_grapheme_boundaries(text: &str, range: &Range<usize>) -> bool {
+    is_grapheme_boundary(text, range.start) && is_grapheme_boundary(text, range.end)
+}
+
+/// The whole grapheme clusters around `range` (the text a reader sees as the
+/// characters a match would cut).
+pub fn grapheme_span(text: &str, range: &Range<usize>) -> Range<usize> {
+    let mut start = range.start;
+    while start > 0 && !is_grapheme_boundary(text, start) {
+        start = floor_char_boundary(text, start - 1);
+    }
+    let mut end = range.end;
+    while end < text.len() && !is_grapheme_boundary(text, end) {
+        end += text[end..].chars().next().map_or(1, char::len_utf8);
+    }
+    start..end
+}
+
 /// Maps byte offsets in a text to 1-based line and column numbers
 /// (columns count characters, as editors do).
 #[derive(Debug, Clone)]
@@ -214,6 +255,27 @@ mod tests {
         // a needle starting with punctuation needs no boundary at its start
         assert!(on_word_boundaries("x(said)", &(1..6)));
         assert!(!on_word_boundaries("2021", &(0..1)));
+    }
+
+    #[test]
+    fn grapheme_boundaries_keep_characters_whole() {
+        // NFD "Café": "e" + U+0301 COMBINING ACUTE ACCENT.
+        let nfd = "Cafe\u{301} au lait";
+        assert!(!is_grapheme_boundary(nfd, 4));
+        assert!(!on_grapheme_boundaries(nfd, &(0..4)));
+        assert!(on_grapheme_boundaries(nfd, &(0..6)));
+        assert_eq!(grapheme_span(nfd, &(0..4)), 0..6);
+        // ❤ + VARIATION SELECTOR-16.
+        let heart = "I \u{2764}\u{fe0f} it";
+        assert!(!on_grapheme_boundaries(heart, &(2..5)));
+        assert!(on_grapheme_boundaries(heart, &(2..8)));
+        // A ZWJ sequence (family) is one character.
+        let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}";
+        assert!(!on_grapheme_boundaries(family, &(0..4)));
+        assert!(on_grapheme_boundaries(family, &(0..family.len())));
+        // CR LF is one; plain ASCII is always cut cleanly.
+        assert!(!is_grapheme_boundary("a\r\nb", 2));
+        assert!(is_grapheme_boundary("ab", 1));
     }
 
     #[test]

@@ -88,7 +88,10 @@ fn check_json_of_a_clean_site_is_empty_and_quiet_drops_warnings() {
     let site = fixture("basic");
     let (code, json, _) = json_check(site.path(), &[]);
     assert_eq!(code, Some(0));
-    assert_eq!(json, json!({"errors": 0, "warnings": 0, "diagnostics": []}));
+    assert_eq!(
+        json,
+        json!({"errors": 0, "warnings": 0, "notes": 0, "diagnostics": []})
+    );
 
     let broken = broken_site();
     let (code, json, _) = json_check(broken.path(), &["-q"]);

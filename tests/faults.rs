@@ -58,12 +58,13 @@ fn emend_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_emend"))
 }
 
-/// The names in a folder other than the site's own.
+/// The names in a folder other than the site's own, and other than the
+/// build cache, which stays (see [`cache_leftovers`]).
 fn leftovers(root: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("emend-"))
+        .filter(|n| n.contains("emend-") && !n.ends_with(".emend-cache"))
         .collect();
     v.sort();
     v
@@ -151,6 +152,109 @@ fn a_build_killed_at_any_moment_leaves_the_previous_output_intact() {
     build(root);
     assert_eq!(snapshot_dir(&root.join("public")), next);
     assert_eq!(leftovers(root), Vec::<String>::new());
+    assert_eq!(cache_leftovers(root), Vec::<String>::new());
+}
+
+/// What the build cache folder holds besides its marker, lock and state: a
+/// journal or a new state means a commit was left unfinished.
+fn cache_leftovers(root: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root.join(".public.emend-cache"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| ![".emend-cache", "lock", "state"].contains(&n.as_str()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn an_incremental_build_killed_at_any_moment_is_previous_or_finished_by_the_next_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    big_site(root, 24, 400, "v1");
+    // Old timestamps, so the build cache trusts them.
+    let settle = |path: &Path| {
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for e in walkdir::WalkDir::new(path) {
+            let e = e.unwrap();
+            let _ = std::fs::File::open(e.path()).and_then(|f| f.set_modified(past));
+        }
+    };
+    settle(root);
+    build(root);
+    let previous = snapshot_dir(&root.join("public"));
+    let original = root.join("content/article-007/original.txt");
+    let v1 = std::fs::read_to_string(&original).unwrap();
+    let edit = |text: &str| {
+        std::fs::write(&original, text).unwrap();
+        let f = std::fs::File::open(&original).unwrap();
+        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(1800))
+            .unwrap();
+    };
+    let v2 = format!("{v1}One more paragraph.\n");
+    edit(&v2);
+    emend(root)
+        .args(["build", "--output", "reference"])
+        .assert()
+        .success();
+    let next = snapshot_dir(&root.join("reference"));
+    std::fs::remove_dir_all(root.join("reference")).unwrap();
+    std::fs::remove_dir_all(root.join(".reference.emend-cache")).unwrap();
+    let start = Instant::now();
+    let out = emend(root).arg("build").output().unwrap();
+    let full = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("23 unchanged"), "{stderr}");
+    assert_eq!(snapshot_dir(&root.join("public")), next);
+
+    let mut report = String::new();
+    let mut unfinished = 0;
+    for percent in [0, 10, 30, 50, 70, 80, 90, 95, 98, 100, 102, 105, 110, 150] {
+        // Back to v1 (an incremental build too), then build v2 and kill it.
+        edit(&v1);
+        build(root);
+        assert_eq!(snapshot_dir(&root.join("public")), previous);
+        edit(&v2);
+        let delay = full * percent / 100;
+        let mut child = Command::new(emend_bin())
+            .current_dir(root)
+            .args(["-q", "build"])
+            .env("NO_COLOR", "1")
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        child.kill().ok();
+        child.wait().unwrap();
+        let now = snapshot_dir(&root.join("public"));
+        let state = if now == previous {
+            "previous output"
+        } else if now == next {
+            "new output"
+        } else {
+            // Killed inside the commit: decided, so the next build finishes it.
+            assert!(
+                cache_leftovers(root).contains(&"journal".to_string()),
+                "killed after {delay:?}: neither output and no journal to finish it"
+            );
+            unfinished += 1;
+            "unfinished commit"
+        };
+        writeln!(
+            report,
+            "  kill after {:>4} ms ({percent:>3}%): {state}",
+            delay.as_millis()
+        )
+        .unwrap();
+        // Whatever the kill left, the next build ends at v2, with nothing left over.
+        build(root);
+        assert_eq!(snapshot_dir(&root.join("public")), next, "{report}");
+        assert_eq!(leftovers(root), Vec::<String>::new());
+        assert_eq!(cache_leftovers(root), Vec::<String>::new());
+    }
+    println!(
+        "incremental build: {} ms, {unfinished} unfinished commits\n{report}",
+        full.as_millis()
+    );
 }
 
 /// A mount made for a test and removed when the test ends, even on panic.
@@ -281,7 +385,7 @@ fn unwritable_output_and_unreadable_content_are_clear_errors() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr.contains("error[io]: cannot read content/alpha/corrections.yaml: Is a directory"),
+        stderr.contains("error[not-a-file]: cannot read content/alpha/corrections.yaml: it is a folder, not a regular file"),
         "{stderr}"
     );
     std::fs::remove_dir(root.join("content/alpha/corrections.yaml")).unwrap();
@@ -306,8 +410,8 @@ fn unwritable_output_and_unreadable_content_are_clear_errors() {
             let stderr = String::from_utf8_lossy(&o.stderr);
             assert_eq!(o.status.code(), Some(1), "{stderr}");
             assert!(
-                stderr.contains("error[io]: cannot create ")
-                    && stderr.contains(".public.emend-staging: Read-only file system")
+                stderr.contains("error[io]: cannot open ")
+                    && stderr.contains(".public.emend-cache/lock: Read-only file system")
                     && stderr.contains(
                         "help: the disk is mounted read-only: build to a folder on a writable disk"
                     ),
@@ -333,8 +437,24 @@ fn unwritable_output_and_unreadable_content_are_clear_errors() {
     mode(&meta, 0o644).unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stderr.contains("error[io]: cannot read content/alpha/meta.yaml: Permission denied")
-            && stderr.contains("help: check the file's permissions"),
+        stderr.contains(
+            "error[permission-denied]: cannot read content/alpha/meta.yaml: Permission denied"
+        ) && stderr.contains(
+            "help: check the permissions: the user running emend must be able to read it"
+        ),
+        "{stderr}"
+    );
+    // An unreadable article folder is a permission error, not "has no meta.yaml".
+    let alpha = root.join("content/alpha");
+    mode(&alpha, 0o000).unwrap();
+    let o = unprivileged(&root, &["check"]);
+    mode(&alpha, 0o755).unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error[permission-denied]: cannot read the folder content/alpha: Permission denied"
+        ) && !stderr.contains("meta.yaml"),
         "{stderr}"
     );
     mode(&root, 0o555).unwrap(); // no new folders next to public/
@@ -342,10 +462,12 @@ fn unwritable_output_and_unreadable_content_are_clear_errors() {
     mode(&root, 0o755).unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
+    // The first thing a build writes is its lock, in the cache folder beside
+    // the output (root's, from the build above).
     assert!(
-        stderr.contains("error[io]: cannot create ")
-            && stderr.contains(".public.emend-staging: Permission denied")
-            && stderr.contains("help: check the file's permissions"),
+        stderr.contains("error[permission-denied]: cannot open ")
+            && stderr.contains(".public.emend-cache/lock: Permission denied")
+            && stderr.contains("help: check the permissions"),
         "{stderr}"
     );
     assert_eq!(snapshot_dir(&root.join("public")), previous);
@@ -380,6 +502,90 @@ fn unprivileged() -> Option<Box<dyn Fn(&Path, &[&str]) -> std::process::Output>>
                 .unwrap()
         })
     })
+}
+
+/// Makes a named pipe (FIFO) at `path`.
+fn mkfifo(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn special_files_are_refused_without_hanging() {
+    // A FIFO named like any input used to block `check` in `open` for good.
+    let site = fixture("basic");
+    let root = site.path();
+    for rel in [
+        "site.yaml",
+        "content/alpha/corrections.yaml",
+        "content/alpha/annotations.yaml",
+        "content/alpha/original.txt",
+        "content/beta/meta.yaml",
+    ] {
+        let saved = std::fs::read(root.join(rel)).unwrap();
+        mkfifo(&root.join(rel));
+        let start = Instant::now();
+        let mut child = Command::new(emend_bin())
+            .current_dir(root)
+            .arg("check")
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Never wait forever: kill it after 20 s and fail.
+        let out = loop {
+            if child.try_wait().unwrap().is_some() {
+                break child.wait_with_output().unwrap();
+            }
+            if start.elapsed().as_secs() > 20 {
+                child.kill().unwrap();
+                panic!("`check` hangs on a FIFO at {rel}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{rel}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "error[not-a-file]: cannot read {rel}: it is a named pipe (FIFO), not a regular file"
+            )),
+            "{rel}: {stderr}"
+        );
+        std::fs::remove_file(root.join(rel)).unwrap();
+        std::fs::write(root.join(rel), saved).unwrap();
+    }
+    // A folder named meta.yaml is reported as what it is.
+    std::fs::remove_file(root.join("content/beta/meta.yaml")).unwrap();
+    std::fs::create_dir(root.join("content/beta/meta.yaml")).unwrap();
+    let out = emend(root).arg("check").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[not-a-file]: cannot read content/beta/meta.yaml: it is a folder, not a regular file")
+            && !stderr.contains("has no meta.yaml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn oversized_yaml_is_a_located_error_not_an_exhaustion() {
+    // 17 MiB of corrections: over the 16 MiB budget, refused before parsing.
+    let site = fixture("basic");
+    let root = site.path();
+    let entry = "- find: \"mentioned\"\n  replace: \"said\"\n  why: \"padding padding padding\"\n";
+    let big = entry.repeat((17 << 20) / entry.len() + 1);
+    std::fs::write(root.join("content/alpha/corrections.yaml"), big).unwrap();
+    let start = Instant::now();
+    let out = emend(root).arg("check").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[file-too-large]: content/alpha/corrections.yaml is 17.0 MiB; emend reads files of at most 16 MiB here"),
+        "{stderr}"
+    );
+    assert!(start.elapsed().as_secs() < 30);
 }
 
 #[test]

@@ -193,6 +193,13 @@ fn the_checker_reports_what_breaks_in_a_built_site() {
                     fragment: "note-2".into()
                 }
             ),
+            // The reading view links it in its head, the edition page in
+            // its head and in the text.
+            (
+                "beta/corrected/index.html".to_string(),
+                "../edition.json".to_string(),
+                Problem::Missing("beta/edition.json".into())
+            ),
             (
                 "beta/index.html".to_string(),
                 "edition.json".to_string(),
@@ -283,12 +290,12 @@ fn check_links_renders_in_memory_and_reports_broken_note_links() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     // The note is on the edition page and in the reading view, one folder deeper.
     // The reading view rebases the link, so both name the same missing page.
-    let expected = "error[broken-link]: beta/corrected/index.html:74: link `../../gone/index.html#p1`: `gone/index.html` does not exist in the output
+    let expected = "error[broken-link]: beta/corrected/index.html:90: link `../../gone/index.html#p1`: `gone/index.html` does not exist in the output
  = note: beta/corrected/index.html is built from content/beta/ (original, annotations) and the theme's templates
  = help: if the link is in a note or an original, point it at a page that exists; if it comes from a template, fix the template
 
 
-error[broken-link]: beta/index.html:171: link `../gone/index.html#p1`: `gone/index.html` does not exist in the output
+error[broken-link]: beta/index.html:185: link `../gone/index.html#p1`: `gone/index.html` does not exist in the output
  = note: beta/index.html is built from content/beta/ (original, annotations) and the theme's templates
  = help: if the link is in a note or an original, point it at a page that exists; if it comes from a template, fix the template
 
@@ -381,7 +388,7 @@ fn external_links_are_requested_only_with_the_flag() {
     assert_eq!(
         errors,
         [format!(
-            "error[broken-external-link]: beta/corrected/index.html:76: link `{server}/gone`: the server answered HTTP 404"
+            "error[broken-external-link]: beta/corrected/index.html:92: link `{server}/gone`: the server answered HTTP 404"
         )]
     );
 }
@@ -727,10 +734,13 @@ fn validate_feed(public: &Path) -> Xml {
         .collect();
     assert_eq!(selfs.len(), 1);
     assert_eq!(selfs[0].attrs["href"], format!("{SUB}atom.xml"));
-    // §4.1.2: each entry has one id, title and updated, and one alternate link.
+    // §4.1.2: each entry has one id, title and updated, and one alternate
+    // link, to a page of the output. An edition's id is its page; a revision's
+    // is a `tag:` URI of its own (RFC 4151). Ids are unique (§4.2.6).
+    let mut ids = std::collections::BTreeSet::new();
     for e in feed.all("entry") {
         let id = &e.one("id").text;
-        assert!(file_for(public, SUB, id).is_file(), "{id}");
+        assert!(ids.insert(id.clone()), "{id} twice");
         assert!(!e.one("title").text.is_empty());
         assert!(is_rfc3339(&e.one("updated").text));
         for p in e.all("published") {
@@ -742,7 +752,14 @@ fn validate_feed(public: &Path) -> Xml {
             .filter(|l| l.attrs["rel"] == "alternate")
             .collect();
         assert_eq!(alternate.len(), 1);
-        assert_eq!(&alternate[0].attrs["href"], id);
+        let href = &alternate[0].attrs["href"];
+        assert!(file_for(public, SUB, href).is_file(), "{href}");
+        if id.starts_with("tag:") {
+            let host = SUB.split('/').nth(2).unwrap();
+            assert!(id.starts_with(&format!("tag:{host},")), "{id}");
+        } else {
+            assert_eq!(href, id);
+        }
         assert!(!e.one("summary").text.is_empty());
     }
     feed
@@ -905,7 +922,20 @@ fn validate_news_article(public: &Path, slug: &str) -> Value {
         .iter()
         .map(|c| c["entry"].as_u64().unwrap())
         .collect();
-    let corrections = ld["correction"].as_array().map_or(&[][..], Vec::as_slice);
+    let items = ld["correction"].as_array().map_or(&[][..], Vec::as_slice);
+    // The edition's revisions (dated, no name), then the corrections of the text.
+    let (revisions, corrections): (Vec<&Value>, Vec<&Value>) =
+        items.iter().partition(|c| c.get("datePublished").is_some());
+    let meta_revisions = edition["revisions"].as_array().map_or(0, Vec::len);
+    assert_eq!(revisions.len(), meta_revisions);
+    for r in &revisions {
+        assert_eq!(r["@type"], "CorrectionComment");
+        assert!(!r["text"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(
+        ld.get("dateModified"),
+        revisions.last().map(|r| &r["datePublished"])
+    );
     assert_eq!(corrections.len(), entries.len());
     for c in corrections {
         assert_eq!(c["@type"], "CorrectionComment");
@@ -1007,7 +1037,11 @@ fn json_ld_survives_hostile_content() {
         .collect();
     assert_eq!(
         scripts,
-        [Some("application/ld+json"), Some("../edition.js")]
+        [
+            Some("application/ld+json"),
+            Some("../cite.js"),
+            Some("../edition.js")
+        ]
     );
 }
 
@@ -1025,10 +1059,52 @@ fn js_call(path: &Path, call: &str) -> Vec<Value> {
     }
 }
 
-/// Looks `term` up in a built search index: `(slug, passage anchors)` per edition.
-fn lookup(public: &Path, term: &str) -> Vec<(String, Vec<String>)> {
+/// Reads a term's postings (base64 VLQ numbers: `k`, `k` pairs of document
+/// delta and weight, then optionally a bitmap of every document with the
+/// term) into the documents that have it, in order, and whether there was a bitmap.
+fn decode_postings(s: &str, docs: usize) -> (Vec<usize>, bool) {
+    const B64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let digits: Vec<usize> = s.chars().map(|c| B64.find(c).unwrap()).collect();
+    let mut at = 0;
+    let mut next = || {
+        let (mut n, mut shift) = (0, 0);
+        loop {
+            let d = digits[at];
+            at += 1;
+            n |= (d & 31) << shift;
+            if d < 32 {
+                return (n, at);
+            }
+            shift += 5;
+        }
+    };
+    let (k, mut used) = next();
+    let mut listed = Vec::new();
+    let mut doc = 0;
+    for _ in 0..k {
+        doc += next().0;
+        let (weight, end) = next();
+        assert!(weight >= 1, "{s}");
+        listed.push(doc);
+        used = end;
+    }
+    if used == digits.len() {
+        return (listed, false);
+    }
+    let bitmap = &digits[used..];
+    assert_eq!(bitmap.len(), docs.div_ceil(6), "{s}");
+    let all: Vec<usize> = (0..docs)
+        .filter(|d| bitmap[d / 6] & (1 << (d % 6)) != 0)
+        .collect();
+    assert!(listed.iter().all(|d| all.contains(d)), "{s}");
+    (all, true)
+}
+
+/// A term's postings as written in the index, and the number of documents.
+fn postings_of(public: &Path, term: &str) -> Option<(String, usize)> {
     let dir = public.join("search");
     let meta = &js_call(&dir.join("meta.js"), "meta")[0];
+    let docs = meta["docs"].as_u64().unwrap() as usize;
     let firsts: Vec<&str> = meta["shards"]
         .as_array()
         .unwrap()
@@ -1038,29 +1114,49 @@ fn lookup(public: &Path, term: &str) -> Vec<(String, Vec<String>)> {
     let n = firsts.iter().rposition(|f| *f <= term).unwrap_or(0);
     let shard = js_call(&dir.join(format!("t/{n}.js")), "shard");
     assert_eq!(shard[0], n as u64);
-    let Some(entry) = shard[1].as_array().unwrap().iter().find(|e| e[0] == term) else {
+    let entries = shard[1].as_array().unwrap();
+    let at = entries.iter().step_by(2).position(|e| e == term)?;
+    Some((entries[2 * at + 1].as_str().unwrap().to_string(), docs))
+}
+
+/// Looks `term` up in a built search index: `(slug, passage anchors)` per
+/// edition, the anchors being those of the edition's passages (in its
+/// `d/<slug>.js` file) that have the word.
+fn lookup(public: &Path, term: &str) -> Vec<(String, Vec<String>)> {
+    let dir = public.join("search");
+    let meta = &js_call(&dir.join("meta.js"), "meta")[0];
+    let chunk = meta["chunk"].as_u64().unwrap() as usize;
+    let Some((postings, docs)) = postings_of(public, term) else {
         return Vec::new();
     };
-    let post: Vec<u64> = entry[1]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
     let mut out = Vec::new();
-    let (mut i, mut doc) = (0, 0);
-    while i < post.len() {
-        doc += post[i];
-        let count = post[i + 1] as usize;
-        let slug = meta["docs"][doc as usize].as_str().unwrap().to_string();
+    for doc in decode_postings(&postings, docs).0 {
+        let slugs = js_call(&dir.join(format!("s/{}.js", doc / chunk)), "slugs");
+        assert_eq!(slugs[0], (doc / chunk) as u64);
+        let slug = slugs[1][doc % chunk].as_str().unwrap().to_string();
         let d = js_call(&dir.join(format!("d/{slug}.js")), "doc");
         assert_eq!(d[0], slug.as_str());
-        let anchors = post[i + 2..i + 2 + count]
+        let has = |text: &str| {
+            text.to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == term)
+        };
+        let mut anchors = Vec::new();
+        if has(d[1]["t"].as_str().unwrap()) {
+            anchors.push(String::new());
+        }
+        for p in d[1]["r"]
+            .as_array()
+            .unwrap()
             .iter()
-            .map(|p| d[1]["p"][*p as usize][0].as_str().unwrap().to_string())
-            .collect();
+            .chain(d[1]["n"].as_array().unwrap())
+        {
+            if has(p[2].as_str().unwrap()) {
+                anchors.push(p[0].as_str().unwrap().to_string());
+            }
+        }
+        assert!(!anchors.is_empty(), "{slug} has no passage with {term}");
         out.push((slug, anchors));
-        i += 2 + count;
     }
     out
 }
@@ -1254,6 +1350,317 @@ fn search_js_ranks_and_links_results_across_editions() {
     assert_eq!(hrefs, ["../alpha/index.html#p2", "../beta/index.html#p2"]);
 }
 
+/// A site of 130 editions (more than a term's weighted postings keep) that
+/// all have "inquiry"; a007 has it in six passages, a042 in its title and one
+/// passage, and a100..a104 also have "zebra". Dates tie, so index order is slug order.
+fn many_editions_site() -> tempfile::TempDir {
+    many_editions_site_with("")
+}
+
+/// [`many_editions_site`] with more lines in `site.yaml`.
+fn many_editions_site_with(settings: &str) -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("site.yaml"),
+        format!("title: Many\nbase_url: \"{SUB}\"\n{settings}"),
+    )
+    .unwrap();
+    for i in 0..130 {
+        let slug = format!("a{i:03}");
+        let dir = site.path().join("content").join(&slug);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut text = format!("The inquiry sat on day {i}.\n\nWitnesses spoke.\n");
+        if i == 7 {
+            for k in 0..5 {
+                text.push_str(&format!("\nThe inquiry heard witness {k}.\n"));
+            }
+        }
+        if (100..105).contains(&i) {
+            text.push_str("\nA zebra was mentioned.\n");
+        }
+        std::fs::write(dir.join("original.txt"), text).unwrap();
+        let title = if i == 42 {
+            "Inquiry report".to_string()
+        } else {
+            format!("Day {i}")
+        };
+        std::fs::write(
+            dir.join("meta.yaml"),
+            format!("title: \"{title}\"\npublished: 2024-01-01\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.join("corrections.yaml"), "").unwrap();
+    }
+    site
+}
+
+#[test]
+fn a_common_term_keeps_every_edition_and_ranks_the_heaviest_first() {
+    let site = many_editions_site();
+    build_args(site.path(), &[]);
+    let public = site.path().join("public");
+    // A term in every edition is a bitmap plus the heaviest editions' weights.
+    let (postings, docs) = postings_of(&public, "inquiry").unwrap();
+    assert_eq!(docs, 130);
+    assert!(decode_postings(&postings, docs).1, "{postings}");
+    let found = lookup(&public, "inquiry");
+    assert_eq!(found.len(), 130);
+    assert_eq!(
+        found[7],
+        (
+            "a007".to_string(),
+            ["p1", "p3", "p4", "p5", "p6", "p7"]
+                .map(String::from)
+                .to_vec()
+        )
+    );
+    assert_eq!(
+        found[42],
+        ("a042".to_string(), vec![String::new(), "p1".to_string()])
+    );
+    let zebra: Vec<String> = lookup(&public, "zebra")
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    assert_eq!(zebra, ["a100", "a101", "a102", "a103", "a104"]);
+
+    let Some(doc) = browser_search(&public, "inquiry") else {
+        return;
+    };
+    let (status, hits) = results(&doc);
+    assert_eq!(
+        status,
+        "130 editions match “inquiry”; the best 20 are shown."
+    );
+    let hrefs: Vec<&str> = hits.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(hrefs.len(), 20);
+    // Six passages, then a title (three) and a passage, then index order.
+    assert_eq!(hrefs[0], "../a007/index.html#p1");
+    assert_eq!(hrefs[1], "../a042/index.html#p1");
+    let rest: Vec<String> = [
+        0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
+    ]
+    .iter()
+    .map(|i| format!("../a{i:03}/index.html#p1"))
+    .collect();
+    assert_eq!(hrefs[2..], rest);
+    assert!(hits.iter().all(|(_, marks)| marks == "inquiry"), "{hits:?}");
+    // Both words must occur: the common one's bitmap meets the rare one's list.
+    let doc = browser_search(&public, "zebra inquiry").unwrap();
+    let (status, hits) = results(&doc);
+    assert_eq!(status, "5 editions match “zebra inquiry”.");
+    let hrefs: Vec<&str> = hits.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(
+        hrefs,
+        [100, 101, 102, 103, 104]
+            .map(|i| format!("../a{i}/index.html#p1"))
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
+}
+
+/// The slugs an index page lists, in order.
+fn listed(page: &scraper::Html) -> Vec<String> {
+    all(page, ".article-list .article-item h2 a")
+        .iter()
+        .map(|a| {
+            let href = a.value().attr("href").unwrap();
+            href.trim_start_matches("../")
+                .split('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+fn link_rel(page: &scraper::Html, rel: &str) -> Option<String> {
+    all(page, &format!("head link[rel={rel}]"))
+        .first()
+        .map(|l| l.value().attr("href").unwrap().to_string())
+}
+
+#[test]
+fn the_index_is_paginated_with_prev_next_links_and_the_home_page_first() {
+    let site = many_editions_site_with("paginate_by: 50\n");
+    build_args(site.path(), &[]);
+    let public = site.path().join("public");
+    let slugs = |r: std::ops::Range<usize>| r.map(|i| format!("a{i:03}")).collect::<Vec<_>>();
+
+    let first = html(&public.join("index.html"));
+    assert_eq!(listed(&first), slugs(0..50));
+    assert_eq!(link_rel(&first, "prev"), None);
+    assert_eq!(
+        link_rel(&first, "next").as_deref(),
+        Some("page/2/index.html")
+    );
+    assert_eq!(link_rel(&first, "canonical").as_deref(), Some(SUB));
+    assert_eq!(one(&first, "title").text().collect::<String>(), "Many");
+    assert_eq!(
+        one(&first, "ol.article-list").value().attr("start"),
+        Some("130")
+    );
+    let nav: Vec<(String, Option<String>)> = all(&first, "nav.pagination a")
+        .iter()
+        .map(|a| (a.text().collect(), a.value().attr("href").map(String::from)))
+        .collect();
+    assert_eq!(
+        nav,
+        [
+            ("Older".to_string(), Some("page/2/index.html".to_string())),
+            ("Last".to_string(), Some("page/3/index.html".to_string()))
+        ]
+    );
+    assert_eq!(
+        one(&first, "nav.pagination [aria-current=page]")
+            .text()
+            .collect::<String>(),
+        "Page 1 of 3"
+    );
+
+    let second = html(&public.join("page/2/index.html"));
+    assert_eq!(listed(&second), slugs(50..100));
+    assert_eq!(
+        link_rel(&second, "prev").as_deref(),
+        Some("../../index.html")
+    );
+    assert_eq!(
+        link_rel(&second, "next").as_deref(),
+        Some("../../page/3/index.html")
+    );
+    assert_eq!(
+        link_rel(&second, "canonical"),
+        Some(format!("{SUB}page/2/"))
+    );
+    assert_eq!(
+        one(&second, "title").text().collect::<String>(),
+        "Many (page 2)"
+    );
+    assert_eq!(
+        one(&second, "ol.article-list").value().attr("start"),
+        Some("80")
+    );
+    assert_eq!(
+        all(&second, ".article-item h2 a")[0].value().attr("href"),
+        Some("../../a050/index.html")
+    );
+
+    let last = html(&public.join("page/3/index.html"));
+    assert_eq!(listed(&last), slugs(100..130));
+    assert_eq!(link_rel(&last, "next"), None);
+    assert_eq!(
+        link_rel(&last, "prev").as_deref(),
+        Some("../../page/2/index.html")
+    );
+    // The home page is the first page: there is no page/1/.
+    assert!(!public.join("page/1").exists());
+    assert!(!public.join("page/4").exists());
+    // Every page link resolves, from disk too.
+    let report = check(
+        &scan(&public),
+        &CheckOptions {
+            base_url: SUB.into(),
+            file_browsing: true,
+        },
+    );
+    assert!(report.broken.is_empty(), "{:#?}", report.broken);
+}
+
+#[test]
+fn paginate_by_zero_lists_everything_on_the_home_page_and_the_default_is_fifty() {
+    let site = many_editions_site_with("paginate_by: 0\n");
+    build_args(site.path(), &[]);
+    let public = site.path().join("public");
+    let index = html(&public.join("index.html"));
+    assert_eq!(listed(&index).len(), 130);
+    assert!(all(&index, "nav.pagination").is_empty());
+    assert_eq!(link_rel(&index, "next"), None);
+    assert_eq!(one(&index, "ol.article-list").value().attr("start"), None);
+    assert!(!public.join("page").exists());
+
+    let site = many_editions_site_with("pretty_links: true\n");
+    build_args(site.path(), &[]);
+    let public = site.path().join("public");
+    let index = html(&public.join("index.html"));
+    assert_eq!(listed(&index).len(), 50);
+    assert_eq!(link_rel(&index, "next").as_deref(), Some("page/2/"));
+    let third = html(&public.join("page/3/index.html"));
+    assert_eq!(listed(&third).len(), 30);
+    assert_eq!(link_rel(&third, "prev").as_deref(), Some("../../page/2/"));
+    let second = html(&public.join("page/2/index.html"));
+    assert_eq!(link_rel(&second, "prev").as_deref(), Some("../../"));
+}
+
+#[test]
+fn exports_a_site_turns_off_are_neither_written_nor_linked() {
+    let site = fixture("basic");
+    let yaml = site.path().join("site.yaml");
+    let mut settings = std::fs::read_to_string(&yaml).unwrap();
+    settings.push_str(
+        "exports:\n  edition_json: false\n  annotations: false\n  editions_json: false\n",
+    );
+    std::fs::write(&yaml, &settings).unwrap();
+    build_args(site.path(), &["--base-url", SUB]);
+    let public = site.path().join("public");
+    for slug in ["alpha", "beta"] {
+        assert!(!public.join(slug).join("edition.json").exists());
+        assert!(!public.join(slug).join("annotations.jsonld").exists());
+        let ext = if slug == "beta" { "md" } else { "txt" };
+        assert!(public.join(slug).join(format!("original.{ext}")).exists());
+        assert!(public.join(slug).join(format!("corrected.{ext}")).exists());
+        let page = html(&public.join(slug).join("index.html"));
+        let hrefs: Vec<&str> = all(&page, "a[href], link[href]")
+            .iter()
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
+        // cite.json (the citation) stays: it is not one of these exports.
+        let off = ["edition.json", "editions.json", "annotations.jsonld"];
+        assert!(
+            !hrefs.iter().any(|h| off.iter().any(|f| h.ends_with(f))),
+            "{hrefs:?}"
+        );
+        assert!(hrefs.contains(&"cite.json"), "{hrefs:?}");
+        assert!(
+            hrefs.contains(&format!("original.{ext}").as_str()),
+            "{hrefs:?}"
+        );
+    }
+    assert!(!public.join("editions.json").exists());
+    let report = check(
+        &scan(&public),
+        &CheckOptions {
+            base_url: SUB.into(),
+            file_browsing: true,
+        },
+    );
+    assert!(report.broken.is_empty(), "{:#?}", report.broken);
+
+    // With the texts off too, nothing links to them.
+    let settings = settings.replace("exports:\n", "exports:\n  texts: false\n");
+    std::fs::write(&yaml, &settings).unwrap();
+    build_args(site.path(), &["--base-url", SUB]);
+    assert!(!public.join("alpha/original.txt").exists());
+    assert!(!public.join("alpha/corrected.txt").exists());
+    let page = html(&public.join("alpha/index.html"));
+    assert!(all(&page, "a[href$='.txt']").is_empty());
+    assert_eq!(all(&page, "nav.ed-links a").len(), 1);
+
+    // Only the annotations off: edition.json is written and no longer links to them.
+    let settings = settings
+        .replace("  texts: false\n", "")
+        .replace("  edition_json: false\n", "");
+    std::fs::write(&yaml, &settings).unwrap();
+    build_args(site.path(), &["--base-url", SUB]);
+    let edition = json(&public.join("alpha/edition.json"));
+    assert!(edition.get("annotations_url").is_none(), "{edition}");
+    assert!(edition["original"]["url"].is_string());
+    for note in edition["annotations"].as_array().unwrap() {
+        assert!(note.get("annotation").is_none(), "{note}");
+        assert!(note["url"].is_string());
+    }
+}
+
 #[test]
 fn the_bundled_site_builds_valid_output_under_a_sub_path() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1274,8 +1681,13 @@ fn the_bundled_site_builds_valid_output_under_a_sub_path() {
     assert!(report.fragments > 300, "{}", report.fragments);
     let slug = "han-dong-two-michaels";
     let feed = validate_feed(&public);
-    assert_eq!(feed.all("entry").len(), 1);
-    assert_eq!(validate_sitemap(&public).len(), 3);
+    // The edition, and one entry per revision of it.
+    let revisions = json(&public.join(slug).join("edition.json"))["revisions"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(feed.all("entry").len(), 1 + revisions);
+    // The home page, the methodology page, the edition and its reading view.
+    assert_eq!(validate_sitemap(&public).len(), 4);
     let edition = validate_edition_json(&public, slug);
     assert!(edition["corrections"].as_array().unwrap().len() > 100);
     let annotations = validate_annotations(&public, slug);

@@ -19,6 +19,23 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// The top-level text values of a YAML mapping file, read with emend's loader.
+fn meta_yaml(path: &Path) -> std::collections::BTreeMap<String, String> {
+    use emend::yaml::{NodeKind, YamlIndex};
+    let text = std::fs::read_to_string(path).unwrap();
+    let root = YamlIndex::build(&text).unwrap().root.unwrap();
+    let NodeKind::Map(pairs) = root.kind else {
+        panic!("{text}")
+    };
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| match (k.kind, v.kind) {
+            (NodeKind::Scalar(k), NodeKind::Scalar(v)) => Some((k, v)),
+            _ => None,
+        })
+        .collect()
+}
+
 fn init(parent: &Path, name: &str) -> std::path::PathBuf {
     emend(parent).args(["init", name]).assert().success();
     parent.join(name)
@@ -48,7 +65,7 @@ fn init_creates_a_site_that_checks_and_builds() {
         "Created a new emend site in my-site/:\n  site.yaml\n  \
          content/example-edition/original.txt\n  content/example-edition/meta.yaml\n  \
          content/example-edition/corrections.yaml\n  content/example-edition/annotations.yaml\n  \
-         .gitignore\nThe default theme is built into emend; no themes/ folder is needed.\n\
+         pages/methodology.md\n  .gitignore\nThe default theme is built into emend; no themes/ folder is needed.\n\
          Next:\n  cd my-site\n  emend serve --open           preview the example edition\n  \
          emend new <slug> --from FILE add an article of your own\n"
     );
@@ -62,6 +79,7 @@ fn init_creates_a_site_that_checks_and_builds() {
             "content/example-edition/corrections.yaml",
             "content/example-edition/meta.yaml",
             "content/example-edition/original.txt",
+            "pages/methodology.md",
             "site.yaml",
         ]
     );
@@ -80,6 +98,55 @@ fn init_creates_a_site_that_checks_and_builds() {
     assert_eq!(all(&page, ".cell.corr ins").len(), 3);
     assert_eq!(all(&page, "[role=doc-endnotes] > ol > li").len(), 1);
     assert!(!site.join("themes").exists());
+
+    // The methodology page: rendered, linked from every page's footer beside
+    // the contact the new site.yaml sets, and in the sitemap.
+    let method = html(&site.join("public/methodology/index.html"));
+    assert_eq!(
+        one(&method, "h1").text().collect::<String>(),
+        "Methodology and corrections policy"
+    );
+    let sections: Vec<String> = all(&method, ".prose h2")
+        .iter()
+        .map(|h| h.text().collect())
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            "What this site publishes",
+            "How a text is restored",
+            "What a note is",
+            "Sources",
+            "Corrections"
+        ]
+    );
+    for (doc, prefix) in [(&page, "../"), (&method, "../")] {
+        let links: Vec<(String, String)> = all(doc, "footer nav a")
+            .iter()
+            .map(|a| (a.value().attr("href").unwrap().into(), a.text().collect()))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                (
+                    format!("{prefix}methodology/index.html"),
+                    "Methodology and corrections policy".to_string()
+                ),
+                (
+                    "mailto:corrections@example.org".to_string(),
+                    "corrections@example.org".to_string()
+                ),
+            ]
+        );
+    }
+    let sitemap = std::fs::read_to_string(site.join("public/sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://example.org/methodology/</loc>"),
+        "{sitemap}"
+    );
+    // Every link resolves.
+    let links = emend(&site).args(["check", "--links"]).output().unwrap();
+    assert!(links.status.success(), "{}", stderr(&links));
 }
 
 #[test]
@@ -135,6 +202,17 @@ fn init_refuses_an_existing_site() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).starts_with("error[site-exists]: other already has a content\n"));
     assert!(!other.join("site.yaml").exists());
+
+    // So is one with only pages/: init would not know whose they are.
+    let third = parent.path().join("third");
+    std::fs::create_dir_all(third.join("pages")).unwrap();
+    let out = emend(parent.path())
+        .args(["init", "third"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("error[site-exists]: third already has a pages\n"));
+    assert!(!third.join("site.yaml").exists());
 }
 
 #[test]
@@ -168,18 +246,17 @@ fn new_copies_the_original_byte_for_byte_and_fills_meta() {
         std::fs::read(dir.join("original.txt")).unwrap(),
         original.as_bytes()
     );
-    let meta: serde_yaml::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(dir.join("meta.yaml")).unwrap()).unwrap();
+    let meta = meta_yaml(&dir.join("meta.yaml"));
     assert_eq!(
-        meta["title"].as_str(),
+        meta.get("title").map(String::as_str),
         Some("Le ministre: \"tout\" va bien")
     );
-    assert_eq!(meta["source"].as_str(), Some("Radio-Canada"));
+    assert_eq!(meta.get("source").map(String::as_str), Some("Radio-Canada"));
     assert_eq!(
-        meta["source_url"].as_str(),
+        meta.get("source_url").map(String::as_str),
         Some("https://ici.radio-canada.ca/x")
     );
-    let retrieved = meta["retrieved"].as_str().unwrap().to_string();
+    let retrieved = meta["retrieved"].clone();
     assert_eq!(retrieved, today());
     // The example files hold commented examples of every key and nothing live.
     for (file, keys) in [
@@ -257,9 +334,11 @@ fn new_reads_stdin_and_knows_markdown() {
     );
     assert!(!dir.join("original.txt").exists());
     // Without --title, a short first line becomes the title, and the user is told.
-    let meta: serde_yaml::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(dir.join("meta.yaml")).unwrap()).unwrap();
-    assert_eq!(meta["title"].as_str(), Some("Headline from stdin"));
+    let meta = meta_yaml(&dir.join("meta.yaml"));
+    assert_eq!(
+        meta.get("title").map(String::as_str),
+        Some("Headline from stdin")
+    );
     assert!(stdout(&out).contains(
         "meta.yaml          title and provenance (title taken from the first line of the text: check it)"
     ));
@@ -315,7 +394,7 @@ fn new_refuses_to_overwrite_and_rejects_bad_input_all_at_once() {
     assert!(
         err.starts_with(
             "error[bad-slug]: `Han_Dong Story` is not a valid article slug\n \
-             = note: slugs become URLs: use only lowercase letters a-z, digits 0-9 and hyphens (`[a-z0-9-]+`)\n \
+             = note: slugs become URLs: use only lowercase letters a-z, digits 0-9 and hyphens (`[a-z0-9-]+`), at most 100\n \
              = help: use `han-dong-story`: emend new han-dong-story ...\n"
         ),
         "{err}"

@@ -171,7 +171,9 @@ fn inert_problems(rel: &str, doc: &Html) -> Vec<String> {
             "script" => {
                 let src = el.value().attr("src").unwrap_or("");
                 let inline: String = el.text().collect();
-                let theme_script = (src.ends_with("edition.js") || src.ends_with("search.js"))
+                let theme_script = ["edition.js", "search.js", "cite.js"]
+                    .iter()
+                    .any(|js| src.ends_with(js))
                     && !src.contains(':')
                     && inline.is_empty();
                 if !theme_script && !is_inert_json_ld(el.value().attr("type"), src, &inline) {
@@ -547,8 +549,9 @@ fn the_output_guard_refuses_folders_emend_did_not_create() {
         std::fs::read_to_string(home.join("Documents/taxes.txt")).unwrap(),
         "private"
     );
+    // Beside the output, only its build cache (docs/build-cache.md).
     assert_eq!(
         listing(&home.join("Documents")),
-        ["edition-site", "taxes.txt"]
+        [".edition-site.emend-cache", "edition-site", "taxes.txt"]
     );
 }

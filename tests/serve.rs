@@ -352,6 +352,7 @@ fn an_edit_reloads_and_a_mistake_shows_then_clears_the_overlay() {
             "alpha/corrected/index.html",
             "alpha/edition.json",
             "alpha/index.html",
+            "alpha/tei.xml",
             "search/d/alpha.js",
         ])
     );
@@ -431,7 +432,9 @@ fn an_edit_reloads_and_a_mistake_shows_then_clears_the_overlay() {
         status["errors"][0]["file"],
         "content/alpha/corrections.yaml"
     );
-    assert_eq!(status["errors"][0]["line"], 3);
+    // At the quote that never closes (issue 19: it was the next line).
+    assert_eq!(status["errors"][0]["line"], 1);
+    assert_eq!(status["errors"][0]["column"], 9);
     assert!(corrected_of(&server.text("/alpha/")).contains("a pair of sources"));
 
     // 4. Fixed: the overlay clears and the page follows the file again.

@@ -347,3 +347,132 @@ fn links_out_of_the_site_are_refused_not_served() {
     assert_eq!(status, Some(200));
     assert!(body.contains("symlink-outside"), "{body}");
 }
+
+/// `GET target` with the given `Host` header.
+fn get_with_host(addr: SocketAddr, target: &str, host: &str) -> (Option<u16>, String) {
+    raw(
+        addr,
+        format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+#[test]
+fn only_loopback_names_and_the_bound_address_are_answered() {
+    // DNS rebinding: a page on evil.example resolves its name to 127.0.0.1 and
+    // reads the preview (and its status, with file paths) with the victim's browser.
+    let site = fixture("basic");
+    let server = Server::start(site.path(), &[]);
+    let addr = server.addr();
+    let port = server.port();
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "localhost".to_string(),
+        format!("LOCALHOST.:{port}"),
+        format!("app.localhost:{port}"),
+        format!("[::1]:{port}"),
+        format!("127.0.0.2:{port}"),
+    ] {
+        for target in ["/", "/__emend/status"] {
+            let (status, body) = get_with_host(addr, target, &host);
+            assert_eq!(status, Some(200), "Host: {host} {target}: {body}");
+        }
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("localhost.evil.example:{port}"),
+        format!("192.0.2.1:{port}"),
+        "127.0.0.1.nip.io".to_string(),
+    ] {
+        for target in ["/", "/alpha/", "/__emend/status", "/__emend/events"] {
+            let (status, body) = get_with_host(addr, target, &host);
+            assert_eq!(status, Some(421), "Host: {host} {target}: {body}");
+            assert!(!body.contains("\"errors\""), "{body}");
+        }
+    }
+}
+
+#[test]
+fn slow_and_idle_connections_are_bounded() {
+    let site = fixture("basic");
+    let server = Server::start(site.path(), &[]);
+    let addr = server.addr();
+    // Slowloris: headers never finished. The server closes the connection
+    // after its header timeout (10 s) instead of keeping it for good.
+    let mut slow = TcpStream::connect(addr).unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+        .unwrap();
+    // An idle connection that sends nothing at all.
+    let mut idle = TcpStream::connect(addr).unwrap();
+    // More connections than the server keeps (256): the extra ones are closed
+    // at once, and the server stays responsive with fewer than 1,024 descriptors.
+    let crowd: Vec<TcpStream> = (0..300)
+        .filter_map(|_| TcpStream::connect(addr).ok())
+        .collect();
+    assert!(crowd.len() >= 256);
+    let start = std::time::Instant::now();
+    for stream in [&mut slow, &mut idle] {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut buf = Vec::new();
+        let closed = stream.read_to_end(&mut buf);
+        assert!(
+            closed.is_ok() || start.elapsed() < Duration::from_secs(29),
+            "{closed:?}"
+        );
+    }
+    let waited = start.elapsed();
+    assert!(waited < Duration::from_secs(20), "closed after {waited:?}");
+    drop(crowd);
+    // Once they are gone, requests are answered again.
+    std::thread::sleep(Duration::from_millis(200));
+    let (status, _) = get(addr, b"/");
+    assert_eq!(status, Some(200));
+}
+
+#[test]
+fn a_named_pipe_saved_while_serving_is_an_error_not_a_hang() {
+    // A FIFO under content/ used to block the rebuild thread for good while
+    // the status still said "no errors".
+    let site = fixture("basic");
+    let server = Server::start(site.path(), &[]);
+    let addr = server.addr();
+    let corrections = site.path().join("content/alpha/corrections.yaml");
+    std::fs::remove_file(&corrections).unwrap();
+    let made = Command::new("mkfifo").arg(&corrections).status().unwrap();
+    assert!(made.success());
+    let deadline = std::time::Instant::now() + PATIENCE;
+    loop {
+        let (_, body) = get(addr, b"/__emend/status");
+        if body.contains("not-a-file") {
+            assert!(
+                body.contains("it is a named pipe (FIFO), not a regular file"),
+                "{body}"
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no error reported: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // And the server still rebuilds once the file is back.
+    std::fs::remove_file(&corrections).unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/basic/content/alpha/corrections.yaml"),
+        &corrections,
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + PATIENCE;
+    loop {
+        let (_, body) = get(addr, b"/__emend/status");
+        if body.contains("\"errors\":[]") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{body}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -7,6 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::*;
+use emend::yaml::{Node, NodeKind, YamlIndex};
 
 const STORY: &str = "Both sources mentioned the MP urged Beijing to act, in response to two nationwide safety sources.\nInternational Information reported that the Liberal Celebration was dealing with an uproar.\nAs mentioned above, the 2 officials spoke on the identical time.\n";
 
@@ -42,17 +43,22 @@ fn run(root: &Path, args: &[&str]) -> (bool, String, String) {
     )
 }
 
-fn entries(yaml: &str) -> Vec<serde_yaml::Mapping> {
-    serde_yaml::from_str::<Option<Vec<serde_yaml::Mapping>>>(yaml)
-        .unwrap()
+fn entries(yaml: &str) -> Vec<Node> {
+    YamlIndex::build(yaml)
+        .expect("valid YAML")
+        .root
+        .map(|r| r.items().to_vec())
         .unwrap_or_default()
 }
 
-fn get<'a>(e: &'a serde_yaml::Mapping, key: &str) -> Option<&'a str> {
-    e.get(key).and_then(|v| v.as_str())
+fn get<'a>(e: &'a Node, key: &str) -> Option<&'a str> {
+    match &e.get(key)?.kind {
+        NodeKind::Scalar(s) => Some(s),
+        _ => None,
+    }
 }
 
-fn pairs(list: &[serde_yaml::Mapping]) -> Vec<(String, String)> {
+fn pairs(list: &[Node]) -> Vec<(String, String)> {
     list.iter()
         .map(|e| {
             (
@@ -90,7 +96,9 @@ fn prints_entries_ready_to_paste_and_leaves_the_file_alone() {
     for e in &list {
         assert_eq!(get(e, "status"), Some("suggested"));
         assert_eq!(get(e, "origin"), Some("dictionary"));
-        let c = e.get("confidence").and_then(|v| v.as_f64()).unwrap();
+        let c = get(e, "confidence")
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap();
         assert!(c > 0.5 && c <= 1.0, "{c}");
         assert!(get(e, "why").is_some_and(|w| !w.is_empty()));
     }
@@ -99,9 +107,10 @@ fn prints_entries_ready_to_paste_and_leaves_the_file_alone() {
     // The edited phrase is not suggested again, and nothing was written.
     assert!(!stdout.contains("identical"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), EXISTING);
-    assert!(stderr.contains(
-        "6 suggestions for `story` (6 from the dictionary, 0 learned from the site, 0 from patterns)"
-    ));
+    assert!(
+        stderr.contains("Suggested for `story`: 6 places in 6 entries (6 dictionary)."),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -110,10 +119,16 @@ fn write_appends_after_the_existing_bytes_and_never_duplicates() {
     let path = dir.path().join("content/story/corrections.yaml");
     let (ok, _, stderr) = run(dir.path(), &["suggest", "story", "--write"]);
     assert!(ok, "{stderr}");
-    assert!(stderr.contains("Appended 6 suggestions"), "{stderr}");
+    assert!(
+        stderr.contains("Appended 6 places in 6 entries (6 dictionary) to "),
+        "{stderr}"
+    );
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with(EXISTING));
-    assert!(text[EXISTING.len()..].starts_with("\n\n# Suggested by `emend suggest` (6 entries)"));
+    assert!(
+        text[EXISTING.len()..]
+            .starts_with("\n\n# Suggested by `emend suggest`: 6 entries changing 6 places.")
+    );
     let list = entries(&text);
     assert_eq!(list.len(), 7);
     assert_eq!(get(&list[0], "find"), Some("on the identical time"));
@@ -124,6 +139,60 @@ fn write_appends_after_the_existing_bytes_and_never_duplicates() {
     assert!(ok);
     assert!(stderr.contains("No suggestions for `story`"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
+fn places_and_entries_are_both_counted_and_add_up() {
+    // `mentioned` is garbled at all three places: one `all: true` entry for
+    // three places; one place is also learned from another article, which
+    // neither splits the entry nor counts the place twice.
+    let story = "He mentioned the plan. She mentioned the cost. Officials mentioned the date.\nThey met on the identical day.\n";
+    let other = "Officials mentioned the date.\n";
+    let accepted = "- find: mentioned\n  replace: said\n  kind: synonym\n  why: w\n";
+    let dir = site(&[("story", story, None), ("other", other, Some(accepted))]);
+    let (ok, stdout, stderr) = run(dir.path(), &["suggest", "story"]);
+    assert!(ok, "{stderr}");
+    let list = entries(&stdout);
+    assert_eq!(
+        pairs(&list),
+        [
+            ("mentioned".to_string(), "said".to_string()),
+            ("on the identical".to_string(), "at the same".to_string()),
+        ]
+    );
+    assert_eq!(get(&list[0], "all"), Some("true"));
+    assert_eq!(
+        get(&list[0], "origin"),
+        Some("dictionary + learned from other")
+    );
+    assert!(stdout.starts_with("# Suggested by `emend suggest`: 2 entries changing 4 places."));
+    assert!(
+        stderr.contains(
+            "Suggested for `story`: 4 places in 2 entries (3 dictionary, 1 dictionary and site learning)."
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn improbable_places_are_flagged_as_comments_never_as_entries() {
+    let dir = site(&[("story", "It was a robust debate.\n", None)]);
+    let (ok, stdout, stderr) = run(dir.path(), &["suggest", "story"]);
+    assert!(ok, "{stderr}");
+    assert!(entries(&stdout).is_empty(), "{stdout}");
+    assert!(
+        stdout
+            .contains("#   line 1: \"robust\" in “…It was a robust debate.…”: perhaps \"strong\""),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("0 places in 0 entries; 1 more place flagged for review only"),
+        "{stderr}"
+    );
+    // --no-model: nothing at all.
+    let (_, stdout, stderr) = run(dir.path(), &["suggest", "story", "--no-model"]);
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("No suggestions"), "{stderr}");
 }
 
 #[test]
@@ -169,7 +238,7 @@ fn suggested_entries_build_marked_and_check_lists_them() {
     let warn: String = one(&page, ".stats .warn").text().collect();
     assert_eq!(warn, "6 unreviewed suggestions");
 
-    // check: one warning per suggested entry, at the entry.
+    // check --format json: one warning per suggested entry, at the entry.
     let doc = json(dir.path(), &["check", "--format", "json"]);
     let unreviewed: Vec<(String, String, u64)> = doc["diagnostics"]
         .as_array()
@@ -197,7 +266,7 @@ fn suggested_entries_build_marked_and_check_lists_them() {
 }
 
 #[test]
-fn allow_unreviewed_false_fails_the_build_naming_each_suggestion() {
+fn allow_unreviewed_false_fails_the_build_with_one_line_per_article() {
     let dir = site(&[("story", STORY, Some(EXISTING))]);
     assert!(run(dir.path(), &["suggest", "story", "--write"]).0);
     std::fs::write(
@@ -205,7 +274,20 @@ fn allow_unreviewed_false_fails_the_build_naming_each_suggestion() {
         "title: Test\nbase_url: https://example.org/\nallow_unreviewed: false\n",
     )
     .unwrap();
-    let (ok, _, stderr) = run(dir.path(), &["build"]);
+    let summary = "error[unreviewed]: 6 suggestions unreviewed in story (6 places): review them in `emend serve` or list them with `emend check --unreviewed`\n = note: site.yaml sets `allow_unreviewed: false`, so unreviewed suggestions cannot be published\n\nerror: 1 error\n";
+    let (ok, stdout, stderr) = run(dir.path(), &["build"]);
+    assert!(!ok);
+    assert_eq!((stdout.as_str(), stderr.as_str()), ("", summary));
+    assert!(!dir.path().join("public").exists());
+    // -q hides warnings, never errors.
+    let (ok, _, stderr) = run(dir.path(), &["-q", "build"]);
+    assert!(!ok);
+    assert_eq!(stderr, summary);
+    let (ok, _, stderr) = run(dir.path(), &["-q", "check"]);
+    assert!(!ok);
+    assert_eq!(stderr, summary);
+    // The full list names each suggestion at its entry.
+    let (ok, _, stderr) = run(dir.path(), &["check", "--unreviewed"]);
     assert!(!ok);
     assert_eq!(
         stderr.matches("error[unreviewed]: correction \"").count(),
@@ -220,7 +302,49 @@ fn allow_unreviewed_false_fails_the_build_naming_each_suggestion() {
         "site.yaml sets `allow_unreviewed: false`, so unreviewed suggestions cannot be published"
     ));
     assert!(stderr.ends_with("error: 6 errors\n"), "{stderr}");
-    assert!(!dir.path().join("public").exists());
+}
+
+#[test]
+fn check_and_build_summarise_unreviewed_suggestions_in_places_and_entries() {
+    // Two entries, four places (`mentioned` with `all: true`), in one article;
+    // one entry at one place in another.
+    let story = "He mentioned the plan. She mentioned the cost. Officials mentioned the date.\nThey met on the identical day.\n";
+    let dir = site(&[
+        ("story", story, None),
+        ("brief", "They met on the identical day.\n", None),
+    ]);
+    assert!(run(dir.path(), &["suggest", "story", "--write"]).0);
+    assert!(run(dir.path(), &["suggest", "brief", "--write"]).0);
+    let (ok, stdout, stderr) = run(dir.path(), &["check"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        "warning[unreviewed]: 1 suggestion unreviewed in brief (1 place): review it in `emend serve` or list it with `emend check --unreviewed`\n\
+         warning[unreviewed]: 2 suggestions unreviewed in story (4 places): review them in `emend serve` or list them with `emend check --unreviewed`\n\
+         warning: 2 warnings\n\
+         Checked 2 articles: no errors\n"
+    );
+    let (ok, _, stderr) = run(dir.path(), &["build"]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.starts_with("warning[unreviewed]: 1 suggestion unreviewed in brief (1 place): "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("warning[unreviewed]").count(), 2, "{stderr}");
+    // Quiet: warnings are not errors.
+    let (ok, _, stderr) = run(dir.path(), &["-q", "check"]);
+    assert!(ok);
+    assert_eq!(stderr, "");
+    // The full list: one warning per entry, at the entry.
+    let (ok, _, stderr) = run(dir.path(), &["check", "--unreviewed"]);
+    assert!(ok);
+    assert_eq!(
+        stderr.matches("warning[unreviewed]: correction ").count(),
+        3,
+        "{stderr}"
+    );
+    assert!(stderr.contains("warning: 3 warnings\n"), "{stderr}");
 }
 
 #[test]
@@ -244,7 +368,10 @@ fn site_learning_carries_accepted_corrections_to_other_articles() {
         get(learned, "why"),
         Some("The outlet's name, translated word for word.")
     );
-    assert!(stderr.contains("1 learned from the site"), "{stderr}");
+    assert!(
+        stderr.contains("7 places in 7 entries (6 dictionary, 1 site learning)"),
+        "{stderr}"
+    );
     // --no-site leaves it out.
     let (_, stdout, _) = run(dir.path(), &["suggest", "story", "--no-site"]);
     assert!(!stdout.contains("International Information"));
@@ -370,10 +497,10 @@ fn suggestions_never_break_an_annotation() {
     let dir = site(&[("story", text, None)]);
     // Without annotations both garbled phrases get one `all: true` entry.
     let (_, stdout, _) = run(dir.path(), &["suggest", "story"]);
-    let safety = |list: &[serde_yaml::Mapping]| -> Vec<(Option<String>, bool)> {
+    let safety = |list: &[Node]| -> Vec<(Option<String>, bool)> {
         list.iter()
             .filter(|e| get(e, "find") == Some("nationwide safety"))
-            .map(|e| (get(e, "after").map(str::to_string), e.contains_key("all")))
+            .map(|e| (get(e, "after").map(str::to_string), e.get("all").is_some()))
             .collect()
     };
     assert_eq!(safety(&entries(&stdout)), [(None, true)]);
@@ -401,15 +528,12 @@ fn suggestions_never_break_an_annotation() {
     let list = entries(&written);
     assert!(safety(&list).is_empty());
     // The other suggestions are kept.
-    let mentioned: Vec<&serde_yaml::Mapping> = list
+    let mentioned: Vec<&Node> = list
         .iter()
         .filter(|e| get(e, "find") == Some("mentioned"))
         .collect();
     assert_eq!(mentioned.len(), 1);
-    assert_eq!(
-        mentioned[0].get("all").and_then(|v| v.as_bool()),
-        Some(true)
-    );
+    assert_eq!(get(mentioned[0], "all"), Some("true"));
     build(dir.path());
 }
 

@@ -103,6 +103,13 @@ pub fn yaml(kind: YamlKind, bytes: &[u8]) {
             YamlKind::Site => {
                 if let Some(cfg) = SiteConfig::parse(Path::new("/nonexistent"), &file, &mut out) {
                     assert!(cfg.base_url.ends_with('/'), "base_url without a slash");
+                    assert!(
+                        !cfg.base_url.contains([
+                            '"', '\'', '<', '>', '\n', '\r', '\u{2028}', '\u{a0}', '\u{200b}'
+                        ]) && !cfg.base_url.chars().any(char::is_control),
+                        "accepted base_url {:?}",
+                        cfg.base_url
+                    );
                 }
             }
         },
@@ -291,6 +298,10 @@ pub fn edition_invariants(article: &Article, edition: &Edition) {
             emend::text::on_word_boundaries(original, &c.original),
             "match inside a word"
         );
+        assert!(
+            emend::text::on_grapheme_boundaries(original, &c.original),
+            "match cuts a character (grapheme cluster)"
+        );
         if let Some(b) = &spec.selector.before {
             assert!(original[..c.original.start].ends_with(b.as_str()));
         }
@@ -418,20 +429,44 @@ pub fn render(case: &Case) {
             "reading view text"
         );
     }
+    // A change or note inside Markdown syntax the page cannot mark is an error
+    // (`in-markup`): the build must fail with exactly those errors.
+    let conflicts = render::markup_conflicts(&article, &edition);
+    let changes = edition.changes.len();
     let sink = MemSink::default();
     let outcome = pipeline::build_loaded(site, Box::new(article), &sink, false);
+    if !conflicts.is_empty() {
+        assert!(outcome.entry.is_none(), "built despite {conflicts:?}");
+        assert!(
+            outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .all(|d| d.code == "in-markup"),
+            "{:?}",
+            outcome.diagnostics
+        );
+        return;
+    }
     assert!(
         outcome.entry.is_some(),
         "render failed: {:?}",
         outcome.diagnostics
     );
+    let mut all_html = String::new();
     for (path, bytes) in sink.files.lock().expect("sink lock").iter() {
         if path.ends_with(".html") {
             let html = std::str::from_utf8(bytes).expect("pages are UTF-8");
             if let Err(e) = check_page(html) {
                 panic!("{path}: {e}");
             }
+            all_html.push_str(html);
         }
+    }
+    // Every change is marked where the apparatus links to it.
+    for n in 1..=changes {
+        let id = format!("id=\"{}\"", emend::anchors::ChangeIds::of(n).original);
+        assert!(all_html.contains(&id), "no {id} on the page");
     }
 }
 
@@ -628,8 +663,11 @@ pub fn check_page(html: &str) -> Result<(), String> {
                                 .find(|(k, _)| k == name)
                                 .map(|(_, v)| v.as_str())
                         };
-                        let theme_script = attr("src")
-                            .is_some_and(|s| s.ends_with("edition.js") || s.ends_with("search.js"));
+                        let theme_script = attr("src").is_some_and(|s| {
+                            ["edition.js", "search.js", "cite.js"]
+                                .iter()
+                                .any(|js| s.ends_with(js))
+                        });
                         // The JSON-LD block: data, with `<` escaped so content cannot end it.
                         let json_ld = attr("type") == Some("application/ld+json")
                             && attr("src").is_none()

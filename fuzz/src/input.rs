@@ -3,7 +3,7 @@
 //! (so they match and the engine's deeper rules run), written out as real YAML.
 
 use arbitrary::Arbitrary;
-use serde_yaml::{Mapping, Value};
+use serde_json::{Map as Mapping, Value};
 
 use crate::check::Case;
 
@@ -112,6 +112,53 @@ fn s(v: &str) -> Value {
     Value::String(v.to_string())
 }
 
+/// Writes `v` as block-style YAML (each scalar a double-quoted JSON string,
+/// which YAML reads as the same text), the way people write emend's files.
+fn to_yaml(v: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match v {
+        Value::Array(items) => {
+            for item in items {
+                out.push_str(&pad);
+                out.push_str("- ");
+                match item {
+                    Value::Object(_) | Value::Array(_) => {
+                        let mut inner = String::new();
+                        to_yaml(item, indent + 2, &mut inner);
+                        out.push_str(inner.trim_start());
+                    }
+                    scalar => {
+                        out.push_str(&scalar.to_string());
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                out.push_str(&pad);
+                out.push_str(&Value::from(k.as_str()).to_string());
+                match item {
+                    Value::Object(_) | Value::Array(_) => {
+                        out.push_str(":\n");
+                        to_yaml(item, indent + 2, out);
+                    }
+                    scalar => {
+                        out.push_str(": ");
+                        out.push_str(&scalar.to_string());
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        scalar => {
+            out.push_str(&pad);
+            out.push_str(&scalar.to_string());
+            out.push('\n');
+        }
+    }
+}
+
 impl EditionIn {
     /// The article's files.
     pub fn to_case(&self) -> Case {
@@ -122,67 +169,71 @@ impl EditionIn {
             let (find, cut) = anchor(text, &starts, &c.find);
             let (before, after) = context(text, &starts, cut, c.before, c.after);
             let mut m = Mapping::new();
-            m.insert(s("find"), s(&find));
-            m.insert(s("replace"), s(&c.replace));
+            m.insert("find".into(), s(&find));
+            m.insert("replace".into(), s(&c.replace));
             if let Some(b) = before {
-                m.insert(s("before"), s(&b));
+                m.insert("before".into(), s(&b));
             }
             if let Some(a) = after {
-                m.insert(s("after"), s(&a));
+                m.insert("after".into(), s(&a));
             }
             match c.pick {
                 PickIn::Unique => {}
                 PickIn::Nth(n) => {
-                    m.insert(s("occurrence"), Value::from(n % 4));
+                    m.insert("occurrence".into(), Value::from(n % 4));
                 }
                 PickIn::All => {
-                    m.insert(s("all"), Value::Bool(true));
+                    m.insert("all".into(), Value::Bool(true));
                 }
             }
             if let Some(w) = &c.why {
-                m.insert(s("why"), s(w));
+                m.insert("why".into(), s(w));
             }
-            corrections.push(Value::Mapping(m));
+            corrections.push(Value::Object(m));
         }
         let mut annotations = Vec::new();
         for a in &self.annotations {
             let (quote, cut) = anchor(text, &starts, &a.quote);
             let (before, after) = context(text, &starts, cut, a.before, a.after);
             let mut m = Mapping::new();
-            m.insert(s("quote"), s(&quote));
-            m.insert(s("note"), s(&a.note));
+            m.insert("quote".into(), s(&quote));
+            m.insert("note".into(), s(&a.note));
             if a.on_original {
-                m.insert(s("on"), s("original"));
+                m.insert("on".into(), s("original"));
             }
             if let Some(b) = before {
-                m.insert(s("before"), s(&b));
+                m.insert("before".into(), s(&b));
             }
             if let Some(x) = after {
-                m.insert(s("after"), s(&x));
+                m.insert("after".into(), s(&x));
             }
             if let Some(n) = a.occurrence {
-                m.insert(s("occurrence"), Value::from(n % 4));
+                m.insert("occurrence".into(), Value::from(n % 4));
             }
             if let Some((title, url)) = &a.source {
                 let mut src = Mapping::new();
-                src.insert(s("title"), s(title));
-                src.insert(s("url"), s(&format!("https://example.org/{url}")));
-                m.insert(s("sources"), Value::Sequence(vec![Value::Mapping(src)]));
+                src.insert("title".into(), s(title));
+                src.insert("url".into(), s(&format!("https://example.org/{url}")));
+                m.insert("sources".into(), Value::Array(vec![Value::Object(src)]));
             }
-            annotations.push(Value::Mapping(m));
+            annotations.push(Value::Object(m));
         }
         let mut meta = Mapping::new();
-        meta.insert(s("title"), s(&self.title));
+        meta.insert("title".into(), s(&self.title));
         if let Some(summary) = &self.summary {
-            meta.insert(s("summary"), s(summary));
+            meta.insert("summary".into(), s(summary));
         }
-        let yaml = |v: &Value| serde_yaml::to_string(v).unwrap_or_default().into_bytes();
+        let yaml = |v: &Value| {
+            let mut out = String::new();
+            to_yaml(v, 0, &mut out);
+            out.into_bytes()
+        };
         Case {
             markdown: self.markdown,
             original: self.original.clone().into_bytes(),
-            meta: yaml(&Value::Mapping(meta)),
-            corrections: (!corrections.is_empty()).then(|| yaml(&Value::Sequence(corrections))),
-            annotations: (!annotations.is_empty()).then(|| yaml(&Value::Sequence(annotations))),
+            meta: yaml(&Value::Object(meta)),
+            corrections: (!corrections.is_empty()).then(|| yaml(&Value::Array(corrections))),
+            annotations: (!annotations.is_empty()).then(|| yaml(&Value::Array(annotations))),
         }
     }
 }

@@ -98,10 +98,13 @@ pub fn discover_entries(root: &Path, out: &mut Diagnostics) -> Vec<(OsString, En
                 let entry = discover_entry(root, &name);
                 entries.push((name, entry));
             }
-            Err(e) => out.push(
-                Diagnostic::error(Code::Io, format!("cannot read {}: {e}", content.display()))
-                    .at(Location::file_only(&content)),
-            ),
+            Err(e) => {
+                let path = e.path().unwrap_or(&content).to_path_buf();
+                let err = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("a symbolic link loop"));
+                out.push(crate::source::io_diagnostic(&path, "read the folder", &err));
+            }
         }
     }
     entries

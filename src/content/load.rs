@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use super::discover::check_symlink;
-use super::parse::{parse_annotations, parse_corrections, parse_meta};
+use super::parse::{parse_annotation_entries, parse_correction_entries, parse_meta_fields};
 use super::validate::check_slug;
 use super::{Article, Format, Meta};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, io_diagnostic};
 use crate::text::did_you_mean;
 
 /// What loading one article folder produced.
@@ -17,6 +17,10 @@ pub enum Loaded {
     Article(Box<Article>),
     /// A draft, skipped without loading its texts.
     SkippedDraft,
+    /// The article had errors (already reported) but could be put together:
+    /// its anchors can still be checked, so every error of a run shows (a
+    /// typo in `kind` must not hide a `find` that matches nothing).
+    Invalid(Box<Article>),
     /// The article had errors (already reported).
     Failed,
 }
@@ -53,7 +57,15 @@ pub fn load_article(
     // Look at what is in the folder: typos in file names are a common mistake.
     let mut originals = Vec::new();
     let mut refused_original = false;
-    if let Ok(entries) = std::fs::read_dir(dir) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => Some(entries),
+        Err(e) => {
+            // An unreadable folder is a permission problem, not "no meta.yaml".
+            out.push(io_diagnostic(dir, "read the folder", &e));
+            return Loaded::Failed;
+        }
+    };
+    if let Some(entries) = entries {
         let mut names: Vec<_> = entries.flatten().collect();
         names.sort_by_key(|e| e.file_name());
         for e in names {
@@ -84,9 +96,15 @@ pub fn load_article(
         }
     }
     let meta_path = dir.join("meta.yaml");
-    let meta = if meta_path.is_file() {
-        out.ok(SourceFile::read(&meta_path))
-            .and_then(|file| parse_meta(&file, out))
+    // Anything named meta.yaml is read (a folder or a pipe is refused as
+    // such); only a missing one is "no meta.yaml".
+    let Some(has_meta) = present(&meta_path, out) else {
+        return Loaded::Failed;
+    };
+    let mut meta_errors = Diagnostics::new();
+    let meta = if has_meta {
+        out.ok(SourceFile::read_yaml(&meta_path))
+            .and_then(|file| parse_meta_fields(&file, &mut meta_errors))
     } else {
         out.push(
             Diagnostic::error(
@@ -98,6 +116,8 @@ pub fn load_article(
         );
         None
     };
+    let meta_ok = !meta_errors.has_errors();
+    out.append(&mut meta_errors);
     if meta.as_ref().is_some_and(|m| m.draft) && !include_drafts {
         return Loaded::SkippedDraft;
     }
@@ -138,8 +158,8 @@ pub fn load_article(
     // A missing corrections or annotations file means none.
     let optional = |name: &str, out: &mut Diagnostics| -> Option<Option<SourceFile>> {
         let path = dir.join(name);
-        if path.exists() {
-            out.ok(SourceFile::read(&path)).map(Some)
+        if present(&path, out)? {
+            out.ok(SourceFile::read_yaml(&path)).map(Some)
         } else {
             Some(None)
         }
@@ -150,15 +170,26 @@ pub fn load_article(
         slug,
         dir: dir.to_path_buf(),
         meta,
+        meta_ok,
         original_path,
         original,
         format,
         corrections,
         annotations,
     };
-    match assemble(parts, out) {
-        Some(article) => Loaded::Article(Box::new(article)),
-        None => Loaded::Failed,
+    assemble(parts, out)
+}
+
+/// Whether something is at `path` (`Some(false)`: nothing), following links;
+/// `None` when that cannot be known (a permission error, reported).
+fn present(path: &Path, out: &mut Diagnostics) -> Option<bool> {
+    match std::fs::metadata(path) {
+        Ok(_) => Some(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(false),
+        Err(e) => {
+            out.push(io_diagnostic(path, "read", &e));
+            None
+        }
     }
 }
 
@@ -184,6 +215,8 @@ struct Parts {
     slug: String,
     dir: PathBuf,
     meta: Option<Meta>,
+    /// Whether reading the metadata reported no error.
+    meta_ok: bool,
     original_path: PathBuf,
     original: SourceFile,
     format: Format,
@@ -195,41 +228,55 @@ struct Parts {
 
 /// The one assembly step of an article, whichever way its files were read:
 /// checks the original, parses corrections and annotations (reporting every
-/// problem), and builds the [`Article`] only if nothing failed.
-fn assemble(parts: Parts, out: &mut Diagnostics) -> Option<Article> {
-    out.checked(|out| {
-        if parts.original.text.trim().is_empty() {
-            out.push(
-                Diagnostic::error(
-                    Code::EmptyOriginal,
-                    format!("the original of `{}` is empty", parts.slug),
-                )
-                .at(Location::file_only(&parts.original.path))
-                .help("paste the article text exactly as received"),
-            );
-            return None;
-        }
-        let corrections = match parts.corrections? {
-            Some(file) => parse_corrections(&file, out),
-            None => Some(Vec::new()),
-        };
-        let annotations = match parts.annotations? {
-            Some(file) => parse_annotations(&file, out),
-            None => Some(Vec::new()),
-        };
-        let mut article = Article {
-            slug: parts.slug,
-            dir: parts.dir,
-            meta: parts.meta?,
-            original_path: parts.original_path,
-            original: parts.original,
-            format: parts.format,
-            corrections: corrections?,
-            annotations: annotations?,
-        };
-        article.match_line_endings();
-        Some(article)
-    })
+/// problem), and builds the [`Article`]: [`Loaded::Article`] if nothing
+/// failed, [`Loaded::Invalid`] if values were wrong but every file could be
+/// read (so its anchors can still be checked), [`Loaded::Failed`] otherwise.
+fn assemble(parts: Parts, out: &mut Diagnostics) -> Loaded {
+    let mut inner = Diagnostics::new();
+    let article = assemble_lenient(parts, &mut inner);
+    let failed = inner.has_errors();
+    out.append(&mut inner);
+    match article {
+        Some((article, true)) if !failed => Loaded::Article(Box::new(article)),
+        Some((article, _)) => Loaded::Invalid(Box::new(article)),
+        None => Loaded::Failed,
+    }
+}
+
+/// [`assemble`]'s work: the article, if it could be put together, and
+/// whether its metadata was clean.
+fn assemble_lenient(parts: Parts, out: &mut Diagnostics) -> Option<(Article, bool)> {
+    if parts.original.text.trim().is_empty() {
+        out.push(
+            Diagnostic::error(
+                Code::EmptyOriginal,
+                format!("the original of `{}` is empty", parts.slug),
+            )
+            .at(Location::file_only(&parts.original.path))
+            .help("paste the article text exactly as received"),
+        );
+        return None;
+    }
+    let corrections = match parts.corrections? {
+        Some(file) => parse_correction_entries(&file, out),
+        None => Some(Vec::new()),
+    };
+    let annotations = match parts.annotations? {
+        Some(file) => parse_annotation_entries(&file, out),
+        None => Some(Vec::new()),
+    };
+    let mut article = Article {
+        slug: parts.slug,
+        dir: parts.dir,
+        meta: parts.meta?,
+        original_path: parts.original_path,
+        original: parts.original,
+        format: parts.format,
+        corrections: corrections?,
+        annotations: annotations?,
+    };
+    article.match_line_endings();
+    Some((article, parts.meta_ok))
 }
 
 /// The files of one article, held in memory.
@@ -259,7 +306,11 @@ pub fn article_from_texts(texts: &ArticleTexts<'_>, out: &mut Diagnostics) -> Op
     let read = |name: &str, bytes: &[u8], out: &mut Diagnostics| {
         out.ok(SourceFile::from_bytes(&dir.join(name), bytes.to_vec()))
     };
-    let meta = read("meta.yaml", texts.meta, out).and_then(|f| parse_meta(&f, out));
+    let mut meta_errors = Diagnostics::new();
+    let meta =
+        read("meta.yaml", texts.meta, out).and_then(|f| parse_meta_fields(&f, &mut meta_errors));
+    let meta_ok = !meta_errors.has_errors();
+    out.append(&mut meta_errors);
     let original_name = format!("original.{}", texts.format.ext());
     let original = read(&original_name, texts.original, out)?;
     let optional = |name: &str, bytes: Option<&[u8]>, out: &mut Diagnostics| match bytes {
@@ -273,10 +324,14 @@ pub fn article_from_texts(texts: &ArticleTexts<'_>, out: &mut Diagnostics) -> Op
         original_path: dir.join(&original_name),
         dir,
         meta,
+        meta_ok,
         original,
         format: texts.format,
         corrections,
         annotations,
     };
-    assemble(parts, out)
+    match assemble(parts, out) {
+        Loaded::Article(a) => Some(*a),
+        _ => None,
+    }
 }

@@ -3,7 +3,8 @@
 //! `annotations.yaml`. This module defines the typed, validated [`Article`]
 //! and finds ([`discover`]), reads ([`load`]) and parses ([`parse`]) article
 //! folders into it; it does not match anything against the text (that is
-//! [`crate::engine`]'s job).
+//! [`crate::engine`]'s job). The site's own pages (`pages/*.md`) are read by
+//! [`pages`].
 
 use std::fmt;
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use crate::yaml::{Node, value_location};
 
 pub mod discover;
 pub mod load;
+pub mod pages;
 pub mod parse;
 pub mod validate;
 
@@ -21,6 +23,7 @@ pub use discover::{
     Entry, check_path_inside, check_symlink, discover, discover_entries, discover_entry,
 };
 pub use load::{ArticleTexts, Loaded, article_from_texts, load_all, load_article};
+pub use pages::{SitePage, load_pages};
 pub use parse::{parse_annotations, parse_corrections, parse_meta};
 pub use validate::{
     RESERVED_SLUGS, check_slug, is_doi, is_http_url, is_language_tag, is_valid_date, is_valid_slug,
@@ -225,7 +228,7 @@ pub struct CorrectionSpec {
 
 /// What kind of document a source is, so readers (and fact-checkers) can
 /// weigh it: a court ruling is not a news report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceType {
     /// A primary document: an official report, a record of proceedings, a statement.
@@ -268,7 +271,7 @@ impl SourceType {
 }
 
 /// A source cited by an annotation or a status block.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SourceRef {
     /// Title of the cited page.
     pub title: String,
@@ -287,11 +290,14 @@ pub struct SourceRef {
     /// What kind of document it is.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub source_type: Option<SourceType>,
+    /// Where its `url` is written (for the source policy's warnings).
+    #[serde(skip)]
+    pub url_at: Location,
 }
 
 /// "Where the story stands": later findings a reader should see before the
 /// text, when the report was contested, corrected or overtaken by events.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct StoryStatus {
     /// When the editor last checked that this is current (YYYY-MM-DD).
     pub as_of: String,
@@ -302,7 +308,7 @@ pub struct StoryStatus {
 }
 
 /// One dated revision of the edition itself (not of the original article).
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Revision {
     /// When (YYYY-MM-DD).
     pub date: String,

@@ -185,10 +185,12 @@ pub fn parse_meta(file: &SourceFile, out: &mut Diagnostics) -> Option<Meta> {
     out.checked(|out| parse_meta_fields(file, out))
 }
 
-/// [`parse_meta`], recording into a collector of its own.
-fn parse_meta_fields(file: &SourceFile, out: &mut Diagnostics) -> Option<Meta> {
+/// [`parse_meta`], recording into a collector of its own; lenient like
+/// [`parse_correction_entries`] (a wrong date still gives the metadata).
+pub(crate) fn parse_meta_fields(file: &SourceFile, out: &mut Diagnostics) -> Option<Meta> {
     // The nested blocks' keys are checked before serde, so all typos show at once.
-    if let Some(root) = yaml::YamlIndex::build(&file.text).and_then(|i| i.root) {
+    let index = yaml::parse(file, out)?;
+    if let Some(root) = &index.root {
         let mut worst = yaml::KeyStatus::Clean;
         if let Some(status) = root.get("status") {
             worst = worst.max(yaml::check_keys(file, status, &STATUS_SCHEMA, out));
@@ -207,7 +209,7 @@ fn parse_meta_fields(file: &SourceFile, out: &mut Diagnostics) -> Option<Meta> {
             return None;
         }
     }
-    let (raw, node) = yaml::load_map::<MetaYaml>(file, &META_SCHEMA, out)?;
+    let (raw, node) = yaml::load_map_from::<MetaYaml>(file, index, &META_SCHEMA, out)?;
     let node = node.as_ref();
     let title = raw.title.into_string();
     if title.trim().is_empty() {
@@ -407,8 +409,12 @@ pub fn parse_corrections(file: &SourceFile, out: &mut Diagnostics) -> Option<Vec
     out.checked(|out| parse_correction_entries(file, out))
 }
 
-/// [`parse_corrections`], recording into a collector of its own.
-fn parse_correction_entries(
+/// [`parse_corrections`], recording into a collector of its own. Lenient:
+/// the entries come back even when values are wrong (an unknown `kind`,
+/// reported), so the anchors of the others can still be checked; entries
+/// whose anchor is wrong are left out. `None` only when the file cannot be
+/// read as a list of entries.
+pub(crate) fn parse_correction_entries(
     file: &SourceFile,
     out: &mut Diagnostics,
 ) -> Option<Vec<CorrectionSpec>> {
@@ -465,7 +471,11 @@ fn parse_correction_entries(
             occurrence: raw.occurrence,
             all: raw.all.unwrap_or(false),
         };
+        let mark = out.len();
         let selector = selector(file, node, "find", raw_selector, out);
+        // An entry whose anchor itself is wrong is not matched (its error
+        // says why); the others still are, so their errors show too.
+        let anchorable = !out[mark..].iter().any(Diagnostic::is_error);
         if selector.exact == replace && !selector.exact.is_empty() {
             out.push(
                 Diagnostic::warning(
@@ -485,6 +495,9 @@ fn parse_correction_entries(
                 .at(pos.entry.clone())
                 .help("add `why: \"...\"`, one sentence a reader understands"),
             );
+        }
+        if !anchorable {
+            continue;
         }
         specs.push(CorrectionSpec {
             selector,
@@ -576,6 +589,7 @@ fn source(
         accessed,
         archived: raw.archived,
         source_type,
+        url_at: value_location(file, item, "url"),
     }
 }
 
@@ -585,13 +599,15 @@ pub fn parse_annotations(file: &SourceFile, out: &mut Diagnostics) -> Option<Vec
     out.checked(|out| parse_annotation_entries(file, out))
 }
 
-/// [`parse_annotations`], recording into a collector of its own.
-fn parse_annotation_entries(
+/// [`parse_annotations`], recording into a collector of its own; lenient like
+/// [`parse_correction_entries`].
+pub(crate) fn parse_annotation_entries(
     file: &SourceFile,
     out: &mut Diagnostics,
 ) -> Option<Vec<AnnotationSpec>> {
     // Check the nested `sources` entries' keys before serde, so all typos show at once.
-    if let Some(root) = yaml::YamlIndex::build(&file.text).and_then(|i| i.root) {
+    let index = yaml::parse(file, out)?;
+    if let Some(root) = &index.root {
         let mut worst = yaml::KeyStatus::Clean;
         for item in root.items() {
             if let Some(sources) = item.get("sources") {
@@ -604,15 +620,17 @@ fn parse_annotation_entries(
             return None;
         }
     }
-    let list = yaml::load_list::<AnnotationYaml>(file, &ANNOTATION_SCHEMA, out)?;
+    let list = yaml::load_list_from::<AnnotationYaml>(file, index, &ANNOTATION_SCHEMA, out)?;
     let mut specs = Vec::with_capacity(list.entries.len());
     for (raw, node) in list.entries {
         let node = node.as_ref();
         let pos = EntryPos::new(file, node, ANNOTATION_SCHEMA.keys);
+        let mut anchorable = true;
         let side = match raw.on.as_deref() {
             None | Some("corrected") => Side::Corrected,
             Some("original") => Side::Original,
             Some(other) => {
+                anchorable = false;
                 out.push(
                     Diagnostic::error(Code::UnknownSide, format!("`on: {other}` is not a text"))
                         .at(pos.of("on").clone())
@@ -642,7 +660,11 @@ fn parse_annotation_entries(
             occurrence: raw.occurrence,
             all: false,
         };
+        let mark = out.len();
         let selector = selector(file, node, "quote", raw_selector, out);
+        if !anchorable || out[mark..].iter().any(Diagnostic::is_error) {
+            continue;
+        }
         specs.push(AnnotationSpec {
             selector,
             side,

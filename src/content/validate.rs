@@ -4,11 +4,19 @@
 use crate::diagnostics::{Code, Diagnostic, Location};
 
 /// Slugs that would collide with pages the site itself generates.
-pub const RESERVED_SLUGS: &[&str] = &["glossary", "static", "search", "pagefind", "tags", "feeds"];
+pub const RESERVED_SLUGS: &[&str] = &[
+    "glossary", "static", "search", "pagefind", "tags", "feeds", "page",
+];
 
-/// Whether `slug` follows the rule `[a-z0-9-]+`.
+/// The longest slug: a slug is a folder name in the output (and part of
+/// staging and temporary file names, which file systems cap at 255 bytes),
+/// and a URL readers see. `check` and `build` apply the same rule.
+pub const MAX_SLUG_LEN: usize = 100;
+
+/// Whether `slug` follows the rule `[a-z0-9-]+`, at most [`MAX_SLUG_LEN`] long.
 pub fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()
+        && slug.len() <= MAX_SLUG_LEN
         && slug
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -24,17 +32,46 @@ pub fn slugify(name: &str) -> String {
             out.push('-');
         }
     }
-    out.trim_end_matches('-').to_string()
+    let mut out = out.trim_end_matches('-').to_string();
+    if out.len() > MAX_SLUG_LEN {
+        out.truncate(MAX_SLUG_LEN);
+        out = out.trim_end_matches('-').to_string();
+    }
+    out
 }
 
 /// Checks the slug rule, returning a diagnostic that states it.
 pub fn check_slug(slug: &str, at: Location) -> Result<(), Diagnostic> {
+    if slug.len() > MAX_SLUG_LEN
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(Diagnostic::error(
+            Code::BadSlug,
+            format!(
+                "the article slug `{}…` is {} characters long; the limit is {MAX_SLUG_LEN}",
+                &slug[..40],
+                slug.len()
+            ),
+        )
+        .at(at)
+        .label("article folder")
+        .note("slugs become folder names and URLs, which file systems and readers need short")
+        .help(format!("rename the folder to `{}`", slugify(slug))));
+    }
     if !is_valid_slug(slug) {
         let suggestion = slugify(slug);
-        let mut d = Diagnostic::error(Code::BadSlug, format!("`{slug}` is not a valid article slug"))
+        let shown: String = slug.chars().take(60).collect();
+        let shown = if shown.len() < slug.len() {
+            format!("{shown}…")
+        } else {
+            shown
+        };
+        let mut d = Diagnostic::error(Code::BadSlug, format!("`{shown}` is not a valid article slug"))
             .at(at)
             .label("article folder")
-            .note("slugs become URLs: use only lowercase letters a-z, digits 0-9 and hyphens (`[a-z0-9-]+`)");
+            .note(format!("slugs become URLs: use only lowercase letters a-z, digits 0-9 and hyphens (`[a-z0-9-]+`), at most {MAX_SLUG_LEN}"));
         if !suggestion.is_empty() {
             d = d.help(format!("rename the folder to `{suggestion}`"));
         }

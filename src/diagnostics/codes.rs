@@ -44,14 +44,23 @@ codes! {
         BadUrl = "bad-url": "An address is not an absolute http(s) URL (`base_url`, `source_url`, a source's `url` or `archived`).",
         BadLanguage = "bad-language": "A `language` is not a BCP 47 language tag such as `en` or `fr-CA`.",
         BadTheme = "bad-theme": "The `theme` setting is not a plain folder name.",
+        EmptyEditor = "empty-editor": "An entry of `editors` in `site.yaml` has an empty `name`.",
+        BadOrcid = "bad-orcid": "An editor's `orcid` is not an ORCID iD (four groups of four digits with a valid check digit).",
         ThemeNotFound = "theme-not-found": "The theme named in `site.yaml` has no folder under `themes/`.",
         BadHighlightTheme = "bad-highlight-theme": "A `highlight_theme` is not one of the code highlighting themes built into emend.",
+        BadDomain = "bad-domain": "A `domain` of `source_policy` in `site.yaml` is not a plain domain name such as `example.com`.",
+        BadContact = "bad-contact": "`contact` in `site.yaml` is neither an e-mail address nor an http(s) URL.",
+        BadExports = "bad-exports": "The `exports` of `site.yaml` turn off the texts but keep an export whose offsets count their characters.",
         Template = "template": "A template does not compile or fails while rendering a page.",
         TemplateContext = "template-context": "The data for a template could not be prepared (an internal error; please report it).",
     }
     "YAML files" {
         YamlSyntax = "yaml-syntax": "A YAML file is not valid YAML (indentation, quotes, tabs, control characters).",
         InvalidUtf8 = "invalid-utf8": "A text file is not valid UTF-8.",
+        Utf16 = "utf16": "A text file is saved as UTF-16 (with or without a byte order mark); emend reads UTF-8.",
+        FileTooLarge = "file-too-large": "A file is larger than emend reads (16 MiB for YAML, 256 MiB for other text).",
+        YamlTooDeep = "yaml-too-deep": "Lists and mappings in a YAML file are nested more than 64 levels deep.",
+        YamlAliases = "yaml-aliases": "YAML aliases (`*name`) would copy more than 100,000 values (an alias bomb).",
         EmptyFile = "empty-file": "A YAML file that needs keys is empty.",
         WrongType = "wrong-type": "A value has the wrong type (text where a list is expected, a word where a number is).",
         UnknownKey = "unknown-key": "A key is not part of the file's format (usually a typo: the hint names the closest key).",
@@ -61,9 +70,9 @@ codes! {
     }
     "Content folders" {
         NoContent = "no-content": "The site has no `content/` folder.",
-        BadSlug = "bad-slug": "An article folder name is not a valid slug (lowercase a-z, digits and hyphens).",
-        ReservedSlug = "reserved-slug": "An article folder is named like a folder the site itself uses (`glossary`, `search`…).",
-        StrayFile = "stray-file": "A file directly under `content/` is not an article folder and is ignored.",
+        BadSlug = "bad-slug": "An article folder name or a page's slug is not a valid slug (lowercase a-z, digits and hyphens).",
+        ReservedSlug = "reserved-slug": "An article folder or a page's slug is named like a folder the site itself uses (`glossary`, `search`…).",
+        StrayFile = "stray-file": "A file directly under `content/` is not an article folder, or one under `pages/` is not a Markdown page, and is ignored.",
         UnknownFile = "unknown-file": "An article folder holds a file emend does not read.",
         MissingMeta = "missing-meta": "An article folder has no `meta.yaml`.",
         MissingOriginal = "missing-original": "An article folder has no `original.txt` or `original.md`.",
@@ -72,13 +81,15 @@ codes! {
         SymlinkOutside = "symlink-outside": "A symbolic link under the site leads outside it (refused, so a build never reads files elsewhere).",
         BrokenSymlink = "broken-symlink": "A symbolic link under the site leads nowhere.",
         Io = "io": "A file or folder could not be read or written (permissions, a vanished file).",
+        NotAFile = "not-a-file": "A path emend reads is not a regular file (a folder, a named pipe, a device or a socket).",
+        PermissionDenied = "permission-denied": "A file or folder cannot be read with the current user's permissions.",
     }
     "Article metadata" {
         EmptyTitle = "empty-title": "`title` in `meta.yaml` is empty.",
         BadDate = "bad-date": "A date is not a real date written as YYYY-MM-DD.",
         BadDoi = "bad-doi": "`doi` is not a DOI name (`10.` registrant `/` suffix).",
         UnknownSourceType = "unknown-source-type": "A source's `type` is not one of primary, court, news, reference, other.",
-        EmptyNote = "empty-note": "A note, status text or revision note is empty.",
+        EmptyNote = "empty-note": "A note, status text, revision note or source policy reason is empty.",
     }
     "Corrections and annotations" {
         UnknownKind = "unknown-kind": "A correction's `kind` is not one of the known kinds.",
@@ -95,16 +106,27 @@ codes! {
         QuoteAmbiguous = "quote-ambiguous": "An annotation's `quote` occurs more than once and nothing says which.",
         OccurrenceOutOfRange = "occurrence-out-of-range": "`occurrence: N` asks for a match beyond the last one.",
         Overlap = "overlap": "Two corrections change overlapping text.",
+        InMarkup = "in-markup": "A correction or note falls inside Markdown syntax that cannot be marked (a link's address or title, image alt text, a code fence's info string, a footnote label, a link reference definition).",
+        SplitsCharacter = "splits-character": "A `find` or `quote` would match part of a character as readers see it (an accent written as a combining mark, an emoji with a variation selector or a joiner).",
         NoOpCorrection = "no-op-correction": "A correction replaces text with the same text.",
         MissingWhy = "missing-why": "A correction has no `why` (readers see no explanation).",
         LongQuote = "long-quote": "An annotation quotes a very long passage.",
-        Unreviewed = "unreviewed": "A correction is still marked `status: suggested` (an error when `allow_unreviewed: false`).",
+        Unreviewed = "unreviewed": "Corrections are still marked `status: suggested`: one line per article, or one per entry with `check --unreviewed` and `--format json` (errors when `allow_unreviewed: false`).",
+    }
+    "Source policy" {
+        AvoidedSource = "avoided-source": "A source cites a domain the site's `source_policy` lists under `avoid`.",
+        FlaggedSource = "flagged-source": "A source cites a domain the site's `source_policy` lists under `flag` (a note, not a warning).",
+    }
+    "Site pages" {
+        BadFrontMatter = "bad-front-matter": "A page under `pages/` does not start with a front matter block between `---` lines.",
+        PageSlugTaken = "page-slug-taken": "Two pages, or a page and an article, would be published at the same address.",
     }
     "Output" {
         UnsafeOutput = "unsafe-output": "The output folder is one emend must never replace (the site root, `content/`, a folder emend did not create…).",
         BadOutputPath = "bad-output-path": "A page or file would be written outside the output folder or under an unusable name.",
         OutputCollision = "output-collision": "Two files would be written to the same output path (a static file named like a generated page).",
         DiskFull = "disk-full": "The disk filled up while writing the output; the previous output is untouched.",
+        OutputLocked = "output-locked": "Another emend build is writing to the same output folder (one build per folder at a time).",
         Feed = "feed": "The Atom feed could not be written.",
         BrokenLink = "broken-link": "A link or #fragment of the built site leads nowhere (`check --links`).",
         BrokenExternalLink = "broken-external-link": "An external link did not answer successfully (`check --links --external`).",
@@ -124,6 +146,7 @@ codes! {
         BadClass = "bad-class": "A word class name in `dictionary.yaml` is not valid.",
         BadClassWord = "bad-class-word": "A word of a class in `dictionary.yaml` is not a single word.",
         BadCase = "bad-case": "A dictionary entry's `case` is neither `auto` nor `exact`.",
+        BadCheck = "bad-check": "A dictionary entry's `check` is neither `model` nor `none`.",
         BadDisabled = "bad-disabled": "`disabled` appears where it does not belong (only a site's `dictionary.yaml` may disable built-in entries).",
         DuplicateEntry = "duplicate-entry": "Two dictionary entries have the same `find` and context.",
         PaddedFind = "padded-find": "A dictionary `find` starts or ends with whitespace.",

@@ -21,7 +21,7 @@ pub mod codes;
 
 pub use codes::Code;
 
-/// How bad a diagnostic is. Errors fail the build; warnings do not.
+/// How bad a diagnostic is. Errors fail the build; warnings and notes do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -29,11 +29,14 @@ pub enum Severity {
     Error,
     /// Worth a look, but the site is still built.
     Warning,
+    /// For the editor's information (a source the site's policy flags): not a
+    /// problem, and not counted as a warning.
+    Note,
 }
 
 /// A place in a source file: a byte span plus the 1-based line and column
 /// (in characters) of its start, as shown to users.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Location {
     /// The file, as the user should see it (joined onto `--root`).
     pub file: PathBuf,
@@ -136,6 +139,11 @@ impl Diagnostic {
         Self::new(Severity::Warning, code, message)
     }
 
+    /// A new note: information for the editor, neither an error nor a warning.
+    pub fn info(code: Code, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, code, message)
+    }
+
     fn new(severity: Severity, code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
@@ -192,6 +200,7 @@ impl Diagnostic {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         match &self.location {
             Some(loc) => format!("{loc}: {sev}[{}]: {}", self.code, self.message),
@@ -264,9 +273,9 @@ impl Diagnostics {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
-    /// Number of warnings.
+    /// Number of warnings (notes are not counted).
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        Counts::of(&self.items).warnings
     }
 
     /// All diagnostics, sorted by file, position, then message, so output is
@@ -365,8 +374,9 @@ impl ColorMode {
 
 /// Renders diagnostics compiler-style, reading each file once for snippets.
 pub fn render_human(diagnostics: &[Diagnostic], color: bool) -> String {
+    // Only a regular file is read back (never a named pipe a diagnostic names).
     render_human_with(diagnostics, color, |path| {
-        std::fs::read(path).unwrap_or_default()
+        crate::files::read_regular_io(path, crate::files::MAX_TEXT_BYTES).unwrap_or_default()
     })
 }
 
@@ -395,7 +405,13 @@ pub fn render_human_with(
         .map(|d| to_codespan(d, &mut file_span))
         .collect();
     let config = term::Config::default();
-    let mut out = Vec::new();
+    // A bare diagnostic (no place, help or note) is one line, and a run of
+    // them is not spaced out: one line per article, say, stays compact.
+    let bare = |d: &Diagnostic| {
+        d.location.is_none() && d.related.is_empty() && d.help.is_none() && d.notes.is_empty()
+    };
+    let mut text = String::new();
+    let mut previous_bare = None;
     for (diag, cs_diag) in diagnostics.iter().zip(&converted) {
         let rendered = if color {
             let mut buf = term::termcolor::Buffer::ansi();
@@ -404,13 +420,22 @@ pub fn render_human_with(
         } else {
             term::emit_into_string(&config, &files, cs_diag)
         };
-        match rendered {
-            Ok(text) => out.push(text),
+        let rendered = match rendered {
+            Ok(text) if bare(diag) => format!("{}\n", text.trim_end()),
+            Ok(text) => text,
             // The file changed under us or vanished: fall back to one line.
-            Err(_) => out.push(format!("{}\n", terminal_safe(&diag.one_line()))),
+            Err(_) => format!("{}\n", terminal_safe(&diag.one_line())),
+        };
+        let is_bare = bare(diag);
+        match previous_bare {
+            None => {}
+            Some(true) if is_bare => {}
+            Some(_) => text.push('\n'),
         }
+        text.push_str(&rendered);
+        previous_bare = Some(is_bare);
     }
-    out.join("\n")
+    text
 }
 
 /// Where characters were widened by [`terminal_safe_source`]: (byte offset in
@@ -469,6 +494,7 @@ fn to_codespan(
     let base = match d.severity {
         Severity::Error => cs::Diagnostic::error(),
         Severity::Warning => cs::Diagnostic::warning(),
+        Severity::Note => cs::Diagnostic::note(),
     };
     let mut labels = Vec::new();
     let mut notes = Vec::new();
@@ -561,7 +587,7 @@ impl<'a> JsonDiagnostic<'a> {
 }
 
 /// Renders diagnostics as one JSON document:
-/// `{"errors": N, "warnings": M, "diagnostics": [...]}`.
+/// `{"errors": N, "warnings": M, "notes": K, "diagnostics": [...]}`.
 pub fn render_json(diagnostics: &[Diagnostic]) -> String {
     // One index for all: thousands of diagnostics may point into one file.
     let mut files = EndIndex::new();
@@ -569,10 +595,11 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
         .iter()
         .map(|d| JsonDiagnostic::with_files(d, &mut files))
         .collect();
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let counts = Counts::of(diagnostics);
     let doc = serde_json::json!({
-        "errors": errors,
-        "warnings": diagnostics.len() - errors,
+        "errors": counts.errors,
+        "warnings": counts.warnings,
+        "notes": counts.notes,
         "diagnostics": items,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
@@ -589,7 +616,8 @@ fn end_line_col(loc: &Location, files: &mut EndIndex) -> (usize, usize) {
         return (loc.line, loc.column);
     }
     let (text, index) = files.entry(loc.file.clone()).or_insert_with(|| {
-        let bytes = std::fs::read(&loc.file).unwrap_or_default();
+        let bytes = crate::files::read_regular_io(&loc.file, crate::files::MAX_TEXT_BYTES)
+            .unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
         let text = strip_bom(&text).0.to_string();
         let index = LineIndex::new(&text);
@@ -601,8 +629,35 @@ fn end_line_col(loc: &Location, files: &mut EndIndex) -> (usize, usize) {
     index.line_col(text, loc.span.end)
 }
 
-/// Writes a summary line (`error: 3 errors, 1 warning`) after the diagnostics.
-pub fn summary_line(errors: usize, warnings: usize) -> String {
+/// How many diagnostics of each severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Notes.
+    pub notes: usize,
+}
+
+impl Counts {
+    /// The counts of `diagnostics`.
+    pub fn of<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> Counts {
+        let mut c = Counts::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Note => c.notes += 1,
+            }
+        }
+        c
+    }
+}
+
+/// Writes a summary line (`error: 3 errors, 1 warning, 2 notes`) after the
+/// diagnostics, headed by the worst severity; empty when there are none.
+pub fn summary_line(counts: Counts) -> String {
     let plural = |n: usize, word: &str| {
         if n == 1 {
             format!("1 {word}")
@@ -610,26 +665,121 @@ pub fn summary_line(errors: usize, warnings: usize) -> String {
             format!("{n} {word}s")
         }
     };
-    match (errors, warnings) {
-        (0, 0) => String::new(),
-        (0, w) => format!("warning: {}", plural(w, "warning")),
-        (e, 0) => format!("error: {}", plural(e, "error")),
-        (e, w) => format!("error: {}, {}", plural(e, "error"), plural(w, "warning")),
+    let parts: Vec<String> = [
+        (counts.errors, "error"),
+        (counts.warnings, "warning"),
+        (counts.notes, "note"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, word)| plural(n, word))
+    .collect();
+    let head = if counts.errors > 0 {
+        "error"
+    } else if counts.warnings > 0 {
+        "warning"
+    } else {
+        "note"
+    };
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{head}: {}", parts.join(", "))
     }
 }
 
-/// Prints diagnostics to stderr in the chosen style.
+/// How many diagnostics a terminal run prints in full: past this, a count
+/// ("and N more") stands for the rest, so a file with thousands of mistakes
+/// cannot flood the terminal (`--format json` still lists every one).
+pub const SHOWN_IN_FULL: usize = 200;
+
+/// Prints diagnostics to stderr in the chosen style: the first
+/// [`SHOWN_IN_FULL`] (errors before warnings), then how many more there are.
 pub fn eprint(diagnostics: &[Diagnostic], color: bool) {
     if diagnostics.is_empty() {
         return;
     }
     let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, "{}", render_human(diagnostics, color));
+    let (shown, more) = capped(diagnostics, SHOWN_IN_FULL);
+    let _ = write!(stderr, "{}", render_human(&shown, color));
+    if let Some(more) = more {
+        let _ = writeln!(stderr, "{more}\n");
+    }
+}
+
+/// The first `limit` diagnostics to show in full (errors first, each group
+/// in the given order) and, if some are left out, the line that counts them.
+pub fn capped(diagnostics: &[Diagnostic], limit: usize) -> (Vec<Diagnostic>, Option<String>) {
+    if diagnostics.len() <= limit {
+        return (diagnostics.to_vec(), None);
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error());
+    let warnings = diagnostics.iter().filter(|d| !d.is_error());
+    let mut shown: Vec<Diagnostic> = errors.chain(warnings).take(limit).cloned().collect();
+    let shown_errors = shown.iter().filter(|d| d.is_error()).count();
+    let more_errors = diagnostics.iter().filter(|d| d.is_error()).count() - shown_errors;
+    let more_warnings = diagnostics.len() - limit - more_errors;
+    // Back in file order for reading.
+    let order = |d: &Diagnostic| {
+        d.location
+            .as_ref()
+            .map(|l| (l.file.clone(), l.span.start, l.span.end))
+    };
+    shown.sort_by(|a, b| order(a).cmp(&order(b)).then(a.severity.cmp(&b.severity)));
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 more {word}")
+        } else {
+            format!("{n} more {word}s")
+        }
+    };
+    let what = match (more_errors, more_warnings) {
+        (0, w) => plural(w, "warning"),
+        (e, 0) => plural(e, "error"),
+        (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+    };
+    (
+        shown,
+        Some(format!(
+            "… and {what}, not shown: fix these first, or see them all with `--format json`"
+        )),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_is_capped_with_a_count_of_the_rest() {
+        let many: Vec<Diagnostic> = (0..250)
+            .map(|i| {
+                if i % 5 == 0 {
+                    Diagnostic::warning(Code::MissingWhy, format!("w{i}"))
+                } else {
+                    Diagnostic::error(Code::FindNotFound, format!("e{i}"))
+                }
+            })
+            .collect();
+        let (shown, more) = capped(&many, 200);
+        assert_eq!(shown.len(), 200);
+        assert!(shown.iter().all(Diagnostic::is_error));
+        assert_eq!(
+            more.as_deref(),
+            Some(
+                "… and 50 more warnings, not shown: fix these first, or see them all with `--format json`"
+            )
+        );
+        let (shown, more) = capped(&many, 100);
+        assert_eq!(shown.len(), 100);
+        assert_eq!(
+            more.as_deref(),
+            Some(
+                "… and 100 more errors and 50 more warnings, not shown: fix these first, or see them all with `--format json`"
+            )
+        );
+        assert_eq!(capped(&many[..3], 100).1, None);
+    }
 
     #[test]
     fn human_output_has_location_snippet_and_help() {
@@ -699,8 +849,34 @@ mod tests {
 
     #[test]
     fn summary_pluralises() {
-        assert_eq!(summary_line(1, 0), "error: 1 error");
-        assert_eq!(summary_line(2, 1), "error: 2 errors, 1 warning");
-        assert_eq!(summary_line(0, 3), "warning: 3 warnings");
+        let c = |errors, warnings, notes| Counts {
+            errors,
+            warnings,
+            notes,
+        };
+        assert_eq!(summary_line(c(0, 0, 0)), "");
+        assert_eq!(summary_line(c(1, 0, 0)), "error: 1 error");
+        assert_eq!(summary_line(c(2, 1, 0)), "error: 2 errors, 1 warning");
+        assert_eq!(summary_line(c(0, 3, 0)), "warning: 3 warnings");
+        assert_eq!(summary_line(c(0, 1, 2)), "warning: 1 warning, 2 notes");
+        assert_eq!(summary_line(c(0, 0, 1)), "note: 1 note");
+        assert_eq!(summary_line(c(1, 0, 1)), "error: 1 error, 1 note");
+    }
+
+    #[test]
+    fn notes_are_neither_errors_nor_warnings() {
+        let d = Diagnostic::info(Code::FlaggedSource, "flagged");
+        assert!(!d.is_error());
+        assert_eq!(d.one_line(), "note[flagged-source]: flagged");
+        let out: Diagnostics = vec![d.clone(), Diagnostic::warning(Code::LongQuote, "w")].into();
+        assert_eq!(out.warning_count(), 1);
+        assert!(!out.has_errors());
+        let json: serde_json::Value = serde_json::from_str(&render_json(&out)).unwrap();
+        assert_eq!(
+            (json["warnings"].clone(), json["notes"].clone()),
+            (1.into(), 1.into())
+        );
+        assert_eq!(json["diagnostics"][0]["severity"], "note");
+        assert!(render_human(&[d], false).starts_with("note[flagged-source]: flagged"));
     }
 }

@@ -11,7 +11,14 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::content::{Pick, Selector};
-use crate::text::on_word_boundaries;
+use crate::text::{on_grapheme_boundaries, on_word_boundaries};
+
+/// Whether a match may stand: on word boundaries where the needle starts or
+/// ends a word, and never cutting a character as readers see it (a grapheme
+/// cluster: `Cafe` does not match inside an NFD `Café`, `❤` not inside `❤️`).
+pub fn acceptable(text: &str, r: &Range<usize>) -> bool {
+    on_word_boundaries(text, r) && on_grapheme_boundaries(text, r)
+}
 
 /// Why a selector did not resolve to the matches it asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +28,9 @@ pub enum AnchorFailure {
     NotFound {
         /// Matches of `exact` that the context rejected (the first [`SHOWN`]).
         without_context: Vec<Range<usize>>,
+        /// The first place `exact` occurs that was refused only because it
+        /// would cut a character as readers see it (a grapheme cluster).
+        split: Option<Range<usize>>,
     },
     /// Several matches and no rule to pick one.
     Ambiguous {
@@ -53,23 +63,36 @@ fn shown(matches: &[Range<usize>]) -> Vec<Range<usize>> {
 const AUTOMATON_THRESHOLD: usize = 96;
 
 /// Occurrences of one needle: leftmost first, not overlapping each other, on
-/// word boundaries (an occurrence inside a word does not hide a later one).
-fn find_one(text: &str, needle: &str) -> Vec<Range<usize>> {
+/// word boundaries (an occurrence inside a word does not hide a later one);
+/// and the first occurrence refused only for cutting a character.
+fn find_one(text: &str, needle: &str) -> (Vec<Range<usize>>, Option<Range<usize>>) {
     let finder = memchr::memmem::Finder::new(needle.as_bytes());
     let bytes = text.as_bytes();
     let mut out = Vec::new();
+    let mut split = None;
     let mut from = 0;
     while let Some(i) = finder.find(&bytes[from..]) {
         let r = from + i..from + i + needle.len();
-        if on_word_boundaries(text, &r) {
+        if acceptable(text, &r) {
             from = r.end;
             out.push(r);
         } else {
+            note_split(text, &r, &mut split);
             from = r.start + text[r.start..].chars().next().map_or(1, char::len_utf8);
         }
     }
-    out
+    (out, split)
 }
+
+/// Remembers the first refused match that only cut a character.
+fn note_split(text: &str, r: &Range<usize>, split: &mut Option<Range<usize>>) {
+    if split.is_none() && on_word_boundaries(text, r) && !on_grapheme_boundaries(text, r) {
+        *split = Some(r.clone());
+    }
+}
+
+/// The first occurrence of a needle refused only for cutting a character.
+pub type Split = Option<Range<usize>>;
 
 /// A set of needles prepared once and searched for in many texts (the spinner
 /// dictionary is searched for in every article).
@@ -115,9 +138,16 @@ impl Needles {
     /// Occurrences of each needle in `text` (by needle index): leftmost first,
     /// not overlapping each other, on word boundaries.
     pub fn scan(&self, text: &str) -> Vec<Vec<Range<usize>>> {
+        self.scan_with_splits(text).0
+    }
+
+    /// [`Needles::scan`], with the first occurrence of each needle that was
+    /// refused only for cutting a character (by needle index).
+    pub fn scan_with_splits(&self, text: &str) -> (Vec<Vec<Range<usize>>>, Vec<Split>) {
         let Some(ac) = &self.automaton else {
-            return self.patterns.iter().map(|p| find_one(text, p)).collect();
+            return self.patterns.iter().map(|p| find_one(text, p)).unzip();
         };
+        let mut splits: Vec<Option<Range<usize>>> = vec![None; self.patterns.len()];
         let mut last_end: Vec<usize> = vec![0; self.patterns.len()];
         let mut lists: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.patterns.len()];
         for m in ac.find_overlapping_iter(text) {
@@ -127,12 +157,14 @@ impl Needles {
             if !lists[id].is_empty() && r.start < last_end[id] {
                 continue;
             }
-            if on_word_boundaries(text, &r) {
+            if acceptable(text, &r) {
                 last_end[id] = r.end;
                 lists[id].push(r);
+            } else {
+                note_split(text, &r, &mut splits[id]);
             }
         }
-        lists
+        (lists, splits)
     }
 }
 
@@ -140,6 +172,8 @@ impl Needles {
 pub struct Matches<'t> {
     text: &'t str,
     by_text: HashMap<String, Vec<Range<usize>>>,
+    /// Per text: the first occurrence refused for cutting a character.
+    splits: HashMap<String, Range<usize>>,
 }
 
 impl<'t> Matches<'t> {
@@ -160,9 +194,19 @@ impl<'t> Matches<'t> {
             patterns.iter().map(|p| (*p).to_string()).collect(),
             automaton,
         );
-        let lists = set.scan(text);
+        let (lists, splits) = set.scan_with_splits(text);
+        let splits = set
+            .patterns
+            .iter()
+            .zip(splits)
+            .filter_map(|(p, s)| Some((p.clone(), s?)))
+            .collect();
         let by_text = set.patterns.into_iter().zip(lists).collect();
-        Matches { text, by_text }
+        Matches {
+            text,
+            by_text,
+            splits,
+        }
     }
 
     /// All occurrences of `exact` (must have been among the needles).
@@ -197,6 +241,11 @@ impl<'t> Matches<'t> {
         if matching.is_empty() {
             return Err(AnchorFailure::NotFound {
                 without_context: shown(all),
+                split: if all.is_empty() {
+                    self.splits.get(&sel.exact).cloned()
+                } else {
+                    None
+                },
             });
         }
         match sel.pick {
@@ -229,6 +278,33 @@ mod tests {
             before: None,
             after: None,
             pick: Pick::Unique,
+        }
+    }
+
+    #[test]
+    fn never_matches_part_of_a_character() {
+        // NFD accent, variation selector, ZWJ sequence: the base alone never matches.
+        let text = "Cafe\u{301} and Cafe; I \u{2764}\u{fe0f} it, \u{2764} too; \u{1f469}\u{200d}\u{1f4bb} codes";
+        for automaton in [false, true] {
+            let m = Matches::find_with(
+                text,
+                ["Cafe", "\u{2764}", "\u{1f469}", "Cafe\u{301}"],
+                automaton,
+            );
+            assert_eq!(m.of("Cafe"), [11..15], "automaton: {automaton}");
+            assert_eq!(m.of("Cafe\u{301}"), [0..6]);
+            let heart = text.rfind("\u{2764} too").unwrap();
+            assert_eq!(m.of("\u{2764}"), [heart..heart + 3]);
+            assert!(m.of("\u{1f469}").is_empty());
+            assert_eq!(
+                m.select(&sel("\u{1f469}")),
+                Err(AnchorFailure::NotFound {
+                    without_context: vec![],
+                    split: Some(
+                        text.find('\u{1f469}').unwrap()..text.find('\u{1f469}').unwrap() + 4
+                    ),
+                })
+            );
         }
     }
 
@@ -308,7 +384,8 @@ mod tests {
         assert_eq!(
             m.select(&s),
             Err(AnchorFailure::NotFound {
-                without_context: vec![2..6, 12..16, 22..26]
+                without_context: vec![2..6, 12..16, 22..26],
+                split: None,
             })
         );
     }

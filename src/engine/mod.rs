@@ -13,7 +13,7 @@ pub mod nearmiss;
 use std::cell::Cell;
 use std::ops::Range;
 
-use crate::content::{Article, Side, Status};
+use crate::content::{Article, Side};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::source::SourceFile;
 use crate::text::{LineIndex, excerpt};
@@ -150,6 +150,9 @@ pub enum EngineError {
         elsewhere: Option<Location>,
         /// For annotations: that occurrence is text a correction deleted.
         deleted: bool,
+        /// Where the text occurs only as part of a larger character, and
+        /// that whole character (a grapheme cluster).
+        split: Option<(Location, String)>,
     },
     /// Several matches and no rule to pick one.
     #[error("`{field}` matches {total} times in the {side}")]
@@ -181,9 +184,14 @@ pub enum EngineError {
         /// How many matches there are.
         total: usize,
     },
-    /// Two corrections claim overlapping text of the original.
-    #[error("corrections overlap: {first_text:?} and {second_text:?} claim the same text")]
+    /// Two or more corrections claim overlapping text of the original
+    /// (reported once per group of entries, however often they overlap).
+    #[error("{}", overlap_message(first_text, second_text, *entries))]
     Overlap {
+        /// How many entries of the file claim the text (2 or more).
+        entries: usize,
+        /// The further entries of the group (the first few).
+        more: Vec<Location>,
         /// The earlier entry in the file.
         first: Location,
         /// The later entry.
@@ -210,18 +218,46 @@ impl EngineError {
                 context_misses,
                 elsewhere,
                 deleted,
+                split,
             } => {
+                if let Some((loc, whole)) = split {
+                    let codepoints: Vec<String> = whole
+                        .chars()
+                        .filter(|c| !c.is_alphanumeric())
+                        .map(|c| format!("U+{:04X}", c as u32))
+                        .collect();
+                    return Diagnostic::error(
+                        Code::SplitsCharacter,
+                        format!(
+                            "`{field}` text {:?} occurs in the {side} only as part of a larger character",
+                            excerpt(exact, 60)
+                        ),
+                    )
+                    .at(at.clone())
+                    .label("would cut a character")
+                    .related(loc.clone(), format!("here it is part of `{whole}`"))
+                    .note(format!(
+                        "what readers see as one character is written with several code points here ({}): a combining accent, a variation selector or a joiner; emend never changes part of one",
+                        codepoints.join(", ")
+                    ))
+                    .help(format!(
+                        "include the whole character in `{field}`: copy `{whole}` from the {side}"
+                    ));
+                }
                 let what = if context_misses.is_empty() {
-                    format!("`{field}` text {:?} does not occur in the {side}", excerpt(exact, 60))
+                    format!(
+                        "`{field}` text {:?} does not occur in the {side}",
+                        excerpt(exact, 60)
+                    )
                 } else {
-                    format!("`{field}` text {:?} occurs in the {side}, but never with the given before/after context", excerpt(exact, 60))
+                    format!(
+                        "`{field}` text {:?} occurs in the {side}, but never with the given before/after context",
+                        excerpt(exact, 60)
+                    )
                 };
-                let mut d = Diagnostic::error(
-                    field.not_found(),
-                    what,
-                )
-                .at(at.clone())
-                .label("not found");
+                let mut d = Diagnostic::error(field.not_found(), what)
+                    .at(at.clone())
+                    .label("not found");
                 for (i, m) in context_misses.iter().take(10).enumerate() {
                     d = d.related(m.clone(), format!("occurrence {} (context differs)", i + 1));
                 }
@@ -236,7 +272,12 @@ impl EngineError {
                     });
                 } else if let Some((loc, found, hint)) = near {
                     d = d.related(loc.clone(), "closest match");
-                    let mut help = format!("did you mean {:?} (line {}, column {})?", excerpt(found, 80), loc.line, loc.column);
+                    let mut help = format!(
+                        "did you mean {:?} (line {}, column {})?",
+                        excerpt(found, 80),
+                        loc.line,
+                        loc.column
+                    );
                     if let Some(h) = hint {
                         help.push_str(&format!(" {h}"));
                     }
@@ -246,7 +287,13 @@ impl EngineError {
                 }
                 d
             }
-            EngineError::Ambiguous { field, side, at, matches, total } => {
+            EngineError::Ambiguous {
+                field,
+                side,
+                at,
+                matches,
+                total,
+            } => {
                 let mut d = Diagnostic::error(
                     field.ambiguous(),
                     format!("`{field}` matches {total} times in the {side}"),
@@ -256,7 +303,10 @@ impl EngineError {
                 for (i, m) in matches.iter().enumerate() {
                     d = d.related(m.clone(), format!("match {}", i + 1));
                 }
-                let mut places: Vec<String> = matches.iter().map(|m| format!("{}:{}", m.line, m.column)).collect();
+                let mut places: Vec<String> = matches
+                    .iter()
+                    .map(|m| format!("{}:{}", m.line, m.column))
+                    .collect();
                 if *total > matches.len() {
                     places.push(format!("… ({} more)", total - matches.len()));
                 }
@@ -267,7 +317,14 @@ impl EngineError {
                         "add `occurrence: N` (1-based) or `before:`/`after:` context to pick one"
                     })
             }
-            EngineError::OccurrenceOutOfRange { field, side, n, at, matches, total } => {
+            EngineError::OccurrenceOutOfRange {
+                field,
+                side,
+                n,
+                at,
+                matches,
+                total,
+            } => {
                 let mut d = Diagnostic::error(
                     Code::OccurrenceOutOfRange,
                     format!("`occurrence: {n}`, but `{field}` matches only {total} time(s) in the {side}"),
@@ -283,13 +340,26 @@ impl EngineError {
                 first,
                 second,
                 region,
+                entries,
+                more,
                 ..
-            } => Diagnostic::error(Code::Overlap, self.to_string())
-                .at(second.clone())
-                .label("this correction")
-                .related(first.clone(), "overlaps this one")
-                .related(region.clone(), "both match here")
-                .help("corrections apply to the original at once and must not overlap: merge them into one correction, or narrow one with `before`/`after`"),
+            } => {
+                let mut d = Diagnostic::error(Code::Overlap, self.to_string())
+                    .at(second.clone())
+                    .label("this correction")
+                    .related(first.clone(), "overlaps this one")
+                    .related(region.clone(), "both match here");
+                for m in more {
+                    d = d.related(m.clone(), "and this one");
+                }
+                if *entries > 2 + more.len() {
+                    d = d.note(format!(
+                        "and {} more corrections of this file claim the same text",
+                        *entries - 2 - more.len()
+                    ));
+                }
+                d.help("corrections apply to the original at once and must not overlap: merge them into one correction, or narrow one with `before`/`after`")
+            }
         };
         if d.notes.is_empty()
             && let EngineError::NotFound { exact, .. } = self
@@ -361,12 +431,19 @@ fn failure_error(
         budget,
     } = *searched;
     match failure {
-        AnchorFailure::NotFound { without_context } => EngineError::NotFound {
+        AnchorFailure::NotFound {
+            without_context,
+            split,
+        } => EngineError::NotFound {
             field,
             side,
             exact: exact.to_string(),
             at: at.clone(),
-            near: if without_context.is_empty() {
+            split: split.clone().map(|r| {
+                let whole = crate::text::grapheme_span(searched, &r);
+                (locate(&whole), searched[whole].to_string())
+            }),
+            near: if without_context.is_empty() && split.is_none() {
                 let mut left = budget.get();
                 let near = nearmiss::nearest(searched, exact, &mut left);
                 budget.set(left);
@@ -395,6 +472,71 @@ fn failure_error(
             matches: matches.iter().map(locate).collect(),
             total,
         },
+    }
+}
+
+/// How many further entries of an overlap group are pointed at.
+const MORE_SHOWN: usize = 3;
+
+fn overlap_message(first: &str, second: &str, entries: usize) -> String {
+    if entries > 2 {
+        format!(
+            "{entries} corrections overlap: {first:?}, {second:?} and {} more claim the same text",
+            entries - 2
+        )
+    } else {
+        format!("corrections overlap: {first:?} and {second:?} claim the same text")
+    }
+}
+
+/// Reports overlapping claims once per group of entries: the claims (sorted
+/// by start) fall into runs that overlap one another; each run's set of
+/// entries is one error, however many runs share it (n identical `all: true`
+/// corrections give one error, not n² pairs, in time linear in the claims).
+fn overlaps(
+    article: &Article,
+    claimed: &[(Range<usize>, usize)],
+    locate: &dyn Fn(&Range<usize>) -> Location,
+    errors: &mut Vec<EngineError>,
+) {
+    let mut reported: std::collections::HashSet<Vec<usize>> = std::collections::HashSet::new();
+    let mut k = 0;
+    while k < claimed.len() {
+        let mut end = claimed[k].0.end;
+        let mut j = k + 1;
+        while j < claimed.len() && claimed[j].0.start < end {
+            end = end.max(claimed[j].0.end);
+            j += 1;
+        }
+        let run = &claimed[k..j];
+        k = j;
+        if run.len() < 2 {
+            continue;
+        }
+        let mut entries: Vec<usize> = run.iter().map(|(_, i)| *i).collect();
+        entries.sort_unstable();
+        entries.dedup();
+        if entries.len() < 2 || !reported.insert(entries.clone()) {
+            continue;
+        }
+        // Where the first two claims of the run meet (sorted by start, the
+        // second starts inside the first).
+        let (a, b) = (&run[0].0, &run[1].0);
+        let region = b.start..a.end.min(b.end);
+        let spec = |e: usize| &article.corrections[e];
+        errors.push(EngineError::Overlap {
+            entries: entries.len(),
+            more: entries[2..]
+                .iter()
+                .take(MORE_SHOWN)
+                .map(|&e| spec(e).pos.of("find").clone())
+                .collect(),
+            first: spec(entries[0]).pos.of("find").clone(),
+            second: spec(entries[1]).pos.of("find").clone(),
+            region: locate(&region),
+            first_text: spec(entries[0]).selector.exact.clone(),
+            second_text: spec(entries[1]).selector.exact.clone(),
+        });
     }
 }
 
@@ -435,29 +577,7 @@ pub fn apply_corrections(article: &Article) -> Result<(String, Vec<Change>), Vec
         }
     }
     claimed.sort_by_key(|(r, i)| (r.start, r.end, *i));
-    // Report each overlapping pair once, naming the earlier file entry first.
-    let mut reported = std::collections::BTreeSet::new();
-    for w in 0..claimed.len() {
-        for v in w + 1..claimed.len() {
-            let (a, ai) = &claimed[w];
-            let (b, bi) = &claimed[v];
-            if b.start >= a.end {
-                break;
-            }
-            let (first, second) = if ai <= bi { (*ai, *bi) } else { (*bi, *ai) };
-            if reported.insert((first, second)) {
-                let fs = &article.corrections[first];
-                let ss = &article.corrections[second];
-                errors.push(EngineError::Overlap {
-                    first: fs.pos.of("find").clone(),
-                    second: ss.pos.of("find").clone(),
-                    region: locate(&(b.start.max(a.start)..a.end.min(b.end))),
-                    first_text: fs.selector.exact.clone(),
-                    second_text: ss.selector.exact.clone(),
-                });
-            }
-        }
-    }
+    overlaps(article, &claimed, &locate, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -625,14 +745,6 @@ pub fn words_changed(original: &str, changes: &[Change]) -> (usize, usize) {
     (changed, total)
 }
 
-/// Warnings about corrections that are still unreviewed suggestions.
-pub fn unreviewed(article: &Article) -> impl Iterator<Item = &crate::content::CorrectionSpec> {
-    article
-        .corrections
-        .iter()
-        .filter(|c| c.status == Status::Suggested)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -732,6 +844,37 @@ mod tests {
         assert_eq!(d.message, "`find` matches 3 times in the original");
         assert_eq!(d.notes, ["matches at line:column 1:1, 2:1, 2:8"]);
         assert_eq!(d.related.len(), 3);
+    }
+
+    #[test]
+    fn identical_all_true_corrections_give_one_error_per_group() {
+        // 500 copies used to give 124,750 pair errors (594 MB of output).
+        let n = 500;
+        let entry = "- {find: Celebration, replace: Party, all: true, why: w}\n";
+        let original = "the Celebration won; the Celebration lost\n".repeat(20);
+        let (_d, a) = article(&original, &entry.repeat(n), "");
+        let start = std::time::Instant::now();
+        let errs = resolve(&a).unwrap_err();
+        assert!(start.elapsed().as_secs() < 5);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        let d = errs[0].to_diagnostic();
+        assert_eq!(
+            d.message,
+            "500 corrections overlap: \"Celebration\", \"Celebration\" and 498 more claim the same text"
+        );
+        // The first two entries and three more are pointed at; the rest are counted.
+        assert_eq!(d.related.len(), 2 + 3);
+        assert_eq!(
+            d.notes,
+            ["and 495 more corrections of this file claim the same text"]
+        );
+        // Two separate groups are two errors.
+        let (_d, a) = article(
+            "a b c d",
+            "- {find: a b, replace: x, why: w}\n- {find: b, replace: y, why: w}\n- {find: c d, replace: z, why: w}\n- {find: d, replace: q, why: w}\n",
+            "",
+        );
+        assert_eq!(resolve(&a).unwrap_err().len(), 2);
     }
 
     #[test]

@@ -6,6 +6,11 @@
 //!   Model ([`AnnotationCollection`]);
 //! - `/editions.json`: the site-level index ([`EditionsIndex`]).
 //!
+//! Both JSON files link every other export of the edition (`tei.xml`,
+//! `cite.bib`, `cite.ris`, `cite.json`). `docs/schemas/edition.schema.json`
+//! describes `edition.json` as a JSON Schema; the tests validate every
+//! `edition.json` they build against it.
+//!
 //! Offsets count Unicode code points (see [`super::offsets`]); every offset is
 //! tested to slice exactly the exported text.
 
@@ -16,7 +21,7 @@ use serde::Serialize;
 use super::ArticleEntry;
 use super::offsets::CharIndex;
 use crate::anchors;
-use crate::config::SiteConfig;
+use crate::config::{Editor, SiteConfig};
 use crate::content::{Article, Kind, Side, SourceRef, Status};
 use crate::engine::Edition;
 use crate::render::{ArticleInfo, EditionView};
@@ -108,8 +113,10 @@ pub struct AnnotationExport<'a> {
     pub sources: &'a [SourceRef],
     /// The note on the edition page.
     pub url: String,
-    /// Its W3C Web Annotation in `annotations.jsonld`.
-    pub annotation: String,
+    /// Its W3C Web Annotation in `annotations.jsonld` (absent when the site
+    /// does not publish them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<String>,
 }
 
 /// `/<slug>/edition.json`.
@@ -124,8 +131,20 @@ pub struct EditionExport<'a> {
     pub url: String,
     /// The reading view of the corrected text.
     pub reading_url: String,
-    /// The W3C annotations.
-    pub annotations_url: String,
+    /// The W3C annotations (absent when the site does not publish them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations_url: Option<String>,
+    /// The TEI P5 edition.
+    pub tei_url: String,
+    /// The citation as BibTeX.
+    pub bibtex_url: String,
+    /// The citation as RIS.
+    pub ris_url: String,
+    /// The citation as CSL-JSON.
+    pub csl_json_url: String,
+    /// The editors (`site.yaml` `editors`), in order; empty when the site
+    /// names none (the publisher is then responsible).
+    pub editors: &'a [Editor],
     /// [`OFFSET_UNIT`].
     pub offsets: &'static str,
     /// The text as received.
@@ -145,6 +164,28 @@ struct Urls {
     original: String,
     corrected: String,
     annotations: String,
+    exports: ExportUrls,
+}
+
+/// Absolute URLs of an edition's TEI and citation files.
+struct ExportUrls {
+    tei: String,
+    bibtex: String,
+    ris: String,
+    csl_json: String,
+}
+
+impl ExportUrls {
+    /// The exports in the folder `dir` (`slug/`, site-relative).
+    fn new(config: &SiteConfig, dir: &str) -> ExportUrls {
+        let url = |file: &str| config.absolute(&format!("{dir}{file}"));
+        ExportUrls {
+            tei: url(super::tei::TEI_FILE),
+            bibtex: url(super::cite::BIB_FILE),
+            ris: url(super::cite::RIS_FILE),
+            csl_json: url(super::cite::CSL_FILE),
+        }
+    }
 }
 
 impl Urls {
@@ -157,6 +198,7 @@ impl Urls {
             original: config.absolute(&format!("{slug}/original.{ext}")),
             corrected: config.absolute(&format!("{slug}/corrected.{ext}")),
             annotations: config.absolute(&format!("{slug}/annotations.jsonld")),
+            exports: ExportUrls::new(config, &format!("{slug}/")),
         }
     }
 }
@@ -175,7 +217,7 @@ fn note_numbers(view: &EditionView) -> HashMap<usize, usize> {
 
 /// Builds `edition.json`.
 pub fn edition_export<'a>(
-    config: &SiteConfig,
+    config: &'a SiteConfig,
     article: &'a Article,
     edition: &'a Edition,
     view: &'a EditionView,
@@ -236,7 +278,10 @@ pub fn edition_export<'a>(
                 note_html: html,
                 sources: &spec.sources,
                 url: format!("{}#{}", urls.page, anchors::note(number)),
-                annotation: format!("{}#{}", urls.annotations, anchors::note(number)),
+                annotation: config
+                    .exports
+                    .annotations
+                    .then(|| format!("{}#{}", urls.annotations, anchors::note(number))),
             }
         })
         .collect();
@@ -246,7 +291,12 @@ pub fn edition_export<'a>(
         article: &view.article,
         url: urls.page,
         reading_url: urls.reading,
-        annotations_url: urls.annotations,
+        annotations_url: config.exports.annotations.then_some(urls.annotations),
+        tei_url: urls.exports.tei,
+        bibtex_url: urls.exports.bibtex,
+        ris_url: urls.exports.ris,
+        csl_json_url: urls.exports.csl_json,
+        editors: &config.editors,
         offsets: OFFSET_UNIT,
         original: TextFile {
             url: urls.original,
@@ -337,11 +387,39 @@ pub enum Body {
 /// Who made the annotations.
 #[derive(Debug, Clone, Serialize)]
 pub struct Agent {
-    /// Always `Organization`.
+    /// An editor's ORCID iD (as its address).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `Person` (an editor) or `Organization` (the publisher).
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// The site's publisher.
+    /// The editor's or the publisher's name.
     pub name: String,
+}
+
+/// The editors (`site.yaml` `editors`) as people, or else the site's
+/// publisher, if it names one, as an organisation.
+fn creators(config: &SiteConfig) -> Vec<Agent> {
+    if config.editors.is_empty() {
+        return config
+            .publisher
+            .iter()
+            .map(|p| Agent {
+                id: None,
+                kind: "Organization",
+                name: p.clone(),
+            })
+            .collect();
+    }
+    config
+        .editors
+        .iter()
+        .map(|e| Agent {
+            id: e.orcid_url(),
+            kind: "Person",
+            name: e.name.clone(),
+        })
+        .collect()
 }
 
 /// One W3C Web Annotation.
@@ -354,9 +432,10 @@ pub struct WebAnnotation {
     pub kind: &'static str,
     /// `commenting`.
     pub motivation: &'static str,
-    /// The publisher, if the site names one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<Agent>,
+    /// The editors, or the publisher if the site names no editors (absent
+    /// when it names neither).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub creator: Vec<Agent>,
     /// The note, then one body per source.
     pub body: Vec<Body>,
     /// The passage.
@@ -452,10 +531,7 @@ pub fn annotations_export(
                 id: format!("{}#{}", urls.annotations, anchors::note(number)),
                 kind: "Annotation",
                 motivation: "commenting",
-                creator: config.publisher.as_ref().map(|p| Agent {
-                    kind: "Organization",
-                    name: p.clone(),
-                }),
+                creator: creators(config),
                 body,
                 target: Target {
                     source: source.clone(),
@@ -510,6 +586,8 @@ pub struct SiteExport<'a> {
     pub publisher: Option<&'a str>,
     /// The Atom feed.
     pub feed: String,
+    /// The editors of its editions (`site.yaml` `editors`).
+    pub editors: &'a [Editor],
 }
 
 /// One edition in `editions.json`.
@@ -520,10 +598,20 @@ pub struct EditionEntry<'a> {
     pub article: &'a ArticleInfo,
     /// Edition page.
     pub url: String,
-    /// Its `edition.json`.
-    pub edition: String,
-    /// Its `annotations.jsonld`.
-    pub annotations: String,
+    /// Its `edition.json` (absent when the site does not publish it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
+    /// Its `annotations.jsonld` (absent when the site does not publish them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<String>,
+    /// Its TEI P5 edition, `tei.xml`.
+    pub tei: String,
+    /// Its citation as BibTeX, `cite.bib`.
+    pub bibtex: String,
+    /// Its citation as RIS, `cite.ris`.
+    pub ris: String,
+    /// Its citation as CSL-JSON, `cite.json`.
+    pub csl_json: String,
 }
 
 /// `/editions.json`.
@@ -551,14 +639,28 @@ pub fn editions_index<'a>(
             language: &config.language,
             publisher: config.publisher.as_deref(),
             feed: config.absolute(super::feed::FEED_PATH),
+            editors: &config.editors,
         },
         editions: articles
             .iter()
-            .map(|a| EditionEntry {
-                article: &a.info,
-                url: config.absolute(&a.path),
-                edition: config.absolute(&format!("{}edition.json", a.path)),
-                annotations: config.absolute(&format!("{}annotations.jsonld", a.path)),
+            .map(|a| {
+                let exports = ExportUrls::new(config, &a.path);
+                EditionEntry {
+                    article: &a.info,
+                    url: config.absolute(&a.path),
+                    edition: config
+                        .exports
+                        .edition_json
+                        .then(|| config.absolute(&format!("{}edition.json", a.path))),
+                    annotations: config
+                        .exports
+                        .annotations
+                        .then(|| config.absolute(&format!("{}annotations.jsonld", a.path))),
+                    tei: exports.tei,
+                    bibtex: exports.bibtex,
+                    ris: exports.ris,
+                    csl_json: exports.csl_json,
+                }
             })
             .collect(),
     }

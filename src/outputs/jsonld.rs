@@ -1,6 +1,7 @@
 //! schema.org metadata for edition pages: the edition as a `NewsArticle` based
 //! on the original publication (`isBasedOn`), citing the notes' sources, with
-//! each correction listed as a `CorrectionComment`.
+//! each dated revision of the edition (`dateModified` is the latest) and each
+//! correction of the text listed as a `CorrectionComment`.
 //!
 //! The JSON is embedded in a `<script type="application/ld+json">` element, so
 //! [`embed`] escapes everything that could end the element or open a comment.
@@ -12,6 +13,7 @@ use crate::config::SiteConfig;
 use crate::content::Article;
 use crate::engine::Edition;
 use crate::render::EditionView;
+use crate::render::markdown::plain_text_of;
 use crate::theme::Strings;
 use crate::theme::strings::fill;
 
@@ -79,6 +81,30 @@ pub struct Correction {
     pub url: String,
 }
 
+/// One revision of the edition itself (an entry of `revisions` in `meta.yaml`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionComment {
+    /// `CorrectionComment`.
+    #[serde(rename = "@type")]
+    pub kind: &'static str,
+    /// When (YYYY-MM-DD).
+    #[serde(rename = "datePublished")]
+    pub date_published: String,
+    /// What changed and why (plain text).
+    pub text: String,
+}
+
+/// An item of `correction`: a revision of the edition, or a correction of
+/// the text as received.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum CorrectionItem {
+    /// A dated revision of the edition.
+    Revision(RevisionComment),
+    /// A correction of the garbled text.
+    Change(Correction),
+}
+
 /// The edition page as a schema.org `NewsArticle`.
 #[derive(Debug, Clone, Serialize)]
 pub struct NewsArticle {
@@ -107,6 +133,9 @@ pub struct NewsArticle {
     /// Publication date of the original (the edition reproduces its text).
     #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
     pub date_published: Option<String>,
+    /// The date of the edition's latest revision.
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    pub date_modified: Option<String>,
     /// The original's byline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<Named>,
@@ -122,9 +151,10 @@ pub struct NewsArticle {
     /// Sources cited by the notes (each once, in note order).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub citation: Vec<Citation>,
-    /// The corrections.
+    /// The edition's revisions (oldest first), then the corrections of the
+    /// text in document order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub correction: Vec<Correction>,
+    pub correction: Vec<CorrectionItem>,
 }
 
 /// Builds the `NewsArticle` of an edition page.
@@ -180,7 +210,20 @@ pub fn news_article(
         .collect();
     // In document order.
     correction.sort_by_key(|(number, _)| *number);
-    let correction = correction.into_iter().map(|(_, c)| c).collect();
+    let revisions = meta.revisions.iter().map(|r| {
+        CorrectionItem::Revision(RevisionComment {
+            kind: "CorrectionComment",
+            date_published: r.date.clone(),
+            text: plain_text_of(&r.note),
+        })
+    });
+    let correction = revisions
+        .chain(
+            correction
+                .into_iter()
+                .map(|(_, c)| CorrectionItem::Change(c)),
+        )
+        .collect();
     let mut citation: Vec<Citation> = Vec::new();
     for note in &view.notes {
         for s in &article.annotations[note.entry].sources {
@@ -223,6 +266,7 @@ pub fn news_article(
         description: meta.summary.clone(),
         in_language: view.article.language.clone(),
         date_published: meta.published.clone(),
+        date_modified: meta.revisions.last().map(|r| r.date.clone()),
         author,
         publisher: config.publisher.clone().map(|name| Named {
             kind: "Organization",

@@ -1,5 +1,6 @@
 //! What a site publishes besides its pages, as data → bytes functions: the
-//! exports of each edition (`edition.json`, `annotations.jsonld`), the
+//! exports of each edition (`edition.json`, `annotations.jsonld`, the TEI
+//! edition `tei.xml`, the citations `cite.bib`, `cite.ris`, `cite.json`), the
 //! site-wide outputs built from every edition (the Atom feed, sitemaps,
 //! `editions.json`, the glossary's data, the search index), and page metadata
 //! (schema.org JSON-LD).
@@ -9,6 +10,7 @@
 //! return. Each site-wide output takes the [`ArticleEntry`]s of the published
 //! editions, in index order.
 
+pub mod cite;
 pub mod exports;
 pub mod feed;
 pub mod glossary;
@@ -16,6 +18,7 @@ pub mod jsonld;
 pub mod offsets;
 pub mod search;
 pub mod sitemap;
+pub mod tei;
 
 use serde::Serialize;
 
@@ -39,28 +42,27 @@ pub struct ArticleEntry {
 }
 
 impl ArticleEntry {
-    /// The later of the original's publication and the copy's retrieval date:
-    /// when the edition last changed, as far as content says.
+    /// The latest of the original's publication, the copy's retrieval and the
+    /// edition's revisions: when the edition last changed, as far as content says.
     pub fn updated(&self) -> Option<&str> {
-        let i = &self.info;
-        match (i.published.as_deref(), i.retrieved.as_deref()) {
-            (Some(p), Some(r)) => Some(p.max(r)),
-            (p, r) => p.or(r),
-        }
+        cite::edition_date(&self.info)
+    }
+
+    /// The date the index sorts by: the original's publication, else the
+    /// copy's retrieval.
+    pub fn index_date(&self) -> Option<&str> {
+        self.info
+            .published
+            .as_deref()
+            .or(self.info.retrieved.as_deref())
     }
 }
 
 /// Index order: newest first by publication date (then retrieval date), then by slug.
 pub fn sort_for_index(articles: &mut [ArticleEntry]) {
     articles.sort_by(|a, b| {
-        let key = |x: &ArticleEntry| {
-            x.info
-                .published
-                .clone()
-                .or_else(|| x.info.retrieved.clone())
-        };
-        key(b)
-            .cmp(&key(a))
+        b.index_date()
+            .cmp(&a.index_date())
             .then_with(|| a.info.slug.cmp(&b.info.slug))
     });
 }

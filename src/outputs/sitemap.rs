@@ -16,7 +16,7 @@ pub const MAX_URLS: usize = 50_000;
 pub struct SitemapUrl {
     /// Absolute URL.
     pub loc: String,
-    /// Last change (YYYY-MM-DD), from the article's dates.
+    /// Last change (YYYY-MM-DD), from the content's dates.
     pub lastmod: Option<String>,
 }
 
@@ -31,8 +31,14 @@ pub struct SitemapFile {
     pub urls: Vec<SitemapUrl>,
 }
 
-/// Every public page: the home page, and each edition and its reading view.
-pub fn urls(absolute: impl Fn(&str) -> String, articles: &[ArticleEntry]) -> Vec<SitemapUrl> {
+/// Every public page: the home page, the site's pages (`(path, last
+/// change)`, e.g. `("methodology/", Some("2026-12-07"))`), and each edition
+/// and its reading view.
+pub fn urls(
+    absolute: impl Fn(&str) -> String,
+    pages: &[(String, Option<String>)],
+    articles: &[ArticleEntry],
+) -> Vec<SitemapUrl> {
     let newest = articles
         .iter()
         .filter_map(ArticleEntry::updated)
@@ -42,6 +48,10 @@ pub fn urls(absolute: impl Fn(&str) -> String, articles: &[ArticleEntry]) -> Vec
         loc: absolute(""),
         lastmod: newest,
     }];
+    urls.extend(pages.iter().map(|(path, lastmod)| SitemapUrl {
+        loc: absolute(path),
+        lastmod: lastmod.clone(),
+    }));
     for a in articles {
         let lastmod = a.updated().map(str::to_string);
         urls.push(SitemapUrl {

@@ -168,6 +168,140 @@ pub fn has_relative_url(source: &str) -> bool {
     })
 }
 
+/// A stretch of Markdown source that no change or note mark can be put in:
+/// its text never reaches the page as text (a link's address or title, an
+/// image's alt text, a code fence's info string, a footnote label, a link
+/// reference definition).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmarkable {
+    /// The stretch no mark may touch.
+    pub zone: Range<usize>,
+    /// The whole construct it belongs to.
+    pub construct: Range<usize>,
+    /// Whether a mark around the whole construct is fine (a whole link, a
+    /// whole code block); an image or a link reference definition renders no
+    /// text a mark could go around.
+    pub coverable: bool,
+    /// What it is, for messages ("a link's address or title").
+    pub what: &'static str,
+}
+
+/// Every [`Unmarkable`] stretch of Markdown `source`, in source order.
+pub fn unmarkable(source: &str) -> Vec<Unmarkable> {
+    let parser = Parser::new_ext(source, markdown_options());
+    let mut out: Vec<Unmarkable> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(_, def)| Unmarkable {
+            zone: def.span.clone(),
+            construct: def.span.clone(),
+            coverable: false,
+            what: "a link reference definition",
+        })
+        .collect();
+    // Open links: (start of the link, end of its text so far).
+    let mut links: Vec<(Range<usize>, usize)> = Vec::new();
+    for (ev, range) in parser.into_offset_iter() {
+        match ev {
+            Event::Start(Tag::Link { .. }) => links.push((range.clone(), range.start + 1)),
+            Event::End(TagEnd::Link) => {
+                if let Some((link, text_end)) = links.pop() {
+                    // `](address "title")`, `][label]`: after the link text.
+                    let zone = text_end.min(link.end)..link.end;
+                    if !zone.is_empty() && source[zone.clone()].starts_with(']') {
+                        out.push(Unmarkable {
+                            zone,
+                            construct: link,
+                            coverable: true,
+                            what: "a link's address or title",
+                        });
+                    }
+                }
+            }
+            Event::Start(Tag::Image { .. }) => out.push(Unmarkable {
+                zone: range.clone(),
+                construct: range.clone(),
+                coverable: false,
+                what: "an image (its alt text, address or title)",
+            }),
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                let first_line = source[range.clone()]
+                    .find('\n')
+                    .map_or(range.end, |i| range.start + i);
+                out.push(Unmarkable {
+                    zone: range.start..first_line,
+                    construct: range.clone(),
+                    coverable: true,
+                    what: "a code fence's info string",
+                });
+            }
+            Event::FootnoteReference(_) => out.push(Unmarkable {
+                zone: range.clone(),
+                construct: range.clone(),
+                coverable: true,
+                what: "a footnote label",
+            }),
+            Event::Start(Tag::FootnoteDefinition(_)) => {
+                let label_end = source[range.clone()]
+                    .find("]:")
+                    .map_or(range.end, |i| range.start + i + 2);
+                out.push(Unmarkable {
+                    zone: range.start..label_end,
+                    construct: range.clone(),
+                    coverable: true,
+                    what: "a footnote label",
+                });
+            }
+            _ => {}
+        }
+        // Inside a link, its text ends where its last inner event does.
+        if let Some((link, text_end)) = links.last_mut()
+            && range.start > link.start
+            && range.end < link.end
+        {
+            *text_end = (*text_end).max(range.end);
+        }
+    }
+    out.sort_by_key(|u| (u.zone.start, u.zone.end));
+    out
+}
+
+/// The source ranges of the text readers see in Markdown `source` (text,
+/// code, escaped HTML), sorted: a change or note must touch one to be marked.
+pub fn visible_text(source: &str) -> Vec<Range<usize>> {
+    Parser::new_ext(source, markdown_options())
+        .into_offset_iter()
+        .filter_map(|(ev, r)| match ev {
+            Event::Text(_) | Event::Html(_) | Event::InlineHtml(_) => Some(r),
+            // A code span's range includes its backticks, which are syntax
+            // (found by fuzzing: a change on the closing backtick).
+            Event::Code(_) => {
+                let span = &source[r.clone()];
+                let ticks = span.len() - span.trim_start_matches('`').len();
+                let inner = r.start + ticks..r.end.saturating_sub(ticks);
+                (inner.start < inner.end).then_some(inner)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether `range` overlaps any of the sorted `visible` ranges.
+pub fn touches_text(visible: &[Range<usize>], range: &Range<usize>) -> bool {
+    let i = visible.partition_point(|v| v.end <= range.start);
+    visible.get(i).is_some_and(|v| v.start < range.end)
+}
+
+/// The first [`Unmarkable`] stretch that `range` touches without covering
+/// its whole construct.
+pub fn cuts_markup<'u>(zones: &'u [Unmarkable], range: &Range<usize>) -> Option<&'u Unmarkable> {
+    zones.iter().find(|u| {
+        range.start < u.zone.end
+            && u.zone.start < range.end
+            && !(u.coverable && range.start <= u.construct.start && u.construct.end <= range.end)
+    })
+}
+
 /// Renders a standalone Markdown string (an annotation note) with no marks.
 pub fn render_note(source: &str, style: &MarkdownStyle<'_>) -> String {
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(
@@ -491,6 +625,75 @@ mod tests {
             html.contains("<pre><code class=\"language-rust\">fn <ins id=\"c1\">main</ins>()"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn unmarkable_stretches_are_found() {
+        let src = "See [the report](https://example.org/a \"Title\") and ![alt text](i.png).\n\n```rust\nfn x() {}\n```\n\nA note[^one] here.\n\n[^one]: The note.\n\n[ref]: https://example.org/r\n\nA [ref link][ref].\n";
+        let zones = unmarkable(src);
+        let texts: Vec<(&str, &str)> = zones
+            .iter()
+            .map(|u| (&src[u.zone.clone()], u.what))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                (
+                    "](https://example.org/a \"Title\")",
+                    "a link's address or title"
+                ),
+                (
+                    "![alt text](i.png)",
+                    "an image (its alt text, address or title)"
+                ),
+                ("```rust", "a code fence's info string"),
+                ("[^one]", "a footnote label"),
+                ("[^one]:", "a footnote label"),
+                (
+                    "[ref]: https://example.org/r",
+                    "a link reference definition"
+                ),
+                ("][ref]", "a link's address or title"),
+            ]
+        );
+        let at = |needle: &str| {
+            let i = src.find(needle).unwrap();
+            i..i + needle.len()
+        };
+        // Inside the address: refused; the link text, or the whole link: fine.
+        assert!(cuts_markup(&zones, &at("example.org/a")).is_some());
+        assert!(cuts_markup(&zones, &at("Title")).is_some());
+        assert!(cuts_markup(&zones, &at("alt")).is_some());
+        assert!(cuts_markup(&zones, &at("rust\n")).is_some());
+        assert!(cuts_markup(&zones, &at("one]:")).is_some());
+        assert!(cuts_markup(&zones, &at("example.org/r")).is_some());
+        assert!(cuts_markup(&zones, &at("the report")).is_none());
+        assert!(
+            cuts_markup(&zones, &at("[the report](https://example.org/a \"Title\")")).is_none()
+        );
+        assert!(cuts_markup(&zones, &at("fn x")).is_none());
+        assert!(cuts_markup(&zones, &at("```rust\nfn x() {}\n```")).is_none());
+        // An image or a reference definition shows no text a mark could go around.
+        assert!(cuts_markup(&zones, &at("![alt text](i.png)")).is_some());
+        assert!(cuts_markup(&zones, &at("[ref]: https://example.org/r")).is_some());
+        assert!(cuts_markup(&zones, &at("The note")).is_none());
+    }
+
+    #[test]
+    fn only_syntax_is_not_visible_text() {
+        let src = "* item *emph*\n\n# Head\n";
+        let visible = visible_text(src);
+        let at = |a: usize, b: usize| a..b;
+        assert!(!touches_text(&visible, &at(0, 1)), "the list marker");
+        assert!(touches_text(&visible, &at(2, 6)), "item");
+        assert!(!touches_text(&visible, &at(7, 8)), "the emphasis star");
+        assert!(touches_text(&visible, &at(7, 10)));
+        assert!(!touches_text(&visible, &at(15, 16)), "the heading mark");
+        let src = "`code` and ``x``";
+        let visible = visible_text(src);
+        assert!(!touches_text(&visible, &at(5, 6)), "a closing backtick");
+        assert!(touches_text(&visible, &at(1, 5)));
+        assert!(!touches_text(&visible, &at(11, 13)));
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod blocks;
 pub mod highlight;
 pub mod markdown;
 pub mod overlay;
+pub mod page;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -21,6 +22,7 @@ use serde::Serialize;
 use crate::anchors::{self, ChangeIds};
 use crate::config::SiteConfig;
 use crate::content::{Article, Format, Kind, Revision, Side, SourceRef, Status, StoryStatus};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::engine::{Change, Edition, words_changed};
 use crate::theme::Strings;
 use crate::theme::strings::fill;
@@ -29,6 +31,121 @@ use blocks::{Block, MarkdownDoc, RowSpan, align_rows, markdown_blocks, text_bloc
 use highlight::Highlighter;
 use markdown::{MarkdownStyle, render_blocks, render_note};
 use overlay::{Mark, Overlay, Point};
+
+/// Changes and notes of a Markdown edition that fall inside Markdown syntax
+/// no mark can be put in (a link's address or title, an image, a code fence's
+/// info string, a footnote label, a link reference definition): the page
+/// could not show them, and the apparatus would link to anchors that do not
+/// exist. Reported at check time, as errors.
+pub fn markup_conflicts(article: &Article, edition: &Edition) -> Vec<Diagnostic> {
+    if article.format != Format::Markdown {
+        return Vec::new();
+    }
+    let mut in_original = markdown::unmarkable(&article.original.text);
+    let mut in_corrected = markdown::unmarkable(&edition.corrected);
+    // A range that holds no text readers see (only `*`, `#`, `>`…) cannot be
+    // marked either: add it as a stretch of its own.
+    let syntax_only =
+        |text: &str, visible: &[Range<usize>], ranges: &mut dyn Iterator<Item = Range<usize>>| {
+            ranges
+                .filter(|r| !r.is_empty() && !markdown::touches_text(visible, r))
+                .map(|r| markdown::Unmarkable {
+                    zone: r.clone(),
+                    construct: r,
+                    coverable: false,
+                    what: "Markdown syntax only (no text readers see)",
+                })
+                .filter(|u| !text[u.zone.clone()].trim().is_empty())
+                .collect::<Vec<_>>()
+        };
+    let visible_original = markdown::visible_text(&article.original.text);
+    let visible_corrected = markdown::visible_text(&edition.corrected);
+    in_original.extend(syntax_only(
+        &article.original.text,
+        &visible_original,
+        &mut edition.changes.iter().map(|c| c.original.clone()).chain(
+            edition
+                .notes
+                .iter()
+                .filter(|n| n.side == Side::Original)
+                .map(|n| n.range.clone()),
+        ),
+    ));
+    in_corrected.extend(syntax_only(
+        &edition.corrected,
+        &visible_corrected,
+        &mut edition.changes.iter().map(|c| c.corrected.clone()).chain(
+            edition
+                .notes
+                .iter()
+                .filter(|n| n.side == Side::Corrected)
+                .map(|n| n.range.clone()),
+        ),
+    ));
+    let original = &article.original;
+    let back = |r: &Range<usize>| edition.to_original(r.start)..edition.to_original(r.end);
+    let conflict = |what: String,
+                    at: crate::diagnostics::Location,
+                    u: &markdown::Unmarkable,
+                    place: Range<usize>| {
+        Diagnostic::error(
+            Code::InMarkup,
+            format!("{what} falls inside {}, which the page cannot mark", u.what),
+        )
+        .at(at)
+        .label("cannot be marked")
+        .related(original.location(place), format!("inside {} here", u.what))
+        .help("correct or quote only text readers see (a link's text, not its address), or make the correction cover the whole link or code block")
+    };
+    let mut out = Vec::new();
+    let mut reported = std::collections::HashSet::new();
+    for change in &edition.changes {
+        let spec = &article.corrections[change.entry];
+        let hit = markdown::cuts_markup(&in_original, &change.original)
+            .map(|u| (u, change.original.clone()))
+            .or_else(|| {
+                markdown::cuts_markup(&in_corrected, &change.corrected)
+                    .map(|u| (u, change.original.clone()))
+            });
+        if let Some((u, place)) = hit
+            && reported.insert(("c", change.entry))
+        {
+            out.push(conflict(
+                format!(
+                    "correction {:?}",
+                    crate::text::excerpt(&spec.selector.exact, 60)
+                ),
+                spec.pos.of("find").clone(),
+                u,
+                place,
+            ));
+        }
+    }
+    for note in &edition.notes {
+        let spec = &article.annotations[note.entry];
+        let hit =
+            match note.side {
+                Side::Original => markdown::cuts_markup(&in_original, &note.range)
+                    .map(|u| (u, note.range.clone())),
+                Side::Corrected => markdown::cuts_markup(&in_corrected, &note.range)
+                    .map(|u| (u, back(&note.range))),
+            };
+        if let Some((u, place)) = hit
+            && reported.insert(("n", note.entry))
+        {
+            out.push(conflict(
+                format!(
+                    "annotation {:?}",
+                    crate::text::excerpt(&spec.selector.exact, 60)
+                ),
+                spec.pos.of("quote").clone(),
+                u,
+                place,
+            ));
+        }
+    }
+    out
+}
 
 /// Figures shown in an article's summary line and on the index.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -52,7 +169,7 @@ pub struct Stats {
 /// An edition's metadata: the one description of an article that templates
 /// (as `article`), the index, feeds and every export share (exports flatten
 /// it into their own documents). Fields a file does not set are left out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ArticleInfo {
     /// URL slug.
     pub slug: String,
@@ -90,13 +207,13 @@ pub struct ArticleInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<StoryStatus>,
     /// The edition's own revisions, oldest first.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub revisions: Vec<Revision>,
     /// The original's format: `txt` or `md`.
     #[serde(rename = "format")]
-    pub ext: &'static str,
+    pub ext: String,
     /// Only built with `--drafts`.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
     /// Counts.
     pub stats: Stats,
@@ -322,7 +439,7 @@ pub fn article_info(article: &Article, edition: &Edition, config: &SiteConfig) -
         title_note: m.title_note.clone(),
         status: m.status.clone(),
         revisions: m.revisions.clone(),
-        ext: article.format.ext(),
+        ext: article.format.ext().to_string(),
         draft: m.draft,
         stats: stats(article, edition),
     }

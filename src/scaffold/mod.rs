@@ -16,6 +16,9 @@ const SITE_YAML: &str = include_str!("site.yaml");
 const CORRECTIONS_YAML: &str = include_str!("corrections.yaml");
 const ANNOTATIONS_YAML: &str = include_str!("annotations.yaml");
 
+/// The page `emend init` creates: `pages/methodology.md`.
+const METHODOLOGY_MD: &str = include_str!("pages/methodology.md");
+
 /// Slug of the example article `emend init` creates.
 pub const EXAMPLE_SLUG: &str = "example-edition";
 
@@ -195,9 +198,10 @@ fn write_new_article(
     })
 }
 
-/// Creates a new site in `dir`: `site.yaml`, an example article, `.gitignore`.
+/// Creates a new site in `dir`: `site.yaml`, an example article, a
+/// methodology page (`pages/methodology.md`), `.gitignore`.
 pub fn init_site(dir: &Path, out: &mut Diagnostics) -> Option<Created> {
-    for existing in ["site.yaml", "content"] {
+    for existing in ["site.yaml", "content", crate::content::pages::PAGES_DIR] {
         let path = dir.join(existing);
         if path.exists() {
             out.push(
@@ -216,19 +220,21 @@ pub fn init_site(dir: &Path, out: &mut Diagnostics) -> Option<Created> {
         created_dirs.push(dir.to_path_buf());
     }
     let example = dir.join("content").join(EXAMPLE_SLUG);
+    let pages = dir.join(crate::content::pages::PAGES_DIR);
     let mut files: Vec<(PathBuf, &[u8])> = vec![(dir.join("site.yaml"), SITE_YAML.as_bytes())];
     files.extend(
         EXAMPLE
             .iter()
             .map(|(name, text)| (example.join(name), text.as_bytes())),
     );
+    files.push((pages.join("methodology.md"), METHODOLOGY_MD.as_bytes()));
     // Keep the build output out of version control, unless the user already decides.
     if !dir.join(".gitignore").exists() {
         files.push((dir.join(".gitignore"), b"/public\n"));
     }
     let mut written = Vec::new();
     let result = (|| {
-        for sub in [dir.join("content"), example.clone()] {
+        for sub in [dir.join("content"), example.clone(), pages.clone()] {
             std::fs::create_dir(&sub).map_err(|e| io_diagnostic(&sub, "create", &e))?;
             created_dirs.push(sub);
         }
@@ -271,8 +277,10 @@ fn create_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
 fn read_original(original: &Original) -> Result<Option<Vec<u8>>, Diagnostic> {
     let (bytes, shown) = match original {
         Original::Empty => return Ok(None),
+        // Only a regular file (a named pipe given by mistake never blocks);
+        // `--from -` reads a pipe on purpose.
         Original::File(path) => (
-            std::fs::read(path).map_err(|e| io_diagnostic(path, "read", &e))?,
+            crate::source::read_bytes(path, crate::files::MAX_TEXT_BYTES)?,
             path.clone(),
         ),
         Original::Stdin => {
@@ -360,8 +368,12 @@ mod tests {
             "日本語",
         ] {
             let yaml = format!("title: {}\n", yaml_string(s));
-            let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
-            assert_eq!(value["title"].as_str(), Some(s), "{yaml}");
+            let root = crate::yaml::YamlIndex::build(&yaml).unwrap().root.unwrap();
+            assert_eq!(
+                root.get("title").map(|n| &n.kind),
+                Some(&crate::yaml::NodeKind::Scalar(s.to_string())),
+                "{yaml}"
+            );
         }
     }
 

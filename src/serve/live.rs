@@ -78,6 +78,9 @@ pub struct Snapshot {
     pub errors: Vec<Diagnostic>,
     /// Number of warnings right now.
     pub warnings: usize,
+    /// Per article, the state of its files its pages were rendered from
+    /// (absent while that is unknown: then nothing can be reviewed).
+    pub versions: BTreeMap<String, String>,
 }
 
 impl Snapshot {
@@ -138,6 +141,8 @@ pub struct Rebuild {
 
 /// The last successful build of one article.
 struct GoodArticle {
+    /// The state of its files the pages were rendered from ([`super::review::version`]).
+    version: Option<String>,
     entry: Option<ArticleEntry>,
     files: Arc<Files>,
     has_code: bool,
@@ -266,7 +271,7 @@ impl LiveSite {
 
     fn rebuild_everything(&mut self, progress: &dyn Progress, out: &mut Diagnostics) {
         let mut load = Diagnostics::new();
-        let Some(site) = Site::load(&self.opts, &mut load) else {
+        let Some(mut site) = Site::load(&self.opts, &mut load) else {
             // Keep serving what was built with the last good configuration.
             self.load_diagnostics = load.clone().into_vec();
             out.append(&mut load);
@@ -283,23 +288,24 @@ impl LiveSite {
                 }
             }
         }
+        site.drop_pages_of_articles(&dirs, &mut load);
         self.load_diagnostics = load.clone().into_vec();
         out.append(&mut load);
         out.extend(self.entry_diagnostics.values().cloned());
         let present: BTreeSet<String> = dirs.iter().map(|d| slug_of(d)).collect();
         self.articles.retain(|slug, _| present.contains(slug));
         progress.start(dirs.len());
-        let built: Vec<(String, ArticleOutcome, Files)> = dirs
+        let built: Vec<(String, Built)> = dirs
             .par_iter()
             .map(|dir| {
-                let (outcome, files) = build_into_memory(&site, dir, self.opts.drafts);
+                let built = build_into_memory(&site, dir, self.opts.drafts);
                 progress.advance();
-                (slug_of(dir), outcome, files)
+                (slug_of(dir), built)
             })
             .collect();
         progress.finish();
-        for (slug, outcome, files) in built {
-            self.record(slug, outcome, files, out);
+        for (slug, built) in built {
+            self.record(slug, built, out);
         }
         self.site = Some(site);
     }
@@ -328,32 +334,29 @@ impl LiveSite {
             }
         }
         let drafts = self.opts.drafts;
-        let built: Vec<(String, ArticleOutcome, Files)> = wanted
+        let built: Vec<(String, Built)> = wanted
             .par_iter()
-            .map(|dir| {
-                let (outcome, files) = build_into_memory(site, dir, drafts);
-                (slug_of(dir), outcome, files)
-            })
+            .map(|dir| (slug_of(dir), build_into_memory(site, dir, drafts)))
             .collect();
-        for (slug, outcome, files) in built {
-            self.record(slug, outcome, files, out);
+        for (slug, built) in built {
+            self.record(slug, built, out);
         }
     }
 
     /// Keeps a successful article build, or the previous one beside the new
     /// errors; passes its diagnostics on to `out`.
-    fn record(
-        &mut self,
-        slug: String,
-        outcome: ArticleOutcome,
-        files: Files,
-        out: &mut Diagnostics,
-    ) {
+    fn record(&mut self, slug: String, built: Built, out: &mut Diagnostics) {
+        let Built {
+            outcome,
+            files,
+            version,
+        } = built;
         let state = self.articles.entry(slug).or_default();
         let diagnostics = outcome.diagnostics.into_vec();
         state.diagnostics = diagnostics.clone();
         if !diagnostics.iter().any(Diagnostic::is_error) {
             state.good = Some(GoodArticle {
+                version,
                 entry: outcome.entry,
                 files: Arc::new(files),
                 has_code: outcome.has_code,
@@ -451,7 +454,13 @@ impl LiveSite {
         let errors: Vec<Diagnostic> = all.sorted().into_iter().filter(|d| d.is_error()).collect();
 
         let generation = self.served.generation + u64::from(!changed.is_empty());
+        let versions = self
+            .articles
+            .iter()
+            .filter_map(|(slug, a)| Some((slug.clone(), a.good.as_ref()?.version.clone()?)))
+            .collect();
         self.served = Arc::new(Snapshot {
+            versions,
             generation,
             site: self.site_files.clone(),
             articles,
@@ -472,10 +481,25 @@ fn slug_of(dir: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn build_into_memory(site: &Site, dir: &Path, drafts: bool) -> (ArticleOutcome, Files) {
+/// One article built into memory.
+struct Built {
+    outcome: ArticleOutcome,
+    files: Files,
+    version: Option<String>,
+}
+
+fn build_into_memory(site: &Site, dir: &Path, drafts: bool) -> Built {
     let sink = MemorySink::default();
+    // The files' state before and after the build: if they differ, the pages
+    // may mix two states, and reviewing them waits for the next rebuild.
+    let before = super::review::version(dir);
     let outcome = build_article(site, dir, &sink, drafts, false);
-    (outcome, sink.into_files())
+    let after = super::review::version(dir);
+    Built {
+        outcome,
+        files: sink.into_files(),
+        version: before.filter(|b| after.as_ref() == Some(b)),
+    }
 }
 
 #[cfg(test)]
@@ -540,6 +564,7 @@ mod tests {
                 "one/corrected/index.html",
                 "one/edition.json",
                 "one/index.html",
+                "one/tei.xml",
                 "search/d/one.js",
             ]
         );

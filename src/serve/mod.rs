@@ -8,6 +8,7 @@
 
 pub mod http;
 pub mod live;
+pub mod review;
 pub mod watch;
 
 use std::io::Write;
@@ -80,6 +81,8 @@ fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
         // Absolute URLs (canonical links, the 404 page) must point at this server.
         base_url: Some(url.clone()),
         drafts: opts.drafts,
+        clean: false,
+        list_unreviewed: false,
     });
     // Watch before the first build, so an edit made during it is not missed.
     let (tx, rx) = mpsc::channel();
@@ -100,7 +103,7 @@ fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
     );
     log.first_build(&first);
     let title = live.title().unwrap_or("the site").to_string();
-    let shared = http::Shared::new(first.snapshot.clone());
+    let shared = http::Shared::with_review(first.snapshot.clone(), &abs_root);
 
     let rebuilds = shared.clone();
     let errors_before = first.snapshot.errors.len();
@@ -138,7 +141,7 @@ fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
         .map_err(|e| Diagnostic::error(Code::Runtime, format!("cannot start: {e}")))?;
     let result = runtime.block_on(async move {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let server = http::serve(listener, shared, stopped);
+        let server = http::serve(listener, shared, stopped, http::LIMITS);
         tokio::pin!(server);
         tokio::select! {
             result = &mut server => result,
@@ -316,7 +319,10 @@ impl Log {
         if errors > 0 {
             eprintln!(
                 "{}; serving what built, with the errors shown on every page",
-                diagnostics::summary_line(errors, 0)
+                diagnostics::summary_line(diagnostics::Counts {
+                    errors,
+                    ..Default::default()
+                })
             );
         }
     }
@@ -369,12 +375,18 @@ impl Log {
         if new_errors > 0 {
             eprintln!(
                 "{}; the last good version stays served, with the errors shown on the page",
-                diagnostics::summary_line(new_errors, 0)
+                diagnostics::summary_line(diagnostics::Counts {
+                    errors: new_errors,
+                    ..Default::default()
+                })
             );
         } else if errors > 0 {
             eprintln!(
                 "{} still to fix elsewhere (shown on the page)",
-                diagnostics::summary_line(errors, 0)
+                diagnostics::summary_line(diagnostics::Counts {
+                    errors,
+                    ..Default::default()
+                })
             );
         } else if errors_before > 0 {
             self.info("All errors fixed.");

@@ -18,7 +18,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use super::live::Scope;
 
 /// Top-level folders whose contents affect the whole site.
-const SITE_FOLDERS: &[&str] = &["themes", "templates", "static"];
+const SITE_FOLDERS: &[&str] = &["themes", "templates", "static", "pages"];
 
 /// How long the debouncer waits for a burst of events to end.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -35,7 +35,8 @@ pub struct Watcher {
 
 impl Watcher {
     /// Starts watching `root` (absolute): the root itself for `site.yaml` and
-    /// new folders, and `content/`, `themes/`, `templates/`, `static/` recursively.
+    /// new folders, and `content/`, `themes/`, `templates/`, `static/`,
+    /// `pages/` recursively.
     pub fn start(root: &Path, tx: Sender<notify::Result<Batch>>) -> notify::Result<Watcher> {
         let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
             let batch = match result {
@@ -141,7 +142,8 @@ pub enum Affects {
     Nothing,
     /// One article, by folder name.
     Article(String),
-    /// Configuration, theme, templates or static files.
+    /// Configuration, theme, templates, static files or site pages (every
+    /// page's footer links the pages).
     Everything,
 }
 
@@ -194,6 +196,7 @@ mod tests {
             ("themes/default/templates/base.html", Affects::Everything),
             ("templates/article.html", Affects::Everything),
             ("static/logo.svg", Affects::Everything),
+            ("pages/methodology.md", Affects::Everything),
             ("content", Affects::Everything),
             ("content/alpha/corrections.yaml", article("alpha")),
             ("content/alpha", article("alpha")),

@@ -2,7 +2,8 @@
 //! typed context ([`super::view`]), and every file written through a
 //! [`Sink`]. Per edition: the side-by-side page, the reading view, the two
 //! texts, the exports and the search passages. Site-wide: the index, the 404
-//! page, the glossary, the search page and index, the feed, sitemaps,
+//! page, the glossary, the search page and index, the site's own pages
+//! (`pages/`), the feed, sitemaps,
 //! `robots.txt`, `editions.json`, the theme's static files and the code
 //! stylesheet.
 
@@ -10,16 +11,18 @@ use serde::Serialize;
 
 use super::Site;
 use super::view::{
-    ArticlePage, GlossaryPage, ListPage, PageKind, PageView, ReadingPage, RobotsPage, SearchPage,
-    SitemapPage,
+    ArticlePage, GlossaryPage, ListPage, PageKind, PageView, Pagination, ReadingPage, RobotsPage,
+    SearchPage, SitemapPage, TextPage,
 };
 use crate::content::Article;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::engine::Edition;
+use crate::outputs::cite::{self, Citation, CiteView};
 use crate::outputs::search::ArticleTerms;
-use crate::outputs::{ArticleEntry, exports, feed, glossary, jsonld, search, sitemap};
+use crate::outputs::{ArticleEntry, exports, feed, glossary, jsonld, search, sitemap, tei};
 use crate::render::EditionView;
 use crate::render::highlight;
+use crate::render::page::site_page_view;
 use crate::theme::StaticSource;
 use crate::theme::strings::fill;
 use crate::writer::Sink;
@@ -78,6 +81,10 @@ impl Site {
                 .clone()
                 .unwrap_or_else(|| fill(&strings.article_description, &[("title", title)]));
 
+            let citation = Citation::new(config, strings, &view.article);
+            // The box links the downloads relative to each page.
+            let cite_here = CiteView::new(config, citation.clone(), "");
+            let cite_up = CiteView::new(config, citation.clone(), "../");
             let mut page = PageView::new(
                 config,
                 PageKind::Article,
@@ -99,6 +106,7 @@ impl Site {
                 notes: &view.notes,
                 kinds: &view.kinds,
                 meta: &view.meta_html,
+                cite: &cite_here,
             };
             let mut page = PageView::new(
                 config,
@@ -117,6 +125,7 @@ impl Site {
                 notes: &view.reading_notes,
                 elsewhere: &view.reading_elsewhere,
                 meta: &view.reading_meta_html,
+                cite: &cite_up,
             };
             let mut pages = 0;
             pages += usize::from(self.page(
@@ -135,22 +144,53 @@ impl Site {
             ));
 
             let ext = article.format.ext();
-            out.ok(sink.copy(&format!("{slug}/original.{ext}"), &article.original_path));
+            let publish = config.exports;
+            if publish.texts {
+                out.ok(sink.copy(&format!("{slug}/original.{ext}"), &article.original_path));
+                self.file(
+                    &format!("{slug}/corrected.{ext}"),
+                    edition.corrected.as_bytes(),
+                    sink,
+                    out,
+                );
+            }
+            if publish.edition_json {
+                self.file(
+                    &format!("{slug}/edition.json"),
+                    &exports::edition_json(config, article, edition, view),
+                    sink,
+                    out,
+                );
+            }
+            if publish.annotations {
+                self.file(
+                    &format!("{slug}/annotations.jsonld"),
+                    &exports::annotations_jsonld(config, strings, article, edition, view),
+                    sink,
+                    out,
+                );
+            }
             self.file(
-                &format!("{slug}/corrected.{ext}"),
-                edition.corrected.as_bytes(),
+                &format!("{slug}/{}", tei::TEI_FILE),
+                &tei::tei_xml(config, strings, article, edition, view),
                 sink,
                 out,
             );
             self.file(
-                &format!("{slug}/edition.json"),
-                &exports::edition_json(config, article, edition, view),
+                &format!("{slug}/{}", cite::BIB_FILE),
+                cite::bibtex(&citation).as_bytes(),
                 sink,
                 out,
             );
             self.file(
-                &format!("{slug}/annotations.jsonld"),
-                &exports::annotations_jsonld(config, strings, article, edition, view),
+                &format!("{slug}/{}", cite::RIS_FILE),
+                cite::ris(&citation).as_bytes(),
+                sink,
+                out,
+            );
+            self.file(
+                &format!("{slug}/{}", cite::CSL_FILE),
+                &cite::csl_json(&citation),
                 sink,
                 out,
             );
@@ -179,20 +219,9 @@ impl Site {
             let site = &self.site_view;
             let mut pages = 0;
 
-            let index = ListPage {
-                site,
-                page: PageView::new(
-                    config,
-                    PageKind::Index,
-                    "",
-                    config.title.clone(),
-                    config.description.clone(),
-                ),
-                t: strings,
-                articles,
-                total: articles.len(),
-            };
-            pages += usize::from(self.page("index.html", &index, "index.html", sink, out));
+            for (rel, index) in self.index_pages(articles) {
+                pages += usize::from(self.page("index.html", &index, &rel, sink, out));
+            }
 
             // The 404 page is served at any depth, so it links from the site root path.
             let mut page = PageView::new(
@@ -211,6 +240,7 @@ impl Site {
                 t: strings,
                 articles: &articles[..articles.len().min(NOT_FOUND_LISTED)],
                 total: articles.len(),
+                pagination: None,
             };
             pages += usize::from(self.page("404.html", &not_found, "404.html", sink, out));
 
@@ -269,7 +299,12 @@ impl Site {
                 self.file(feed::FEED_PATH, &xml, sink, out);
             }
             let absolute = |p: &str| config.absolute(p);
-            let urls = sitemap::urls(absolute, articles);
+            let page_urls: Vec<(String, Option<String>)> = self
+                .pages
+                .iter()
+                .map(|p| (format!("{}/", p.slug), p.updated.clone()))
+                .collect();
+            let urls = sitemap::urls(absolute, &page_urls, articles);
             for file in sitemap::files(absolute, urls, sitemap::MAX_URLS) {
                 let context = SitemapPage {
                     site,
@@ -282,12 +317,41 @@ impl Site {
                 sitemap: config.absolute("sitemap.xml"),
             };
             self.page("robots.txt", &robots, "robots.txt", sink, out);
-            self.file(
-                "editions.json",
-                &exports::to_json(&exports::editions_index(config, articles)),
-                sink,
-                out,
-            );
+            if config.exports.editions_json {
+                self.file(
+                    "editions.json",
+                    &exports::to_json(&exports::editions_index(config, articles)),
+                    sink,
+                    out,
+                );
+            }
+
+            let mut has_code = has_code;
+            for p in &self.pages {
+                let text = site_page_view(p, config, &self.highlighter);
+                has_code |= text.has_code;
+                let mut page = PageView::new(
+                    config,
+                    PageKind::Page,
+                    &format!("{}/", p.slug),
+                    text.title.clone(),
+                    text.description.clone(),
+                );
+                page.has_code = text.has_code;
+                let context = TextPage {
+                    site,
+                    page,
+                    t: strings,
+                    text: &text,
+                };
+                pages += usize::from(self.page(
+                    "page.html",
+                    &context,
+                    &format!("{}/index.html", p.slug),
+                    sink,
+                    out,
+                ));
+            }
 
             if has_code {
                 match highlight::stylesheet(&config.highlight_theme, &config.highlight_theme_dark) {
@@ -301,6 +365,79 @@ impl Site {
         })
     }
 }
+
+impl Site {
+    /// The index pages, as (site-relative path, context): the home page
+    /// (`index.html`) with the newest `paginate_by` editions, then
+    /// `page/2/index.html` and on with the next ones (all on the home page when
+    /// `paginate_by` is 0). There is no `page/1/`: the home page is the first page.
+    fn index_pages<'a>(&'a self, articles: &'a [ArticleEntry]) -> Vec<(String, ListPage<'a>)> {
+        let config = &self.config;
+        let per_page = config.paginate_by;
+        let count = if per_page == 0 {
+            1
+        } else {
+            articles.len().div_ceil(per_page).max(1)
+        };
+        let path = |n: usize| {
+            if n == 1 {
+                String::new()
+            } else {
+                format!("{PAGE_DIR}/{n}/")
+            }
+        };
+        (1..=count)
+            .map(|n| {
+                let (title, description) = if n == 1 {
+                    (config.title.clone(), config.description.clone())
+                } else {
+                    let title = fill(
+                        &self.theme.strings.index_page_title,
+                        &[("site", &config.title), ("n", &n.to_string())],
+                    );
+                    (title, config.description.clone())
+                };
+                let page = PageView::new(config, PageKind::Index, &path(n), title, description);
+                let link = |k: usize| {
+                    if k == 1 {
+                        page.home.clone()
+                    } else {
+                        format!("{}{}{}", page.root, path(k), page.index)
+                    }
+                };
+                let offset = if per_page == 0 { 0 } else { (n - 1) * per_page };
+                let end = if per_page == 0 {
+                    articles.len()
+                } else {
+                    (offset + per_page).min(articles.len())
+                };
+                let pagination = Pagination {
+                    number: n,
+                    pages: count,
+                    per_page,
+                    offset,
+                    prev: (n > 1).then(|| link(n - 1)),
+                    next: (n < count).then(|| link(n + 1)),
+                    first: link(1),
+                    last: link(count),
+                };
+                let rel = format!("{}index.html", path(n));
+                let context = ListPage {
+                    site: &self.site_view,
+                    page,
+                    t: &self.theme.strings,
+                    articles: &articles[offset..end],
+                    total: articles.len(),
+                    pagination: Some(pagination),
+                };
+                (rel, context)
+            })
+            .collect()
+    }
+}
+
+/// The folder of the index pages after the first (`page/2/`, …).
+pub const PAGE_DIR: &str = "page";
 
 /// The entry the site-wide outputs list for a written edition.
 pub fn entry(

@@ -11,14 +11,15 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::Site;
+use super::cache::{self, BuildCache, CachedArticle};
 use super::pages;
-use crate::config::Overrides;
+use crate::config::{Overrides, PolicyAction, SourcePolicy};
 use crate::content::{self, Article, Loaded};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 use crate::engine::{self, Edition};
 use crate::outputs::{ArticleEntry, sort_for_index};
 use crate::render::edition_view;
-use crate::writer::{Claims, NullSink, OutputDir, Sink};
+use crate::writer::{Claims, NullSink, OutputDir, Recording, Sink};
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +32,11 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include `draft: true` articles.
     pub drafts: bool,
+    /// Build every article again, ignoring the build cache (`build --clean`).
+    pub clean: bool,
+    /// Report every unreviewed suggestion at its entry, instead of one
+    /// summary per article (`check --unreviewed`, `--format json`).
+    pub list_unreviewed: bool,
 }
 
 impl BuildOptions {
@@ -94,8 +100,12 @@ pub struct Summary {
     pub drafts_skipped: usize,
     /// HTML pages rendered.
     pub pages: usize,
-    /// Files written (build only).
+    /// Files whose bytes were written (build only; unchanged files are kept).
     pub files: usize,
+    /// Articles taken from the build cache without being read (build only).
+    pub reused: usize,
+    /// Files removed because the site no longer produces them (build only).
+    pub removed: usize,
     /// The output folder (build only).
     pub output: Option<PathBuf>,
     /// Time per phase.
@@ -156,22 +166,105 @@ pub fn resolve(site: &Site, article: &Article, out: &mut Diagnostics) -> Option<
                 return None;
             }
         };
-        for c in engine::unreviewed(article) {
-            let d = Diagnostic::warning(
-                Code::Unreviewed,
-                format!("correction {:?} → {:?} is an unreviewed suggestion", c.selector.exact, c.replace),
-            )
-            .at(c.pos.entry.clone())
-            .help("review it, then remove `status: suggested` (or set `status: reviewed`)");
-            out.push(if site.config.allow_unreviewed {
+        // Marks the page could not show (inside a link's address…): errors now.
+        out.extend(crate::render::markup_conflicts(article, &edition));
+        let unreviewed: Vec<(usize, &crate::content::CorrectionSpec)> = article
+            .corrections
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.status == crate::content::Status::Suggested)
+            .collect();
+        let as_set = |d: Diagnostic| {
+            if site.config.allow_unreviewed {
                 d
             } else {
                 Diagnostic { severity: Severity::Error, ..d }
                     .note("site.yaml sets `allow_unreviewed: false`, so unreviewed suggestions cannot be published")
-            });
+            }
+        };
+        if site.list_unreviewed {
+            for (_, c) in &unreviewed {
+                let d = Diagnostic::warning(
+                    Code::Unreviewed,
+                    format!("correction {:?} → {:?} is an unreviewed suggestion", c.selector.exact, c.replace),
+                )
+                .at(c.pos.entry.clone())
+                .help("review it, then remove `status: suggested` (or set `status: reviewed`)");
+                out.push(as_set(d));
+            }
+        } else if !unreviewed.is_empty() {
+            out.push(as_set(unreviewed_summary(article, &edition, &unreviewed)));
         }
+        source_policy(&site.config.source_policy, article, out);
         Some(edition)
     })
+}
+
+/// Reports every cited source that the site's source policy lists: a warning
+/// for a domain to avoid, a note for one it flags, at the source's `url`.
+pub fn source_policy(policy: &SourcePolicy, article: &Article, out: &mut Diagnostics) {
+    let status = article.meta.status.iter().flat_map(|s| &s.sources);
+    let notes = article.annotations.iter().flat_map(|a| &a.sources);
+    for source in status.chain(notes) {
+        let Some(found) = policy.check(&source.url) else {
+            continue;
+        };
+        let rule = found.rule;
+        let what = if found.via_archive {
+            format!(
+                "source {:?} is an archived copy of a page on {}",
+                source.title, found.host
+            )
+        } else {
+            format!("source {:?} is on {}", source.title, found.host)
+        };
+        let d = match rule.action {
+            PolicyAction::Avoid => Diagnostic::warning(
+                Code::AvoidedSource,
+                format!("{what}, which the site's source policy says to avoid"),
+            )
+            .label(format!("avoid: {}", rule.domain))
+            .help("cite a primary document or a reputable report of the same fact instead"),
+            PolicyAction::Flag => Diagnostic::info(
+                Code::FlaggedSource,
+                format!("{what}, which the site's source policy flags"),
+            )
+            .label(format!("flagged: {}", rule.domain))
+            .help("make sure it supports the sentence it is cited for; for a contested claim, cite a primary document or a reputable report as well"),
+        };
+        out.push(
+            d.at(source.url_at.clone())
+                .related(rule.at.clone(), format!("`{}` rule", rule.action.as_str()))
+                .note(format!("reason: {}", rule.reason)),
+        );
+    }
+}
+
+/// One line for an article's unreviewed suggestions: entries and the places
+/// they change, and where to review them.
+fn unreviewed_summary(
+    article: &Article,
+    edition: &Edition,
+    unreviewed: &[(usize, &crate::content::CorrectionSpec)],
+) -> Diagnostic {
+    let places = edition
+        .changes
+        .iter()
+        .filter(|ch| unreviewed.iter().any(|(i, _)| *i == ch.entry))
+        .count();
+    let n = unreviewed.len();
+    // One line: the slug names the article, the command lists the entries.
+    Diagnostic::warning(
+        Code::Unreviewed,
+        format!(
+            "{n} suggestion{} unreviewed in {} ({places} place{}): review {} in `emend serve` or list {} with `emend check --unreviewed`",
+            if n == 1 { "" } else { "s" },
+            article.slug,
+            if places == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" },
+            if n == 1 { "it" } else { "them" },
+        ),
+    )
 }
 
 /// Loads, resolves, renders and writes one article folder. With `learn`, the
@@ -190,6 +283,14 @@ pub fn build_article(
         Loaded::SkippedDraft => {
             return ArticleOutcome {
                 skipped_draft: true,
+                diagnostics,
+                ..Default::default()
+            };
+        }
+        Loaded::Invalid(article) => {
+            // Its anchors are still checked, so one run shows every error.
+            let _ = resolve(site, &article, &mut diagnostics);
+            return ArticleOutcome {
                 diagnostics,
                 ..Default::default()
             };
@@ -251,10 +352,73 @@ pub fn run(opts: &BuildOptions, tasks: Tasks) -> Outcome {
     run_with_progress(opts, tasks, &NoProgress)
 }
 
+/// Opens the output folder and decides how to build into it: in place,
+/// reusing unchanged articles, when the saved build cache is for this site
+/// as it is now (and `--clean` was not given); otherwise as a whole new folder.
+fn open_output(
+    site: &Site,
+    opts: &BuildOptions,
+) -> Result<(OutputDir, Option<BuildCache>), Diagnostic> {
+    let mut output = OutputDir::open(&site.config.output_dir, &site.config.root)?;
+    let key = cache::site_key(site, opts);
+    let previous = if opts.clean {
+        None
+    } else {
+        output
+            .saved_state()
+            .and_then(|bytes| BuildCache::decode(bytes, key))
+    };
+    output.begin(previous.is_some())?;
+    Ok((output, previous))
+}
+
+/// Builds one article into the output folder, or keeps what the last build
+/// wrote for it when nothing it depends on changed. Returns the outcome, what
+/// to remember of it for the next build, and whether it was kept.
+fn build_cached(
+    site: &Site,
+    dir: &Path,
+    output: &OutputDir,
+    claims: &Claims,
+    previous: Option<&BuildCache>,
+    drafts: bool,
+    started_at: std::time::SystemTime,
+) -> (ArticleOutcome, Option<CachedArticle>, bool) {
+    // Taken before reading anything: an edit during the build shows next time.
+    let fingerprint = cache::fingerprint(dir, started_at);
+    if let (Some(previous), Some(now)) = (previous, &fingerprint)
+        && let Some(kept) = previous.reusable(&site.config.root, dir, now)
+        && kept.files.iter().all(|f| output.reusable(f))
+    {
+        let mut outcome = ArticleOutcome {
+            entry: Some(kept.entry()),
+            pages: kept.pages,
+            has_code: kept.has_code,
+            ..Default::default()
+        };
+        match claims.claim_kept(kept.files.iter().map(String::as_str)) {
+            Ok(()) => kept.files.iter().for_each(|f| output.keep(f)),
+            Err(d) => outcome.diagnostics.push(d),
+        }
+        return (outcome, Some(kept.clone()), true);
+    }
+    let recording = Recording::new(claims);
+    let outcome = build_article(site, dir, &recording, drafts, false);
+    let files = recording.into_paths();
+    // Only a clean build is remembered: warnings are shown on every build.
+    let cached = match (fingerprint, &outcome.entry) {
+        (Some(fingerprint), Some(entry)) if outcome.diagnostics.is_empty() => Some(
+            CachedArticle::new(fingerprint, entry, files, outcome.pages, outcome.has_code),
+        ),
+        _ => None,
+    };
+    (outcome, cached, false)
+}
+
 /// Where a run's files go.
 enum Target {
     /// The output folder, staged and swapped in at the end.
-    Disk(OutputDir),
+    Disk(Box<OutputDir>),
     /// The links and ids of every file, for `check --links`.
     Links(crate::links::Collector),
     /// Nowhere (`check`).
@@ -271,18 +435,23 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
         diagnostics: out.sorted(),
     };
 
-    let Some(site) = Site::load(opts, &mut out) else {
+    let Some(mut site) = Site::load(opts, &mut out) else {
         return failed(out);
     };
     timings.push(("load site and theme", started.elapsed()));
 
     let phase = Instant::now();
     let dirs = content::discover(&site.config.root, &mut out);
+    site.drop_pages_of_articles(&dirs, &mut out);
     timings.push(("discover", phase.elapsed()));
 
+    let mut cache = None;
     let target = if tasks.write {
-        match OutputDir::prepare(&site.config.output_dir, &site.config.root) {
-            Ok(o) => Target::Disk(o),
+        match open_output(&site, opts) {
+            Ok((output, previous)) => {
+                cache = Some((previous, BuildCache::new(cache::site_key(&site, opts))));
+                Target::Disk(Box::new(output))
+            }
             Err(d) => {
                 out.push(d);
                 return failed(out);
@@ -294,7 +463,7 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
         Target::Nowhere
     };
     let sink: &dyn Sink = match &target {
-        Target::Disk(o) => o,
+        Target::Disk(o) => o.as_ref(),
         Target::Links(c) => c,
         Target::Nowhere => &NullSink,
     };
@@ -303,12 +472,28 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
 
     let phase = Instant::now();
     progress.start(dirs.len());
-    let results: Vec<ArticleOutcome> = dirs
+    let started_at = std::time::SystemTime::now();
+    let results: Vec<(ArticleOutcome, Option<CachedArticle>, bool)> = dirs
         .par_iter()
         .map(|dir| {
-            let outcome = build_article(&site, dir, &claims, opts.drafts, tasks.site_checks);
+            let result = match (&target, &cache) {
+                (Target::Disk(output), Some((previous, _))) => build_cached(
+                    &site,
+                    dir,
+                    output,
+                    &claims,
+                    previous.as_ref(),
+                    opts.drafts,
+                    started_at,
+                ),
+                _ => (
+                    build_article(&site, dir, &claims, opts.drafts, tasks.site_checks),
+                    None,
+                    false,
+                ),
+            };
             progress.advance();
-            outcome
+            result
         })
         .collect();
     progress.finish();
@@ -318,7 +503,11 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
     let mut entries = Vec::new();
     let mut has_code = false;
     let mut knowledge = Vec::new();
-    for mut r in results {
+    for (dir, (mut r, cached, reused)) in dirs.iter().zip(results) {
+        summary.reused += usize::from(reused);
+        if let (Some((_, next)), Some(c)) = (&mut cache, cached) {
+            next.insert(&site.config.root, dir, c);
+        }
         out.append(&mut r.diagnostics);
         knowledge.extend(r.knowledge);
         summary.pages += r.pages;
@@ -358,12 +547,18 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
             return failed(diagnostics.into());
         }
         Target::Disk(output) => {
-            summary.files = output.files_written();
             summary.output = Some(output.target().to_path_buf());
             let phase = Instant::now();
-            if let Err(d) = output.commit() {
-                out.push(d);
-                return failed(out);
+            let state = cache.map(|(_, next)| next.encode()).unwrap_or_default();
+            match output.commit(&state) {
+                Ok(done) => {
+                    summary.files = done.written;
+                    summary.removed = done.removed;
+                }
+                Err(d) => {
+                    out.push(d);
+                    return failed(out);
+                }
             }
             timings.push(("commit", phase.elapsed()));
         }

@@ -5,10 +5,13 @@
 
 use serde::Serialize;
 
-use crate::config::SiteConfig;
+use crate::config::{Contact, Exports, SiteConfig};
+use crate::content::SitePage;
 use crate::outputs::ArticleEntry;
+use crate::outputs::cite::CiteView;
 use crate::outputs::glossary::GlossaryView;
 use crate::outputs::sitemap::SitemapUrl;
+use crate::render::page::SitePageView;
 use crate::render::{ArticleInfo, KindCount, MetaHtml, NoteLink, NoteView, RowView};
 use crate::theme::Strings;
 
@@ -25,17 +28,43 @@ pub struct SiteView {
     pub language: String,
     /// Publisher.
     pub publisher: Option<String>,
+    /// Which exports the site publishes: `texts`, `edition_json`,
+    /// `annotations`, `editions_json` (each `true` or `false`).
+    pub exports: Exports,
+    /// The pages linked from every page's footer (`footer: true`), in file name order.
+    pub footer_links: Vec<FooterLink>,
+    /// Where readers report an error (`contact` in `site.yaml`).
+    pub contact: Option<Contact>,
+}
+
+/// A link in the footer of every page: a site page.
+#[derive(Debug, Clone, Serialize)]
+pub struct FooterLink {
+    /// The page's title.
+    pub title: String,
+    /// Its site path (`methodology/`): link it as `{{ page.root }}{{ path }}{{ page.index }}`.
+    pub path: String,
 }
 
 impl SiteView {
-    /// The `site` value of a configuration.
-    pub fn new(config: &SiteConfig) -> SiteView {
+    /// The `site` value of a configuration and its pages.
+    pub fn new(config: &SiteConfig, pages: &[SitePage]) -> SiteView {
         SiteView {
             title: config.title.clone(),
             description: config.description.clone(),
             base_url: config.base_url.clone(),
             language: config.language.clone(),
             publisher: config.publisher.clone(),
+            exports: config.exports,
+            footer_links: pages
+                .iter()
+                .filter(|p| p.footer)
+                .map(|p| FooterLink {
+                    title: p.title.clone(),
+                    path: format!("{}/", p.slug),
+                })
+                .collect(),
+            contact: config.contact.clone(),
         }
     }
 }
@@ -61,6 +90,9 @@ pub enum PageKind {
     /// The page for unknown addresses.
     #[serde(rename = "404")]
     NotFound,
+    /// A page of `pages/` (methodology, corrections policy…).
+    #[serde(rename = "page")]
+    Page,
 }
 
 /// Per-page values every template sees as `page`.
@@ -147,6 +179,8 @@ pub struct ArticlePage<'a> {
     pub kinds: &'a [KindCount],
     /// Where the story stands and the title note, as HTML.
     pub meta: &'a MetaHtml,
+    /// How to cite the edition (`partials/cite.html`, `partials/cite-meta.html`).
+    pub cite: &'a CiteView,
 }
 
 /// What `reading.html` sees.
@@ -168,6 +202,8 @@ pub struct ReadingPage<'a> {
     pub elsewhere: &'a [NoteLink],
     /// Where the story stands and the title note, as HTML.
     pub meta: &'a MetaHtml,
+    /// How to cite the edition (`partials/cite.html`, `partials/cite-meta.html`).
+    pub cite: &'a CiteView,
 }
 
 /// What `index.html` and `404.html` see.
@@ -183,6 +219,31 @@ pub struct ListPage<'a> {
     pub articles: &'a [ArticleEntry],
     /// How many articles the site has (the 404 page lists only the newest).
     pub total: usize,
+    /// Where this page is among the index pages (`index.html` only; none on
+    /// the 404 page).
+    pub pagination: Option<Pagination>,
+}
+
+/// Where an index page is among the index pages (`paginate_by` in
+/// `site.yaml`). Links are relative to the page, like every link of a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    /// This page's number: 1 for the home page (`index.html`), `n` for `page/n/`.
+    pub number: usize,
+    /// How many index pages there are (1 when everything fits on one).
+    pub pages: usize,
+    /// Editions per page (`paginate_by`; 0: all on one page).
+    pub per_page: usize,
+    /// How many editions come before this page's first one.
+    pub offset: usize,
+    /// The previous (newer) page, if this is not the first.
+    pub prev: Option<String>,
+    /// The next (older) page, if this is not the last.
+    pub next: Option<String>,
+    /// The first page (the home page).
+    pub first: String,
+    /// The last page.
+    pub last: String,
 }
 
 /// What `glossary.html` sees.
@@ -207,6 +268,19 @@ pub struct SearchPage<'a> {
     pub page: PageView,
     /// The strings table.
     pub t: &'a Strings,
+}
+
+/// What `page.html` sees.
+#[derive(Serialize)]
+pub struct TextPage<'a> {
+    /// The site.
+    pub site: &'a SiteView,
+    /// The page.
+    pub page: PageView,
+    /// The strings table.
+    pub t: &'a Strings,
+    /// The page's title, text (HTML) and date.
+    pub text: &'a SitePageView,
 }
 
 /// What `sitemap.xml` and `sitemap_index.xml` see.

@@ -22,7 +22,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::engine::anchor::Needles;
 use crate::source::SourceFile;
 use crate::text::did_you_mean;
-use crate::yaml::{self, KeyStatus, Node, Schema, YamlIndex, value_location};
+use crate::yaml::{self, KeyStatus, Node, Schema, value_location};
 
 /// The built-in dictionary's text.
 pub const BUILTIN: &str = include_str!("../../data/spinner-dictionary.yaml");
@@ -39,7 +39,7 @@ pub const DEFAULT_CONFIDENCE: f64 = 0.8;
 /// Schema of a dictionary file.
 pub const DICTIONARY_SCHEMA: Schema = Schema {
     what: "dictionary",
-    keys: &["classes", "entries"],
+    keys: &["classes", "entries", "exceptions"],
     required: &["entries"],
     example: "classes:\n  subject: [he, she, they]\nentries:\n  - find: \"mentioned\"\n    replace: \"said\"\n    kind: synonym\n    prev: [\"@subject\"]",
 };
@@ -59,6 +59,8 @@ pub const ENTRY_SCHEMA: Schema = Schema {
         "not_next",
         "case",
         "disabled",
+        "check",
+        "evidence",
     ],
     required: &["find", "replace", "kind"],
     example: "  - find: \"nationwide safety\"\n    replace: \"national security\"\n    kind: synonym\n    confidence: 0.95",
@@ -90,6 +92,11 @@ pub struct Entry {
     pub context: Context,
     /// Match only the spelling given (no capitalised variant at sentence start).
     pub exact_case: bool,
+    /// Suggest only where the plausibility model confirms the restoration in
+    /// its context (`check: model`): for swaps that are also ordinary English.
+    pub model_check: bool,
+    /// Where the substitution is documented (`evidence:`), if the entry says.
+    pub evidence: Option<String>,
     /// Built-in or site.
     pub source: Source,
     /// Where the entry is written.
@@ -105,6 +112,8 @@ pub struct Dictionary {
     pub entries: Vec<Entry>,
     /// The entries' needles, prepared on first use.
     search: std::sync::OnceLock<Search>,
+    /// Rejected suggestions (from a site's `dictionary.yaml`).
+    pub exceptions: Vec<Exception>,
 }
 
 /// The dictionary's needles: each entry's `find` and, unless it is exact-case,
@@ -225,6 +234,30 @@ struct DictionaryYaml {
     classes: BTreeMap<String, Vec<Scalar>>,
     #[serde(default)]
     entries: Vec<EntryYaml>,
+    #[serde(default)]
+    exceptions: Vec<ExceptionYaml>,
+}
+
+/// A suggestion an editor rejected (`exceptions:` in a site's
+/// `dictionary.yaml`, written by the review controls of `emend serve`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExceptionYaml {
+    find: Scalar,
+    replace: Scalar,
+    article: Option<String>,
+}
+
+/// A change never to suggest again: `find` → `replace`, in one article or
+/// (without `article`) in any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    /// The text as it stands.
+    pub find: String,
+    /// The rejected replacement.
+    pub replace: String,
+    /// The article's slug, or `None` for every article.
+    pub article: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -245,6 +278,8 @@ struct EntryYaml {
     case: Option<String>,
     #[serde(default)]
     disabled: bool,
+    check: Option<String>,
+    evidence: Option<String>,
 }
 
 fn is_class_name(name: &str) -> bool {
@@ -278,7 +313,7 @@ impl Dictionary {
         let mut dict = Dictionary::builtin(out)?;
         let path: PathBuf = root.join(SITE_FILE);
         if path.is_file() {
-            let file = out.ok(SourceFile::read(&path))?;
+            let file = out.ok(SourceFile::read_yaml(&path))?;
             if !dict.add_file(&file, Source::Site, out) {
                 return None;
             }
@@ -295,10 +330,11 @@ impl Dictionary {
     /// [`Dictionary::add_file`], recording into a collector of its own; `false`
     /// if it stopped early.
     fn read_file(&mut self, file: &SourceFile, source: Source, out: &mut Diagnostics) -> bool {
-        let index = YamlIndex::build(&file.text);
-        let root = index.as_ref().and_then(|i| i.root.clone());
+        let Some(index) = yaml::parse(file, out) else {
+            return false;
+        };
         // Entry keys first, so every typo in every entry shows at once.
-        if let Some(entries) = root.as_ref().and_then(|r| r.get("entries")) {
+        if let Some(entries) = index.root.as_ref().and_then(|r| r.get("entries")) {
             let worst = entries
                 .items()
                 .iter()
@@ -309,7 +345,8 @@ impl Dictionary {
                 return false;
             }
         }
-        let Some((raw, root)) = yaml::load_map::<DictionaryYaml>(file, &DICTIONARY_SCHEMA, out)
+        let Some((raw, root)) =
+            yaml::load_map_from::<DictionaryYaml>(file, index, &DICTIONARY_SCHEMA, out)
         else {
             return false;
         };
@@ -357,6 +394,15 @@ impl Dictionary {
                 }
             }
             self.classes.extend(name, words.iter().map(|w| w.0.trim()));
+        }
+
+        if source == Source::Site {
+            self.exceptions
+                .extend(raw.exceptions.into_iter().map(|e| Exception {
+                    find: e.find.0,
+                    replace: e.replace.0,
+                    article: e.article.filter(|a| !a.trim().is_empty()),
+                }));
         }
 
         // Entries.
@@ -447,6 +493,18 @@ impl Dictionary {
                     false
                 }
             };
+            let model_check = match raw.check.as_deref() {
+                None | Some("none") => false,
+                Some("model") => true,
+                Some(other) => {
+                    out.push(
+                        Diagnostic::error(Code::BadCheck, format!("unknown `check: {other}`"))
+                            .at(at("check"))
+                            .help("use `check: model` (suggest only where the plausibility model confirms the restoration) or leave it out"),
+                    );
+                    false
+                }
+            };
             let mut parse_list = |key: &str, list: Patterns, side: Side| -> Vec<Pattern> {
                 let mut pats = Vec::new();
                 for (j, src) in list.0.iter().enumerate() {
@@ -502,6 +560,8 @@ impl Dictionary {
                 why: raw.why.filter(|w| !w.trim().is_empty()),
                 context,
                 exact_case,
+                model_check,
+                evidence: raw.evidence.filter(|e| !e.trim().is_empty()),
                 source,
                 location: entry_at,
             });
@@ -515,6 +575,13 @@ impl Dictionary {
             });
         }
         true
+    }
+
+    /// Whether an editor rejected `find` → `replace` in article `slug`.
+    pub fn excepted(&self, slug: &str, find: &str, replace: &str) -> bool {
+        self.exceptions.iter().any(|e| {
+            e.find == find && e.replace == replace && e.article.as_deref().is_none_or(|a| a == slug)
+        })
     }
 
     /// Every match of every entry in `toks` that its context rules allow.
@@ -594,6 +661,37 @@ mod tests {
         for e in &d.entries {
             assert!(e.confidence > 0.0 && e.confidence <= 1.0);
         }
+        // Issue 18's entries say where each swap is documented.
+        let checked: Vec<&Entry> = d.entries.iter().filter(|e| e.model_check).collect();
+        assert_eq!(checked.len(), 131);
+        for e in &d.entries[d.entries.len() - 137..] {
+            assert!(
+                e.evidence
+                    .as_deref()
+                    .is_some_and(|v| v.starts_with("tuning map")),
+                "{} → {}",
+                e.find,
+                e.replace
+            );
+        }
+    }
+
+    #[test]
+    fn check_and_evidence_are_read_and_a_bad_check_is_explained() {
+        let (d, out) = parse(
+            "entries:\n  - {find: metropolis, replace: city, kind: synonym, check: model, evidence: \"tuning map\"}\n  - {find: yr, replace: year, kind: synonym}\n",
+        );
+        assert!(out.is_empty(), "{out:?}");
+        assert!(d.entries[0].model_check && !d.entries[1].model_check);
+        assert_eq!(d.entries[0].evidence.as_deref(), Some("tuning map"));
+        assert_eq!(d.entries[1].evidence, None);
+        let (_, out) = parse("entries:\n  - {find: a, replace: b, kind: synonym, check: modle}\n");
+        assert_eq!(out.len(), 1);
+        assert!(
+            out[0].one_line().contains("unknown `check: modle`"),
+            "{}",
+            out[0].one_line()
+        );
     }
 
     #[test]
@@ -641,6 +739,27 @@ mod tests {
                 "dictionary.yaml:17:5: error[unknown-key]: unknown key `fnd` in dictionary entry",
             ]
         );
+    }
+
+    #[test]
+    fn exceptions_of_a_site_dictionary_name_an_article_or_every_one() {
+        let mut d = Dictionary::builtin(&mut Diagnostics::new()).unwrap();
+        let file = SourceFile::from_bytes(
+            Path::new("dictionary.yaml"),
+            b"entries: []\nexceptions:\n  - {find: droop, replace: suspend, article: transit}\n  - {find: cash, replace: money}\n".to_vec(),
+        )
+        .unwrap();
+        let mut out = Diagnostics::new();
+        assert!(d.add_file(&file, Source::Site, &mut out), "{out:?}");
+        assert!(d.excepted("transit", "droop", "suspend"));
+        assert!(!d.excepted("other", "droop", "suspend"));
+        assert!(!d.excepted("transit", "droop", "delay"));
+        assert!(d.excepted("any", "cash", "money"));
+        // The built-in dictionary cannot carry exceptions.
+        let mut b = Dictionary::default();
+        let mut out = Diagnostics::new();
+        assert!(b.add_file(&file, Source::Builtin, &mut out));
+        assert!(b.exceptions.is_empty());
     }
 
     #[test]

@@ -15,6 +15,8 @@
 
 pub mod dictionary;
 pub mod learn;
+pub mod model;
+pub mod origin;
 pub mod patterns;
 pub mod rules;
 pub mod write;
@@ -33,6 +35,7 @@ use crate::engine::{self, Change};
 
 pub use dictionary::Dictionary;
 pub use learn::{Knowledge, Learned};
+pub use origin::{Origin, SourceKind};
 use rules::Tokens;
 use write::EntryOut;
 
@@ -48,6 +51,9 @@ pub struct Options {
     pub dictionary: bool,
     /// Learn from the site's other articles.
     pub site: bool,
+    /// Check dictionary entries marked `check: model` with the plausibility
+    /// model (without it they are never suggested) and flag improbable places.
+    pub model: bool,
 }
 
 impl Default for Options {
@@ -56,6 +62,7 @@ impl Default for Options {
             min_confidence: DEFAULT_MIN_CONFIDENCE,
             dictionary: true,
             site: true,
+            model: true,
         }
     }
 }
@@ -73,9 +80,8 @@ pub struct Suggestion {
     pub kind: Kind,
     /// How sure the sources are (0–1).
     pub confidence: f64,
-    /// Where it comes from: `dictionary`, `site dictionary`, `learned from <slug>…`,
-    /// `pattern: <name>`, joined with ` + ` when several agree.
-    pub origin: String,
+    /// Where it comes from: every source that proposed it, sorted.
+    pub origin: Vec<Origin>,
     /// Reader-facing explanation.
     pub why: String,
 }
@@ -86,7 +92,7 @@ struct Candidate {
     replace: String,
     kind: Kind,
     confidence: f64,
-    origin: String,
+    origin: Origin,
     why: String,
 }
 
@@ -130,22 +136,38 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
+/// What [`choose`] found.
+#[derive(Debug, Clone, Default)]
+pub struct Chosen {
+    /// The suggestions, in text order, none overlapping.
+    pub suggestions: Vec<Suggestion>,
+    /// Places the model finds improbable but not enough to suggest, in text
+    /// order, overlapping neither each other nor a suggestion.
+    pub flags: Vec<model::Flag>,
+}
+
 /// The suggestions for a text: candidates from the enabled sources, merged,
 /// filtered (not overlapping `existing` changes, at least `min_confidence`)
-/// and chosen so that none overlap, highest confidence first.
+/// and chosen so that none overlap, highest confidence first. Dictionary
+/// entries marked `check: model` need `model` to confirm them; those it only
+/// leans towards become flags.
 pub fn choose(
     text: &str,
     existing: &[Change],
     dictionary: Option<&Dictionary>,
     learned: Option<&Learned>,
+    model: Option<&model::Model>,
     min_confidence: f64,
-) -> Vec<Suggestion> {
+) -> Chosen {
     let toks = Tokens::new(text);
     let mut candidates: Vec<Candidate> = Vec::new();
+    let mut flags: Vec<model::Flag> = Vec::new();
     let mut dictionary_pairs: std::collections::HashSet<(String, String)> = Default::default();
     let mut dictionary_hits: std::collections::HashSet<(usize, usize, String)> = Default::default();
     if let Some(dict) = dictionary {
-        for e in &dict.entries {
+        // Entries that defer to the model do not veto site learning: an editor
+        // accepting the swap in this very context is evidence of its own.
+        for e in dict.entries.iter().filter(|e| !e.model_check) {
             dictionary_pairs.insert((e.find.clone(), e.replace.clone()));
             if let (Some(f), Some(r)) = (
                 dictionary::capitalise(&e.find),
@@ -154,9 +176,52 @@ pub fn choose(
                 dictionary_pairs.insert((f, r));
             }
         }
-        for hit in dict.hits(&toks) {
+        let all_hits = dict.hits(&toks);
+        let unambiguous = all_hits
+            .iter()
+            .filter(|h| !dict.entries[h.entry].model_check)
+            .count();
+        // An article the unambiguous entries show to be spun throughout is
+        // likelier to be spun at each ordinary-English swap too.
+        let shift = model::article_prior(unambiguous, toks.tokens.len());
+        for hit in all_hits {
             let e = &dict.entries[hit.entry];
             let find = &text[hit.range.clone()];
+            if e.model_check {
+                // A swap that is also ordinary English: only where the model
+                // finds the restoration far likelier here.
+                let Some(ratio) = model
+                    .and_then(|m| m.ratio(&toks, &hit.range, &hit.replace))
+                    .map(|r| r + shift)
+                else {
+                    continue;
+                };
+                if ratio < model::CONFIRM {
+                    if ratio >= model::FLAG {
+                        flags.push(model::Flag {
+                            range: hit.range.clone(),
+                            find: find.to_string(),
+                            maybe: hit.replace.clone(),
+                            ratio: (ratio * 100.0).round() / 100.0,
+                        });
+                    }
+                    continue;
+                }
+                // Where entries compete for one place ("help" → "support" or
+                // "assistance"), the better fit wins: a small bonus for the margin.
+                let bonus = ((ratio - model::CONFIRM) * 0.02).min(0.1);
+                candidates.push(Candidate {
+                    why: e
+                        .why
+                        .clone()
+                        .unwrap_or_else(|| default_why(e.kind, find, &hit.replace)),
+                    range: hit.range.clone(),
+                    replace: hit.replace.clone(),
+                    kind: e.kind,
+                    confidence: (e.confidence + bonus).min(0.95),
+                    origin: Origin::Model,
+                });
+            }
             dictionary_hits.insert((hit.range.start, hit.range.end, hit.replace.clone()));
             candidates.push(Candidate {
                 why: e
@@ -168,8 +233,8 @@ pub fn choose(
                 kind: e.kind,
                 confidence: e.confidence,
                 origin: match e.source {
-                    dictionary::Source::Builtin => "dictionary".into(),
-                    dictionary::Source::Site => "site dictionary".into(),
+                    dictionary::Source::Builtin => Origin::Dictionary,
+                    dictionary::Source::Site => Origin::SiteDictionary,
                 },
             });
         }
@@ -199,7 +264,7 @@ pub fn choose(
                     replace: h.replace,
                     kind,
                     confidence,
-                    origin: format!("pattern: {}", h.name),
+                    origin: Origin::Pattern(h.name),
                 });
             }
         }
@@ -219,14 +284,9 @@ pub fn choose(
                 continue;
             }
             // Name a few sources; a rule learned from thousands of articles says so.
-            let origin = if rule.sources > rule.slugs.len() {
-                format!(
-                    "learned from {} and {} more",
-                    rule.slugs.join(", "),
-                    rule.sources - rule.slugs.len()
-                )
-            } else {
-                format!("learned from {}", rule.slugs.join(", "))
+            let origin = Origin::Learned {
+                from: rule.slugs.clone(),
+                more: rule.sources.saturating_sub(rule.slugs.len()),
             };
             candidates.push(Candidate {
                 range: hit.range,
@@ -262,7 +322,8 @@ pub fn choose(
                     .total_cmp(&a.confidence)
                     .then_with(|| a.origin.cmp(&b.origin))
             });
-            let mut origins: Vec<&str> = group.iter().map(|c| c.origin.as_str()).collect();
+            let mut origins: Vec<Origin> = group.iter().map(|c| c.origin.clone()).collect();
+            origins.sort();
             origins.dedup();
             let best = &group[0];
             let confidence = (best.confidence + 0.05 * (origins.len() - 1) as f64).min(0.99);
@@ -272,7 +333,7 @@ pub fn choose(
                 replace: best.replace.clone(),
                 kind: best.kind,
                 confidence: (confidence * 100.0).round() / 100.0,
-                origin: origins.join(" + "),
+                origin: origins,
                 why: best.why.clone(),
             }
         })
@@ -292,7 +353,27 @@ pub fn choose(
         }
     }
     chosen.sort_by_key(|s| s.range.start);
-    chosen
+    // Flags: the likeliest first; none where something is suggested or corrected.
+    flags.sort_by(|a, b| {
+        b.ratio
+            .total_cmp(&a.ratio)
+            .then_with(|| a.range.start.cmp(&b.range.start))
+    });
+    let mut kept: Vec<model::Flag> = Vec::new();
+    for f in flags {
+        let taken = chosen.iter().any(|c| overlaps(&c.range, &f.range))
+            || existing.iter().any(|ch| overlaps(&ch.original, &f.range))
+            || kept.iter().any(|k| overlaps(&k.range, &f.range))
+            || in_address(text, &f.range);
+        if !taken {
+            kept.push(f);
+        }
+    }
+    kept.sort_by_key(|f| f.range.start);
+    Chosen {
+        suggestions: chosen,
+        flags: kept,
+    }
 }
 
 /// The shortest `before`/`after` context (whole tokens on the same line) that
@@ -351,19 +432,15 @@ fn unique_anchor(
 pub fn plan(text: &str, suggestions: &[Suggestion]) -> Vec<(EntryOut, Vec<usize>)> {
     let toks = Tokens::new(text);
     let matches = Matches::find(text, suggestions.iter().map(|s| s.find.as_str()));
-    // Identical proposals (same text, replacement, kind, provenance) form one group.
-    type GroupKey<'s> = (&'s str, &'s str, &'static str, &'s str, &'s str, u64);
+    // Proposals of the same change (text, replacement, kind) form one group,
+    // whatever their sources: each member qualified on its own evidence, so a
+    // group covering every occurrence is one `all: true` entry. Its provenance
+    // is every member's, its confidence the lowest member's.
+    type GroupKey<'s> = (&'s str, &'s str, &'static str);
     let mut groups: BTreeMap<GroupKey<'_>, Vec<usize>> = BTreeMap::new();
     for (i, s) in suggestions.iter().enumerate() {
         groups
-            .entry((
-                &s.find,
-                &s.replace,
-                s.kind.as_str(),
-                &s.origin,
-                &s.why,
-                s.confidence.to_bits(),
-            ))
+            .entry((&s.find, &s.replace, s.kind.as_str()))
             .or_default()
             .push(i);
     }
@@ -378,24 +455,35 @@ pub fn plan(text: &str, suggestions: &[Suggestion]) -> Vec<(EntryOut, Vec<usize>
         if members.is_empty() {
             continue;
         }
-        let base = EntryOut {
-            find: first.find.clone(),
-            replace: first.replace.clone(),
+        let all = members.len() == occurrences.len() && members.len() > 1;
+        let own = |i: usize| EntryOut {
+            find: suggestions[i].find.clone(),
+            replace: suggestions[i].replace.clone(),
             before: None,
             after: None,
             pick: Pick::Unique,
-            kind: first.kind,
-            why: first.why.clone(),
-            origin: first.origin.clone(),
-            confidence: first.confidence,
+            kind: suggestions[i].kind,
+            why: suggestions[i].why.clone(),
+            origin: suggestions[i].origin.clone(),
+            confidence: suggestions[i].confidence,
         };
+        let mut base = own(members[0]);
+        if all {
+            let mut origin: Vec<Origin> = members
+                .iter()
+                .flat_map(|&i| suggestions[i].origin.iter().cloned())
+                .collect();
+            origin.sort();
+            origin.dedup();
+            base.origin = origin;
+            base.confidence = members
+                .iter()
+                .map(|&i| suggestions[i].confidence)
+                .fold(1.0, f64::min);
+        }
         let start = suggestions[members[0]].range.start;
         if members.len() == occurrences.len() {
-            let pick = if members.len() == 1 {
-                Pick::Unique
-            } else {
-                Pick::All
-            };
+            let pick = if all { Pick::All } else { Pick::Unique };
             entries.push((start, EntryOut { pick, ..base }, members));
         } else {
             for i in members {
@@ -407,7 +495,7 @@ pub fn plan(text: &str, suggestions: &[Suggestion]) -> Vec<(EntryOut, Vec<usize>
                         before,
                         after,
                         pick,
-                        ..base.clone()
+                        ..own(i)
                     },
                     vec![i],
                 ));
@@ -446,23 +534,53 @@ pub struct Report {
     pub written: bool,
     /// Warnings (articles that could not be learned from).
     pub warnings: Vec<Diagnostic>,
+    /// Places the plausibility model finds improbable but too uncertain to
+    /// suggest: listed for review, never written as entries.
+    pub flags: Vec<model::Flag>,
 }
 
 impl Report {
-    /// How many suggestions come from the dictionary, from site learning and
-    /// from the pattern detectors (a suggestion several sources agree on counts for each).
-    pub fn by_source(&self) -> (usize, usize, usize) {
-        let count = |what: &str| {
-            self.suggestions
-                .iter()
-                .filter(|s| s.origin.split(" + ").any(|o| o.starts_with(what)))
-                .count()
-        };
-        (
-            count("dictionary") + count("site dictionary"),
-            count("learned from"),
-            count("pattern:"),
-        )
+    /// The places suggested, partitioned by the combination of sources that
+    /// proposed them (each place counted once), most places first.
+    pub fn by_sources(&self) -> Vec<(Vec<SourceKind>, usize)> {
+        let mut counts: BTreeMap<Vec<SourceKind>, usize> = BTreeMap::new();
+        for s in &self.suggestions {
+            *counts.entry(origin::kinds(&s.origin)).or_default() += 1;
+        }
+        let mut out: Vec<(Vec<SourceKind>, usize)> = counts.into_iter().collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
+    /// One line on what was found, in named units whose parts add up:
+    /// `48 places in 23 entries (40 dictionary, 6 site learning, 2 dictionary and site learning)`.
+    pub fn summary(&self) -> String {
+        let places = self.suggestions.len();
+        let entries = self.entries.len();
+        let parts: Vec<String> = self
+            .by_sources()
+            .into_iter()
+            .map(|(kinds, n)| {
+                let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+                format!("{n} {}", names.join(" and "))
+            })
+            .collect();
+        let mut line = format!(
+            "{places} place{} in {entries} entr{}",
+            if places == 1 { "" } else { "s" },
+            if entries == 1 { "y" } else { "ies" }
+        );
+        if !parts.is_empty() {
+            line.push_str(&format!(" ({})", parts.join(", ")));
+        }
+        if !self.flags.is_empty() {
+            line.push_str(&format!(
+                "; {} more place{} flagged for review only",
+                self.flags.len(),
+                if self.flags.len() == 1 { "" } else { "s" }
+            ));
+        }
+        line
     }
 }
 
@@ -496,7 +614,15 @@ pub fn run(req: &Request, out: &mut Diagnostics) -> Option<Report> {
     let mut warnings = Vec::new();
     let mut target: Option<Article> = None;
     let mut knowledge = Vec::new();
-    for (dir, article, diags) in content::load_all(root, &dirs) {
+    // Without site learning only the article itself is read.
+    let wanted: Vec<PathBuf> = if req.options.site {
+        dirs
+    } else {
+        dirs.into_iter()
+            .filter(|d| slug_of(d) == req.slug)
+            .collect()
+    };
+    for (dir, article, diags) in content::load_all(root, &wanted) {
         let slug = slug_of(&dir);
         if slug == req.slug {
             match article {
@@ -542,31 +668,37 @@ pub fn run(req: &Request, out: &mut Diagnostics) -> Option<Report> {
             return None;
         }
     };
-    let dictionary = if req.options.dictionary {
-        Some(Dictionary::for_site(root, out)?)
-    } else {
-        None
-    };
+    // Loaded even without its entries: it holds the editors' rejections.
+    let site_dictionary = Dictionary::for_site(root, out)?;
+    let dictionary = req.options.dictionary.then_some(&site_dictionary);
     let learned = req
         .options
         .site
         .then(|| Learned::learn(&knowledge, Some(&req.slug)));
     let text = article.original.text.as_str();
-    let suggestions = choose(
+    let model = req.options.model.then(model::Model::builtin);
+    let Chosen {
+        mut suggestions,
+        mut flags,
+    } = choose(
         text,
         &changes,
-        dictionary.as_ref(),
+        dictionary,
         learned.as_ref(),
+        model,
         req.options.min_confidence,
     );
+    // What an editor rejected (`exceptions:` in dictionary.yaml) is not suggested again.
+    suggestions.retain(|s| !site_dictionary.excepted(&req.slug, &s.find, &s.replace));
+    flags.retain(|f| !site_dictionary.excepted(&req.slug, &f.find, &f.maybe));
     let planned = plan(text, &suggestions);
 
     let path = article.dir.join("corrections.yaml");
-    let existing_bytes = match std::fs::read(&path) {
+    let existing_bytes = match crate::files::read_regular(&path, crate::files::MAX_YAML_BYTES) {
         Ok(b) => Some(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(crate::files::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
-            out.push(crate::source::io_diagnostic(&path, "read", &e));
+            out.push(crate::source::read_diagnostic(&path, e));
             return None;
         }
     };
@@ -574,11 +706,25 @@ pub fn run(req: &Request, out: &mut Diagnostics) -> Option<Report> {
         .as_deref()
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default();
-    let (block, entries, kept) =
+    let (mut block, entries, kept) =
         out.ok(validate(&article, &existing, &path, &suggestions, planned))?;
     let suggestions: Vec<Suggestion> = kept.into_iter().map(|i| suggestions[i].clone()).collect();
+    // Flags are comments after the entries: read by the editor, ignored by the build.
+    if !flags.is_empty() {
+        let (existing_text, _) = crate::text::strip_bom(&existing);
+        let style = out.ok(write::append_style(existing_text, &path))?;
+        if block.appended.is_empty() {
+            block.appended.push_str(&style.separator);
+        }
+        block
+            .appended
+            .push_str(&write::render_flags(text, &flags, style.newline));
+        block
+            .printed
+            .push_str(&write::render_flags(text, &flags, "\n"));
+    }
     let mut written = false;
-    if req.write && !entries.is_empty() {
+    if req.write && !block.appended.is_empty() {
         out.ok(write::append(
             &path,
             existing_bytes.as_ref().map(|b| b.len() as u64),
@@ -593,6 +739,7 @@ pub fn run(req: &Request, out: &mut Diagnostics) -> Option<Report> {
         path,
         written,
         warnings,
+        flags,
     })
 }
 
@@ -619,12 +766,13 @@ fn validate(
     let style = write::append_style(existing_text, path)?;
     for _attempt in 0..8 {
         let entries: Vec<EntryOut> = planned.iter().map(|(e, _)| e.clone()).collect();
-        let header = write::header(entries.len(), style.newline);
+        let places: usize = planned.iter().map(|(_, m)| m.len()).sum();
+        let header = write::header(entries.len(), places, style.newline);
         let body = write::render_entries(&entries, &style.indent, style.newline);
         let appended = format!("{}{header}{body}", style.separator);
         let printed = format!(
             "{}{}",
-            write::header(entries.len(), "\n"),
+            write::header(entries.len(), places, "\n"),
             write::render_entries(&entries, "", "\n")
         );
         if entries.is_empty() {
@@ -755,18 +903,30 @@ pub fn uncorrected_elsewhere(root: &Path, knowledge: &[Knowledge], out: &mut Dia
         .par_iter()
         .flat_map_iter(|k| {
             let learned = evidence.learned(Some(&k.slug));
+            // Only what site learning finds is reported here: no model needed.
             let suggestions = choose(
                 &k.original.text,
                 &k.changes,
                 Some(&dictionary),
                 Some(&learned),
+                None,
                 DEFAULT_MIN_CONFIDENCE,
-            );
+            )
+            .suggestions;
             // (find, replace) → places, for suggestions the site has learned
             type Places = (String, Vec<Range<usize>>);
             let mut by_pair: BTreeMap<(String, String), Places> = BTreeMap::new();
-            for s in suggestions.iter().filter(|s| s.origin.contains("learned from ")) {
-                let from = s.origin.split("learned from ").nth(1).unwrap_or_default().to_string();
+            for s in &suggestions {
+                // The rule's sources, typed: never read back from the rendered text.
+                let Some(from) = s.origin.iter().find_map(|o| match o {
+                    Origin::Learned { from, more: 0 } => Some(from.join(", ")),
+                    Origin::Learned { from, more } => {
+                        Some(format!("{} and {more} more", from.join(", ")))
+                    }
+                    _ => None,
+                }) else {
+                    continue;
+                };
                 by_pair
                     .entry((s.find.clone(), s.replace.clone()))
                     .or_insert_with(|| (from, Vec::new()))
@@ -816,14 +976,15 @@ mod tests {
         d
     }
 
-    fn found(s: &[Suggestion]) -> Vec<(&str, &str, f64, &str)> {
-        s.iter()
+    fn found(s: &Chosen) -> Vec<(&str, &str, f64, String)> {
+        s.suggestions
+            .iter()
             .map(|s| {
                 (
                     s.find.as_str(),
                     s.replace.as_str(),
                     s.confidence,
-                    s.origin.as_str(),
+                    origin::render(&s.origin),
                 )
             })
             .collect()
@@ -839,13 +1000,19 @@ mod tests {
             &[],
             Some(&d),
             None,
+            None,
             0.5,
         );
         assert_eq!(
             found(&s),
             [
-                ("nationwide safety", "national security", 0.7, "dictionary"),
-                ("b c", "y", 0.9, "dictionary"),
+                (
+                    "nationwide safety",
+                    "national security",
+                    0.7,
+                    "dictionary".to_string()
+                ),
+                ("b c", "y", 0.9, "dictionary".to_string()),
             ]
         );
     }
@@ -862,10 +1029,18 @@ mod tests {
             original: 3..12,
             corrected: 3..7,
         }];
-        let s = choose(text, &existing, Some(&d), None, 0.5);
-        assert_eq!(found(&s), [("mentioned", "said", 0.8, "dictionary")]);
-        assert_eq!(s[0].range, 21..30);
-        assert_eq!(choose(text, &existing, Some(&d), None, 0.3).len(), 2);
+        let s = choose(text, &existing, Some(&d), None, None, 0.5);
+        assert_eq!(
+            found(&s),
+            [("mentioned", "said", 0.8, "dictionary".to_string())]
+        );
+        assert_eq!(s.suggestions[0].range, 21..30);
+        assert_eq!(
+            choose(text, &existing, Some(&d), None, None, 0.3)
+                .suggestions
+                .len(),
+            2
+        );
     }
 
     #[test]
@@ -876,7 +1051,7 @@ mod tests {
             replace: "said".into(),
             kind: Kind::Synonym,
             confidence: 0.8,
-            origin: "dictionary".into(),
+            origin: vec![Origin::Dictionary],
             why: "w".into(),
         };
         let text = "A mentioned x. B mentioned y. As mentioned.";
@@ -901,5 +1076,84 @@ mod tests {
         let text = "mentioned\nmentioned";
         let planned = plan(text, &[sugg(10..19, "mentioned")]);
         assert_eq!(planned[0].0.pick, Pick::Nth(2));
+    }
+
+    #[test]
+    fn every_occurrence_suggested_is_one_entry_whatever_its_sources() {
+        // The issue's `mentioned` came back as 10 entries: places where site
+        // learning agreed had another origin and confidence, so they did not group.
+        let learned = Origin::Learned {
+            from: vec!["other".into()],
+            more: 0,
+        };
+        let sugg = |range: Range<usize>, confidence: f64, origin: Vec<Origin>| Suggestion {
+            range,
+            find: "mentioned".into(),
+            replace: "said".into(),
+            kind: Kind::Synonym,
+            confidence,
+            origin,
+            why: "w".into(),
+        };
+        let text = "A mentioned x. B mentioned y. C mentioned.";
+        let all = [
+            sugg(2..11, 0.8, vec![Origin::Dictionary]),
+            sugg(17..26, 0.85, vec![Origin::Dictionary, learned.clone()]),
+            sugg(32..41, 0.7, vec![learned.clone()]),
+        ];
+        let planned = plan(text, &all);
+        assert_eq!(planned.len(), 1);
+        let (entry, members) = &planned[0];
+        assert_eq!(entry.pick, Pick::All);
+        assert_eq!(members, &[0, 1, 2]);
+        assert_eq!(entry.origin, [Origin::Dictionary, learned.clone()]);
+        assert_eq!(entry.confidence, 0.7);
+        // Two of three: per place, each with its own sources and confidence.
+        let planned = plan(text, &all[1..]);
+        let got: Vec<(f64, Pick, String)> = planned
+            .iter()
+            .map(|(e, _)| (e.confidence, e.pick, origin::render(&e.origin)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    0.85,
+                    Pick::Unique,
+                    "dictionary + learned from other".to_string()
+                ),
+                (0.7, Pick::Unique, "learned from other".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn model_checked_entries_need_the_model_and_weak_ones_are_flagged() {
+        let d = dict(
+            "entries:\n  - {find: identical, replace: same, kind: synonym, confidence: 0.7, check: model}\n  - {find: robust, replace: strong, kind: synonym, confidence: 0.7, check: model}\n",
+        );
+        let text =
+            "They met on the identical day.\nIdentical twins were born.\nIt was a robust debate.";
+        let m = model::Model::builtin();
+        // Without the model the entry never fires.
+        let none = choose(text, &[], Some(&d), None, None, 0.5);
+        assert!(none.suggestions.is_empty() && none.flags.is_empty());
+        let with = choose(text, &[], Some(&d), None, Some(m), 0.5);
+        assert_eq!(
+            found(&with),
+            // 0.7, +0.1 for a wide margin, +0.05 for two sources agreeing
+            [("identical", "same", 0.85, "dictionary + model".to_string())]
+        );
+        assert_eq!(with.suggestions[0].range, 16..25);
+        // "Identical twins" is ordinary English: neither suggested nor flagged.
+        // "a robust debate" leans towards "strong" (evidence 1.30), not
+        // enough to suggest: flagged for review.
+        assert_eq!(with.flags.len(), 1);
+        let flag = &with.flags[0];
+        assert_eq!(
+            (flag.find.as_str(), flag.maybe.as_str(), flag.range.start),
+            ("robust", "strong", 67)
+        );
+        assert!(flag.ratio >= model::FLAG && flag.ratio < model::CONFIRM);
     }
 }

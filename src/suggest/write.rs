@@ -26,8 +26,8 @@ pub struct EntryOut {
     pub kind: Kind,
     /// `why`.
     pub why: String,
-    /// `origin`.
-    pub origin: String,
+    /// `origin`: every source that proposed it.
+    pub origin: Vec<super::Origin>,
     /// `confidence`.
     pub confidence: f64,
 }
@@ -85,18 +85,53 @@ pub fn render_entries(entries: &[EntryOut], indent: &str, nl: &str) -> String {
         line(format!("  kind: {}", e.kind.as_str()));
         line(format!("  why: {}", quote(&e.why)));
         line("  status: suggested".to_string());
-        line(format!("  origin: {}", quote(&e.origin)));
+        line(format!(
+            "  origin: {}",
+            quote(&super::origin::render(&e.origin))
+        ));
         line(format!("  confidence: {:.2}", e.confidence));
     }
     out
 }
 
-/// The header comment above a block of suggestions.
-pub fn header(count: usize, nl: &str) -> String {
+/// The header comment above a block of suggestions: entries and the places
+/// they change, both named (an `all: true` entry changes several places).
+pub fn header(entries: usize, places: usize, nl: &str) -> String {
     format!(
-        "# Suggested by `emend suggest` ({count} entr{}). Review each one: fix or delete it,{nl}# then remove its `status: suggested` line to accept it.{nl}",
-        if count == 1 { "y" } else { "ies" }
+        "# Suggested by `emend suggest`: {entries} entr{} changing {places} place{}. Review each one:{nl}# fix or delete it, then remove its `status: suggested` line to accept it.{nl}",
+        if entries == 1 { "y" } else { "ies" },
+        if places == 1 { "" } else { "s" }
     )
+}
+
+/// The places flagged for review, as YAML comments (the build ignores them):
+/// line, the text in its sentence, and the restoration the model leans towards.
+pub fn render_flags(text: &str, flags: &[super::model::Flag], nl: &str) -> String {
+    let mut out = format!(
+        "# Flagged for review, not suggested: these look garbled to the plausibility model,{nl}# but not surely enough to propose a change.{nl}"
+    );
+    for f in flags {
+        let line = text[..f.range.start].matches('\n').count() + 1;
+        let lo = crate::text::floor_char_boundary(text, f.range.start.saturating_sub(30));
+        let hi = crate::text::floor_char_boundary(text, (f.range.end + 30).min(text.len()));
+        let lo = text[lo..f.range.start]
+            .rfind('\n')
+            .map_or(lo, |i| lo + i + 1);
+        let hi = text[f.range.end..hi]
+            .find('\n')
+            .map_or(hi, |i| f.range.end + i);
+        let context: String = text[lo..hi]
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        out.push_str(&format!(
+            "#   line {line}: {:?} in “…{}…”: perhaps {:?}{nl}",
+            f.find,
+            context.trim(),
+            f.maybe
+        ));
+    }
+    out
 }
 
 /// How to append to an existing corrections file.
@@ -177,36 +212,79 @@ fn not_a_block_list(path: &Path, why: &str) -> Diagnostic {
 
 /// Appends `block` to the file at `path`, which must still have the length it
 /// had when read (`expected_len`); creates the file if it did not exist.
+/// Goes through [`replace_file`]: the file is whole before and after.
 pub fn append(path: &Path, expected_len: Option<u64>, block: &str) -> Result<(), Diagnostic> {
-    let mut file = match expected_len {
-        None => std::fs::OpenOptions::new()
+    let current = read_if_present(path)?;
+    if current.as_ref().map(|c| c.len() as u64) != expected_len {
+        return Err(changed_meanwhile(path, "run `emend suggest --write` again"));
+    }
+    let mut new = current.clone().unwrap_or_default();
+    new.extend_from_slice(block.as_bytes());
+    replace_file(path, current.as_deref(), &new)
+}
+
+fn read_if_present(path: &Path) -> Result<Option<Vec<u8>>, Diagnostic> {
+    // Regular files only: a named pipe in its place must not block.
+    match crate::files::read_regular_io(path, crate::files::MAX_YAML_BYTES) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_diagnostic(path, "read", &e)),
+    }
+}
+
+fn changed_meanwhile(path: &Path, help: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::ChangedMeanwhile,
+        format!("{} changed while emend was working on it", path.display()),
+    )
+    .at(Location::file_only(path))
+    .help(help.to_string())
+}
+
+/// The one safe way emend rewrites a file of the site (`suggest --write`,
+/// review in `serve`): only if it still holds exactly `expected` (`None`: does
+/// not exist), by writing `new` to a temporary file beside it, flushing it to
+/// disk and renaming it over the original, so a crash leaves the old file or
+/// the new one, never a mix. Permissions of an existing file are kept.
+pub fn replace_file(path: &Path, expected: Option<&[u8]>, new: &[u8]) -> Result<(), Diagnostic> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.emend-{}.tmp", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(path)
-            .map_err(|e| io_diagnostic(path, "create", &e))?,
-        Some(len) => {
-            let f = std::fs::OpenOptions::new()
-                .append(true)
-                .open(path)
-                .map_err(|e| io_diagnostic(path, "open", &e))?;
-            let now = f
-                .metadata()
-                .map_err(|e| io_diagnostic(path, "read", &e))?
-                .len();
-            if now != len {
-                return Err(Diagnostic::error(
-                    Code::ChangedMeanwhile,
-                    format!("{} changed while suggestions were computed", path.display()),
-                )
-                .at(Location::file_only(path))
-                .help("run `emend suggest --write` again"));
-            }
-            f
+            .open(&tmp)?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            f.set_permissions(meta.permissions())?;
         }
+        f.write_all(new)?;
+        f.sync_all()
     };
-    file.write_all(block.as_bytes())
-        .and_then(|()| file.flush())
-        .map_err(|e| io_diagnostic(path, "write", &e))
+    if let Err(e) = write() {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_diagnostic(&tmp, "write", &e));
+    }
+    // The last check, as late as possible: an edit saved meanwhile wins.
+    let unchanged = read_if_present(path).map(|now| now.as_deref() == expected);
+    if unchanged != Ok(true) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(unchanged
+            .err()
+            .unwrap_or_else(|| changed_meanwhile(path, "nothing was written; try again")));
+    }
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_diagnostic(path, "replace", &e));
+    }
+    // Make the rename itself durable (best effort: not every system allows it).
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 /// Parses text as a corrections file with the build's own loader (for round trips).
@@ -232,7 +310,7 @@ mod tests {
             pick: Pick::Unique,
             kind: Kind::Synonym,
             why: "w".into(),
-            origin: "dictionary".into(),
+            origin: vec![super::super::Origin::Dictionary],
             confidence: 0.8,
         }
     }
@@ -277,7 +355,11 @@ mod tests {
                 e.before = Some(format!("{s} "));
                 e.after = Some(format!(" {s}"));
                 e.why = (*s).to_string();
-                e.origin = (*s).to_string();
+                // Slugs are folder names: any text can reach the origin.
+                e.origin = vec![super::super::Origin::Learned {
+                    from: vec![(*s).to_string()],
+                    more: 0,
+                }];
                 e
             })
             .collect();
@@ -299,7 +381,10 @@ mod tests {
             assert_eq!(s.selector.after, e.after);
             assert_eq!(s.selector.pick, e.pick);
             assert_eq!(s.why.as_deref(), Some(e.why.as_str()));
-            assert_eq!(s.origin.as_deref(), Some(e.origin.as_str()));
+            assert_eq!(
+                s.origin.as_deref(),
+                Some(super::super::origin::render(&e.origin).as_str())
+            );
             assert_eq!(s.confidence, Some(0.8));
             assert_eq!(s.status, crate::content::Status::Suggested);
         }
@@ -348,7 +433,7 @@ mod tests {
             let block = format!(
                 "{}{}{}",
                 style.separator,
-                header(1, style.newline),
+                header(1, 1, style.newline),
                 render_entries(&[entry("x", "y")], &style.indent, style.newline)
             );
             let text = format!("{existing}{block}");

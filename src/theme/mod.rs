@@ -38,13 +38,18 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embedded!(
     "templates/404.html",
     "templates/glossary.html",
     "templates/search.html",
+    "templates/page.html",
     "templates/sitemap.xml",
     "templates/sitemap_index.xml",
     "templates/robots.txt",
+    "templates/partials/cite.html",
+    "templates/partials/cite-meta.html",
     "static/style.css",
     "static/edition.js",
     "static/search.js",
     "static/favicon.svg",
+    "static/cite.js",
+    "static/cite.css",
 );
 
 /// Where a static file comes from.
@@ -285,11 +290,10 @@ fn collect(root: &Path, dir: &Path, out: &mut Diagnostics, mut f: impl FnMut(&st
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_path_buf();
-                out.push(io_diagnostic(
-                    &path,
-                    "read",
-                    &std::io::Error::other(e.to_string()),
-                ));
+                let err = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("a symbolic link loop"));
+                out.push(io_diagnostic(&path, "read", &err));
                 continue;
             }
         };

@@ -61,6 +61,8 @@ strings! {
     date,
     /// `{title} (corrected text)`.
     reading_title,
+    /// The title of index pages after the first (`{site}`, `{n}`).
+    index_page_title,
     /// Title of the glossary page.
     glossary_title,
     /// Title of the search page.
@@ -91,6 +93,10 @@ strings! {
     notes_other,
     /// The counts after a feed entry's summary (`{corrections}`, `{notes}`).
     feed_counts,
+    /// The title of a feed entry announcing a revision of an edition (`{title}`).
+    feed_revision_title,
+    /// The heading of the revision list in an edition's feed entry.
+    feed_revisions,
     /// A schema.org correction's name (`{from}`, `{to}`).
     correction_pair,
     /// The same for a deletion (`{from}`).
@@ -159,6 +165,22 @@ strings! {
     legend_change,
     /// The key's line for note numbers.
     legend_note,
+    /// The TEI edition's subtitle.
+    tei_subtitle,
+    /// What the editors are responsible for (TEI `respStmt/resp`).
+    tei_responsibility,
+    /// The TEI header's statement of editorial method (`correction`).
+    tei_method,
+    /// The TEI header's statement of how the text is segmented (`segmentation`).
+    tei_segmentation,
+    /// When the garbled copy was taken (`{date}`), in the TEI `sourceDesc`.
+    tei_retrieved,
+    /// The caveat every citation carries.
+    cite_caveat,
+    /// What an edition restores (`{original}`: author, title, publication, date, address).
+    cite_restores,
+    /// The original's title quoted in that note (`{title}`).
+    cite_title,
 }
 
 const SCHEMA: Schema = Schema {
@@ -219,7 +241,7 @@ impl Strings {
                     if !path.is_file() {
                         continue;
                     }
-                    let Some(file) = out.ok(SourceFile::read(&path)) else {
+                    let Some(file) = out.ok(SourceFile::read_yaml(&path)) else {
                         continue;
                     };
                     if let Some((parsed, node)) = yaml::load_map::<StringsYaml>(&file, &SCHEMA, out)

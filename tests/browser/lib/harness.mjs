@@ -93,7 +93,7 @@ export function buildSite(source, overrides = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `emend-browser-${source}-`));
   tempRoots.push(root);
   if (source === "bundled") {
-    for (const item of ["site.yaml", "content", "themes", "templates", "static"]) {
+    for (const item of ["site.yaml", "content", "pages", "themes", "templates", "static"]) {
       const from = path.join(REPO, item);
       if (fs.existsSync(from)) fs.cpSync(from, path.join(root, item), { recursive: true });
     }

@@ -10,6 +10,7 @@ export const FIXTURE_PAGES = [
   { name: "article (Markdown)", path: "council-notes/index.html", article: true },
   { name: "reading view", path: "harbour-report/corrected/index.html" },
   { name: "glossary", path: "glossary/index.html" },
+  { name: "site page", path: "about/index.html" },
   { name: "404", path: "404.html" },
 ];
 
@@ -19,6 +20,7 @@ export const BUNDLED_PAGES = [
   { name: "article", path: "han-dong-two-michaels/index.html", article: true },
   { name: "reading view", path: "han-dong-two-michaels/corrected/index.html" },
   { name: "glossary", path: "glossary/index.html" },
+  { name: "methodology page", path: "methodology/index.html" },
 ];
 
 /** Both sites with their pages. */

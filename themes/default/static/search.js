@@ -1,6 +1,8 @@
 /* emend search: runs in the browser over the index that `emend build` writes
-   under search/ (see src/search.rs): meta.js (editions and shard keys),
-   t/<n>.js (runs of sorted terms and their postings), d/<slug>.js (passages of one edition).
+   under search/ (see src/outputs/search.rs for the format): meta.js (number of
+   editions, shard keys), t/<n>.js (runs of sorted terms and their postings),
+   s/<k>.js (the slugs of a chunk of editions) and d/<slug>.js (the title and
+   passages of one edition), the last two only for the results shown.
    They are loaded with <script> elements, not fetch(), so search works on any
    static host and also when the site is opened from disk (file://).
    Queries are split into terms exactly as the build splits texts. */
@@ -45,10 +47,11 @@
   window.emendSearch = {
     meta: function (m) { arrive('meta', m); },
     shard: function (n, entries) { arrive('t' + n, entries); },
+    slugs: function (k, slugs) { arrive('s' + k, slugs); },
     doc: function (slug, d) { arrive('d' + slug, d); }
   };
 
-  // Same rule as `for_each_term` in src/search.rs: lowercase, runs of letters
+  // Same rule as `for_each_term` in src/outputs/search.rs: lowercase, runs of letters
   // and digits, one-letter terms dropped (one-digit terms kept).
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
   function terms(text) {
@@ -72,54 +75,104 @@
     return firsts.length ? out : [];
   }
 
-  // Every query term must occur in an edition (as a word or the start of one);
-  // whole-word matches weigh twice, title matches three times.
+  // Postings: base64 VLQ numbers (five bits a character, the sixth saying
+  // more follow): k, then k pairs (document delta, weight); what follows, if
+  // anything, is a bitmap of every document with the term (six a character),
+  // whose documents beyond the k pairs weigh a little less than the lightest pair.
+  var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  var DIGIT = {};
+  for (var c = 0; c < 64; c++) DIGIT[B64.charAt(c)] = c;
+  function postings(s, docs, each) {
+    var at = 0;
+    function next() {
+      var n = 0, shift = 0, d;
+      do {
+        d = DIGIT[s.charAt(at++)];
+        n += (d & 31) * Math.pow(2, shift);
+        shift += 5;
+      } while (d & 32);
+      return n;
+    }
+    var k = next(), doc = 0, weights = {}, lightest = Infinity;
+    var pairs = [];
+    for (var i = 0; i < k; i++) {
+      doc += next();
+      var w = next();
+      pairs.push(doc, w);
+      weights[doc] = w;
+      if (w < lightest) lightest = w;
+    }
+    if (at >= s.length) {
+      for (var j = 0; j < pairs.length; j += 2) each(pairs[j], pairs[j + 1]);
+      return;
+    }
+    for (var d = 0; d < docs; d++) {
+      if (DIGIT[s.charAt(at + Math.floor(d / 6))] & (1 << (d % 6))) {
+        each(d, d in weights ? weights[d] : lightest - 0.5);
+      }
+    }
+  }
+
+  // Every query term must occur in an edition (as a word or the start of one).
+  // An edition's score adds, for each query term and each term of the index it
+  // matches, the term's weight there (passages with it; a title counts three),
+  // doubled for a whole-word match.
   function find(qs, meta, shards) {
-    var docs = null;
+    var n = meta.docs;
+    var score = new Float64Array(n);
+    var all = null;
     qs.forEach(function (q) {
-      var found = {};
+      var has = new Uint8Array(n);
       shards.forEach(function (entries) {
-        entries.forEach(function (entry) {
-          if (!startsWith(entry[0], q)) return;
-          var weight = entry[0] === q ? 2 : 1;
-          var post = entry[1];
-          var doc = 0;
-          for (var i = 0; i < post.length; i += 2 + post[i + 1]) {
-            doc += post[i];
-            var f = found[doc] || (found[doc] = {});
-            for (var j = 0; j < post[i + 1]; j++) {
-              var p = post[i + 2 + j];
-              f[p] = Math.max(f[p] || 0, weight);
-            }
-          }
-        });
+        for (var i = 0; i < entries.length; i += 2) {
+          var term = entries[i];
+          if (!startsWith(term, q)) continue;
+          var weight = term === q ? 2 : 1;
+          postings(entries[i + 1], n, function (doc, w) {
+            has[doc] = 1;
+            score[doc] += weight * w;
+          });
+        }
       });
-      var next = {};
-      Object.keys(found).forEach(function (doc) {
-        if (docs && !docs[doc]) return;
-        var hit = docs ? docs[doc] : { score: 0, passages: {} };
-        Object.keys(found[doc]).forEach(function (p) {
-          var w = found[doc][p];
-          hit.score += p === '0' ? 3 * w : w;
-          hit.passages[p] = (hit.passages[p] || 0) + w;
-        });
-        next[doc] = hit;
-      });
-      docs = next;
+      if (all) for (var d = 0; d < n; d++) all[d] &= has[d];
+      else all = has;
     });
-    return Object.keys(docs || {}).map(function (doc) {
-      var hit = docs[doc];
-      // Link to the best passage of the text; the title only if nothing else matched.
-      var best = null;
-      Object.keys(hit.passages).forEach(function (p) {
-        var n = Number(p);
-        if (best === null) { best = n; return; }
-        var a = hit.passages[p] - (n === 0 ? 0.5 : 0);
-        var b = hit.passages[best] - (best === 0 ? 0.5 : 0);
-        if (a > b || (a === b && n < best)) best = n;
+    var hits = [];
+    for (var d = 0; d < n; d++) if (all && all[d]) hits.push({ doc: d, score: score[d] });
+    return hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+  }
+
+  // An edition's passages: its title, then its rows and notes, each with its
+  // anchor on the edition page and how to name it.
+  function passagesOf(d) {
+    var out = [{ anchor: '', where: 'Title', text: d.t }];
+    d.r.forEach(function (p) { out.push({ anchor: p[0], where: 'Passage ' + p[1], text: p[2] }); });
+    d.n.forEach(function (p) { out.push({ anchor: p[0], where: 'Note ' + p[1], text: p[2] }); });
+    return out;
+  }
+
+  // The passage to link to: the one matching the query best (a word equal to a
+  // query term counts two, a word starting with one counts one), the title only
+  // if nothing else matches as well; ties go to the earlier passage.
+  function bestPassage(passages, qs) {
+    var best = passages[0], bestScore = -1;
+    passages.forEach(function (p, i) {
+      var words = (p.text.match(WORD) || []).map(function (w) { return w.toLowerCase(); });
+      var score = 0;
+      qs.forEach(function (q) {
+        var w = 0;
+        for (var j = 0; j < words.length && w < 2; j++) {
+          if (words[j] === q) w = 2;
+          else if (startsWith(words[j], q)) w = 1;
+        }
+        score += w;
       });
-      return { doc: Number(doc), slug: meta.docs[doc], score: hit.score, passage: best };
-    }).sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      if (score > 0 && score - (i === 0 ? 0.5 : 0) > bestScore) {
+        best = p;
+        bestScore = score - (i === 0 ? 0.5 : 0);
+      }
+    });
+    return best;
   }
 
   function search(query) {
@@ -134,22 +187,21 @@
         .then(function (shards) {
           var hits = find(qs, meta, shards);
           var shown = hits.slice(0, MAX_RESULTS);
-          return Promise.all(shown.map(function (h) { return load('d' + h.slug, dir + 'd/' + h.slug + '.js'); }))
-            .then(function (docs) {
-              shown.forEach(function (h, i) { h.data = docs[i]; });
-              return { qs: qs, hits: shown, total: hits.length };
+          return Promise.all(shown.map(function (h) {
+            var k = Math.floor(h.doc / meta.chunk);
+            return load('s' + k, dir + 's/' + k + '.js').then(function (slugs) {
+              h.slug = slugs[h.doc - k * meta.chunk];
+              return load('d' + h.slug, dir + 'd/' + h.slug + '.js');
             });
+          })).then(function (docs) {
+            shown.forEach(function (h, i) {
+              h.title = docs[i].t;
+              h.passage = bestPassage(passagesOf(docs[i]), qs);
+            });
+            return { qs: qs, hits: shown, total: hits.length };
+          });
         });
     });
-  }
-
-  function describe(anchor) {
-    if (!anchor) return 'Title';
-    var m = /^p(\d+)$/.exec(anchor);
-    if (m) return 'Passage ' + m[1];
-    m = /^note-(\d+)$/.exec(anchor);
-    if (m) return 'Note ' + m[1];
-    return anchor;
   }
 
   // Appends `text` to `el`, marking words that start with a query term.
@@ -200,23 +252,22 @@
       : result.total + (result.total === 1 ? ' edition matches' : ' editions match') + ' “' + query + '”' +
         (result.total > result.hits.length ? '; the best ' + result.hits.length + ' are shown.' : '.');
     result.hits.forEach(function (h) {
-      var passage = h.data.p[h.passage] || ['', h.data.t];
-      var anchor = passage[0];
+      var anchor = h.passage.anchor;
       var li = document.createElement('li');
       var title = document.createElement('h2');
       var a = document.createElement('a');
       a.href = root + h.slug + '/' + index + (anchor ? '#' + anchor : '');
-      a.textContent = h.data.t;
+      a.textContent = h.title;
       title.appendChild(a);
       li.appendChild(title);
       var where = document.createElement('p');
       where.className = 'where';
-      where.textContent = describe(anchor);
+      where.textContent = h.passage.where;
       li.appendChild(where);
       if (anchor) {
         var p = document.createElement('p');
         p.className = 'snippet';
-        highlight(p, snippet(passage[1], result.qs), result.qs);
+        highlight(p, snippet(h.passage.text, result.qs), result.qs);
         li.appendChild(p);
       }
       list.appendChild(li);

@@ -1,0 +1,332 @@
+//! The build cache: what an incremental `emend build` may reuse from the last
+//! one.
+//!
+//! A build saves, next to its output (see [`crate::writer::output`]), a
+//! [`BuildCache`]: a key for everything site-wide that shapes every page, and
+//! for each article folder a fingerprint of its files with what building it
+//! produced (its index entry and the paths of its files). The next build
+//! reuses an article, without reading its files, only when
+//!
+//! - the site key is the same (same emend binary, `site.yaml`, theme,
+//!   templates, static files, strings, `pages/`, `dictionary.yaml` and command
+//!   line), and
+//! - every file and folder of the article has the same name, length,
+//!   modification time and inode as when it was last built, and
+//! - every file it wrote is still in the output with the length it had.
+//!
+//! Anything else builds the article again. A fingerprint taken while a file
+//! was modified less than [`RACY`] ago is not saved (its next edit could keep
+//! the same timestamp on a coarse file system), and an article with any
+//! diagnostic is always rebuilt, so its warnings are shown on every build.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use walkdir::WalkDir;
+
+use super::{BuildOptions, Site};
+use crate::outputs::{ArticleEntry, glossary, search};
+use crate::render::ArticleInfo;
+
+/// Version of the cache's layout; a cache of another version is ignored.
+const FORMAT: u32 = 1;
+
+/// Files modified this recently are not trusted to show their next change in
+/// their timestamp (FAT and some network file systems keep 2 s).
+pub const RACY: Duration = Duration::from_secs(2);
+
+/// What one build leaves for the next.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BuildCache {
+    format: u32,
+    /// Hash of everything site-wide (see [`site_key`]).
+    key: [u64; 2],
+    /// Article folder (relative to the site root, `/`-separated) → what it built.
+    articles: BTreeMap<String, CachedArticle>,
+}
+
+/// A built article, as the cache keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedArticle {
+    /// Its files when it was built.
+    pub fingerprint: Fingerprint,
+    /// Its entry in the site-wide outputs, in parts (the entry's own
+    /// serialization, for templates and exports, leaves some out).
+    info: ArticleInfo,
+    path: String,
+    glossary: Vec<glossary::Item>,
+    search: search::ArticleTerms,
+    /// The output paths it wrote.
+    pub files: Vec<String>,
+    /// HTML pages among them.
+    pub pages: usize,
+    /// Whether its pages contain highlighted code.
+    pub has_code: bool,
+}
+
+/// One file or folder of an article, as `stat` sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Stat {
+    path: String,
+    dir: bool,
+    len: u64,
+    mtime_ns: i128,
+    ino: u64,
+}
+
+/// Every file and folder of an article folder, in name order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint(Vec<Stat>);
+
+impl CachedArticle {
+    /// What to remember of a built article.
+    pub fn new(
+        fingerprint: Fingerprint,
+        entry: &ArticleEntry,
+        files: Vec<String>,
+        pages: usize,
+        has_code: bool,
+    ) -> Self {
+        CachedArticle {
+            fingerprint,
+            info: entry.info.clone(),
+            path: entry.path.clone(),
+            glossary: entry.glossary.clone(),
+            search: entry.search.clone(),
+            files,
+            pages,
+            has_code,
+        }
+    }
+
+    /// Its entry in the site-wide outputs.
+    pub fn entry(&self) -> ArticleEntry {
+        ArticleEntry {
+            info: self.info.clone(),
+            path: self.path.clone(),
+            glossary: self.glossary.clone(),
+            search: self.search.clone(),
+        }
+    }
+}
+
+impl BuildCache {
+    /// An empty cache for a site with this key.
+    pub fn new(key: [u64; 2]) -> BuildCache {
+        BuildCache {
+            format: FORMAT,
+            key,
+            articles: BTreeMap::new(),
+        }
+    }
+
+    /// Reads a saved cache; `None` when it is of another version, damaged, or
+    /// for another key (then nothing may be reused).
+    pub fn decode(bytes: &[u8], key: [u64; 2]) -> Option<BuildCache> {
+        rmp_serde::from_slice::<BuildCache>(bytes)
+            .ok()
+            .filter(|c| c.format == FORMAT && c.key == key)
+    }
+
+    /// The bytes to save.
+    pub fn encode(&self) -> Vec<u8> {
+        // Serializing plain data into memory cannot fail.
+        rmp_serde::to_vec_named(self).unwrap_or_default()
+    }
+
+    /// What the article in `dir` built last time, if its files are as they were.
+    pub fn reusable(&self, root: &Path, dir: &Path, now: &Fingerprint) -> Option<&CachedArticle> {
+        self.articles
+            .get(&folder_key(root, dir))
+            .filter(|c| &c.fingerprint == now)
+    }
+
+    /// Records what the article in `dir` built.
+    pub fn insert(&mut self, root: &Path, dir: &Path, article: CachedArticle) {
+        self.articles.insert(folder_key(root, dir), article);
+    }
+
+    /// Number of articles recorded.
+    pub fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    /// Whether no article is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
+}
+
+fn folder_key(root: &Path, dir: &Path) -> String {
+    let rel = dir.strip_prefix(root).unwrap_or(dir);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(unix)]
+fn stat_of(path: String, meta: &std::fs::Metadata) -> Stat {
+    use std::os::unix::fs::MetadataExt;
+    Stat {
+        path,
+        dir: meta.is_dir(),
+        len: meta.len(),
+        mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+        ino: meta.ino(),
+    }
+}
+
+#[cfg(not(unix))]
+fn stat_of(path: String, meta: &std::fs::Metadata) -> Stat {
+    let mtime_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    Stat {
+        path,
+        dir: meta.is_dir(),
+        len: meta.len(),
+        mtime_ns,
+        ino: 0,
+    }
+}
+
+/// The stat list of everything under `dir` (`None` if it cannot be read).
+fn stats(dir: &Path) -> Option<Vec<Stat>> {
+    let mut out = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.ok()?;
+        // symlink_metadata: a link is fingerprinted as a link; what it points
+        // to is fingerprinted too when the loader follows it (below).
+        let meta = entry.path().symlink_metadata().ok()?;
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = rel.to_string_lossy().into_owned();
+        if meta.file_type().is_symlink() {
+            let target = std::fs::metadata(entry.path()).ok();
+            out.push(stat_of(format!("{name} (link)"), &meta));
+            if let Some(t) = target {
+                out.push(stat_of(name, &t));
+            }
+        } else {
+            out.push(stat_of(name, &meta));
+        }
+    }
+    Some(out)
+}
+
+/// Fingerprints an article folder before it is built. `None` when it cannot
+/// be trusted later: unreadable, or something in it changed within [`RACY`]
+/// of `now`.
+pub fn fingerprint(dir: &Path, now: SystemTime) -> Option<Fingerprint> {
+    let stats = stats(dir)?;
+    let limit = now
+        .checked_sub(RACY)
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    if stats.iter().any(|s| s.mtime_ns >= limit) {
+        return None;
+    }
+    Some(Fingerprint(stats))
+}
+
+/// Hashes everything site-wide that can change what any article's files
+/// contain: the emend binary, the command line's settings, `site.yaml`, the
+/// site's `dictionary.yaml`, its `pages/`, and every file of the theme and of
+/// the site's `templates/`, `static/` and `strings/`.
+pub fn site_key(site: &Site, opts: &BuildOptions) -> [u64; 2] {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut feed = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    feed(env!("CARGO_PKG_VERSION").as_bytes());
+    // The binary itself: a rebuilt emend of the same version may render
+    // differently. Its size and timestamp identify it without reading it.
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+    {
+        feed(format!("{:?}", stat_of(String::new(), &meta)).as_bytes());
+    } else {
+        // Unknown binary: a key that never matches.
+        feed(
+            &SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+                .to_le_bytes(),
+        );
+    }
+    feed(format!("{:?}|{}", opts.base_url, opts.drafts).as_bytes());
+    let root = &site.config.root;
+    feed(
+        &crate::files::read_regular_io(&root.join("site.yaml"), crate::files::MAX_YAML_BYTES)
+            .unwrap_or_default(),
+    );
+    let theme_dir = root.join("themes").join(&site.config.theme);
+    for dir in [
+        theme_dir,
+        root.join("templates"),
+        root.join("static"),
+        root.join("strings"),
+        root.join("pages"),
+        root.join("dictionary.yaml"),
+    ] {
+        feed(dir.as_os_str().as_encoded_bytes());
+        if let Some(stats) = stats(&dir) {
+            for s in stats {
+                feed(format!("{s:?}").as_bytes());
+            }
+        }
+    }
+    let h = h.digest128();
+    [(h >> 64) as u64, h as u64]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn old_file(dir: &Path, name: &str, text: &str) {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        // An hour ago: not racy.
+        let t = SystemTime::now() - Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+    }
+
+    #[test]
+    fn a_fresh_edit_is_not_trusted_and_an_old_one_is() {
+        let tmp = tempfile::tempdir().unwrap();
+        old_file(tmp.path(), "meta.yaml", "title: A\n");
+        let now = SystemTime::now();
+        // The folder itself was just modified by creating the file.
+        assert_eq!(fingerprint(tmp.path(), now), None);
+        let later = now + Duration::from_secs(10);
+        let a = fingerprint(tmp.path(), later).expect("settled");
+        assert_eq!(fingerprint(tmp.path(), later).as_ref(), Some(&a));
+        std::fs::write(tmp.path().join("meta.yaml"), "title: C\n").unwrap();
+        let c = fingerprint(tmp.path(), SystemTime::now() + Duration::from_secs(10)).unwrap();
+        assert_ne!(a, c, "an edit changes the fingerprint");
+        old_file(tmp.path(), "annotations.yaml", "");
+        let d = fingerprint(tmp.path(), SystemTime::now() + Duration::from_secs(10)).unwrap();
+        assert_ne!(c, d, "a new file changes it");
+    }
+
+    #[test]
+    fn a_cache_for_another_key_or_version_is_ignored() {
+        let cache = BuildCache::new([1, 2]);
+        let bytes = cache.encode();
+        assert!(BuildCache::decode(&bytes, [1, 2]).is_some());
+        assert!(BuildCache::decode(&bytes, [1, 3]).is_none());
+        assert!(BuildCache::decode(b"garbage", [1, 2]).is_none());
+    }
+}
