@@ -55,6 +55,36 @@ describe("activating a change mark highlights its partner in the other column", 
     });
   });
 
+  test("at 390 px, a mouse cursor left resting on another change does not take the highlight from the change tapped", async () => {
+    await visit(env.browser, env.sites.bundled.url(BUNDLED), { viewport: NARROW }, async ({ page }) => {
+      await showOriginal(page);
+      // Two changes in one passage as received, close enough to share a screen.
+      const pair = await page.evaluate(() => {
+        const marks = [...document.querySelectorAll(".col.orig del.chg[data-partner]")];
+        for (let i = 0; i + 1 < marks.length; i += 1) {
+          const [a, b] = [marks[i], marks[i + 1]];
+          if (a.closest(".cell") === b.closest(".cell") && a.dataset.c !== b.dataset.c && Math.abs(b.getBoundingClientRect().top - a.getBoundingClientRect().top) < 200) return [a.dataset.c, b.dataset.c];
+        }
+        return null;
+      });
+      assert.ok(pair, "no two changes in one passage as received");
+      const [rest, tapped] = pair;
+      await page.evaluate((id) => document.getElementById(id).scrollIntoView({ block: "center", behavior: "instant" }), `c${tapped}-o`);
+      await settle(page);
+      const at = (id) => page.evaluate((i) => {
+        const r = document.getElementById(i).getClientRects()[0];
+        return { x: r.left + Math.min(r.width / 2, 20), y: r.top + r.height / 2 };
+      }, id);
+      const cursor = await at(`c${rest}-o`);
+      await page.mouse.move(cursor.x, cursor.y);
+      const spot = await at(`c${tapped}-o`);
+      await page.touchscreen.tap(spot.x, spot.y);
+      await settle(page);
+      const lit = await page.$$eval(".chg.hl", (els) => [...new Set(els.map((el) => el.dataset.c))]);
+      assert.deepEqual(lit, [tapped], `after tapping change ${tapped} with the mouse cursor resting on change ${rest}, the lit changes are ${JSON.stringify(lit)}`);
+    });
+  });
+
   test("with the keyboard, a change's number in the apparatus highlights both halves and leads to the correction", async () => {
     await visit(env.browser, env.sites.browser.url(HARBOUR), { viewport: WIDE }, async ({ page }) => {
       await page.focus("#c2 a.num");

@@ -46,9 +46,9 @@
 
   // --- Highlighting a change: its two halves, its numbers and its entry.
   let current = null;
-  // A change activated by a click or a tap stays lit (a touch screen sends a
-  // mouseout right after a tap) until another is activated, focus moves on,
-  // or Escape.
+  // A change activated by a click or a tap stays lit (after a tap the
+  // finger's pointer leaves at once) until another is activated, focus moves
+  // on, or Escape.
   let pinned = null;
   const clear = () => {
     edition.querySelectorAll(".hl").forEach((el) => el.classList.remove("hl"));
@@ -77,11 +77,18 @@
     apparatus.scrollTo({ top: Math.max(0, top - (head ? head.offsetHeight : 0) - 8), behavior: smooth });
   };
 
-  edition.addEventListener("mouseover", (e) => {
+  // Hovering is a mouse's (or a pen's): pointer events say which pointer
+  // moved. The mouse events a browser makes up around a tap (and the hover it
+  // gives back afterwards to wherever a mouse cursor was left resting) are not
+  // pointer events, so they never light another change over the one tapped.
+  const hovering = (e) => e.pointerType === "mouse" || e.pointerType === "pen";
+  edition.addEventListener("pointerover", (e) => {
+    if (!hovering(e)) return;
     const el = changeOf(e.target);
     if (el) highlight(el.dataset.c);
   });
-  edition.addEventListener("mouseout", (e) => {
+  edition.addEventListener("pointerout", (e) => {
+    if (!hovering(e)) return;
     const from = changeOf(e.target);
     const to = changeOf(e.relatedTarget);
     if (from && (!to || to.dataset.c !== from.dataset.c)) {
