@@ -61,9 +61,23 @@ describe("each check fails on a page broken for it", () => {
   });
 
   test("the text as received between corrected passages pollutes a copy", async () => {
-    const article = patch(themeFile("templates/article.html"), "{{ row.corrected | safe }}</div>", '{{ row.corrected | safe }}</div><div class="cell orig">{{ row.original | safe }}</div>');
+    // Each passage as received follows its correction in the corrected
+    // column, which gets the rows for them (else the extra cells pile up in
+    // its last row and the copy comes out short, not polluted). With the
+    // text as received beside it hidden, as a reader would hide it, the first
+    // two corrected passages and the one between them fit on one screen.
+    const inserted = patch(themeFile("templates/article.html"), "{{ row.corrected | safe }}</div>", '{{ row.corrected | safe }}</div><div class="cell orig">{{ row.original | safe }}</div>');
+    const article = patch(inserted, "--rows: {{ rows | length }}", "--rows: {{ rows | length * 2 }}");
     const s = await broken({ "templates/article.html": article });
-    reports((await copyAcross(s.page, 1)).problems, /^copying passages 1 and 2 gave \d+ characters instead of \d+/);
+    await s.page.click("#show-original");
+    const { problems, copied } = await copyAcross(s.page, 1);
+    reports(problems, /^copying passages 1 and 2 gave \d+ characters instead of \d+/);
+    // Polluted, not cut short: more characters than the two passages have,
+    // among them the passage as received between them.
+    const [, got, want] = problems[0].match(/gave (\d+) characters instead of (\d+)/);
+    assert.ok(Number(got) > Number(want), problems[0]);
+    const between = await s.page.$eval(".col.corr > .cell.orig", (el) => el.textContent.replace(/\s+/g, " ").trim());
+    assert.ok(copied.replace(/\s+/g, " ").includes(between), `the copy does not hold the passage as received “${between}”`);
     await s.close();
   });
 
