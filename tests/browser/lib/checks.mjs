@@ -174,21 +174,28 @@ export async function sideBySide(page, { slack = 48 } = {}) {
 }
 
 /**
- * Narrow layout. With the text as received shown (`original: true`), each
- * corrected passage comes just below its passage as received and both take
- * the full width; without it, the corrected passages follow one another with
- * nothing between them (at most `gap` px). Either way the list of changes
- * comes after the last passage, never between passages.
+ * Narrow layout, or the corrected text alone at any width. With the text as
+ * received shown (`original: true`), each corrected passage comes just below
+ * its passage as received and both take the full width; without it, the
+ * corrected passages follow one another down one column with nothing between
+ * them (at most `gap` px). Every corrected passage starts at the left edge of
+ * the text area (no empty column is left where the text as received was), in
+ * line with the one before, and is as wide as the text area or, where that is
+ * wider than a comfortable line, at a reading measure: at least `measure[0]`
+ * em of its own type (about 60 characters) and never more than `measure[1]`
+ * em (about 90). Either way the list of changes comes after the last passage
+ * or, on a wide screen, beside the text; never between passages or over them.
  */
-export async function stacked(page, { original = true, gap = 48 } = {}) {
+export async function stacked(page, { original = true, gap = 48, measure = [30, 45] } = {}) {
   await helpers(page);
   return page.evaluate(
-    ([tolerance, original, gap]) => {
+    ([tolerance, original, gap, [least, most]]) => {
       const { passages } = window.__emendTest;
       const problems = [];
       const rows = passages();
       if (rows.length === 0) problems.push("no passages (.grid .col.corr > .cell) on the page");
-      const width = document.querySelector(".grid").getBoundingClientRect().width;
+      const grid = document.querySelector(".grid").getBoundingClientRect();
+      const width = grid.width;
       let last = null;
       for (const { name, orig, corr } of rows) {
         const c = corr.getBoundingClientRect();
@@ -200,14 +207,21 @@ export async function stacked(page, { original = true, gap = 48 } = {}) {
           if (c.top < o.bottom - tolerance) problems.push(`${name}: the corrected cell (top ${Math.round(c.top)}px) does not follow the original (bottom ${Math.round(o.bottom)}px)`);
           if (o.width < width * 0.9) problems.push(`${name}: the original cell is ${Math.round(o.width)}px wide in a ${Math.round(width)}px column`);
         } else if (last && c.top - last.bottom > gap) problems.push(`${name}: ${Math.round(c.top - last.bottom)}px of page between it and the passage before`);
-        if (c.width < width * 0.9) problems.push(`${name}: the corrected cell is ${Math.round(c.width)}px wide in a ${Math.round(width)}px column`);
+        if (c.left - grid.left > tolerance) problems.push(`${name}: the corrected cell starts ${Math.round(c.left - grid.left)}px right of the text area's edge`);
+        else if (last && (Math.abs(c.left - last.left) > tolerance || Math.abs(c.width - last.width) > tolerance))
+          problems.push(`${name}: the corrected cell (${Math.round(c.left)}–${Math.round(c.right)}px) is not in line with the one before (${Math.round(last.left)}–${Math.round(last.right)}px)`);
+        const ems = c.width / parseFloat(getComputedStyle(corr).fontSize);
+        if (c.width < width * 0.9 && ems < least)
+          problems.push(`${name}: the corrected cell is ${Math.round(c.width)}px wide in a ${Math.round(width)}px column (${ems.toFixed(1)}em, short of a ${least}em reading measure)`);
+        if (ems > most) problems.push(`${name}: the corrected cell's lines are ${ems.toFixed(1)}em long, more than a ${most}em reading measure`);
         last = c;
       }
-      const app = document.querySelector(".apparatus");
-      if (app && last && app.getBoundingClientRect().top < last.bottom - tolerance) problems.push("the list of changes does not come after the last passage");
+      const app = document.querySelector(".apparatus")?.getBoundingClientRect();
+      const beside = app && (app.left >= grid.right - tolerance || app.right <= grid.left + tolerance);
+      if (app && last && app.top < last.bottom - tolerance && !beside) problems.push("the list of changes comes neither after the last passage nor beside the text");
       return problems;
     },
-    [TOLERANCE, original, gap],
+    [TOLERANCE, original, gap, measure],
   );
 }
 

@@ -60,6 +60,18 @@ describe("each check fails on a page broken for it", () => {
     await s.close();
   });
 
+  test("hiding the text as received at 1280 px leaves its column empty, or lines too long to read", async () => {
+    const hidden = ".edition:has(#show-original:not(:checked)) .grid";
+    const empty = await broken(styleWith(`${hidden} { grid-template-columns: var(--cols); column-gap: 2rem; }`));
+    await empty.page.click("#show-original");
+    reports(await stacked(empty.page, { original: false }), /^passage #p1: the corrected cell starts \d+px right of the text area's edge$/);
+    await empty.close();
+    const wide = await broken(styleWith(`${hidden} { grid-template-columns: 0 minmax(0, 1fr); }`));
+    await wide.page.click("#show-original");
+    reports(await stacked(wide.page, { original: false }), /^passage #p1: the corrected cell's lines are \d+\.\dem long, more than a 45em reading measure$/);
+    await wide.close();
+  });
+
   test("the text as received between corrected passages pollutes a copy", async () => {
     // Each passage as received follows its correction in the corrected
     // column, which gets the rows for them (else the extra cells pile up in
