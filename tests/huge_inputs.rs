@@ -145,7 +145,7 @@ fn ten_thousand_corrections_in_one_file() {
         let page = root.join("public/many/index.html");
         assert_eq!(count(&page, ".cell.orig del.chg"), 10_000);
         assert_eq!(count(&page, ".cell.corr ins.chg"), 10_000);
-        assert_eq!(count(&page, ".app li"), 10_000);
+        assert_eq!(count(&page, ".apparatus .changes > li"), 10_000);
         let corrected = std::fs::read_to_string(root.join("public/many/corrected.txt")).unwrap();
         assert!(
             corrected.starts_with("W0 and W1 and "),
