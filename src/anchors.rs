@@ -6,7 +6,8 @@
 //!
 //! | id | what |
 //! |---|---|
-//! | `p3` | the third row (passage) of the side-by-side view |
+//! | `p3` | the third passage of the corrected text (and its row) |
+//! | `p3-o` | the same passage as received |
 //! | `c4` | change 4's entry in the apparatus |
 //! | `c4-o` | change 4 in the text as received |
 //! | `c4-c` | change 4 in the corrected text |
@@ -19,6 +20,11 @@ use serde::Serialize;
 /// The id of row `n` (1-based) of the side-by-side view.
 pub fn row(n: usize) -> String {
     format!("p{n}")
+}
+
+/// The id of passage `n` (1-based) of the text as received.
+pub fn row_original(n: usize) -> String {
+    format!("p{n}-o")
 }
 
 /// The id of note `n`.
@@ -66,6 +72,7 @@ mod tests {
     #[test]
     fn ids_follow_the_documented_scheme() {
         assert_eq!(row(3), "p3");
+        assert_eq!(row_original(3), "p3-o");
         assert_eq!(note(2), "note-2");
         assert_eq!(note_ref(2), "ref-2");
         assert_eq!(note_ref_end(2), "ref-2-end");

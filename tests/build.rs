@@ -60,32 +60,23 @@ fn rows_pair_each_paragraph_with_its_correction() {
     let site = fixture("basic");
     build(site.path());
     let page = html(&site.path().join("public/alpha/index.html"));
-    let rows = all(&page, ".grid .row");
+    let rows = passages(&page);
     let originals: Vec<&str> = ALPHA_ORIGINAL.lines().filter(|l| !l.is_empty()).collect();
     let corrected: Vec<&str> = ALPHA_CORRECTED.lines().filter(|l| !l.is_empty()).collect();
     assert_eq!(rows.len(), originals.len());
-    let orig_sel = sel(".cell.orig");
-    let corr_sel = sel(".cell.corr");
-    for (i, row) in rows.iter().enumerate() {
-        assert_eq!(row.value().attr("id"), Some(format!("p{}", i + 1).as_str()));
-        let o = row.select(&orig_sel).next().unwrap();
-        let c = row.select(&corr_sel).next().unwrap();
+    for (i, &(o, c)) in rows.iter().enumerate() {
+        assert_eq!(c.value().attr("id"), Some(format!("p{}", i + 1).as_str()));
+        assert_eq!(o.value().attr("id"), Some(format!("p{}-o", i + 1).as_str()));
         // The visible text of each side is exactly the text, note numbers aside.
         assert_eq!(text_without(o, "sup.nref").trim_end(), originals[i]);
         assert_eq!(text_without(c, "sup.nref").trim_end(), corrected[i]);
     }
-    // The section break sits before the third paragraph's row.
-    let grid = one(&page, ".grid");
-    let children: Vec<String> = grid
-        .children()
-        .filter_map(scraper::ElementRef::wrap)
-        .map(|e| {
-            e.value()
-                .attr("id")
-                .map_or_else(|| e.value().name().to_string(), str::to_string)
-        })
+    // The section break sits before the third passage, in both texts.
+    let breaks: Vec<&str> = all(&page, ".cell.sb")
+        .iter()
+        .map(|e| e.value().attr("id").unwrap())
         .collect();
-    assert_eq!(children, ["div", "p1", "p2", "hr", "p3", "p4"]);
+    assert_eq!(breaks, ["p3-o", "p3"]);
 }
 
 #[test]
@@ -107,6 +98,24 @@ fn changes_are_linked_and_explained() {
         assert_eq!(entry.value().attr("data-c"), Some(n.to_string().as_str()));
         let link = entry.select(&sel("a.num")).next().unwrap();
         assert_eq!(link.value().attr("href"), Some(format!("#c{n}-c").as_str()));
+        // and carries its number in both texts, linking to the entry; the
+        // number is drawn from data-n, so the text copies without it
+        for side in ["orig", "corr"] {
+            let siglum = one(&page, &format!(".cell.{side} a.sig[data-c=\"{n}\"]"));
+            assert_eq!(siglum.value().attr("href"), Some(format!("#c{n}").as_str()));
+            assert_eq!(siglum.value().attr("data-n"), Some(n.to_string().as_str()));
+            assert_eq!(siglum.text().count(), 0);
+        }
+        // each half names its partner and its entry, so scripts build no id
+        assert_eq!(
+            d.value().attr("data-partner"),
+            Some(format!("c{n}-c").as_str())
+        );
+        assert_eq!(
+            i.value().attr("data-partner"),
+            Some(format!("c{n}-o").as_str())
+        );
+        assert_eq!(i.value().attr("data-entry"), Some(format!("c{n}").as_str()));
     }
     // The deletion of "{that a} " is an empty, marked insertion point.
     let gone = one(&page, "ins.chg.gone");
@@ -126,7 +135,13 @@ fn changes_are_linked_and_explained() {
     assert_eq!(
         kinds,
         [
-            "synonym", "number", "synonym", "name", "name", "synonym", "artifact"
+            "synonym swap",
+            "number",
+            "synonym swap",
+            "name or title",
+            "name or title",
+            "synonym swap",
+            "artifact"
         ]
     );
 }
@@ -139,8 +154,10 @@ fn footnotes_round_trip_with_dpub_roles() {
     let refs = all(&page, "a[role=doc-noteref]");
     assert_eq!(refs.len(), 3);
     one(&page, "section[role=doc-endnotes]");
-    for (i, r) in refs.iter().enumerate() {
-        let n = i + 1;
+    // The text as received comes first in the document (its column), so the
+    // references are found by number, not in document order.
+    for n in 1..=refs.len() {
+        let r = one(&page, &format!("a#ref-{n}[role=doc-noteref]"));
         assert_eq!(r.value().attr("href"), Some(format!("#note-{n}").as_str()));
         assert_eq!(r.value().attr("id"), Some(format!("ref-{n}").as_str()));
         let note = one(&page, &format!("li#note-{n}"));
@@ -164,7 +181,7 @@ fn footnotes_round_trip_with_dpub_roles() {
         ]
     );
     // The note on the garbled text sits in the original column.
-    let orig_ref = one(&page, "#p2 .cell.orig a[role=doc-noteref]");
+    let orig_ref = one(&page, "#p2-o a[role=doc-noteref]");
     assert_eq!(orig_ref.value().attr("href"), Some("#note-2"));
     // Notes render Markdown and list sources.
     let note3 = one(&page, "li#note-3");
@@ -190,13 +207,21 @@ fn reading_view_has_the_corrected_text_and_its_notes_only() {
     let expected: Vec<&str> = ALPHA_CORRECTED.lines().filter(|l| !l.is_empty()).collect();
     assert_eq!(paras, expected);
     assert_eq!(all(&page, ".reading-text hr.section-break").len(), 1);
-    // Two notes on the corrected text, renumbered 1 and 2.
+    // The two notes on the corrected text keep their numbers on the edition
+    // page (1 and 3: note 2 is on the text as received), so "note 3" means
+    // one note wherever it is cited; the reading view points to note 2.
     let refs: Vec<&str> = all(&page, "a[role=doc-noteref]")
         .iter()
         .map(|a| a.value().attr("href").unwrap())
         .collect();
-    assert_eq!(refs, ["#note-1", "#note-2"]);
-    assert_eq!(all(&page, ".notes > ol > li").len(), 2);
+    assert_eq!(refs, ["#note-1", "#note-3"]);
+    let numbers: Vec<&str> = all(&page, ".notes > ol > li")
+        .iter()
+        .map(|li| li.value().attr("value").unwrap())
+        .collect();
+    assert_eq!(numbers, ["1", "3"]);
+    let elsewhere = one(&page, ".notes .elsewhere a[href*='#note-']");
+    assert_eq!(elsewhere.value().attr("href"), Some("../index.html#note-2"));
     let back = one(&page, ".ed-links a");
     assert_eq!(back.value().attr("href"), Some("../index.html"));
 }
@@ -225,7 +250,7 @@ fn content_is_escaped_and_scripts_do_not_get_through() {
         assert!(all(&doc, "b").is_empty(), "{page}: raw <b> got through");
     }
     let doc = html(&site.path().join("public/alpha/index.html"));
-    let p3: String = text_without(one(&doc, "#p3 .cell.orig"), "sup");
+    let p3: String = text_without(one(&doc, "#p3-o"), "sup");
     assert!(p3.contains("<script>alert(\"x\")</script> & more"), "{p3}");
 }
 
@@ -235,10 +260,10 @@ fn markdown_originals_keep_structure_around_changes() {
     build(site.path());
     let page = html(&site.path().join("public/beta/index.html"));
     // Heading shifted below the page title.
-    let h: String = one(&page, "#p1 .cell.corr h2").text().collect();
+    let h: String = one(&page, ".cell.corr#p1 h2").text().collect();
     assert_eq!(h, "Beta heading");
     // A change next to emphasis, and one inside a link.
-    let p2 = one(&page, "#p2 .cell.corr p");
+    let p2 = one(&page, ".cell.corr#p2 p");
     assert_eq!(
         p2.select(&sel("em"))
             .next()
@@ -247,7 +272,7 @@ fn markdown_originals_keep_structure_around_changes() {
             .collect::<String>(),
         "very"
     );
-    let link = p2.select(&sel("a")).next().unwrap();
+    let link = p2.select(&sel("a[href^='https:']")).next().unwrap();
     assert_eq!(link.value().attr("href"), Some("https://example.com/lp"));
     assert_eq!(
         link.select(&sel("ins.chg"))
@@ -262,14 +287,14 @@ fn markdown_originals_keep_structure_around_changes() {
         "He spoke very loudly about the Liberal Party today."
     );
     // List items are rows of their own.
-    let li: String = one(&page, "#p3 .cell.corr li").text().collect();
+    let li: String = one(&page, ".cell.corr#p3 li").text().collect();
     assert_eq!(li, "first item noted");
     // Fenced code is highlighted with classes; the stylesheet exists and is linked.
-    one(&page, "#p5 .cell.corr pre.code code.language-rust");
+    one(&page, ".cell.corr#p5 pre.code code.language-rust");
     assert!(site.path().join("public/syntax.css").is_file());
     one(&page, "link[href='../syntax.css']");
     // Raw HTML and escapes stay text.
-    let raw = text_without(one(&page, "#p6 .cell.corr p"), "sup");
+    let raw = text_without(one(&page, ".cell.corr#p6 p"), "sup");
     assert_eq!(
         raw,
         "Raw <b>html</b> stays text & so do entities & escapes *like this*."
@@ -470,7 +495,7 @@ fn snapshot_of_a_fixture_page() {
     let site = fixture("basic");
     build(site.path());
     let page = std::fs::read_to_string(site.path().join("public/alpha/index.html")).unwrap();
-    let start = page.find("<div class=\"grid\">").unwrap();
+    let start = page.find("<div class=\"ed-body\">").unwrap();
     let end = page.find("</article>").unwrap();
     insta::assert_snapshot!("alpha_edition", &page[start..end]);
 }

@@ -150,15 +150,34 @@ fn lists_every_pair_by_kind_with_counts_and_links() {
     let lede: String = one(&page, ".page-head .lede").text().collect();
     assert!(lede.starts_with("Every distinct garbled → restored pair in these editions: 9 pairs, 11 changes in 2 articles"), "{lede}");
 
-    // Every occurrence link lands on the garbled text of that change.
-    for a in all(&page, "a.occ") {
-        let href = a.value().attr("href").unwrap();
-        let (path, frag) = href.split_once('#').unwrap();
-        let target = html(&public.join("glossary").join(path));
-        let del = one(&target, &format!("del#{frag}"));
-        let number: String = a.text().collect();
-        assert_eq!(del.value().attr("data-c"), Some(number.as_str()));
+    // Every occurrence link lands on that change's entry in the list of
+    // changes (shown at every width, unlike the text as received), which
+    // names the garbled text of the glossary's row.
+    let mut followed = 0;
+    for row in all(&page, "table.glossary tr") {
+        let Some(garbled) = row.select(&sel("td.garbled")).next() else {
+            continue;
+        };
+        let garbled: String = garbled.text().collect();
+        for a in row.select(&sel("a.occ")) {
+            let href = a.value().attr("href").unwrap();
+            let (path, frag) = href.split_once('#').unwrap();
+            let target = html(&public.join("glossary").join(path));
+            let entry = one(&target, &format!(".apparatus .changes > li#{frag}"));
+            let number: String = a.text().collect();
+            assert_eq!(entry.value().attr("data-c"), Some(number.as_str()));
+            let shown: String = entry
+                .select(&sel(".pair del"))
+                .next()
+                .unwrap()
+                .text()
+                .collect();
+            assert_eq!(shown.trim(), garbled.trim(), "{href}");
+            followed += 1;
+        }
     }
+    assert_eq!(followed, all(&page, "a.occ").len());
+    assert!(followed > 0);
 }
 
 #[test]

@@ -31,22 +31,18 @@ fn shown_text(public: &Path, slugs: &[String]) -> String {
     for slug in slugs {
         let page = html(&public.join(slug).join("index.html"));
         writeln!(out, "== {slug}: side by side").unwrap();
-        for row in all(&page, ".grid .row") {
-            let id = row.value().attr("id").unwrap_or("?");
-            let cell = |c: &str| {
-                row.select(&sel(c))
-                    .next()
-                    .map(|e| {
-                        e.select(&sel("p, h2, h3, h4, li"))
-                            .map(|p| flat(&text_without(p, "sup.nref")))
-                            .collect::<Vec<_>>()
-                            .join(" ¶ ")
-                    })
-                    .unwrap_or_default()
+        for (orig, corr) in passages(&page) {
+            let id = corr.value().attr("id").unwrap_or("?");
+            let cell = |e: scraper::ElementRef<'_>| {
+                e.select(&sel("p, h2, h3, h4, li"))
+                    .map(|p| flat(&text_without(p, "sup.nref")))
+                    .collect::<Vec<_>>()
+                    .join(" ¶ ")
             };
-            writeln!(out, "{id} as received: {}", cell(".cell.orig")).unwrap();
-            writeln!(out, "{id} corrected:   {}", cell(".cell.corr")).unwrap();
-            for li in row.select(&sel(".app li")) {
+            writeln!(out, "{id} as received: {}", cell(orig)).unwrap();
+            writeln!(out, "{id} corrected:   {}", cell(corr)).unwrap();
+            let group = format!(".app-group[data-row=\"{id}\"] .changes > li");
+            for li in all(&page, &group) {
                 writeln!(out, "{id}   {}", flat(&li.text().collect::<String>())).unwrap();
             }
         }

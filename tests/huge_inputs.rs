@@ -98,7 +98,7 @@ fn a_50_mb_original_builds() {
         std::fs::metadata(&page).unwrap().len() as f64 / 1e6
     );
     let doc = timed("parse the page", || html(&page));
-    assert_eq!(all(&doc, ".grid .row").len(), paragraphs);
+    assert_eq!(passages(&doc).len(), paragraphs);
     assert_eq!(all(&doc, ".cell.orig del.chg").len(), 3);
     assert_eq!(
         one(&doc, "#p46001 ins.chg").text().collect::<String>(),
@@ -145,7 +145,7 @@ fn ten_thousand_corrections_in_one_file() {
         let page = root.join("public/many/index.html");
         assert_eq!(count(&page, ".cell.orig del.chg"), 10_000);
         assert_eq!(count(&page, ".cell.corr ins.chg"), 10_000);
-        assert_eq!(count(&page, ".app li"), 10_000);
+        assert_eq!(count(&page, ".apparatus .changes > li"), 10_000);
         let corrected = std::fs::read_to_string(root.join("public/many/corrected.txt")).unwrap();
         assert!(
             corrected.starts_with("W0 and W1 and "),

@@ -171,6 +171,16 @@ fn the_checker_reports_what_breaks_in_a_built_site() {
     assert_eq!(
         found,
         [
+            // The reading view links the notes on the text as received,
+            // which only the edition page shows.
+            (
+                "alpha/corrected/index.html".to_string(),
+                "../index.html#note-2".to_string(),
+                Problem::NoFragment {
+                    target: "alpha/index.html".into(),
+                    fragment: "note-2".into()
+                }
+            ),
             // edition.json points at each note on the page.
             (
                 "alpha/edition.json".to_string(),
@@ -290,12 +300,12 @@ fn check_links_renders_in_memory_and_reports_broken_note_links() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     // The note is on the edition page and in the reading view, one folder deeper.
     // The reading view rebases the link, so both name the same missing page.
-    let expected = "error[broken-link]: beta/corrected/index.html:90: link `../../gone/index.html#p1`: `gone/index.html` does not exist in the output
+    let expected = "error[broken-link]: beta/corrected/index.html:94: link `../../gone/index.html#p1`: `gone/index.html` does not exist in the output
  = note: beta/corrected/index.html is built from content/beta/ (original, annotations) and the theme's templates
  = help: if the link is in a note or an original, point it at a page that exists; if it comes from a template, fix the template
 
 
-error[broken-link]: beta/index.html:185: link `../gone/index.html#p1`: `gone/index.html` does not exist in the output
+error[broken-link]: beta/index.html:187: link `../gone/index.html#p1`: `gone/index.html` does not exist in the output
  = note: beta/index.html is built from content/beta/ (original, annotations) and the theme's templates
  = help: if the link is in a note or an original, point it at a page that exists; if it comes from a template, fix the template
 
@@ -388,7 +398,7 @@ fn external_links_are_requested_only_with_the_flag() {
     assert_eq!(
         errors,
         [format!(
-            "error[broken-external-link]: beta/corrected/index.html:92: link `{server}/gone`: the server answered HTTP 404"
+            "error[broken-external-link]: beta/corrected/index.html:98: link `{server}/gone`: the server answered HTTP 404"
         )]
     );
 }
@@ -1219,9 +1229,7 @@ fn the_search_index_finds_the_seed_article_by_a_word_of_its_corrected_text() {
     let page = html(&public.join(slug).join("index.html"));
     for anchor in &found[0].1 {
         let text: String = if anchor.starts_with('p') {
-            one(&page, &format!("#{anchor} .cell.corr"))
-                .text()
-                .collect()
+            one(&page, &format!(".cell.corr#{anchor}")).text().collect()
         } else {
             one(&page, &format!("li#{anchor}")).text().collect()
         };
@@ -1304,9 +1312,7 @@ fn search_js_in_a_real_browser_finds_the_seed_article_from_disk() {
     assert!(marks.to_lowercase().contains("security"), "{marks}");
     // The link goes to the passage that has the word.
     let page = html(&public.join("han-dong-two-michaels/index.html"));
-    let row: String = one(&page, &format!("#{anchor} .cell.corr"))
-        .text()
-        .collect();
+    let row: String = one(&page, &format!(".cell.corr#{anchor}")).text().collect();
     assert!(row.contains("security"), "{anchor}: {row}");
     // A garbled word that the edition corrected away is not found.
     let doc = browser_search(&public, "nationwide");

@@ -191,7 +191,7 @@ fn raw_get(addr: &str, target: &str) -> (u16, String) {
 
 fn corrected_of(page: &str) -> String {
     let doc = scraper::Html::parse_document(page);
-    all(&doc, ".grid .row .cell.corr")
+    all(&doc, ".grid .col.corr > .cell")
         .iter()
         .map(|c| text_without(*c, "sup.nref").trim().to_string())
         .collect::<Vec<_>>()

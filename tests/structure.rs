@@ -10,16 +10,13 @@ fn joined_and_split_paragraphs_share_a_row() {
     let site = fixture("structure");
     build(site.path());
     let page = html(&site.path().join("public/joined/index.html"));
-    let rows = all(&page, ".grid .row");
+    let rows = passages(&page);
     // original: 4 lines; corrected: "…the spinner split in two." + 2 sentences + table line
     assert_eq!(rows.len(), 3);
     let p = sel("p");
-    let count = |row: &scraper::ElementRef<'_>, side: &str| {
-        row.select(&sel(&format!(".cell.{side}")))
-            .next()
-            .unwrap()
-            .select(&p)
-            .count()
+    let count = |row: &(scraper::ElementRef<'_>, scraper::ElementRef<'_>), side: &str| {
+        let cell = if side == "orig" { row.0 } else { row.1 };
+        cell.select(&p).count()
     };
     // row 1: two original paragraphs beside one corrected paragraph
     assert_eq!((count(&rows[0], "orig"), count(&rows[0], "corr")), (2, 1));
@@ -27,13 +24,15 @@ fn joined_and_split_paragraphs_share_a_row() {
     assert_eq!((count(&rows[1], "orig"), count(&rows[1], "corr")), (1, 2));
     assert_eq!((count(&rows[2], "orig"), count(&rows[2], "corr")), (1, 1));
     let corr: Vec<String> = rows[0]
-        .select(&sel(".cell.corr p"))
+        .1
+        .select(&sel("p"))
         .map(|e| text_without(e, "sup"))
         .collect();
     assert_eq!(corr, ["One paragraph that the spinner split in two."]);
     // the join is one change, split across the two original paragraphs
     let frags: Vec<String> = rows[0]
-        .select(&sel(".cell.orig del.chg"))
+        .0
+        .select(&sel("del.chg"))
         .map(|e| e.text().collect())
         .collect();
     assert_eq!(frags, ["the", "spinner"]);

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::anchors::{self, ChangeIds};
 use crate::config::SiteConfig;
-use crate::content::{Article, Format, Revision, Side, SourceRef, Status, StoryStatus};
+use crate::content::{Article, Format, Kind, Revision, Side, SourceRef, Status, StoryStatus};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::engine::{Change, Edition, words_changed};
 use crate::theme::Strings;
@@ -232,6 +232,8 @@ pub struct ChangeView {
     pub corrected: String,
     /// Category.
     pub kind: &'static str,
+    /// The category as readers see it (`synonym swap`, from the strings table).
+    pub kind_label: String,
     /// Explanation.
     pub why: Option<String>,
     /// Not yet reviewed.
@@ -246,8 +248,15 @@ pub struct ChangeView {
 /// One aligned row of the side-by-side view.
 #[derive(Debug, Clone, Serialize)]
 pub struct RowView {
-    /// Anchor id (`p3`).
+    /// Its number (1-based), shown in the apparatus and the density map.
+    pub number: usize,
+    /// Anchor id of the passage in the corrected text (`p3`).
     pub id: String,
+    /// Anchor id of the passage as received (`p3-o`).
+    pub original_id: String,
+    /// How densely the row was changed, 0 (not at all) to 4 (a change every
+    /// few words): the shade of its cell in the density map.
+    pub density: u8,
     /// A section break precedes this row.
     pub section_break: bool,
     /// HTML of the original's blocks.
@@ -277,7 +286,7 @@ pub struct NoteView {
     /// The note, as HTML.
     pub html: String,
     /// Sources.
-    pub sources: Vec<SourceRef>,
+    pub sources: Vec<SourceView>,
     /// Row the reference is in (`p3`), for the side-by-side view.
     pub row: String,
     /// Index of the entry in `annotations.yaml` (links a note to its exports).
@@ -286,6 +295,72 @@ pub struct NoteView {
     /// The note as plain text (for the search index).
     #[serde(skip)]
     pub text: String,
+}
+
+/// A cited source as pages show it: the source and its type in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    /// The source as written in YAML.
+    #[serde(flatten)]
+    pub source: SourceRef,
+    /// What kind of document it is, in words (`court record`), if given.
+    pub type_label: Option<String>,
+}
+
+impl SourceView {
+    fn of(source: &SourceRef, strings: &Strings) -> SourceView {
+        SourceView {
+            source: source.clone(),
+            type_label: source
+                .source_type
+                .map(|t| strings.source_type_label(t).to_string()),
+        }
+    }
+}
+
+/// How many changes of one kind an edition makes (the filters of the page).
+#[derive(Debug, Clone, Serialize)]
+pub struct KindCount {
+    /// The kind (`synonym`): the class of its marks and entries (`k-synonym`).
+    pub kind: &'static str,
+    /// Its heading in words (`Synonym swaps`).
+    pub label: String,
+    /// Changes of this kind.
+    pub count: usize,
+}
+
+/// "Where the story stands" as pages show it: the first paragraph (the
+/// outcome) on its own, so it can be shown before the rest.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    /// When the editor last checked it (ISO; templates: `| human_date`).
+    pub as_of: String,
+    /// The first block of the text, as HTML.
+    pub lead_html: String,
+    /// The rest of the text, as HTML (empty when the text is one block).
+    pub more_html: String,
+    /// Its sources.
+    pub sources: Vec<SourceView>,
+}
+
+/// Markdown from `meta.yaml` rendered for one page (the reading view is a
+/// folder deeper, so relative links differ).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MetaHtml {
+    /// Where the story stands.
+    pub status: Option<StatusView>,
+    /// The note on the title, as HTML.
+    pub title_note: Option<String>,
+}
+
+/// A note the reading view does not show (it annotates the text as received):
+/// its number and id on the edition page, so the reading view can point there.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteLink {
+    /// Its number (the same on every page and in every export).
+    pub number: usize,
+    /// Its id on the edition page (`note-4`).
+    pub id: String,
 }
 
 /// Everything the article templates need.
@@ -299,8 +374,17 @@ pub struct EditionView {
     pub notes: Vec<NoteView>,
     /// The corrected text alone, with note references (reading view).
     pub reading_html: String,
-    /// Footnotes of the reading view (corrected-text notes, renumbered).
+    /// Footnotes of the reading view: the notes on the corrected text, with
+    /// the numbers they have on the edition page.
     pub reading_notes: Vec<NoteView>,
+    /// The notes on the text as received, which the reading view cannot show.
+    pub reading_elsewhere: Vec<NoteLink>,
+    /// The kinds of change the edition makes, in display order, with counts.
+    pub kinds: Vec<KindCount>,
+    /// Status and title note for the edition page.
+    pub meta_html: MetaHtml,
+    /// The same for the reading view.
+    pub reading_meta_html: MetaHtml,
     /// Whether any code block was highlighted on these pages.
     pub has_code: bool,
 }
@@ -449,6 +533,10 @@ fn change_class(article: &Article, change: &Change) -> String {
     class
 }
 
+/// A note reference. Its number is drawn by the stylesheet from `data-n`
+/// (generated content is never copied with the text, so copying a passage
+/// gives its words without the number glued to them); screen readers get
+/// the number from the label.
 fn note_ref(number: usize, strings: &Strings) -> Point {
     let label = crate::text::escape_html(&fill(
         &strings.note_reference,
@@ -457,9 +545,26 @@ fn note_ref(number: usize, strings: &Strings) -> Point {
     Point {
         at: 0,
         html: format!(
-            "<sup class=\"nref\"><a href=\"#{}\" id=\"{}\" role=\"doc-noteref\" aria-label=\"{label}\">{number}</a></sup>",
+            "<sup class=\"nref\"><a href=\"#{}\" id=\"{}\" role=\"doc-noteref\" aria-label=\"{label}\" data-n=\"{number}\"></a></sup>",
             anchors::note(number),
             anchors::note_ref(number),
+        ),
+        is_link: true,
+    }
+}
+
+/// A change's siglum in a text: its number, linking to its entry in the
+/// apparatus. Like note references, the number is drawn from `data-n`.
+fn siglum(at: usize, number: usize, kind: &str, strings: &Strings) -> Point {
+    let label = crate::text::escape_html(&fill(
+        &strings.change_reference,
+        &[("n", &number.to_string())],
+    ));
+    Point {
+        at,
+        html: format!(
+            "<a class=\"sig k-{kind}\" href=\"#{}\" data-c=\"{number}\" data-n=\"{number}\" aria-label=\"{label}\"></a>",
+            ChangeIds::of(number).entry,
         ),
         is_link: true,
     }
@@ -472,6 +577,21 @@ fn note_mark(range: Range<usize>, number: usize) -> Mark {
         open_first: format!("<mark class=\"anno\" data-n=\"{number}\">"),
         open_rest: format!("<mark class=\"anno\" data-n=\"{number}\">"),
         close: "</mark>",
+    }
+}
+
+/// The density level of a passage (0–4) from its number of changes and words:
+/// none, fewer than one change in 20 words, in 8, in 4, and denser.
+fn density(changes: usize, words: usize) -> u8 {
+    if changes == 0 {
+        return 0;
+    }
+    let per_word = changes as f64 / words.max(1) as f64;
+    match per_word {
+        r if r < 0.05 => 1,
+        r if r < 0.125 => 2,
+        r if r < 0.25 => 3,
+        _ => 4,
     }
 }
 
@@ -614,23 +734,34 @@ impl<'a> EditionRenderer<'a> {
         let mut corr_points = Vec::new();
         for change in &self.edition.changes {
             let class = change_class(self.article, change);
+            let kind = self.article.corrections[change.entry].kind.as_str();
             let n = change.number;
             let ids = ChangeIds::of(n);
+            // Each half names its partner and its entry, so scripts never
+            // spell the id scheme.
+            let data = |partner: &str| {
+                format!(
+                    "data-c=\"{n}\" data-partner=\"{partner}\" data-entry=\"{}\"",
+                    ids.entry
+                )
+            };
+            let (orig_data, corr_data) = (data(&ids.corrected), data(&ids.original));
             orig_marks.push(Mark {
                 range: change.original.clone(),
                 rank: 1,
                 open_first: format!(
-                    "<del class=\"{class}\" id=\"{}\" data-c=\"{n}\">",
+                    "<del class=\"{class}\" id=\"{}\" tabindex=\"-1\" {orig_data}>",
                     ids.original
                 ),
-                open_rest: format!("<del class=\"{class}\" data-c=\"{n}\">"),
+                open_rest: format!("<del class=\"{class}\" {orig_data}>"),
                 close: "</del>",
             });
+            orig_points.push(siglum(change.original.end, n, kind, self.strings));
             if change.corrected.is_empty() {
                 corr_points.push(Point {
                     at: change.corrected.start,
                     html: format!(
-                        "<ins class=\"{class} gone\" id=\"{}\" data-c=\"{n}\" title=\"{}\"></ins>",
+                        "<ins class=\"{class} gone\" id=\"{}\" tabindex=\"-1\" {corr_data} title=\"{}\"></ins>",
                         ids.corrected,
                         crate::text::escape_html(&self.strings.deleted_mark),
                     ),
@@ -641,13 +772,14 @@ impl<'a> EditionRenderer<'a> {
                     range: change.corrected.clone(),
                     rank: 1,
                     open_first: format!(
-                        "<ins class=\"{class}\" id=\"{}\" data-c=\"{n}\">",
+                        "<ins class=\"{class}\" id=\"{}\" tabindex=\"-1\" {corr_data}>",
                         ids.corrected
                     ),
-                    open_rest: format!("<ins class=\"{class}\" data-c=\"{n}\">"),
+                    open_rest: format!("<ins class=\"{class}\" {corr_data}>"),
                     close: "</ins>",
                 });
             }
+            corr_points.push(siglum(change.corrected.end, n, kind, self.strings));
         }
         for (i, note) in self.edition.notes.iter().enumerate() {
             let number = number_of[i];
@@ -689,6 +821,7 @@ impl<'a> EditionRenderer<'a> {
                     original: lf(was),
                     corrected: lf(now),
                     kind: spec.kind.as_str(),
+                    kind_label: self.strings.change_kind_label(spec.kind).to_string(),
                     why: spec.why.clone(),
                     suggested: spec.status == Status::Suggested,
                     same_as,
@@ -720,8 +853,16 @@ impl<'a> EditionRenderer<'a> {
                     .filter(|_| !span.original.is_empty())
                     .or_else(|| self.corrected_parsed.blocks().get(span.corrected.start))
                     .is_some_and(|b| b.section_break);
+                let text = plain_cell(
+                    &self.corrected_parsed,
+                    self.corrected,
+                    span.corrected.clone(),
+                );
                 RowView {
+                    number: r + 1,
                     id: anchors::row(r + 1),
+                    original_id: anchors::row_original(r + 1),
+                    density: density(changes.len(), text.split_whitespace().count()),
                     section_break,
                     original: render_cell(
                         &self.original_parsed,
@@ -738,18 +879,15 @@ impl<'a> EditionRenderer<'a> {
                         &corr_style,
                     ),
                     changes,
-                    text: plain_cell(
-                        &self.corrected_parsed,
-                        self.corrected,
-                        span.corrected.clone(),
-                    ),
+                    text,
                 }
             })
             .collect()
     }
 
     /// The notes: side-by-side ones in reading order, and the reading view's
-    /// (corrected-text notes only, renumbered).
+    /// (corrected-text notes only, with the same numbers: a note is cited by
+    /// one number wherever it is read).
     fn notes(&self, order: &[usize], number_of: &[usize]) -> (Vec<NoteView>, Vec<NoteView>) {
         let note_style = MarkdownStyle {
             heading_shift: 3,
@@ -792,7 +930,11 @@ impl<'a> EditionRenderer<'a> {
                 } else {
                     rendered[i].0.clone()
                 },
-                sources: spec.sources.clone(),
+                sources: spec
+                    .sources
+                    .iter()
+                    .map(|s| SourceView::of(s, self.strings))
+                    .collect(),
                 row: anchors::row(self.row_of_note(note) + 1),
                 entry: note.entry,
                 text: rendered[i].1.clone(),
@@ -805,24 +947,60 @@ impl<'a> EditionRenderer<'a> {
         let reading = order
             .iter()
             .filter(|&&i| self.edition.notes[i].side == Side::Corrected)
-            .enumerate()
-            .map(|(k, &i)| view(i, k + 1, true))
+            .map(|&i| view(i, number_of[i], true))
             .collect();
         (notes, reading)
     }
 
-    /// The reading view: the corrected text alone, with references to `notes`.
-    fn reading_html(&self, order: &[usize]) -> String {
+    /// The Markdown of `meta.yaml` (status, title note) rendered for a page
+    /// `relative_prefix` away from the article's folder.
+    fn meta_html(&self, relative_prefix: &str) -> MetaHtml {
+        let style = MarkdownStyle {
+            heading_shift: 2,
+            id_prefix: "m-",
+            relative_prefix,
+            ..self.style()
+        };
+        let meta = &self.article.meta;
+        let status = meta.status.as_ref().map(|status| {
+            // The first block (the outcome) is shown on its own; the rest
+            // (the history) can be folded away.
+            let text = status.text.trim();
+            let (lead, more) = text
+                .split_once("\n\n")
+                .map_or((text, ""), |(a, b)| (a, b.trim()));
+            StatusView {
+                as_of: status.as_of.clone(),
+                lead_html: render_note(lead, &style),
+                more_html: if more.is_empty() {
+                    String::new()
+                } else {
+                    render_note(more, &style)
+                },
+                sources: status
+                    .sources
+                    .iter()
+                    .map(|s| SourceView::of(s, self.strings))
+                    .collect(),
+            }
+        });
+        MetaHtml {
+            status,
+            title_note: meta.title_note.as_ref().map(|n| render_note(n, &style)),
+        }
+    }
+
+    /// The reading view: the corrected text alone, with references to its notes.
+    fn reading_html(&self, number_of: &[usize]) -> String {
         let mut marks = Vec::new();
         let mut points = Vec::new();
-        let corrected_notes = order
-            .iter()
-            .filter(|&&i| self.edition.notes[i].side == Side::Corrected);
-        for (k, &i) in corrected_notes.enumerate() {
-            let note = &self.edition.notes[i];
-            let mut point = note_ref(k + 1, self.strings);
+        for (i, note) in self.edition.notes.iter().enumerate() {
+            if note.side != Side::Corrected {
+                continue;
+            }
+            let mut point = note_ref(number_of[i], self.strings);
             point.at = note.range.end;
-            marks.push(note_mark(note.range.clone(), k + 1));
+            marks.push(note_mark(note.range.clone(), number_of[i]));
             points.push(point);
         }
         let mut overlay = Overlay::new(marks, points);
@@ -863,6 +1041,27 @@ impl<'a> EditionRenderer<'a> {
     }
 }
 
+/// How many changes of each kind the edition makes, in display order (kinds
+/// it does not use are left out).
+fn kind_counts(article: &Article, edition: &Edition, strings: &Strings) -> Vec<KindCount> {
+    let mut counts: HashMap<Kind, usize> = HashMap::new();
+    for change in &edition.changes {
+        *counts
+            .entry(article.corrections[change.entry].kind)
+            .or_default() += 1;
+    }
+    Kind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            counts.get(&kind).map(|&count| KindCount {
+                kind: kind.as_str(),
+                label: strings.kind_label(kind).to_string(),
+                count,
+            })
+        })
+        .collect()
+}
+
 /// Builds the side-by-side rows, the reading view and the notes of an article.
 pub fn edition_view(
     article: &Article,
@@ -875,7 +1074,18 @@ pub fn edition_view(
     let (order, number_of) = renderer.note_order();
     let rows = renderer.rows(&number_of);
     let (notes, reading_notes) = renderer.notes(&order, &number_of);
-    let reading_html = renderer.reading_html(&order);
+    let reading_html = renderer.reading_html(&number_of);
+    let reading_elsewhere = order
+        .iter()
+        .filter(|&&i| edition.notes[i].side == Side::Original)
+        .map(|&i| NoteLink {
+            number: number_of[i],
+            id: anchors::note(number_of[i]),
+        })
+        .collect();
+    let kinds = kind_counts(article, edition, strings);
+    let meta_html = renderer.meta_html("");
+    let reading_meta_html = renderer.meta_html("../");
     // Only pages that really contain highlighted code link the code stylesheet.
     let marker = "<pre class=\"code\">";
     let has_code = reading_html.contains(marker)
@@ -889,6 +1099,10 @@ pub fn edition_view(
         notes,
         reading_html,
         reading_notes,
+        reading_elsewhere,
+        kinds,
+        meta_html,
+        reading_meta_html,
         has_code,
     }
 }

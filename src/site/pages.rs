@@ -104,6 +104,8 @@ impl Site {
                 article: &view.article,
                 rows: &view.rows,
                 notes: &view.notes,
+                kinds: &view.kinds,
+                meta: &view.meta_html,
                 cite: &cite_here,
             };
             let mut page = PageView::new(
@@ -121,6 +123,8 @@ impl Site {
                 article: &view.article,
                 html: &view.reading_html,
                 notes: &view.reading_notes,
+                elsewhere: &view.reading_elsewhere,
+                meta: &view.reading_meta_html,
                 cite: &cite_up,
             };
             let mut pages = 0;

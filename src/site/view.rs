@@ -12,7 +12,7 @@ use crate::outputs::cite::CiteView;
 use crate::outputs::glossary::GlossaryView;
 use crate::outputs::sitemap::SitemapUrl;
 use crate::render::page::SitePageView;
-use crate::render::{ArticleInfo, NoteView, RowView};
+use crate::render::{ArticleInfo, KindCount, MetaHtml, NoteLink, NoteView, RowView};
 use crate::theme::Strings;
 
 /// The site-wide values every template sees as `site`.
@@ -171,10 +171,14 @@ pub struct ArticlePage<'a> {
     pub t: &'a Strings,
     /// The edition's metadata and counts.
     pub article: &'a ArticleInfo,
-    /// The side-by-side rows.
+    /// The passages, each as received and corrected, with its changes.
     pub rows: &'a [RowView],
     /// The notes, in reference order.
     pub notes: &'a [NoteView],
+    /// The kinds of change made, with counts.
+    pub kinds: &'a [KindCount],
+    /// Where the story stands and the title note, as HTML.
+    pub meta: &'a MetaHtml,
     /// How to cite the edition (`partials/cite.html`, `partials/cite-meta.html`).
     pub cite: &'a CiteView,
 }
@@ -192,8 +196,12 @@ pub struct ReadingPage<'a> {
     pub article: &'a ArticleInfo,
     /// The corrected text, as HTML.
     pub html: &'a str,
-    /// The notes on the corrected text.
+    /// The notes on the corrected text (numbered as on the edition page).
     pub notes: &'a [NoteView],
+    /// The notes on the text as received, which only the edition page shows.
+    pub elsewhere: &'a [NoteLink],
+    /// Where the story stands and the title note, as HTML.
+    pub meta: &'a MetaHtml,
     /// How to cite the edition (`partials/cite.html`, `partials/cite-meta.html`).
     pub cite: &'a CiteView,
 }

@@ -31,6 +31,7 @@ macro_rules! embedded {
 /// The default theme, compiled into the binary: `(path under the theme, contents)`.
 pub const DEFAULT_THEME: &[(&str, &[u8])] = embedded!(
     "templates/base.html",
+    "templates/components.html",
     "templates/index.html",
     "templates/article.html",
     "templates/reading.html",

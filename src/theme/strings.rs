@@ -14,7 +14,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::Kind;
+use crate::content::{Kind, SourceType};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::source::SourceFile;
 use crate::yaml::{self, Schema};
@@ -79,6 +79,8 @@ strings! {
     note_reference,
     /// The tooltip of a deletion mark.
     deleted_mark,
+    /// A change number's label for screen readers (`{n}`).
+    change_reference,
     /// The title of an edition's W3C annotation collection (`{title}`).
     annotations_label,
     /// `{n} correction`.
@@ -123,6 +125,46 @@ strings! {
     kind_formatting,
     /// Glossary heading.
     kind_other,
+    /// A change's kind in the list of changes.
+    change_kind_synonym,
+    /// A change's kind in the list of changes.
+    change_kind_mistranslation,
+    /// A change's kind in the list of changes.
+    change_kind_name,
+    /// A change's kind in the list of changes.
+    change_kind_number,
+    /// A change's kind in the list of changes.
+    change_kind_grammar,
+    /// A change's kind in the list of changes.
+    change_kind_punctuation,
+    /// A change's kind in the list of changes.
+    change_kind_artifact,
+    /// A change's kind in the list of changes.
+    change_kind_spelling,
+    /// A change's kind in the list of changes.
+    change_kind_formatting,
+    /// A change's kind in the list of changes.
+    change_kind_other,
+    /// A source's type in words.
+    source_primary,
+    /// A source's type in words.
+    source_court,
+    /// A source's type in words.
+    source_news,
+    /// A source's type in words.
+    source_reference,
+    /// A source's type in words.
+    source_other,
+    /// The heading of an edition page's key.
+    legend_title,
+    /// The key's line for deleted words.
+    legend_deleted,
+    /// The key's line for restored words.
+    legend_inserted,
+    /// The key's line for change numbers.
+    legend_change,
+    /// The key's line for note numbers.
+    legend_note,
     /// The TEI edition's subtitle.
     tei_subtitle,
     /// What the editors are responsible for (TEI `respStmt/resp`).
@@ -277,6 +319,35 @@ impl Strings {
     }
 }
 
+impl Strings {
+    /// One change's kind in words (`synonym swap`).
+    pub fn change_kind_label(&self, kind: Kind) -> &str {
+        match kind {
+            Kind::Synonym => &self.change_kind_synonym,
+            Kind::Mistranslation => &self.change_kind_mistranslation,
+            Kind::Name => &self.change_kind_name,
+            Kind::Number => &self.change_kind_number,
+            Kind::Grammar => &self.change_kind_grammar,
+            Kind::Punctuation => &self.change_kind_punctuation,
+            Kind::Artifact => &self.change_kind_artifact,
+            Kind::Spelling => &self.change_kind_spelling,
+            Kind::Formatting => &self.change_kind_formatting,
+            Kind::Other => &self.change_kind_other,
+        }
+    }
+
+    /// What kind of document a source is, in words (`court record`).
+    pub fn source_type_label(&self, source_type: SourceType) -> &str {
+        match source_type {
+            SourceType::Primary => &self.source_primary,
+            SourceType::Court => &self.source_court,
+            SourceType::News => &self.source_news,
+            SourceType::Reference => &self.source_reference,
+            SourceType::Other => &self.source_other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,6 +375,8 @@ mod tests {
         assert_eq!(s.corrections(1), "1 correction");
         assert_eq!(s.notes(3), "3 notes");
         assert_eq!(s.kind_label(Kind::Name), "Names and titles");
+        assert_eq!(s.change_kind_label(Kind::Synonym), "synonym swap");
+        assert_eq!(s.source_type_label(SourceType::Court), "court record");
     }
 
     #[test]

@@ -82,6 +82,16 @@ pub fn one<'a>(doc: &'a Html, s: &str) -> ElementRef<'a> {
 
 /// Text content of an element, leaving out descendants matching `skip`
 /// (note reference numbers are not part of the text).
+/// The passages of an edition page, in order: each one's cell as received and
+/// its corrected cell (the two texts are columns, aligned passage by passage).
+#[allow(dead_code)]
+pub fn passages<'a>(doc: &'a Html) -> Vec<(ElementRef<'a>, ElementRef<'a>)> {
+    let orig = all(doc, ".grid .col.orig > .cell");
+    let corr = all(doc, ".grid .col.corr > .cell");
+    assert_eq!(orig.len(), corr.len(), "as many passages in both texts");
+    orig.into_iter().zip(corr).collect()
+}
+
 pub fn text_without(el: ElementRef<'_>, skip: &str) -> String {
     let skip = sel(skip);
     let mut out = String::new();

@@ -80,9 +80,22 @@ function installHelpers() {
   };
   const focusable = () =>
     [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')].filter(
-      (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden" && !el.closest("[inert]"),
+      // (Not the contents of a closed <details>: they are reached once it is opened.)
+      (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden" && !el.closest("[inert]") && !(el.tagName !== "SUMMARY" && el.closest("details:not([open])")),
     );
-  window.__emendTest = { describe, firstLine, seen, backdrop, contrast, parse, focusable };
+  // The passages as `{ name, orig, corr }`: the two cells of each, in order.
+  const passages = () => {
+    const orig = [...document.querySelectorAll(".grid .col.orig > .cell")];
+    const corr = [...document.querySelectorAll(".grid .col.corr > .cell")];
+    return corr.map((c, i) => ({ name: `passage #${c.id}`, orig: orig[i], corr: c }));
+  };
+  // The height of the text in an element (its contents' box).
+  const textHeight = (el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return range.getBoundingClientRect().height;
+  };
+  window.__emendTest = { describe, firstLine, seen, backdrop, contrast, parse, focusable, passages, textHeight };
 }
 
 async function helpers(page) {
@@ -120,64 +133,169 @@ export async function settle(page) {
 }
 
 /**
- * Side-by-side layout: in every row the original and corrected cells sit side
- * by side and their first lines start at the same height (the apparatus too,
- * when it is a third column). Also returns `tallest`, the largest ratio of the
- * heights of the two cells' contents, so a test can show it covered a row where one side is
- * much longer than the other.
+ * Side-by-side layout: in every passage the original and corrected cells sit
+ * side by side and their first lines start at the same height, and the
+ * passage is no taller than its longer text needs (nothing else, like a list
+ * of changes, sets its height: `slack` px at most). Also returns `tallest`,
+ * the largest ratio of the heights of the two cells' contents, so a test can
+ * show it covered a passage where one side is much longer than the other.
  */
-export async function sideBySide(page) {
+export async function sideBySide(page, { slack = 48 } = {}) {
   await helpers(page);
-  return page.evaluate((tolerance) => {
-    const { firstLine } = window.__emendTest;
-    const problems = [];
-    let tallest = 1;
-    const rows = [...document.querySelectorAll(".grid .row")];
-    if (rows.length === 0) problems.push("no rows (.grid .row) on the page");
-    for (const row of rows) {
-      const [orig, corr, app] = [".cell.orig", ".cell.corr", ".app"].map((s) => row.querySelector(s));
-      const o = orig.getBoundingClientRect();
-      const c = corr.getBoundingClientRect();
-      const name = `row #${row.id}`;
-      if (o.right > c.left + tolerance || o.bottom <= c.top || c.bottom <= o.top)
-        problems.push(`${name}: the cells are not side by side (original ${Math.round(o.left)}–${Math.round(o.right)}px, corrected ${Math.round(c.left)}–${Math.round(c.right)}px, tops ${Math.round(o.top)}/${Math.round(c.top)}px)`);
-      const [lo, lc] = [firstLine(orig).top, firstLine(corr).top];
-      if (Math.abs(lo - lc) > tolerance)
-        problems.push(`${name}: the original starts at ${Math.round(lo + scrollY)}px, the corrected text at ${Math.round(lc + scrollY)}px`);
-      const a = app.getBoundingClientRect();
-      if (a.height > 0 && a.left >= c.right - tolerance && Math.abs(a.top - o.top) > tolerance)
-        problems.push(`${name}: the apparatus starts at ${Math.round(a.top + scrollY)}px, the pair at ${Math.round(o.top + scrollY)}px`);
-      const [ho, hc] = [orig, corr].map((cell) => {
-        const range = document.createRange();
-        range.selectNodeContents(cell);
-        return range.getBoundingClientRect().height;
-      });
-      if (ho > 0 && hc > 0) tallest = Math.max(tallest, ho / hc, hc / ho);
-    }
-    return { problems, rows: rows.length, tallest };
-  }, TOLERANCE);
+  return page.evaluate(
+    ([tolerance, slack]) => {
+      const { firstLine, passages, textHeight } = window.__emendTest;
+      const problems = [];
+      let tallest = 1;
+      const rows = passages();
+      if (rows.length === 0) problems.push("no passages (.grid .col.corr > .cell) on the page");
+      for (const { name, orig, corr } of rows) {
+        if (!orig) {
+          problems.push(`${name}: no passage as received beside it`);
+          continue;
+        }
+        const o = orig.getBoundingClientRect();
+        const c = corr.getBoundingClientRect();
+        if (o.right > c.left + tolerance || o.bottom <= c.top || c.bottom <= o.top)
+          problems.push(`${name}: the cells are not side by side (original ${Math.round(o.left)}–${Math.round(o.right)}px, corrected ${Math.round(c.left)}–${Math.round(c.right)}px, tops ${Math.round(o.top)}/${Math.round(c.top)}px)`);
+        const [lo, lc] = [firstLine(orig).top, firstLine(corr).top];
+        if (Math.abs(lo - lc) > tolerance)
+          problems.push(`${name}: the original starts at ${Math.round(lo + scrollY)}px, the corrected text at ${Math.round(lc + scrollY)}px`);
+        const [ho, hc] = [orig, corr].map(textHeight);
+        const height = Math.max(o.bottom, c.bottom) - Math.min(o.top, c.top);
+        if (height - Math.max(ho, hc) > slack)
+          problems.push(`${name}: the passage is ${Math.round(height)}px tall for ${Math.round(Math.max(ho, hc))}px of text`);
+        if (ho > 0 && hc > 0) tallest = Math.max(tallest, ho / hc, hc / ho);
+      }
+      return { problems, rows: rows.length, tallest };
+    },
+    [TOLERANCE, slack],
+  );
 }
 
 /**
- * Narrow layout: in every row the corrected cell comes below the original and
- * both take the full width of the row; the apparatus follows them.
+ * Narrow layout, or the corrected text alone at any width. With the text as
+ * received shown (`original: true`), each corrected passage comes just below
+ * its passage as received and both take the full width; without it, the
+ * corrected passages follow one another down one column with nothing between
+ * them (at most `gap` px). Every corrected passage starts at the left edge of
+ * the text area (no empty column is left where the text as received was), in
+ * line with the one before, and is as wide as the text area or, where that is
+ * wider than a comfortable line, at a reading measure: at least `measure[0]`
+ * em of its own type (about 60 characters) and never more than `measure[1]`
+ * em (about 90). Either way the list of changes comes after the last passage
+ * or, on a wide screen, beside the text; never between passages or over them.
  */
-export async function stacked(page) {
-  return page.evaluate((tolerance) => {
+export async function stacked(page, { original = true, gap = 48, measure = [30, 45] } = {}) {
+  await helpers(page);
+  return page.evaluate(
+    ([tolerance, original, gap, [least, most]]) => {
+      const { passages } = window.__emendTest;
+      const problems = [];
+      const rows = passages();
+      if (rows.length === 0) problems.push("no passages (.grid .col.corr > .cell) on the page");
+      const grid = document.querySelector(".grid").getBoundingClientRect();
+      const width = grid.width;
+      let last = null;
+      for (const { name, orig, corr } of rows) {
+        const c = corr.getBoundingClientRect();
+        const o = orig?.getBoundingClientRect();
+        const shown = o && o.height > 0;
+        if (original && !shown) problems.push(`${name}: the passage as received is not shown`);
+        if (!original && shown) problems.push(`${name}: the passage as received is shown between corrected passages`);
+        if (shown) {
+          if (c.top < o.bottom - tolerance) problems.push(`${name}: the corrected cell (top ${Math.round(c.top)}px) does not follow the original (bottom ${Math.round(o.bottom)}px)`);
+          if (o.width < width * 0.9) problems.push(`${name}: the original cell is ${Math.round(o.width)}px wide in a ${Math.round(width)}px column`);
+        } else if (last && c.top - last.bottom > gap) problems.push(`${name}: ${Math.round(c.top - last.bottom)}px of page between it and the passage before`);
+        if (c.left - grid.left > tolerance) problems.push(`${name}: the corrected cell starts ${Math.round(c.left - grid.left)}px right of the text area's edge`);
+        else if (last && (Math.abs(c.left - last.left) > tolerance || Math.abs(c.width - last.width) > tolerance))
+          problems.push(`${name}: the corrected cell (${Math.round(c.left)}–${Math.round(c.right)}px) is not in line with the one before (${Math.round(last.left)}–${Math.round(last.right)}px)`);
+        const ems = c.width / parseFloat(getComputedStyle(corr).fontSize);
+        if (c.width < width * 0.9 && ems < least)
+          problems.push(`${name}: the corrected cell is ${Math.round(c.width)}px wide in a ${Math.round(width)}px column (${ems.toFixed(1)}em, short of a ${least}em reading measure)`);
+        if (ems > most) problems.push(`${name}: the corrected cell's lines are ${ems.toFixed(1)}em long, more than a ${most}em reading measure`);
+        last = c;
+      }
+      const app = document.querySelector(".apparatus")?.getBoundingClientRect();
+      const beside = app && (app.left >= grid.right - tolerance || app.right <= grid.left + tolerance);
+      if (app && last && app.top < last.bottom - tolerance && !beside) problems.push("the list of changes comes neither after the last passage nor beside the text");
+      return problems;
+    },
+    [TOLERANCE, original, gap, measure],
+  );
+}
+
+/** Shows (or hides) the text as received with the page's checkbox. */
+export async function showOriginal(page, show = true) {
+  const box = page.locator("#show-original");
+  if ((await box.isChecked()) !== show) await box.click();
+}
+
+/**
+ * The change round trip: change `n`'s number in the corrected text (a link)
+ * leads to its entry in the list of changes (URL, focus, in view and not
+ * covered), and the entry's number leads back to the change in the text the
+ * same way. `how` is "click" or "keyboard".
+ */
+export async function changeRoundTrip(page, n, how = "click") {
+  await helpers(page);
+  const problems = [];
+  const entry = `#c${n}`;
+  const mark = `#c${n}-c`;
+  const siglum = `.col.corr a.sig[href="${entry}"]`;
+  if (!(await page.$(siglum))) return [`change ${n} has no number (${siglum}) in the corrected text`];
+  await page.evaluate((sel) => document.querySelector(sel).scrollIntoView({ block: "center", behavior: "instant" }), siglum);
+  await settle(page);
+  const landed = (target) =>
+    page.evaluate((sel) => {
+      const { describe, seen } = window.__emendTest;
+      const el = document.querySelector(sel);
+      if (!el) return { missing: true };
+      return { hash: location.hash, focused: document.activeElement === el, active: describe(document.activeElement), seen: seen(el) };
+    }, target);
+  await activate(page, siglum, how);
+  const atEntry = await landed(entry);
+  if (atEntry.missing) return [`the number of change ${n} points at ${entry}, which does not exist`];
+  if (atEntry.hash !== entry) problems.push(`following the number of change ${n} led to “${atEntry.hash}”, not ${entry}`);
+  if (!atEntry.focused) problems.push(`following the number of change ${n} left the focus on ${atEntry.active}, not on its entry`);
+  if (!atEntry.seen.ok) problems.push(`after following the number of change ${n}, its entry ${atEntry.seen.why}`);
+  const back = `${entry} a.num`;
+  if (!(await page.$(back))) return [...problems, `the entry of change ${n} has no number linking back (a.num)`];
+  await activate(page, back, how);
+  const atMark = await landed(mark);
+  if (atMark.hash !== mark) problems.push(`the entry of change ${n} led back to “${atMark.hash}”, not ${mark}`);
+  if (!atMark.focused) problems.push(`the entry of change ${n} left the focus on ${atMark.active}, not on the change`);
+  if (!atMark.seen.ok) problems.push(`after the entry of change ${n}, the change ${atMark.seen.why}`);
+  return problems;
+}
+
+/**
+ * The key above the text says what the page shows, in the words of the
+ * strings table (`strings`: key → text): each `legend_*` line is there, next
+ * to a sample drawn the way the text draws it (struck through, underlined,
+ * a change number, a note number), and a new reader meets it: right above
+ * the text and, with `firstScreen`, on the first screen.
+ */
+export async function legend(page, strings, { firstScreen = false } = {}) {
+  return page.evaluate(([s, firstScreen]) => {
     const problems = [];
-    const rows = [...document.querySelectorAll(".grid .row")];
-    if (rows.length === 0) problems.push("no rows (.grid .row) on the page");
-    for (const row of rows) {
-      const r = row.getBoundingClientRect();
-      const [o, c, a] = [".cell.orig", ".cell.corr", ".app"].map((s) => row.querySelector(s).getBoundingClientRect());
-      const name = `row #${row.id}`;
-      if (c.top < o.bottom - tolerance) problems.push(`${name}: the corrected cell (top ${Math.round(c.top)}px) does not follow the original (bottom ${Math.round(o.bottom)}px)`);
-      for (const [label, box] of [["original", o], ["corrected", c]])
-        if (box.width < r.width * 0.9) problems.push(`${name}: the ${label} cell is ${Math.round(box.width)}px wide in a ${Math.round(r.width)}px row`);
-      if (a.height > 0 && a.top < c.bottom - tolerance) problems.push(`${name}: the apparatus overlaps the corrected cell`);
-    }
+    const key = document.querySelector(".legend");
+    if (!key) return ["there is no key (.legend)"];
+    const text = key.textContent.replace(/\s+/g, " ");
+    for (const [name, value] of Object.entries(s)) if (!text.includes(value)) problems.push(`the key does not say “${value}” (${name})`);
+    const deco = (sel) => {
+      const el = key.querySelector(sel);
+      return el ? getComputedStyle(el).textDecorationLine : "missing";
+    };
+    if (!deco("del").includes("line-through")) problems.push(`the key's deleted sample is not struck through (${deco("del")})`);
+    if (!deco("ins").includes("underline")) problems.push(`the key's restored sample is not underlined (${deco("ins")})`);
+    const r = key.getBoundingClientRect();
+    const text0 = document.querySelector(".grid")?.getBoundingClientRect();
+    if (r.height === 0) problems.push("the key is not shown");
+    if (text0 && (r.bottom > text0.top + 1 || text0.top - r.bottom > 48)) problems.push(`the key is not right above the text (key ${Math.round(r.top + scrollY)}–${Math.round(r.bottom + scrollY)}px, text from ${Math.round(text0.top + scrollY)}px)`);
+    if (firstScreen && r.top + scrollY > innerHeight) problems.push(`the key is not on the first screen (top at ${Math.round(r.top + scrollY)}px)`);
     return problems;
-  }, TOLERANCE);
+  }, [strings, firstScreen]);
 }
 
 /**
@@ -212,21 +330,21 @@ export async function noHorizontalOverflow(page) {
 }
 
 /**
- * Screen readers hear which column each cell belongs to: the accessibility
- * tree of every cell (up to `limit` rows) starts with its `data-label`
- * ("As received", "Corrected"), at any width.
+ * Screen readers hear which text each passage belongs to: the accessibility
+ * tree of every shown cell (up to `limit` per text) starts with its
+ * `data-label` ("As received", "Corrected"), at any width.
  */
 export async function columnLabels(page, { limit = Infinity } = {}) {
   const problems = [];
-  const cells = await page.$$eval(".grid .row .cell[data-label]", (els) =>
-    els.map((el) => ({ row: el.closest(".row").id, side: el.classList.contains("orig") ? "orig" : "corr", label: el.dataset.label })),
+  const cells = await page.$$eval(".grid .cell[data-label]", (els) =>
+    els.filter((el) => el.getClientRects().length > 0).map((el) => ({ id: el.id, side: el.classList.contains("orig") ? "orig" : "corr", label: el.dataset.label })),
   );
   if (cells.length === 0) problems.push("no labelled cells (.cell[data-label]) on the page");
-  for (const { row, side, label } of cells.slice(0, limit * 2)) {
-    const tree = await page.locator(`#${row} .cell.${side}`).ariaSnapshot();
+  for (const { id, side, label } of cells.slice(0, limit * 2)) {
+    const tree = await page.locator(`[id="${id}"]`).ariaSnapshot();
     const first = tree.split("\n")[0];
     // (Text that follows without an element of its own joins the label's line.)
-    if (![`- text: ${label}`, `- text: "${label}`].some((start) => first === start || first.startsWith(`${start} `))) problems.push(`row #${row}: the ${side} cell is not announced as “${label}” (its accessibility tree starts “${first}”)`);
+    if (![`- text: ${label}`, `- text: "${label}`].some((start) => first === start || first.startsWith(`${start} `))) problems.push(`passage #${id}: the ${side} cell is not announced as “${label}” (its accessibility tree starts “${first}”)`);
   }
   return problems;
 }
@@ -443,4 +561,68 @@ export async function axe(page, { rules, include } = {}) {
   return result.violations.flatMap((v) =>
     v.nodes.map((node) => `${v.id} (${v.impact}): ${v.help} — ${node.target.join(" ")}: ${(node.failureSummary || "").replace(/\s+/g, " ")}`),
   );
+}
+
+/**
+ * Copy hygiene: selects two consecutive passages of the corrected text with
+ * the mouse (press at the first word of one, release after the last word of
+ * the next; the first such pair, from passage `from` on, that fits on the
+ * screen), copies with the keyboard and returns `{ problems, copied,
+ * expected }`: what the clipboard holds and the words of the two passages
+ * (without note or change numbers). A problem is reported when they differ
+ * (beyond white space).
+ */
+export async function copyAcross(page, from = 1) {
+  await helpers(page);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]).catch(() => {});
+  const pick = await page.evaluate((start) => {
+    const { firstLine } = window.__emendTest;
+    const cells = [...document.querySelectorAll(".cell.corr")].filter((c) => c.textContent.trim());
+    for (let i = start - 1; i + 1 < cells.length; i += 1) {
+      const [a, b] = [cells[i], cells[i + 1]];
+      const top = a.getBoundingClientRect().top;
+      const bottom = b.getBoundingClientRect().bottom;
+      if (bottom - top > innerHeight - 120) continue;
+      window.scrollTo({ top: top + scrollY - 60, behavior: "instant" });
+      const first = firstLine(a);
+      // The end of the last line of text in b.
+      const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+      let last = null;
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.textContent.trim()) last = n;
+      const range = document.createRange();
+      range.selectNodeContents(last);
+      const rects = range.getClientRects();
+      const end = rects[rects.length - 1];
+      const words = (cell) => {
+        const copy = cell.cloneNode(true);
+        copy.querySelectorAll("sup.nref, .sig").forEach((el) => el.remove());
+        return copy.textContent;
+      };
+      return {
+        start: { x: first.left + 1, y: first.top + first.height / 2 },
+        end: { x: end.right - 1, y: end.top + end.height / 2 },
+        expected: `${words(a)}\n${words(b)}`,
+        index: i + 1,
+      };
+    }
+    return null;
+  }, from);
+  if (!pick) return { problems: ["no two consecutive corrected passages fit on the screen"], copied: "", expected: "" };
+  await page.mouse.move(pick.start.x, pick.start.y);
+  await page.mouse.down();
+  await page.mouse.move((pick.start.x + pick.end.x) / 2, (pick.start.y + pick.end.y) / 2, { steps: 5 });
+  await page.mouse.move(pick.end.x, pick.end.y, { steps: 5 });
+  await page.mouse.up();
+  const selected = await page.evaluate(() => String(getSelection()));
+  await page.keyboard.press("Control+C");
+  const clipboard = await page.evaluate(() => navigator.clipboard.readText().catch(() => null));
+  const copied = clipboard ?? selected;
+  const norm = (s) => s.replace(/\s+/g, " ").trim();
+  const problems = [];
+  // The drag starts a pixel into the first letter and ends a pixel before the
+  // last one's end, so allow a character at each end.
+  const [c, e] = [norm(copied), norm(pick.expected)];
+  if (!(e.includes(c.slice(1, -1)) && c.length >= e.length - 2 && c.length <= e.length))
+    problems.push(`copying passages ${pick.index} and ${pick.index + 1} gave ${c.length} characters instead of ${e.length}: “${c.slice(0, 200)}…”`);
+  return { problems, copied, expected: pick.expected, index: pick.index };
 }

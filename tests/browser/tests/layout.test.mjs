@@ -1,5 +1,7 @@
-// Layout in the rendered page: side by side and aligned on a desktop, stacked
-// without sideways overflow on a phone. Saves screenshots of the article page
+// Layout in the rendered page: the corrected text as continuous prose, the
+// text as received beside it and aligned on a desktop (or hidden), stacked
+// passage by passage without sideways overflow on a phone, and the list of
+// changes never between passages. Saves screenshots of the article page
 // at both widths into tests/browser/artifacts/.
 
 import assert from "node:assert/strict";
@@ -8,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 
-import { columnLabels, noHorizontalOverflow, sideBySide, stacked } from "../lib/checks.mjs";
+import { columnLabels, legend, noHorizontalOverflow, showOriginal, sideBySide, stacked } from "../lib/checks.mjs";
 import { artifact, NARROW, REPO, WIDE } from "../lib/harness.mjs";
 import { SITES } from "../lib/pages.mjs";
 import { clean, pendingPage, useSites, visit } from "../lib/suite.mjs";
@@ -18,14 +20,14 @@ const MEDIUM = { width: 1000, height: 800 };
 /** WCAG 1.4.10 (reflow): a 1280 px window zoomed to 400%. */
 const REFLOW = { width: 320, height: 640 };
 
-describe("at 1280 px each original/corrected pair sits side by side, aligned", () => {
+describe("at 1280 px each passage as received sits beside its correction, aligned, and no taller than its text", () => {
   test("fixture: rows stay aligned even after a row whose original is many times longer", async () => {
     await visit(env.browser, env.sites.browser.url("harbour-report/index.html"), { viewport: WIDE }, async ({ page }) => {
       const result = await sideBySide(page);
       clean(result.problems, "side-by-side layout");
       assert.equal(result.rows, 5);
       // The long deleted boilerplate makes one original cell several times
-      // taller than its corrected cell: the rows after it must still align.
+      // taller than its corrected cell: the passages after it must still align.
       assert.ok(result.tallest > 3, `tallest row ratio only ${result.tallest.toFixed(2)}`);
       await artifact(page, "fixture-article-1280.png", { fullPage: true });
     });
@@ -44,6 +46,13 @@ describe("at 1280 px each original/corrected pair sits side by side, aligned", (
       const result = await sideBySide(page);
       clean(result.problems, "side-by-side layout");
       assert.ok(result.rows > 40, `only ${result.rows} rows`);
+      // The text is most of the text area: no passage is inflated by its apparatus.
+      const share = await page.evaluate(() => {
+        const { textHeight } = window.__emendTest;
+        const text = [...document.querySelectorAll(".col.corr > .cell")].reduce((sum, cell) => sum + textHeight(cell), 0);
+        return text / document.querySelector(".grid").getBoundingClientRect().height;
+      });
+      assert.ok(share > 0.6, `the corrected text fills only ${Math.round(share * 100)}% of the text area`);
       // The whole long page as JPEG (PNG takes seconds to encode), the first screen as PNG.
       await artifact(page, "article-1280-full.jpg", { fullPage: true, type: "jpeg", quality: 80 });
       await artifact(page, "article-1280.png");
@@ -62,22 +71,65 @@ describe("at 1280 px each original/corrected pair sits side by side, aligned", (
     });
   });
 
-  test("at 1000 px the pair stays side by side and the apparatus moves under it", async () => {
+  test("at 1000 px the texts stay side by side and the list of changes follows the text", async () => {
     await visit(env.browser, env.sites.browser.url("harbour-report/index.html"), { viewport: MEDIUM }, async ({ page }) => {
       clean((await sideBySide(page)).problems, "side-by-side layout");
-      const below = await page.evaluate(() =>
-        [...document.querySelectorAll(".row")].every((row) => {
-          const app = row.querySelector(".app").getBoundingClientRect();
-          return app.height === 0 || app.top >= row.querySelector(".cell.orig").getBoundingClientRect().bottom - 1;
-        }),
-      );
-      assert.ok(below, "the apparatus is not below the pair at 1000 px");
+      const below = await page.evaluate(() => document.querySelector(".apparatus").getBoundingClientRect().top >= document.querySelector(".grid").getBoundingClientRect().bottom - 1);
+      assert.ok(below, "the list of changes is not below the text at 1000 px");
       clean(await noHorizontalOverflow(page), "horizontal overflow");
     });
   });
+
+  test("at 1280 px the list of changes is a column of its own beside the text, scrolling by itself", async () => {
+    await visit(env.browser, env.sites.bundled.url("han-dong-two-michaels/index.html"), { viewport: WIDE }, async ({ page }) => {
+      const app = await page.evaluate(() => {
+        const a = document.querySelector(".apparatus").getBoundingClientRect();
+        const g = document.querySelector(".grid").getBoundingClientRect();
+        return { beside: a.left >= g.right, height: a.height, scrolls: document.querySelector(".apparatus").scrollHeight > document.querySelector(".apparatus").clientHeight };
+      });
+      assert.ok(app.beside, "the list of changes is not beside the text");
+      assert.ok(app.height <= WIDE.height + 1, `the list of changes is ${app.height}px tall: it sets the page's height`);
+      assert.ok(app.scrolls, "the list of changes does not scroll by itself");
+    });
+  });
+
+  test("bundled site: the edition page is at most 1.6 times as tall as the reading view, and its first screen shows the text", async () => {
+    const height = async (rel) => {
+      let h = 0;
+      await visit(env.browser, env.sites.bundled.url(rel), { viewport: WIDE }, async ({ page }) => {
+        h = await page.evaluate(() => document.documentElement.scrollHeight);
+        if (rel.endsWith("michaels/index.html")) {
+          const top = await page.evaluate(() => document.querySelector(".col.corr > .cell").getBoundingClientRect().top);
+          assert.ok(top < WIDE.height - 50, `the text starts at ${Math.round(top)}px, below the first screen`);
+        }
+      });
+      return h;
+    };
+    const article = await height("han-dong-two-michaels/index.html");
+    const reading = await height("han-dong-two-michaels/corrected/index.html");
+    assert.ok(article <= 1.6 * reading, `the edition page is ${article}px tall, ${(article / reading).toFixed(2)} times the reading view's ${reading}px`);
+  });
 });
 
-describe("screen readers hear which column a cell belongs to", () => {
+describe("the key says what the page shows, in the words of the strings table, right above the text (on the first screen at 1280 px)", () => {
+  const strings = Object.fromEntries(
+    [...fs.readFileSync(path.join(REPO, "themes/default/strings/en.yaml"), "utf8").matchAll(/^(legend_(?!title)\w+): "(.*)"$/gm)].map((m) => [m[1], m[2]]),
+  );
+  test("the strings table has the key's lines", () => assert.ok(Object.keys(strings).length >= 4, JSON.stringify(strings)));
+  for (const viewport of [WIDE, NARROW]) {
+    for (const [site, rel] of [["browser", "harbour-report/index.html"], ["bundled", "han-dong-two-michaels/index.html"]]) {
+      test(`${site} at ${viewport.width} px, with and without JavaScript`, async () => {
+        for (const js of [true, false]) {
+          await visit(env.browser, env.sites[site].url(rel), { viewport, js }, async ({ page }) => {
+            clean(await legend(page, strings, { firstScreen: viewport === WIDE }), "key");
+          });
+        }
+      });
+    }
+  }
+});
+
+describe("screen readers hear which text a passage belongs to", () => {
   for (const viewport of [WIDE, NARROW]) {
     test(`at ${viewport.width} px`, async () => {
       for (const [site, rel, limit] of [["browser", "harbour-report/index.html", Infinity], ["browser", "council-notes/index.html", Infinity], ["bundled", "han-dong-two-michaels/index.html", 10]]) {
@@ -89,9 +141,12 @@ describe("screen readers hear which column a cell belongs to", () => {
   }
 });
 
-describe("at 390 px the pairs stack and nothing overflows horizontally", () => {
+describe("at 390 px the corrected text is continuous, the text as received comes on request passage by passage, and nothing overflows", () => {
   test("fixture article", async () => {
     await visit(env.browser, env.sites.browser.url("harbour-report/index.html"), { viewport: NARROW }, async ({ page }) => {
+      clean(await stacked(page, { original: false }), "corrected text alone");
+      clean(await noHorizontalOverflow(page), "horizontal overflow");
+      await showOriginal(page);
       clean(await stacked(page), "stacked layout");
       clean(await noHorizontalOverflow(page), "horizontal overflow");
       await artifact(page, "fixture-article-390.png", { fullPage: true });
@@ -100,6 +155,9 @@ describe("at 390 px the pairs stack and nothing overflows horizontally", () => {
 
   test("bundled article", async () => {
     await visit(env.browser, env.sites.bundled.url("han-dong-two-michaels/index.html"), { viewport: NARROW }, async ({ page }) => {
+      clean(await stacked(page, { original: false }), "corrected text alone");
+      await artifact(page, "article-390-reading.png");
+      await showOriginal(page);
       clean(await stacked(page), "stacked layout");
       clean(await noHorizontalOverflow(page), "horizontal overflow");
       await artifact(page, "article-390-full.jpg", { fullPage: true, type: "jpeg", quality: 80 });

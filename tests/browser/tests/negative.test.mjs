@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 
-import { axe, changePartner, columnLabels, keyboardWalk, noHorizontalOverflow, noteRoundTrip, sideBySide } from "../lib/checks.mjs";
+import { axe, changePartner, changeRoundTrip, columnLabels, copyAcross, keyboardWalk, legend, noHorizontalOverflow, noteRoundTrip, sideBySide, stacked } from "../lib/checks.mjs";
 import { buildSite, NARROW, open, patch, serve, themeFile } from "../lib/harness.mjs";
 import { useSites } from "../lib/suite.mjs";
 
@@ -37,13 +37,80 @@ function reports(problems, pattern) {
 describe("each check fails on a page broken for it", () => {
   test("misaligned rows: the corrected column starts lower", async () => {
     const s = await broken(styleWith(".cell.corr > :first-child { margin-top: 1.5rem; }"));
-    reports((await sideBySide(s.page)).problems, /^row #p1: the original starts at \d+px, the corrected text at \d+px$/);
+    reports((await sideBySide(s.page)).problems, /^passage #p1: the original starts at \d+px, the corrected text at \d+px$/);
     await s.close();
   });
 
   test("columns that do not sit side by side at 1280 px", async () => {
-    const s = await broken(styleWith(".row { display: block; }"));
-    reports((await sideBySide(s.page)).problems, /^row #p1: the cells are not side by side/);
+    const s = await broken(styleWith(".grid { display: block; }"));
+    reports((await sideBySide(s.page)).problems, /^passage #p1: the cells are not side by side/);
+    await s.close();
+  });
+
+  test("a passage made taller than its text (as a list of changes beside it would)", async () => {
+    const s = await broken(styleWith(".col.corr > .cell:first-child { padding-bottom: 30rem; }"));
+    reports((await sideBySide(s.page)).problems, /^passage #p1: the passage is \d+px tall for \d+px of text$/);
+    await s.close();
+  });
+
+  test("the list of changes between passages on a phone", async () => {
+    const article = patch(themeFile("templates/article.html"), "{{ row.corrected | safe }}</div>", '{{ row.corrected | safe }}</div><ol class="changes">{% for c in row.changes %}<li>{{ c.why }}</li>{% endfor %}</ol>');
+    const s = await broken({ "templates/article.html": article }, { viewport: NARROW });
+    reports(await stacked(s.page, { original: false }), /^passage #p\d+: \d+px of page between it and the passage before$/);
+    await s.close();
+  });
+
+  test("hiding the text as received at 1280 px leaves its column empty, or lines too long to read", async () => {
+    const hidden = ".edition:has(#show-original:not(:checked)) .grid";
+    const empty = await broken(styleWith(`${hidden} { grid-template-columns: var(--cols); column-gap: 2rem; }`));
+    await empty.page.click("#show-original");
+    reports(await stacked(empty.page, { original: false }), /^passage #p1: the corrected cell starts \d+px right of the text area's edge$/);
+    await empty.close();
+    const wide = await broken(styleWith(`${hidden} { grid-template-columns: 0 minmax(0, 1fr); }`));
+    await wide.page.click("#show-original");
+    reports(await stacked(wide.page, { original: false }), /^passage #p1: the corrected cell's lines are \d+\.\dem long, more than a 45em reading measure$/);
+    await wide.close();
+  });
+
+  test("the text as received between corrected passages pollutes a copy", async () => {
+    // Each passage as received follows its correction in the corrected
+    // column, which gets the rows for them (else the extra cells pile up in
+    // its last row and the copy comes out short, not polluted). With the
+    // text as received beside it hidden, as a reader would hide it, the first
+    // two corrected passages and the one between them fit on one screen.
+    const inserted = patch(themeFile("templates/article.html"), "{{ row.corrected | safe }}</div>", '{{ row.corrected | safe }}</div><div class="cell orig">{{ row.original | safe }}</div>');
+    const article = patch(inserted, "--rows: {{ rows | length }}", "--rows: {{ rows | length * 2 }}");
+    const s = await broken({ "templates/article.html": article });
+    await s.page.click("#show-original");
+    const { problems, copied } = await copyAcross(s.page, 1);
+    reports(problems, /^copying passages 1 and 2 gave \d+ characters instead of \d+/);
+    // Polluted, not cut short: more characters than the two passages have,
+    // among them the passage as received between them.
+    const [, got, want] = problems[0].match(/gave (\d+) characters instead of (\d+)/);
+    assert.ok(Number(got) > Number(want), problems[0]);
+    const between = await s.page.$eval(".col.corr > .cell.orig", (el) => el.textContent.replace(/\s+/g, " ").trim());
+    assert.ok(copied.replace(/\s+/g, " ").includes(between), `the copy does not hold the passage as received “${between}”`);
+    await s.close();
+  });
+
+  test("a change entry whose number does not lead back to the change", async () => {
+    const article = patch(themeFile("templates/article.html"), '<a class="num" href="#{{ c.ids.corrected }}"', '<a class="num" href="#{{ c.ids.entry }}"');
+    const s = await broken({ "templates/article.html": article });
+    reports(await changeRoundTrip(s.page, 1, "keyboard"), /^the entry of change 1 led back to “#c1”, not #c1-c$/);
+    await s.close();
+  });
+
+  test("a key that does not say what the page shows", async () => {
+    const article = patch(themeFile("templates/article.html"), "{{ t.legend_note }}", "Underlined passages have a note");
+    const s = await broken({ "templates/article.html": article });
+    reports(await legend(s.page, { legend_note: "note: context and sources" }), /^the key does not say “note: context and sources” \(legend_note\)$/);
+    await s.close();
+  });
+
+  test("a script that throws on a malformed fragment is reported", async () => {
+    const script = patch(themeFile("static/edition.js"), "} catch {\n      return; // a malformed fragment", "} catch (e) {\n      throw e; // a malformed fragment");
+    const s = await broken({ "static/edition.js": script }, {}, `${ARTICLE}#%E0%A4%A`);
+    assert.ok(s.errors.some((e) => /^uncaught exception: URI malformed$/.test(e)), s.errors.join("\n"));
     await s.close();
   });
 
@@ -57,7 +124,7 @@ describe("each check fails on a page broken for it", () => {
 
   test("cells that do not name their column to screen readers", async () => {
     const s = await broken(styleWith(".cell::before { content: none; }"));
-    reports(await columnLabels(s.page), /^row #p1: the orig cell is not announced as “As received” \(its accessibility tree starts “- paragraph:”\)$/);
+    reports(await columnLabels(s.page), /^passage #p1-o: the orig cell is not announced as “As received” \(its accessibility tree starts “- paragraph:”\)$/);
     await s.close();
   });
 
@@ -70,9 +137,9 @@ describe("each check fails on a page broken for it", () => {
     await s.close();
   });
 
-  test("a back-link whose target ends up under the sticky column header", async () => {
+  test("a back-link whose target ends up under the sticky bar above the text", async () => {
     const s = await broken(styleWith("html { scroll-padding-top: 0; }"));
-    reports(await noteRoundTrip(s.page, 1, "click"), /^after the back-link of note 1, the reference is covered by span “Corrected”/);
+    reports(await noteRoundTrip(s.page, 1, "click"), /^after the back-link of note 1, the reference is covered by (span\.col-name “Corrected”|div\.text-bar|label)/);
     await s.close();
   });
 

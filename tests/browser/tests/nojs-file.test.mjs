@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { changePartner, noteRoundTrip, settle, sideBySide, stacked } from "../lib/checks.mjs";
+import { changePartner, changeRoundTrip, noteRoundTrip, settle, sideBySide, stacked } from "../lib/checks.mjs";
 import { fileUrl, NARROW, WIDE } from "../lib/harness.mjs";
 import { SITES } from "../lib/pages.mjs";
 import { clean, pendingPage, useSites, visit } from "../lib/suite.mjs";
@@ -45,7 +45,11 @@ describe("with JavaScript disabled the pages are complete", () => {
               const layout = viewport === WIDE ? (await sideBySide(page)).problems : await stacked(page);
               clean(layout, `layout at ${viewport.width} px`);
             }
-            // The browser follows note links and focuses their targets by itself.
+            // The browser follows note and change links and focuses their targets by itself.
+            if (article) {
+              const first = await page.$eval(".col.corr a.sig", (el) => el.dataset.c);
+              clean(await changeRoundTrip(page, first, "keyboard"), `change ${first} at ${viewport.width} px`);
+            }
             const notes = await page.$$eval('[role="doc-noteref"]', (els) => els.map((el) => Number(el.id.slice(4))));
             for (const n of notes.slice(0, viewport === WIDE ? 8 : 2)) clean(await noteRoundTrip(page, n, "keyboard"), `note ${n} at ${viewport.width} px`);
           });
@@ -54,11 +58,46 @@ describe("with JavaScript disabled the pages are complete", () => {
     }
   }
 
-  test("the reading guide still opens", async () => {
-    await visit(env.browser, env.sites.browser.url("harbour-report/index.html"), { js: false }, async ({ page }) => {
-      await page.click(".legend summary");
-      assert.equal(await page.$eval(".legend", (d) => d.open), true);
-      assert.ok(await page.$eval(".legend p", (p) => p.getBoundingClientRect().height > 0));
+  test("the checkbox still hides the text as received, leaving the corrected text continuous", async () => {
+    for (const viewport of [WIDE, NARROW]) {
+      await visit(env.browser, env.sites.browser.url("harbour-report/index.html"), { viewport, js: false }, async ({ page }) => {
+        await page.click("#show-original");
+        assert.equal(await page.$eval(".col.orig", (el) => el.getClientRects().length), 0, "the text as received is still shown");
+        clean(await stacked(page, { original: false }), `corrected text alone at ${viewport.width} px`);
+      });
+    }
+  });
+
+  test("where the story stands, the revisions, the title note and each source's type, access date and archived copy are shown", async () => {
+    await visit(env.browser, env.sites.browser.url("harbour-report/index.html"), { viewport: WIDE, js: false }, async ({ page }) => {
+      const found = await page.evaluate(() => {
+        const status = document.querySelector(".status");
+        const grid = document.querySelector(".grid");
+        const text = (sel) => document.querySelector(sel)?.textContent.replace(/\s+/g, " ").trim() ?? "";
+        return {
+          before: !!status && status.getBoundingClientRect().top < grid.getBoundingClientRect().top,
+          status: text(".status"),
+          revisions: text(".revisions summary"),
+          revisionItems: document.querySelectorAll(".revisions li").length,
+          titleNote: text(".title-note"),
+          sources: text("#note-1 .sources"),
+        };
+      });
+      assert.ok(found.before, "“Where the story stands” is not above the text");
+      assert.match(found.status, /^Where the story stands As of 2 May 2024 The contract was signed in April\./);
+      assert.equal(found.revisions, "Revised on 2 May 2024");
+      assert.equal(found.revisionItems, 2);
+      assert.match(found.titleNote, /the copy we received had “Harbour authority postpones the ferry agreement”/);
+      assert.match(found.sources, /^primary document Annual report 2023, Harbour Authority, 30 June 2023; accessed 1 March 2024 · archived copy$/);
+    });
+    await visit(env.browser, env.sites.bundled.url("han-dong-two-michaels/index.html"), { viewport: WIDE, js: false }, async ({ page }) => {
+      const status = await page.$eval(".status", (el) => el.textContent.replace(/\s+/g, " "));
+      assert.match(status, /Where the story stands As of 7 December 2026 The central allegation of this report was not borne out\./);
+      assert.equal(await page.$eval(".revisions summary", (el) => el.textContent.trim()), "Revised on 7 December 2026");
+      assert.ok((await page.$$(".title-note")).length === 1, "no title note");
+      const types = await page.$$eval(".notes .src-type", (els) => new Set(els.map((el) => el.textContent)).size);
+      assert.ok(types >= 2, `only ${types} kinds of source named`);
+      assert.ok((await page.$$eval(".notes .sources", (els) => els.filter((el) => el.textContent.includes("accessed")).length)) > 10, "access dates are not shown");
     });
   });
 });
@@ -103,10 +142,11 @@ describe("from disk (file://)", () => {
     await visit(env.browser, fileUrl(out, "index.html"), { viewport: WIDE }, async ({ page }) => {
       await page.click('.article-list a[href$="harbour-report/index.html"]');
       await page.waitForURL(/harbour-report\/index\.html$/);
-      assert.equal(await page.$eval(".row", (el) => getComputedStyle(el).display), "grid", "style.css did not load");
+      assert.equal(await page.$eval(".grid", (el) => getComputedStyle(el).display), "grid", "style.css did not load");
       clean((await sideBySide(page)).problems, "layout");
       clean((await changePartner(page, 1, "o")).problems, "edition.js");
       clean(await noteRoundTrip(page, 1, "click"), "note round trip");
+      clean(await changeRoundTrip(page, 1, "click"), "change round trip");
       await page.click(".ed-links a >> text=Read the corrected text");
       await page.waitForURL(/harbour-report\/corrected\/index\.html$/);
       assert.ok(await page.$eval(".reading-text", (el) => el.textContent.includes("according to three different sources")));
