@@ -3,6 +3,8 @@
 //! what emend did not create. Every page is parsed (scraper) and checked
 //! element by element and attribute by attribute, never by string search.
 
+#[path = "../fuzz/src/check.rs"]
+mod check;
 mod common;
 
 use std::path::Path;
@@ -146,25 +148,6 @@ fn is_inert_json_ld(kind: Option<&str>, src: &str, inline: &str) -> bool {
         && serde_json::from_str::<serde_json::Value>(inline).is_ok()
 }
 
-/// `--name: 12` declarations only: what the theme's grid placement writes.
-fn is_theme_grid_style(v: &str) -> bool {
-    v.split(';')
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .all(|d| {
-            d.split_once(':').is_some_and(|(name, value)| {
-                let (name, value) = (name.trim(), value.trim());
-                name.len() > 2
-                    && name.starts_with("--")
-                    && name[2..]
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b == b'-')
-                    && !value.is_empty()
-                    && value.bytes().all(|b| b.is_ascii_digit())
-            })
-        })
-}
-
 /// Everything a page may contain that could run script, restyle the page,
 /// load foreign content or navigate, that does not come from the theme.
 fn inert_problems(rel: &str, doc: &Html) -> Vec<String> {
@@ -181,7 +164,7 @@ fn inert_problems(rel: &str, doc: &Html) -> Vec<String> {
             // The theme places the edition's passages with numeric custom
             // properties (`--rows: 46`, `--at: 3`); any other style attribute
             // would be CSS from content.
-            if attr.eq_ignore_ascii_case("style") && !is_theme_grid_style(value) {
+            if attr.eq_ignore_ascii_case("style") && !check::is_theme_grid_style(value) {
                 problems.push(format!("{rel}: <{name} style={value:?}>"));
             }
             if URL_ATTRIBUTES.contains(&attr.to_ascii_lowercase().as_str()) && is_script_url(value)

@@ -630,8 +630,9 @@ pub fn is_script_url(url: &str) -> bool {
         .any(|s| cleaned.starts_with(s))
 }
 
-/// `--name: 12` declarations only: what the theme's grid placement writes.
-fn is_theme_grid_style(v: &str) -> bool {
+/// `--name: 12` declarations only: what the theme's grid placement writes
+/// (tests/security.rs applies the same rule to built pages).
+pub fn is_theme_grid_style(v: &str) -> bool {
     v.split(';')
         .map(str::trim)
         .filter(|d| !d.is_empty())
