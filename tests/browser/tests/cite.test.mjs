@@ -15,6 +15,12 @@ import { useSites, visit } from "../lib/suite.mjs";
 const env = useSites("browser");
 const PAGES = ["harbour-report/index.html", "harbour-report/corrected/index.html"];
 const bibtex = () => fs.readFileSync(path.join(env.sites.browser.out, "harbour-report/cite.bib"), "utf8");
+// The copy is asynchronous: wait for the status line to say something before
+// reading what it says.
+const statusText = async (page) => {
+  await page.waitForFunction(() => document.querySelector(".cite-status").textContent.trim() !== "", null, { timeout: 5000 });
+  return (await page.textContent(".cite-status")).trim();
+};
 const citation = (page) => page.$eval("#cite-text", (el) => el.textContent.replace(/\s+/g, " ").trim());
 
 describe("Cite this edition", () => {
@@ -29,7 +35,7 @@ describe("Cite this edition", () => {
         const copied = await page.evaluate(() => navigator.clipboard.readText());
         assert.equal(copied, await citation(page));
         assert.match(copied, /Edited by .*\bhttps?:\/\/\S+harbour-report\//);
-        assert.equal((await page.textContent(".cite-status")).trim(), "Copied.");
+        assert.equal(await statusText(page), "Copied.");
         await page.click('.cite button[data-copy="cite-bibtex"]');
         assert.equal(await page.evaluate(() => navigator.clipboard.readText()), bibtex());
       });
@@ -44,16 +50,36 @@ describe("Cite this edition", () => {
         Object.defineProperty(navigator, "clipboard", { value: undefined, configurable: true });
       });
       await page.tap('.cite button[data-copy="cite-text"]');
-      assert.equal((await page.textContent(".cite-status")).trim(), "Copied.");
+      assert.equal(await statusText(page), "Copied.");
       assert.equal(await page.evaluate(() => window.realClipboard.readText()), await citation(page));
       assert.equal(await page.$$eval(".cite-scratch", (els) => els.length), 0, "the scratch text area is left behind");
+    });
+  });
+
+  test("when the Clipboard API refuses to write, copying falls back to a selection; when that fails too, the page says so", async () => {
+    await visit(env.browser, env.sites.browser.url(PAGES[0]), { viewport: WIDE }, async ({ page, context }) => {
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(page.url()).origin });
+      await page.evaluate(() => {
+        window.realClipboard = navigator.clipboard;
+        const refusing = { writeText: () => Promise.reject(new DOMException("refused", "NotAllowedError")) };
+        Object.defineProperty(navigator, "clipboard", { value: refusing, configurable: true });
+      });
+      await page.click('.cite button[data-copy="cite-text"]');
+      assert.equal(await statusText(page), "Copied.");
+      assert.equal(await page.evaluate(() => window.realClipboard.readText()), await citation(page));
+      await page.evaluate(() => {
+        document.querySelector(".cite-status").textContent = "";
+        document.execCommand = () => false;
+      });
+      await page.click('.cite button[data-copy="cite-bibtex"]');
+      assert.equal(await statusText(page), "Could not copy: select the text and copy it.");
     });
   });
 
   test("from disk, copying works", async () => {
     await visit(env.browser, fileUrl(env.sites.browser.out, PAGES[1]), { viewport: WIDE }, async ({ page }) => {
       await page.click('.cite button[data-copy="cite-bibtex"]');
-      assert.equal((await page.textContent(".cite-status")).trim(), "Copied.");
+      assert.equal(await statusText(page), "Copied.");
     });
   });
 

@@ -9,12 +9,17 @@
   const say = (key) => {
     if (status) status.textContent = status.dataset[key] || "";
   };
-  // The Clipboard API needs a secure context (https, localhost); pages opened
-  // from disk or over plain http fall back to a selection and execCommand.
+  // The Clipboard API needs a secure context (https, localhost) and may still
+  // refuse (an unfocused window, a denied permission); pages over plain http
+  // and refused writes fall back to a selection and execCommand.
   const copy = async (text) => {
     if (navigator.clipboard && window.isSecureContext) {
-      await navigator.clipboard.writeText(text);
-      return;
+      try {
+        await navigator.clipboard.writeText(text);
+        return;
+      } catch {
+        // fall through to the selection
+      }
     }
     const area = document.createElement("textarea");
     area.value = text;
