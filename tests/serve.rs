@@ -3,88 +3,32 @@
 //! server-sent events. Waits are generous timeouts on events, never timings.
 
 mod common;
+#[path = "common/serve.rs"]
+mod serve;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::Value;
+use serve::Server;
 
 const PATIENCE: Duration = Duration::from_secs(60);
 
-/// A running `emend serve`, killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-    stderr: Arc<Mutex<String>>,
+/// What the tests ask of a running server over HTTP.
+trait Client {
+    /// Status, content type and body of `GET path` (the `Location` for a redirect).
+    fn get(&self, path: &str) -> (u16, String, String);
+    /// The body of `GET path`, which must answer 200.
+    fn text(&self, path: &str) -> String;
+    /// Events of the live-reload channel as `(name, data)`.
+    fn events(&self) -> Receiver<(String, Value)>;
 }
 
-impl Server {
-    fn start(root: &Path, args: &[&str]) -> Server {
-        Self::start_with(root, args, &[])
-    }
-
-    fn start_with(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("emend"))
-            .current_dir(root)
-            .args(["serve", "--port", "0"])
-            .args(args)
-            .envs(env.iter().copied())
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = stderr.clone();
-        let mut err = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let (tx, rx) = channel();
-        let out = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                let _ = tx.send(line);
-            }
-        });
-        let line = rx.recv_timeout(PATIENCE).unwrap_or_else(|_| {
-            panic!("serve printed no URL; stderr:\n{}", stderr.lock().unwrap())
-        });
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {line:?}"))
-            .to_string();
-        Server { child, url, stderr }
-    }
-
-    fn addr(&self) -> String {
-        self.url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_string()
-    }
-
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
+impl Client for Server {
     /// Status, content type and body of `GET path`.
     fn get(&self, path: &str) -> (u16, String, String) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -142,13 +86,6 @@ impl Server {
             }
         });
         rx
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -283,7 +220,7 @@ fn path_traversal_is_refused_in_every_spelling() {
     copy_dir(&repo().join("tests/fixtures/basic"), &root);
     std::fs::write(outer.path().join("secret.txt"), "TOP-SECRET").unwrap();
     let server = Server::start(&root, &[]);
-    let addr = server.addr();
+    let addr = server.host_port();
 
     // The raw client itself works.
     let (status, body) = raw_get(&addr, "/alpha/original.txt");

@@ -4,15 +4,15 @@
 //! changed since the page was rendered).
 
 mod common;
+#[path = "common/serve.rs"]
+mod serve;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::channel;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::*;
+use serve::Server;
 
 const PATIENCE: Duration = Duration::from_secs(60);
 
@@ -20,53 +20,6 @@ const STORY: &str = "Both sources mentioned the MP urged Beijing to act, in resp
 
 /// The editor's own file: a comment, one reviewed entry, no final newline.
 const EXISTING: &str = "# Editor's corrections\n- find: \"on the identical time\"\n  replace: \"at the same time\"\n  kind: synonym\n  why: \"Spinner swap.\"";
-
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn start(root: &Path) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("emend"))
-            .current_dir(root)
-            .args(["serve", "--port", "0", "--quiet"])
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let (tx, rx) = channel();
-        let out = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                let _ = tx.send(line);
-            }
-        });
-        let line = rx.recv_timeout(PATIENCE).expect("serve printed no URL");
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap()
-            .trim_end_matches('/')
-            .to_string();
-        let port = url.rsplit_once(':').unwrap().1.parse().unwrap();
-        Server { child, port }
-    }
-
-    fn addr(&self) -> SocketAddr {
-        SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Sends `request` as given; returns the status and the body.
 fn raw(addr: SocketAddr, request: &[u8]) -> (u16, String) {
@@ -173,9 +126,9 @@ fn site() -> tempfile::TempDir {
 fn accept_edit_and_reject_write_only_what_they_must_and_refuse_strangers() {
     let dir = site();
     let path = dir.path().join("content/story/corrections.yaml");
-    let server = Server::start(dir.path());
+    let server = Server::start(dir.path(), &["--quiet"]);
     let addr = server.addr();
-    let host = format!("127.0.0.1:{}", server.port);
+    let host = format!("127.0.0.1:{}", server.port());
     let (status, page) = get(addr, "/story/");
     assert_eq!(status, 200);
     let (version, token) = review_attrs(&page).expect("no review script on the page");
@@ -314,7 +267,7 @@ fn accept_edit_and_reject_write_only_what_they_must_and_refuse_strangers() {
 #[test]
 fn pages_without_suggestions_and_site_pages_get_no_review_token() {
     let dir = site();
-    let server = Server::start(dir.path());
+    let server = Server::start(dir.path(), &["--quiet"]);
     let (_, index) = get(server.addr(), "/");
     assert!(!index.contains("review.js"), "{index}");
     let (_, page) = get(server.addr(), "/story/");

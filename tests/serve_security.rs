@@ -4,15 +4,16 @@
 //! normalises `..`, percent escapes, backslashes or NUL bytes on the way.
 
 mod common;
+#[path = "common/serve.rs"]
+mod serve;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream, UdpSocket};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::channel;
+use std::process::Command;
 use std::time::Duration;
 
 use common::*;
+use serve::Server;
 
 const PATIENCE: Duration = Duration::from_secs(60);
 
@@ -22,61 +23,6 @@ const SECRETS: &[&str] = &[
     "SECRET-BESIDE-THE-OUTPUT",
     "SECRET-LEFT-IN-THE-OUTPUT",
 ];
-
-/// A running `emend serve`, killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(root: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("emend"))
-            .current_dir(root)
-            .args(["serve", "--port", "0", "--quiet"])
-            .args(args)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let (tx, rx) = channel();
-        let out = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                let _ = tx.send(line);
-            }
-        });
-        let line = rx.recv_timeout(PATIENCE).expect("serve printed no URL");
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {line:?}"))
-            .to_string();
-        Server { child, url }
-    }
-
-    /// The port from the printed URL (`http://localhost:PORT/` when bound to all addresses).
-    fn port(&self) -> u16 {
-        let host_port = self.url.trim_start_matches("http://").trim_end_matches('/');
-        let (_, port) = host_port.rsplit_once(':').unwrap();
-        port.parse().unwrap()
-    }
-
-    /// Where to connect: loopback, which every `--bind` in these tests includes.
-    fn addr(&self) -> SocketAddr {
-        SocketAddr::from((Ipv4Addr::LOCALHOST, self.port()))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Sends `request` exactly as given and reads the whole answer: the status
 /// (`None` if the server closed the connection without one) and the bytes.
@@ -159,7 +105,7 @@ fn reachable(ip: IpAddr, port: u16) -> bool {
 #[test]
 fn serve_listens_on_loopback_only_unless_told_otherwise() {
     let site = fixture("basic");
-    let server = Server::start(site.path(), &[]);
+    let server = Server::start(site.path(), &["--quiet"]);
     assert!(
         server.url.starts_with("http://127.0.0.1:"),
         "printed {}",
@@ -177,7 +123,7 @@ fn serve_listens_on_loopback_only_unless_told_otherwise() {
     }
 
     // The check can fail: asked to, serve listens everywhere.
-    let open = Server::start(site.path(), &["--bind", "0.0.0.0"]);
+    let open = Server::start(site.path(), &["--quiet", "--bind", "0.0.0.0"]);
     let port = open.port();
     if cfg!(target_os = "linux") {
         assert_eq!(
@@ -195,11 +141,11 @@ fn serve_listens_on_loopback_only_unless_told_otherwise() {
 fn serve_is_unreachable_from_the_network_unless_told_otherwise() {
     let site = fixture("basic");
     let ip = outward_address().expect("a non-loopback address when the tests were built");
-    let server = Server::start(site.path(), &[]);
+    let server = Server::start(site.path(), &["--quiet"]);
     let port = server.port();
     assert!(!reachable(ip, port), "reachable at {ip}:{port}");
     // The check can fail: asked to, serve is reachable from the network.
-    let open = Server::start(site.path(), &["--bind", "0.0.0.0"]);
+    let open = Server::start(site.path(), &["--quiet", "--bind", "0.0.0.0"]);
     let port = open.port();
     assert!(
         reachable(ip, port),
@@ -240,7 +186,7 @@ fn assert_refused(addr: SocketAddr, target: &[u8], statuses: &[u16]) {
 #[test]
 fn no_request_path_reaches_a_file_outside_the_built_site() {
     let (outer, root) = site_among_secrets();
-    let server = Server::start(&root, &[]);
+    let server = Server::start(&root, &["--quiet"]);
     let addr = server.addr();
 
     // The raw client and the server's decoding work: an escaped letter is
@@ -343,7 +289,7 @@ fn links_out_of_the_site_are_refused_not_served() {
     std::fs::remove_file(&original).unwrap();
     std::os::unix::fs::symlink(&secret, &original).unwrap();
 
-    let server = Server::start(&root, &[]);
+    let server = Server::start(&root, &["--quiet"]);
     let addr = server.addr();
     for target in [
         &b"/leak.txt"[..],
@@ -373,7 +319,7 @@ fn only_loopback_names_and_the_bound_address_are_answered() {
     // DNS rebinding: a page on evil.example resolves its name to 127.0.0.1 and
     // reads the preview (and its status, with file paths) with the victim's browser.
     let site = fixture("basic");
-    let server = Server::start(site.path(), &[]);
+    let server = Server::start(site.path(), &["--quiet"]);
     let addr = server.addr();
     let port = server.port();
     for host in [
@@ -408,7 +354,7 @@ fn only_loopback_names_and_the_bound_address_are_answered() {
 #[test]
 fn slow_and_idle_connections_are_bounded() {
     let site = fixture("basic");
-    let server = Server::start(site.path(), &[]);
+    let server = Server::start(site.path(), &["--quiet"]);
     let addr = server.addr();
     // Slowloris: headers never finished. The server closes the connection
     // after its header timeout (10 s) instead of keeping it for good.
@@ -449,7 +395,7 @@ fn a_named_pipe_saved_while_serving_is_an_error_not_a_hang() {
     // A FIFO under content/ used to block the rebuild thread for good while
     // the status still said "no errors".
     let site = fixture("basic");
-    let server = Server::start(site.path(), &[]);
+    let server = Server::start(site.path(), &["--quiet"]);
     let addr = server.addr();
     let corrections = site.path().join("content/alpha/corrections.yaml");
     std::fs::remove_file(&corrections).unwrap();
