@@ -138,3 +138,69 @@ fn the_checks_see_a_cycle_when_there_is_one() {
     // And the scanner sees real imports: `site` imports `outputs`.
     assert!(import_graph()["site"].contains("outputs"));
 }
+
+/// ARCHITECTURE.md's "Modules, by layer" items, one text per numbered item.
+fn documented_layers(doc: &str) -> Vec<String> {
+    let section = doc
+        .split("## Modules, by layer")
+        .nth(1)
+        .expect("ARCHITECTURE.md has a \"Modules, by layer\" section");
+    let section = section.split("\n## ").next().unwrap();
+    let mut items: Vec<String> = Vec::new();
+    for line in section.lines() {
+        let numbered = line
+            .split_once(". ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if numbered {
+            items.push(String::new());
+        }
+        if let Some(item) = items.last_mut() {
+            item.push_str(line);
+            item.push('\n');
+        }
+    }
+    items
+}
+
+/// The layers ARCHITECTURE.md describes are the ones this test enforces, in
+/// the same order, and every module of `src/` is described in its layer.
+#[test]
+fn architecture_md_describes_every_module_in_its_layer() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md"))
+            .unwrap();
+    let items = documented_layers(&doc);
+    assert_eq!(
+        items.len(),
+        LAYERS.len(),
+        "ARCHITECTURE.md numbers {} layers, the test knows {}",
+        items.len(),
+        LAYERS.len()
+    );
+    let mut wrong = Vec::new();
+    for (n, (item, layer)) in items.iter().zip(LAYERS).enumerate() {
+        for module in *layer {
+            if !item.contains(&format!("`{module}`")) {
+                wrong.push(format!(
+                    "layer {} of ARCHITECTURE.md does not describe `{module}`",
+                    n + 1
+                ));
+            }
+        }
+    }
+    for module in import_graph().keys() {
+        if !LAYERS.iter().any(|l| l.contains(&module.as_str())) {
+            wrong.push(format!("src/{module} is in no layer"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_layer_reader_sees_a_missing_module() {
+    let doc = "# A\n## Modules, by layer\n1. **One.** `text`\n2. **Two.**\n   - `config`\n## Invariants\n3. not a layer\n";
+    let items = documented_layers(doc);
+    assert_eq!(items.len(), 2);
+    assert!(items[0].contains("`text`"));
+    assert!(items[1].contains("`config`") && !items[1].contains("`content`"));
+}
