@@ -37,7 +37,14 @@ pub const SITE_SCHEMA: Schema = Schema {
 /// The accepted keys of `exports:` in `site.yaml`.
 pub const EXPORTS_SCHEMA: Schema = Schema {
     what: "site.yaml `exports` block",
-    keys: &["texts", "edition_json", "annotations", "editions_json"],
+    keys: &[
+        "texts",
+        "edition_json",
+        "annotations",
+        "editions_json",
+        "tei",
+        "citations",
+    ],
     required: &[],
     example: "exports:\n  edition_json: false\n  annotations: false",
 };
@@ -51,6 +58,8 @@ struct ExportsYaml {
     edition_json: Option<bool>,
     annotations: Option<bool>,
     editions_json: Option<bool>,
+    tei: Option<bool>,
+    citations: Option<bool>,
 }
 
 /// The exports a site publishes (`exports:` in `site.yaml`; all on unless turned off).
@@ -64,6 +73,11 @@ pub struct Exports {
     pub annotations: bool,
     /// `/editions.json`.
     pub editions_json: bool,
+    /// `<slug>/tei.xml`, the TEI P5 edition.
+    pub tei: bool,
+    /// `<slug>/cite.bib`, `cite.ris` and `cite.json`: the citation as files
+    /// (the citation and its BibTeX entry stay on the page).
+    pub citations: bool,
 }
 
 impl Default for Exports {
@@ -73,6 +87,8 @@ impl Default for Exports {
             edition_json: true,
             annotations: true,
             editions_json: true,
+            tei: true,
+            citations: true,
         }
     }
 }
@@ -598,6 +614,8 @@ impl SiteConfig {
                 edition_json: e.edition_json.unwrap_or(true),
                 annotations: e.annotations.unwrap_or(true),
                 editions_json: e.editions_json.unwrap_or(true),
+                tei: e.tei.unwrap_or(true),
+                citations: e.citations.unwrap_or(true),
             },
         };
         if !exports.texts {

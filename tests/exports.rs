@@ -1029,3 +1029,130 @@ fn the_json_schema_checker_rejects_what_it_should() {
         );
     }
 }
+
+// ------------------------------------------------------------ exports turned off
+
+/// `exports: { tei: false, citations: false }`: no tei.xml and no citation
+/// files are written, nothing links to them (pages, `<link>`s, Highwire tags,
+/// edition.json, editions.json), the citation itself stays on the page, and
+/// edition.json still validates against its schema.
+#[test]
+fn tei_and_citation_files_a_site_turns_off_are_neither_written_nor_linked() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("docs/schemas/edition.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let cases: [(&str, &[&str], &[&str]); 3] = [
+        (
+            "  tei: false\n",
+            &["tei.xml"],
+            &["cite.bib", "cite.ris", "cite.json"],
+        ),
+        (
+            "  citations: false\n",
+            &["cite.bib", "cite.ris", "cite.json"],
+            &["tei.xml"],
+        ),
+        (
+            "  tei: false\n  citations: false\n",
+            &["tei.xml", "cite.bib", "cite.ris", "cite.json"],
+            &[],
+        ),
+    ];
+    for (setting, off, on) in cases {
+        let site = fixture("tei");
+        let yaml = site.path().join("site.yaml");
+        let mut settings = std::fs::read_to_string(&yaml).unwrap();
+        settings.push_str(&format!("exports:\n{setting}"));
+        std::fs::write(&yaml, settings).unwrap();
+        emend(site.path()).args(["build"]).assert().success();
+        let public = site.path().join("public");
+        let index: Value =
+            serde_json::from_slice(&std::fs::read(public.join("editions.json")).unwrap()).unwrap();
+        let listed = index["editions"].as_array().unwrap();
+        assert!(!listed.is_empty());
+        for entry in listed {
+            let slug = entry["slug"].as_str().unwrap();
+            let dir = public.join(slug);
+            for file in off {
+                assert!(!dir.join(file).exists(), "{setting}: {slug}/{file} written");
+            }
+            for file in on {
+                assert!(dir.join(file).exists(), "{setting}: {slug}/{file} missing");
+            }
+            for page in ["index.html", "corrected/index.html"] {
+                let doc = html(&dir.join(page));
+                let hrefs: Vec<&str> = all(&doc, "a[href], link[href]")
+                    .iter()
+                    .filter_map(|a| a.value().attr("href"))
+                    .collect();
+                for file in off {
+                    assert!(
+                        !hrefs.iter().any(|h| h.ends_with(file)),
+                        "{setting}: {slug}/{page} links {file}: {hrefs:?}"
+                    );
+                }
+                for file in on {
+                    assert!(
+                        hrefs.iter().any(|h| h.ends_with(file)),
+                        "{setting}: {slug}/{page} does not link {file}: {hrefs:?}"
+                    );
+                }
+                let tags = citation_tags(&doc);
+                let xml_tag = tags.iter().any(|(name, _)| name == "citation_xml_url");
+                assert_eq!(
+                    xml_tag,
+                    !off.contains(&"tei.xml"),
+                    "{setting}: {slug}/{page}"
+                );
+                // The citation and its BibTeX entry stay readable on the page.
+                assert!(
+                    !one(&doc, "#cite-text")
+                        .text()
+                        .collect::<String>()
+                        .trim()
+                        .is_empty()
+                );
+                assert!(
+                    one(&doc, "#cite-bibtex")
+                        .text()
+                        .collect::<String>()
+                        .starts_with('@')
+                );
+            }
+            let ed: Value =
+                serde_json::from_slice(&std::fs::read(dir.join("edition.json")).unwrap()).unwrap();
+            let errors = json_schema::validate(&schema, &ed);
+            assert!(
+                errors.is_empty(),
+                "{setting}: {slug}: {}",
+                errors.join("\n")
+            );
+            let fields = [
+                ("tei.xml", "tei_url", "tei"),
+                ("cite.bib", "bibtex_url", "bibtex"),
+                ("cite.ris", "ris_url", "ris"),
+                ("cite.json", "csl_json_url", "csl_json"),
+            ];
+            for (file, in_edition, in_index) in fields {
+                let published = !off.contains(&file);
+                assert_eq!(
+                    ed.get(in_edition).is_some(),
+                    published,
+                    "{setting}: {in_edition}"
+                );
+                assert_eq!(
+                    entry.get(in_index).is_some(),
+                    published,
+                    "{setting}: {in_index}"
+                );
+            }
+        }
+        let links = emend(site.path())
+            .args(["check", "--links", "--format", "json"])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&links.stdout).unwrap();
+        assert_eq!(report["errors"], 0, "{setting}: {report:#}");
+    }
+}

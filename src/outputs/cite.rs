@@ -491,7 +491,7 @@ pub fn csl_json(c: &Citation) -> Vec<u8> {
 }
 
 /// The Highwire Press `citation_*` tags of an edition page.
-pub fn meta_tags(c: &Citation, tei_url: &str) -> Vec<Meta> {
+pub fn meta_tags(c: &Citation, tei_url: Option<&str>) -> Vec<Meta> {
     let mut tags = vec![Meta {
         name: "citation_title",
         content: one_line(&c.title),
@@ -527,10 +527,12 @@ pub fn meta_tags(c: &Citation, tei_url: &str) -> Vec<Meta> {
         name: "citation_fulltext_html_url",
         content: c.url.clone(),
     });
-    tags.push(Meta {
-        name: "citation_xml_url",
-        content: tei_url.to_string(),
-    });
+    if let Some(tei_url) = tei_url {
+        tags.push(Meta {
+            name: "citation_xml_url",
+            content: tei_url.to_string(),
+        });
+    }
     if let Some(d) = &c.doi {
         tags.push(Meta {
             name: "citation_doi",
@@ -588,12 +590,15 @@ pub struct CiteFiles {
 impl CiteView {
     /// The view of a citation on a page `dir` away from the edition's folder.
     pub fn new(config: &SiteConfig, citation: Citation, dir: &str) -> CiteView {
-        let tei_url = config.absolute(&format!("{}/{}", citation.key, super::tei::TEI_FILE));
+        let tei_url = config
+            .exports
+            .tei
+            .then(|| config.absolute(&format!("{}/{}", citation.key, super::tei::TEI_FILE)));
         CiteView {
             dir: dir.to_string(),
             doi_url: citation.doi_url(),
             bibtex: bibtex(&citation),
-            meta: meta_tags(&citation, &tei_url),
+            meta: meta_tags(&citation, tei_url.as_deref()),
             citation,
             files: CiteFiles {
                 bib: BIB_FILE,

@@ -134,14 +134,19 @@ pub struct EditionExport<'a> {
     /// The W3C annotations (absent when the site does not publish them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations_url: Option<String>,
-    /// The TEI P5 edition.
-    pub tei_url: String,
-    /// The citation as BibTeX.
-    pub bibtex_url: String,
-    /// The citation as RIS.
-    pub ris_url: String,
-    /// The citation as CSL-JSON.
-    pub csl_json_url: String,
+    /// The TEI P5 edition (absent when the site does not publish it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tei_url: Option<String>,
+    /// The citation as BibTeX (absent when the site does not publish the
+    /// citation files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bibtex_url: Option<String>,
+    /// The citation as RIS (absent like `bibtex_url`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ris_url: Option<String>,
+    /// The citation as CSL-JSON (absent like `bibtex_url`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csl_json_url: Option<String>,
     /// The editors (`site.yaml` `editors`), in order; empty when the site
     /// names none (the publisher is then responsible).
     pub editors: &'a [Editor],
@@ -167,23 +172,25 @@ struct Urls {
     exports: ExportUrls,
 }
 
-/// Absolute URLs of an edition's TEI and citation files.
+/// Absolute URLs of an edition's TEI and citation files, each `None` when
+/// the site does not publish it (`exports:` in `site.yaml`).
 struct ExportUrls {
-    tei: String,
-    bibtex: String,
-    ris: String,
-    csl_json: String,
+    tei: Option<String>,
+    bibtex: Option<String>,
+    ris: Option<String>,
+    csl_json: Option<String>,
 }
 
 impl ExportUrls {
     /// The exports in the folder `dir` (`slug/`, site-relative).
     fn new(config: &SiteConfig, dir: &str) -> ExportUrls {
-        let url = |file: &str| config.absolute(&format!("{dir}{file}"));
+        let url = |on: bool, file: &str| on.then(|| config.absolute(&format!("{dir}{file}")));
+        let cites = config.exports.citations;
         ExportUrls {
-            tei: url(super::tei::TEI_FILE),
-            bibtex: url(super::cite::BIB_FILE),
-            ris: url(super::cite::RIS_FILE),
-            csl_json: url(super::cite::CSL_FILE),
+            tei: url(config.exports.tei, super::tei::TEI_FILE),
+            bibtex: url(cites, super::cite::BIB_FILE),
+            ris: url(cites, super::cite::RIS_FILE),
+            csl_json: url(cites, super::cite::CSL_FILE),
         }
     }
 }
@@ -604,14 +611,19 @@ pub struct EditionEntry<'a> {
     /// Its `annotations.jsonld` (absent when the site does not publish them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<String>,
-    /// Its TEI P5 edition, `tei.xml`.
-    pub tei: String,
-    /// Its citation as BibTeX, `cite.bib`.
-    pub bibtex: String,
-    /// Its citation as RIS, `cite.ris`.
-    pub ris: String,
-    /// Its citation as CSL-JSON, `cite.json`.
-    pub csl_json: String,
+    /// Its TEI P5 edition, `tei.xml` (absent when the site does not publish it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tei: Option<String>,
+    /// Its citation as BibTeX, `cite.bib` (absent when the site does not
+    /// publish the citation files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bibtex: Option<String>,
+    /// Its citation as RIS, `cite.ris` (absent like `bibtex`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ris: Option<String>,
+    /// Its citation as CSL-JSON, `cite.json` (absent like `bibtex`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csl_json: Option<String>,
 }
 
 /// `/editions.json`.

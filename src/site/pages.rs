@@ -170,30 +170,34 @@ impl Site {
                     out,
                 );
             }
-            self.file(
-                &format!("{slug}/{}", tei::TEI_FILE),
-                &tei::tei_xml(config, strings, article, edition, view),
-                sink,
-                out,
-            );
-            self.file(
-                &format!("{slug}/{}", cite::BIB_FILE),
-                cite::bibtex(&citation).as_bytes(),
-                sink,
-                out,
-            );
-            self.file(
-                &format!("{slug}/{}", cite::RIS_FILE),
-                cite::ris(&citation).as_bytes(),
-                sink,
-                out,
-            );
-            self.file(
-                &format!("{slug}/{}", cite::CSL_FILE),
-                &cite::csl_json(&citation),
-                sink,
-                out,
-            );
+            if publish.tei {
+                self.file(
+                    &format!("{slug}/{}", tei::TEI_FILE),
+                    &tei::tei_xml(config, strings, article, edition, view),
+                    sink,
+                    out,
+                );
+            }
+            if publish.citations {
+                self.file(
+                    &format!("{slug}/{}", cite::BIB_FILE),
+                    cite::bibtex(&citation).as_bytes(),
+                    sink,
+                    out,
+                );
+                self.file(
+                    &format!("{slug}/{}", cite::RIS_FILE),
+                    cite::ris(&citation).as_bytes(),
+                    sink,
+                    out,
+                );
+                self.file(
+                    &format!("{slug}/{}", cite::CSL_FILE),
+                    &cite::csl_json(&citation),
+                    sink,
+                    out,
+                );
+            }
             let (doc, terms) = search::article_doc(slug, view);
             self.file(&search::doc_path(slug), &doc, sink, out);
             Some(EditionFiles {
