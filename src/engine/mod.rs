@@ -853,9 +853,7 @@ mod tests {
         let entry = "- {find: Celebration, replace: Party, all: true, why: w}\n";
         let original = "the Celebration won; the Celebration lost\n".repeat(20);
         let (_d, a) = article(&original, &entry.repeat(n), "");
-        let start = std::time::Instant::now();
         let errs = resolve(&a).unwrap_err();
-        assert!(start.elapsed().as_secs() < 5);
         assert_eq!(errs.len(), 1, "{errs:?}");
         let d = errs[0].to_diagnostic();
         assert_eq!(

@@ -1257,11 +1257,9 @@ mod tests {
                 "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
             ));
         }
-        let start = std::time::Instant::now();
         let Refusal::Aliases { at, limit } = refusal(&text) else {
             panic!()
         };
-        assert!(start.elapsed().as_secs() < 5);
         assert_eq!(limit, 100_000);
         assert_eq!(&text[at.clone()], "*a3");
         let f = file(&text);
