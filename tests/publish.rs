@@ -8,6 +8,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use common::*;
 use emend::links::{CheckOptions, Collector, Problem, check};
@@ -1355,6 +1356,19 @@ fn many_editions_site() -> tempfile::TempDir {
     many_editions_site_with("")
 }
 
+/// [`many_editions_site`], built once for the tests that only read it: its
+/// output folder.
+fn many_editions_built() -> &'static Path {
+    static BUILT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, public) = BUILT.get_or_init(|| {
+        let site = many_editions_site();
+        build_args(site.path(), &[]);
+        let public = site.path().join("public");
+        (site, public)
+    });
+    public
+}
+
 /// [`many_editions_site`] with more lines in `site.yaml`.
 fn many_editions_site_with(settings: &str) -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
@@ -1394,9 +1408,7 @@ fn many_editions_site_with(settings: &str) -> tempfile::TempDir {
 
 #[test]
 fn a_common_term_keeps_every_edition_and_ranks_the_heaviest_first() {
-    let site = many_editions_site();
-    build_args(site.path(), &[]);
-    let public = site.path().join("public");
+    let public = many_editions_built();
     // A term in every edition is a bitmap plus the heaviest editions' weights.
     let (postings, docs) = postings_of(&public, "inquiry").unwrap();
     assert_eq!(docs, 130);
@@ -1429,9 +1441,7 @@ fn a_common_term_keeps_every_edition_and_ranks_the_heaviest_first() {
     ignore = "needs Chromium: apt-get install chromium (or set CHROMIUM), then touch build.rs"
 )]
 fn the_search_page_ranks_and_intersects_a_common_term_in_a_real_browser() {
-    let site = many_editions_site();
-    build_args(site.path(), &[]);
-    let public = site.path().join("public");
+    let public = many_editions_built();
     let doc = browser_search(&public, "inquiry");
     let (status, hits) = results(&doc);
     assert_eq!(
