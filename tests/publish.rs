@@ -1410,10 +1410,10 @@ fn many_editions_site_with(settings: &str) -> tempfile::TempDir {
 fn a_common_term_keeps_every_edition_and_ranks_the_heaviest_first() {
     let public = many_editions_built();
     // A term in every edition is a bitmap plus the heaviest editions' weights.
-    let (postings, docs) = postings_of(&public, "inquiry").unwrap();
+    let (postings, docs) = postings_of(public, "inquiry").unwrap();
     assert_eq!(docs, 130);
     assert!(decode_postings(&postings, docs).1, "{postings}");
-    let found = lookup(&public, "inquiry");
+    let found = lookup(public, "inquiry");
     assert_eq!(found.len(), 130);
     assert_eq!(
         found[7],
@@ -1428,7 +1428,7 @@ fn a_common_term_keeps_every_edition_and_ranks_the_heaviest_first() {
         found[42],
         ("a042".to_string(), vec![String::new(), "p1".to_string()])
     );
-    let zebra: Vec<String> = lookup(&public, "zebra")
+    let zebra: Vec<String> = lookup(public, "zebra")
         .into_iter()
         .map(|(s, _)| s)
         .collect();
@@ -1442,7 +1442,7 @@ fn a_common_term_keeps_every_edition_and_ranks_the_heaviest_first() {
 )]
 fn the_search_page_ranks_and_intersects_a_common_term_in_a_real_browser() {
     let public = many_editions_built();
-    let doc = browser_search(&public, "inquiry");
+    let doc = browser_search(public, "inquiry");
     let (status, hits) = results(&doc);
     assert_eq!(
         status,
@@ -1462,7 +1462,7 @@ fn the_search_page_ranks_and_intersects_a_common_term_in_a_real_browser() {
     assert_eq!(hrefs[2..], rest);
     assert!(hits.iter().all(|(_, marks)| marks == "inquiry"), "{hits:?}");
     // Both words must occur: the common one's bitmap meets the rare one's list.
-    let doc = browser_search(&public, "zebra inquiry");
+    let doc = browser_search(public, "zebra inquiry");
     let (status, hits) = results(&doc);
     assert_eq!(status, "5 editions match “zebra inquiry”.");
     let hrefs: Vec<&str> = hits.iter().map(|(h, _)| h.as_str()).collect();
