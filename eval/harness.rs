@@ -454,6 +454,8 @@ pub struct Found {
     pub kinds: Vec<Vec<&'static str>>,
     /// The places flagged for review, with the restoration the model leans towards.
     pub flags: Vec<Edit>,
+    /// Per flag: whether the thesaurus source proposed it.
+    pub flag_thesaurus: Vec<bool>,
 }
 
 /// The kinds of source of a suggestion, by name (the one place the harness
@@ -485,6 +487,11 @@ pub fn run_suggest(root: &Path, slug: &str, options: Options) -> Found {
             .into_iter()
             .map(|s| (s.range, s.replace))
             .collect(),
+        flag_thesaurus: report
+            .flags
+            .iter()
+            .map(|f| f.source == suggest::SourceKind::Thesaurus)
+            .collect(),
         flags: report
             .flags
             .into_iter()
@@ -509,14 +516,20 @@ pub enum Sources {
     Both,
     /// Everything but the plausibility model (`--no-model`).
     NoModel,
+    /// Everything, and the thesaurus source's flags (`--thesaurus`).
+    Thesaurus,
+    /// The thesaurus source alone (`--thesaurus --no-dictionary --no-site`):
+    /// on swaps no dictionary entry knows, which is what it is for.
+    ThesaurusAlone,
 }
 
 impl Sources {
     fn options(self) -> Options {
         Options {
-            dictionary: self != Sources::Site,
-            site: self != Sources::Dictionary,
+            dictionary: !matches!(self, Sources::Site | Sources::ThesaurusAlone),
+            site: !matches!(self, Sources::Dictionary | Sources::ThesaurusAlone),
             model: self != Sources::NoModel,
+            thesaurus: matches!(self, Sources::Thesaurus | Sources::ThesaurusAlone),
             ..Options::default()
         }
     }
@@ -528,6 +541,8 @@ impl Sources {
             Sources::Site => "site",
             Sources::Both => "all",
             Sources::NoModel => "no model",
+            Sources::Thesaurus => "thesaurus",
+            Sources::ThesaurusAlone => "thes.only",
         }
     }
 }
@@ -588,6 +603,9 @@ pub struct Row {
     pub flags_right: usize,
     /// Flags whose restoration is exactly the clean text.
     pub flags_exact: usize,
+    /// Flags of the thesaurus source: (places, on a truly garbled place,
+    /// restoration exactly the clean text).
+    pub thesaurus_flags: (usize, usize, usize),
     /// True edits of held-out swaps (not in the tuning map), and how many were restored.
     pub new_swaps: (usize, usize),
     /// Wrong and missed stretches.
@@ -633,6 +651,21 @@ fn score_row(
         .filter(|(r, _)| truth.iter().any(|(t, _)| overlaps(t, r)))
         .count();
     let flags_exact = found.flags.iter().filter(|f| truth.contains(f)).count();
+    let thesaurus: Vec<&Edit> = found
+        .flags
+        .iter()
+        .zip(&found.flag_thesaurus)
+        .filter(|(_, t)| **t)
+        .map(|(f, _)| f)
+        .collect();
+    let thesaurus_flags = (
+        thesaurus.len(),
+        thesaurus
+            .iter()
+            .filter(|(r, _)| truth.iter().any(|(t, _)| overlaps(t, r)))
+            .count(),
+        thesaurus.iter().filter(|f| truth.contains(f)).count(),
+    );
     let new_total = g.new.iter().filter(|n| **n).count();
     let new_restored = marks
         .restored_by
@@ -649,6 +682,7 @@ fn score_row(
         flags: found.flags.len(),
         flags_right,
         flags_exact,
+        thesaurus_flags,
         new_swaps: (new_total, new_restored),
         details,
     }
@@ -840,6 +874,7 @@ pub fn total(
         flags: 0,
         flags_right: 0,
         flags_exact: 0,
+        thesaurus_flags: (0, 0, 0),
         new_swaps: (0, 0),
         details: Vec::new(),
     };
@@ -856,6 +891,9 @@ pub fn total(
         sum.flags += r.flags;
         sum.flags_right += r.flags_right;
         sum.flags_exact += r.flags_exact;
+        sum.thesaurus_flags.0 += r.thesaurus_flags.0;
+        sum.thesaurus_flags.1 += r.thesaurus_flags.1;
+        sum.thesaurus_flags.2 += r.thesaurus_flags.2;
         sum.new_swaps.0 += r.new_swaps.0;
         sum.new_swaps.1 += r.new_swaps.1;
     }
@@ -889,7 +927,7 @@ pub fn summary(rows: &[Row]) -> String {
         let (t, per, sum) = total(rows, set, src);
         if set == Set::Clean {
             out.push_str(&format!(
-                "{:<27} {:<9} places {:>3}, WER {:.2}% → {:.2}% (+{:.4}), flags {}\n",
+                "{:<27} {:<9} places {:>3}, WER {:.2}% → {:.2}% (+{:.4}), flags {} ({} thesaurus)\n",
                 set.name(),
                 src.name(),
                 t.suggestions,
@@ -897,6 +935,7 @@ pub fn summary(rows: &[Row]) -> String {
                 t.wer_after() * 100.0,
                 t.wer_after() - t.wer_before(),
                 sum.flags,
+                sum.thesaurus_flags.0,
             ));
             continue;
         }
@@ -918,6 +957,14 @@ pub fn summary(rows: &[Row]) -> String {
                 String::new()
             }
         ));
+        let (n, right, exact) = sum.thesaurus_flags;
+        if n > 0 {
+            out.push_str(&format!(
+                "    thesaurus flags {n}: on a garbled place {}, restoration exact {}\n",
+                pct(right, n),
+                pct(exact, n)
+            ));
+        }
         for (kind, p) in per {
             if p.suggestions > 0 {
                 out.push_str(&format!(

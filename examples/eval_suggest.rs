@@ -2,7 +2,7 @@
 //! (tuning, seed-like held-out, different-spinner held-out, clean) and source
 //! setting, precision, restored share, word error rate before/after, and the
 //! figures of each kind of source. Run with `cargo run --release --example eval_suggest`;
-//! `EVAL_SETS=tuning,seedlike,different,clean` picks sets, `EVAL_SOURCES=all,nomodel,dictionary,site`
+//! `EVAL_SETS=tuning,seedlike,different,clean` picks sets, `EVAL_SOURCES=all,nomodel,thesaurus,thesaurusalone,dictionary,site`
 //! picks settings, and `EVAL_DETAIL=wrong` (or `missed`, or `all`) lists the
 //! wrong suggestions and the missed substitutions of each article.
 
@@ -34,6 +34,8 @@ fn main() {
         .filter_map(|s| match s.as_str() {
             "all" => Some(Sources::Both),
             "nomodel" => Some(Sources::NoModel),
+            "thesaurus" => Some(Sources::Thesaurus),
+            "thesaurusalone" => Some(Sources::ThesaurusAlone),
             "dictionary" => Some(Sources::Dictionary),
             "site" => Some(Sources::Site),
             _ => None,

@@ -199,6 +199,9 @@ pub enum Command {
         /// Do not use the plausibility model (entries marked `check: model` are then never suggested)
         #[arg(long)]
         no_model: bool,
+        /// Also flag for review (never suggest) places where a thesaurus neighbour of a word no dictionary knows fits far better, by the plausibility model
+        #[arg(long, conflicts_with = "no_model")]
+        thesaurus: bool,
     },
 }
 

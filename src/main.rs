@@ -141,6 +141,7 @@ fn main() -> ExitCode {
             no_dictionary,
             no_site,
             no_model,
+            thesaurus,
         } => run_suggest(
             &suggest::Request {
                 root: cli.root.clone(),
@@ -151,6 +152,7 @@ fn main() -> ExitCode {
                     dictionary: !no_dictionary,
                     site: !no_site,
                     model: !no_model,
+                    thesaurus,
                 },
             },
             color,

@@ -196,6 +196,51 @@ fn improbable_places_are_flagged_as_comments_never_as_entries() {
 }
 
 #[test]
+fn thesaurus_neighbours_are_flagged_only_when_asked_for() {
+    // "misplaced" is in no dictionary; WordNet has it with "lost" (verb
+    // synset), and the model finds "lost his keys" far likelier.
+    let dir = site(&[("story", "He misplaced his keys.\n", None)]);
+    let (ok, stdout, stderr) = run(dir.path(), &["suggest", "story"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("No suggestions"), "{stderr}");
+    let (ok, stdout, stderr) = run(dir.path(), &["suggest", "story", "--thesaurus"]);
+    assert!(ok, "{stderr}");
+    // a flag, never an entry
+    assert!(entries(&stdout).is_empty(), "{stdout}");
+    assert!(
+        stdout.contains(
+            "#   line 1: \"misplaced\" in “…He misplaced his keys.…”: perhaps \"lost\" (a thesaurus neighbour)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("0 places in 0 entries; 1 more place flagged for review only"),
+        "{stderr}"
+    );
+    // --write keeps the flag as a comment, not an entry
+    let (ok, _, stderr) = run(dir.path(), &["suggest", "story", "--thesaurus", "--write"]);
+    assert!(ok, "{stderr}");
+    let written =
+        std::fs::read_to_string(dir.path().join("content/story/corrections.yaml")).unwrap();
+    assert!(
+        written.contains("perhaps \"lost\" (a thesaurus neighbour)"),
+        "{written}"
+    );
+    assert!(entries(&written).is_empty(), "{written}");
+    // The thesaurus needs the model.
+    let (ok, _, stderr) = run(
+        dir.path(),
+        &["suggest", "story", "--thesaurus", "--no-model"],
+    );
+    assert!(!ok);
+    assert!(
+        stderr.contains("'--thesaurus' cannot be used with '--no-model'"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn write_creates_a_missing_file_and_respects_min_confidence() {
     let dir = site(&[("story", STORY, None)]);
     let path = dir.path().join("content/story/corrections.yaml");

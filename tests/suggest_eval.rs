@@ -14,7 +14,12 @@ use harness::{SEED, Set, Sources, eval_total, evaluate_sets, summary, table, tot
 fn suggestions_are_precise_and_restore_much_of_the_garbling() {
     let rows = evaluate_sets(
         &[Set::Tuning, Set::SeedLike, Set::Clean],
-        &[Sources::Dictionary, Sources::Both, Sources::NoModel],
+        &[
+            Sources::Dictionary,
+            Sources::Both,
+            Sources::NoModel,
+            Sources::Thesaurus,
+        ],
     );
     println!("{}\n{}", table(&rows), summary(&rows));
     for src in [Sources::Dictionary, Sources::Both] {
@@ -47,6 +52,22 @@ fn suggestions_are_precise_and_restore_much_of_the_garbling() {
         "clean WER {:.4}",
         clean.wer_after()
     );
+    // The thesaurus (`--thesaurus`) only flags: every suggestion and the
+    // clean-text word error are exactly those of the default sources.
+    for set in [Set::Tuning, Set::SeedLike, Set::Clean] {
+        let (with, _, sum) = total(&rows, set, Sources::Thesaurus);
+        let (without, _, _) = total(&rows, set, Sources::Both);
+        assert_eq!(
+            (with.suggestions, with.correct, with.restored),
+            (without.suggestions, without.correct, without.restored),
+            "{set:?}"
+        );
+        assert_eq!(with.wer_after(), without.wer_after(), "{set:?}");
+        if set == Set::SeedLike {
+            // measured: 19 flags, 12 on a garbled place
+            assert!(sum.thesaurus_flags.0 > 0 && sum.thesaurus_flags.1 * 2 > sum.thesaurus_flags.0);
+        }
+    }
     let seed = |src| {
         rows.iter()
             .find(|r| r.slug == SEED && r.sources == src)

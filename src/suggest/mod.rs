@@ -19,6 +19,7 @@ pub mod model;
 pub mod origin;
 pub mod patterns;
 pub mod rules;
+pub mod thesaurus;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -54,6 +55,9 @@ pub struct Options {
     /// Check dictionary entries marked `check: model` with the plausibility
     /// model (without it they are never suggested) and flag improbable places.
     pub model: bool,
+    /// Flag places where a thesaurus neighbour of a word no dictionary knows
+    /// fits far better (needs `model`; flags only, off by default).
+    pub thesaurus: bool,
 }
 
 impl Default for Options {
@@ -63,6 +67,7 @@ impl Default for Options {
             dictionary: true,
             site: true,
             model: true,
+            thesaurus: false,
         }
     }
 }
@@ -157,6 +162,7 @@ pub fn choose(
     dictionary: Option<&Dictionary>,
     learned: Option<&Learned>,
     model: Option<&model::Model>,
+    thesaurus: Option<&thesaurus::Thesaurus>,
     min_confidence: f64,
 ) -> Chosen {
     let toks = Tokens::new(text);
@@ -164,6 +170,10 @@ pub fn choose(
     let mut flags: Vec<model::Flag> = Vec::new();
     let mut dictionary_pairs: std::collections::HashSet<(String, String)> = Default::default();
     let mut dictionary_hits: std::collections::HashSet<(usize, usize, String)> = Default::default();
+    // Every place a dictionary entry matched (confirmed or not), and the
+    // article's prior for ordinary-English swaps.
+    let mut dictionary_ranges: Vec<Range<usize>> = Vec::new();
+    let mut shift = 0.0;
     if let Some(dict) = dictionary {
         // Entries that defer to the model do not veto site learning: an editor
         // accepting the swap in this very context is evidence of its own.
@@ -183,7 +193,8 @@ pub fn choose(
             .count();
         // An article the unambiguous entries show to be spun throughout is
         // likelier to be spun at each ordinary-English swap too.
-        let shift = model::article_prior(unambiguous, toks.tokens.len());
+        shift = model::article_prior(unambiguous, toks.tokens.len());
+        dictionary_ranges = all_hits.iter().map(|h| h.range.clone()).collect();
         for hit in all_hits {
             let e = &dict.entries[hit.entry];
             let find = &text[hit.range.clone()];
@@ -203,6 +214,7 @@ pub fn choose(
                             find: find.to_string(),
                             maybe: hit.replace.clone(),
                             ratio: (ratio * 100.0).round() / 100.0,
+                            source: SourceKind::Model,
                         });
                     }
                     continue;
@@ -267,6 +279,22 @@ pub fn choose(
                     origin: Origin::Pattern(h.name),
                 });
             }
+        }
+    }
+    if let (Some(table), Some(m)) = (thesaurus, model) {
+        // Words no dictionary entry matched: the table proposes, the model
+        // scores; strong evidence is flagged for review, never suggested.
+        for hit in thesaurus::hits(table, m, &toks, shift, thesaurus::FLAG) {
+            if dictionary_ranges.iter().any(|r| overlaps(r, &hit.range)) {
+                continue;
+            }
+            flags.push(model::Flag {
+                find: text[hit.range.clone()].to_string(),
+                range: hit.range,
+                maybe: hit.replace,
+                ratio: (hit.evidence * 100.0).round() / 100.0,
+                source: SourceKind::Thesaurus,
+            });
         }
     }
     if let Some(learned) = learned {
@@ -677,6 +705,7 @@ pub fn run(req: &Request, out: &mut Diagnostics) -> Option<Report> {
         .then(|| Learned::learn(&knowledge, Some(&req.slug)));
     let text = article.original.text.as_str();
     let model = req.options.model.then(model::Model::builtin);
+    let table = (req.options.model && req.options.thesaurus).then(thesaurus::Thesaurus::builtin);
     let Chosen {
         mut suggestions,
         mut flags,
@@ -686,6 +715,7 @@ pub fn run(req: &Request, out: &mut Diagnostics) -> Option<Report> {
         dictionary,
         learned.as_ref(),
         model,
+        table,
         req.options.min_confidence,
     );
     // What an editor rejected (`exceptions:` in dictionary.yaml) is not suggested again.
@@ -910,6 +940,7 @@ pub fn uncorrected_elsewhere(root: &Path, knowledge: &[Knowledge], out: &mut Dia
                 Some(&dictionary),
                 Some(&learned),
                 None,
+                None,
                 DEFAULT_MIN_CONFIDENCE,
             )
             .suggestions;
@@ -1001,6 +1032,7 @@ mod tests {
             Some(&d),
             None,
             None,
+            None,
             0.5,
         );
         assert_eq!(
@@ -1029,14 +1061,14 @@ mod tests {
             original: 3..12,
             corrected: 3..7,
         }];
-        let s = choose(text, &existing, Some(&d), None, None, 0.5);
+        let s = choose(text, &existing, Some(&d), None, None, None, 0.5);
         assert_eq!(
             found(&s),
             [("mentioned", "said", 0.8, "dictionary".to_string())]
         );
         assert_eq!(s.suggestions[0].range, 21..30);
         assert_eq!(
-            choose(text, &existing, Some(&d), None, None, 0.3)
+            choose(text, &existing, Some(&d), None, None, None, 0.3)
                 .suggestions
                 .len(),
             2
@@ -1136,9 +1168,9 @@ mod tests {
             "They met on the identical day.\nIdentical twins were born.\nIt was a robust debate.";
         let m = model::Model::builtin();
         // Without the model the entry never fires.
-        let none = choose(text, &[], Some(&d), None, None, 0.5);
+        let none = choose(text, &[], Some(&d), None, None, None, 0.5);
         assert!(none.suggestions.is_empty() && none.flags.is_empty());
-        let with = choose(text, &[], Some(&d), None, Some(m), 0.5);
+        let with = choose(text, &[], Some(&d), None, Some(m), None, 0.5);
         assert_eq!(
             found(&with),
             // 0.7, +0.1 for a wide margin, +0.05 for two sources agreeing

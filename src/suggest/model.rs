@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use super::origin::SourceKind;
 use super::rules::{TokenKind, Tokens};
 
 /// The model's file.
@@ -78,6 +79,8 @@ const LN_PAIR_FLOOR: f64 = 11.5;
 #[derive(Debug, Default)]
 pub struct Model {
     index: HashMap<String, u32>,
+    /// The words, most frequent first.
+    words: Vec<String>,
     /// ln(count) per word.
     unigram: Vec<f32>,
     /// ln(count) per pair, keyed `w1 << 32 | w2`.
@@ -97,6 +100,9 @@ pub struct Flag {
     pub maybe: String,
     /// How much likelier the restoration is (natural log of the ratio).
     pub ratio: f64,
+    /// What proposed the restoration: a `check: model` dictionary entry
+    /// ([`SourceKind::Model`]) or a thesaurus neighbour ([`SourceKind::Thesaurus`]).
+    pub source: SourceKind,
 }
 
 fn varint(data: &[u8], pos: &mut usize) -> Option<u64> {
@@ -129,10 +135,12 @@ impl Model {
         pos += 4;
         let words = varint(rest, &mut pos)? as usize;
         let mut index = HashMap::with_capacity(words);
+        let mut names = Vec::with_capacity(words);
         for i in 0..words {
             let end = pos + rest.get(pos..)?.iter().position(|&b| b == b'\n')?;
             let w = std::str::from_utf8(&rest[pos..end]).ok()?;
             index.insert(w.to_string(), u32::try_from(i).ok()?);
+            names.push(w.to_string());
             pos = end + 1;
         }
         let unigram: Vec<f32> = rest
@@ -158,6 +166,7 @@ impl Model {
         }
         Some(Model {
             index,
+            words: names,
             unigram,
             bigram,
             ln_total: f64::from(total) / 1000.0,
@@ -169,8 +178,15 @@ impl Model {
         self.unigram.len()
     }
 
-    fn id(&self, word: &str) -> Option<u32> {
+    /// The id of a word (lowercase, as the counts spell it): its rank, 0
+    /// for the most frequent.
+    pub fn id(&self, word: &str) -> Option<u32> {
         self.index.get(word).copied()
+    }
+
+    /// The word with id `id` (empty if there is none).
+    pub fn word(&self, id: u32) -> &str {
+        self.words.get(id as usize).map_or("", String::as_str)
     }
 
     /// ln P(word) (an unknown word counts as rarer than any known one).

@@ -38,6 +38,9 @@ pub enum SourceKind {
     Pattern,
     /// The plausibility model.
     Model,
+    /// Thesaurus neighbours scored by the model (`--thesaurus`; flags only,
+    /// never an [`Origin`] of a suggestion: see `thesaurus`).
+    Thesaurus,
 }
 
 impl SourceKind {
@@ -48,6 +51,7 @@ impl SourceKind {
             SourceKind::Learned => "site learning",
             SourceKind::Pattern => "patterns",
             SourceKind::Model => "model",
+            SourceKind::Thesaurus => "thesaurus",
         }
     }
 }

@@ -125,10 +125,14 @@ pub fn render_flags(text: &str, flags: &[super::model::Flag], nl: &str) -> Strin
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
         out.push_str(&format!(
-            "#   line {line}: {:?} in “…{}…”: perhaps {:?}{nl}",
+            "#   line {line}: {:?} in “…{}…”: perhaps {:?}{}{nl}",
             f.find,
             context.trim(),
-            f.maybe
+            f.maybe,
+            match f.source {
+                super::SourceKind::Thesaurus => " (a thesaurus neighbour)",
+                _ => "",
+            }
         ));
     }
     out
