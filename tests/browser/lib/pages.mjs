@@ -8,9 +8,12 @@ export const FIXTURE_PAGES = [
   { name: "index", path: "index.html" },
   { name: "article (plain text)", path: "harbour-report/index.html", article: true },
   { name: "article (Markdown)", path: "council-notes/index.html", article: true },
+  { name: "article (dense: a change every two words)", path: "library-vote/index.html", article: true },
+  { name: "article (sparse: one change)", path: "ferry-timetable/index.html", article: true },
   { name: "reading view", path: "harbour-report/corrected/index.html" },
   { name: "glossary", path: "glossary/index.html" },
   { name: "site page", path: "about/index.html" },
+  { name: "search", path: "search/index.html" },
   { name: "404", path: "404.html" },
 ];
 
@@ -21,6 +24,8 @@ export const BUNDLED_PAGES = [
   { name: "reading view", path: "han-dong-two-michaels/corrected/index.html" },
   { name: "glossary", path: "glossary/index.html" },
   { name: "methodology page", path: "methodology/index.html" },
+  { name: "search", path: "search/index.html" },
+  { name: "404", path: "404.html" },
 ];
 
 /** Both sites with their pages. */
