@@ -758,3 +758,45 @@ export async function densityStrip(page, { print = false, follow = true } = {}) 
   }
   return problems;
 }
+
+/**
+ * The glossary on a phone (or anywhere): one link per article (only change
+ * numbers are repeated, each a target of at least 24×24 px), every count
+ * saying what it counts (“2 changes”) where the table's header is not shown,
+ * and compact rows: where a pair with at most three change numbers occurs
+ * takes one line (32 px at most), not a title and then the numbers.
+ */
+export async function glossaryCompact(page) {
+  await helpers(page);
+  return page.evaluate(() => {
+    const { describe } = window.__emendTest;
+    const problems = [];
+    const perArticle = new Map();
+    for (const a of document.querySelectorAll("main a[href]")) {
+      if (a.matches(".occ") || a.closest(".glossary-kinds")) continue;
+      const url = new URL(a.href);
+      const key = url.pathname.replace(/index\.html$/, "");
+      perArticle.set(key, (perArticle.get(key) || 0) + 1);
+    }
+    for (const [path, n] of perArticle) if (n > 1) problems.push(`${path} is linked ${n} times, not once`);
+    const headerShown = [...document.querySelectorAll("table.glossary thead")].some((el) => el.getClientRects().length > 0);
+    let tall = 0;
+    for (const tr of document.querySelectorAll("table.glossary tbody tr")) {
+      const count = tr.querySelector("td.count");
+      const text = count.innerText.replace(/\s+/g, " ").trim();
+      if (!headerShown && !/^\d+ changes?$/.test(text)) problems.push(`${describe(tr)}: its count reads “${text}”, which does not say what it counts`);
+      const links = tr.querySelectorAll("a.occ");
+      for (const a of links) {
+        const r = a.getBoundingClientRect();
+        if (r.width < 24 || r.height < 24) problems.push(`${describe(a)} is a ${Math.round(r.width)}×${Math.round(r.height)}px target, under 24×24`);
+      }
+      const h = tr.querySelector("td.where .occurrences").getBoundingClientRect().height;
+      if (links.length <= 3 && h > 32 && tall < 5) {
+        tall += 1;
+        problems.push(`${describe(tr)}: where it occurs takes ${Math.round(h)}px, more than one line of 24px targets`);
+      }
+      if (problems.length > 20) break;
+    }
+    return problems;
+  });
+}
