@@ -495,7 +495,15 @@ export async function keyboardWalk(page, { pixelSamples = Infinity, maxStops = I
   const reached = [];
   const sampled = new Map();
   await page.evaluate(() => {
-    document.activeElement?.blur();
+    // Start from the top of the page, even where a script focused something
+    // on load (the search page its box): focusing a probe at the start of the
+    // body moves the point Tab continues from there.
+    const probe = document.createElement("span");
+    probe.tabIndex = -1;
+    document.body.prepend(probe);
+    probe.focus({ preventScroll: true });
+    probe.blur();
+    probe.remove();
     window.scrollTo({ top: 0, behavior: "instant" });
   });
   for (let step = 0; step <= Math.min(expected.length + 5, maxStops - 1); step += 1) {

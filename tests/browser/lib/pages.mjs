@@ -8,8 +8,11 @@ export const FIXTURE_PAGES = [
   { name: "index", path: "index.html" },
   { name: "article (plain text)", path: "harbour-report/index.html", article: true },
   { name: "article (Markdown)", path: "council-notes/index.html", article: true },
-  { name: "article (dense: a change every two words)", path: "library-vote/index.html", article: true },
-  { name: "article (sparse: one change)", path: "ferry-timetable/index.html", article: true },
+  // The dense and sparse articles share the plain-text article's templates,
+  // whose keyboard walk covers them (`walk: false` keeps the interaction file
+  // within its time limit); their layout and overview are checked at four widths.
+  { name: "article (dense: a change every two words)", path: "library-vote/index.html", article: true, walk: false },
+  { name: "article (sparse: one change)", path: "ferry-timetable/index.html", article: true, walk: false },
   { name: "reading view", path: "harbour-report/corrected/index.html" },
   { name: "glossary", path: "glossary/index.html" },
   { name: "site page", path: "about/index.html" },
