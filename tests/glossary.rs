@@ -29,13 +29,18 @@ fn glossary_rows(page: &scraper::Html) -> Rows {
                     let places = tr
                         .select(&sel(".occurrences > li"))
                         .map(|li| {
+                            // The article is linked once, at the head of the
+                            // page; a row names it by the path of its changes.
                             let article = li
-                                .select(&sel("a:not(.occ)"))
+                                .select(&sel("a.occ"))
                                 .next()
                                 .unwrap()
                                 .value()
                                 .attr("href")
                                 .unwrap()
+                                .split_once('#')
+                                .unwrap()
+                                .0
                                 .to_string();
                             let numbers = li
                                 .select(&sel("a.occ"))
@@ -78,25 +83,25 @@ fn lists_every_pair_by_kind_with_counts_and_links() {
                     (
                         s("mentioned"),
                         s("noted"),
-                        s("2"),
+                        s("2 changes"),
                         vec![(beta(), vec![s("3"), s("4")])]
                     ),
                     (
                         s("mentioned"),
                         s("said"),
-                        s("2"),
+                        s("2 changes"),
                         vec![(alpha(), vec![s("1"), s("6")])]
                     ),
                     (
                         s("mentioned"),
                         s("told"),
-                        s("1"),
+                        s("1 change"),
                         vec![(alpha(), vec![s("3")])]
                     ),
                     (
                         s("quietly"),
                         s("loudly"),
-                        s("1"),
+                        s("1 change"),
                         vec![(beta(), vec![s("1")])]
                     ),
                 ]
@@ -107,33 +112,38 @@ fn lists_every_pair_by_kind_with_counts_and_links() {
                     (
                         s("Celebration"),
                         s("Party"),
-                        s("1"),
+                        s("1 change"),
                         vec![(beta(), vec![s("2")])]
                     ),
                     (
                         s("International Information"),
                         s("Global News"),
-                        s("1"),
+                        s("1 change"),
                         vec![(alpha(), vec![s("4")])]
                     ),
                     (
                         s("Liberal Celebration ."),
                         s("Liberal Party."),
-                        s("1"),
+                        s("1 change"),
                         vec![(alpha(), vec![s("5")])]
                     ),
                 ]
             ),
             (
                 s("k-number"),
-                vec![(s("2"), s("two"), s("1"), vec![(alpha(), vec![s("2")])])]
+                vec![(
+                    s("2"),
+                    s("two"),
+                    s("1 change"),
+                    vec![(alpha(), vec![s("2")])]
+                )]
             ),
             (
                 s("k-artifact"),
                 vec![(
                     s("{that a} "),
                     s("(deleted)"),
-                    s("1"),
+                    s("1 change"),
                     vec![(alpha(), vec![s("7")])]
                 )]
             ),
@@ -147,6 +157,28 @@ fn lists_every_pair_by_kind_with_counts_and_links() {
         headings,
         ["Synonym swaps", "Names and titles", "Numbers", "Artifacts"]
     );
+    // Each article is linked once, in a numbered list the rows refer to.
+    let editions: Vec<(String, String)> = all(&page, ".glossary-editions li")
+        .iter()
+        .map(|li| {
+            let key: String = li.select(&sel(".ed-key")).next().unwrap().text().collect();
+            let href = li.select(&sel("a")).next().unwrap().value().attr("href");
+            let href = href.unwrap().to_string();
+            (key, href)
+        })
+        .collect();
+    assert_eq!(
+        editions,
+        [
+            (s("1"), s("../alpha/index.html")),
+            (s("2"), s("../beta/index.html"))
+        ]
+    );
+    let titled = all(&page, "main a:not(.occ)")
+        .iter()
+        .filter(|a| a.value().attr("href") == Some("../alpha/index.html"))
+        .count();
+    assert_eq!(titled, 1, "the article is linked once");
     let lede: String = one(&page, ".page-head .lede").text().collect();
     assert!(lede.starts_with("Every distinct garbled → restored pair in these editions: 9 pairs, 11 changes in 2 articles"), "{lede}");
 
@@ -301,14 +333,17 @@ fn large_sites_link_a_bounded_number_of_places_with_exact_counts() {
     build(root);
     let page = html(&root.join("public/glossary/index.html"));
     let count: String = one(&page, "td.count").text().collect();
-    assert_eq!(count, "45");
+    assert_eq!(count, "45 changes");
     let listed = all(&page, ".occurrences > li:not(.more)");
     assert_eq!(listed.len(), 30);
     let more: String = one(&page, ".occurrences > li.more").text().collect();
     assert_eq!(more, "and 2 more articles");
     let first = listed
         .iter()
-        .find(|li| li.text().collect::<String>().starts_with("Article 0:"))
+        .find(|li| {
+            li.select(&sel(".ed-key"))
+                .any(|k| k.value().attr("title") == Some("Article 0"))
+        })
         .expect("article 0 is listed");
     assert_eq!(first.select(&sel("a.occ")).count(), 12);
     assert!(

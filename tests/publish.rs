@@ -306,7 +306,7 @@ fn check_links_renders_in_memory_and_reports_broken_note_links() {
  = help: if the link is in a note or an original, point it at a page that exists; if it comes from a template, fix the template
 
 
-error[broken-link]: beta/index.html:187: link `../gone/index.html#p1`: `gone/index.html` does not exist in the output
+error[broken-link]: beta/index.html:196: link `../gone/index.html#p1`: `gone/index.html` does not exist in the output
  = note: beta/index.html is built from content/beta/ (original, annotations) and the theme's templates
  = help: if the link is in a note or an original, point it at a page that exists; if it comes from a template, fix the template
 

@@ -74,9 +74,22 @@ pub fn items(article: &Article, edition: &Edition) -> Vec<Item> {
     out
 }
 
+/// An article with listed changes, linked once at the head of the glossary.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionLink {
+    /// Its number in that list (1-based, index order), which rows show.
+    pub key: usize,
+    /// Article title.
+    pub title: String,
+    /// Site-relative path of the article page (`slug/`).
+    pub path: String,
+}
+
 /// The occurrences of a pair in one article.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleOccurrences {
+    /// The article's number in [`GlossaryView::editions`].
+    pub key: usize,
     /// Article title.
     pub title: String,
     /// Site-relative path of the article page (`slug/`).
@@ -135,6 +148,8 @@ pub struct GlossaryView {
     pub occurrences: usize,
     /// Articles with at least one listed change.
     pub articles: usize,
+    /// Those articles, in index order, each to be linked once.
+    pub editions: Vec<EditionLink>,
 }
 
 fn flat(s: &str) -> String {
@@ -152,8 +167,19 @@ pub fn view(articles: &[ArticleEntry], strings: &Strings) -> GlossaryView {
     }
     let mut by_kind: BTreeMap<Kind, BTreeMap<(&str, &str), Acc<'_>>> = BTreeMap::new();
     let mut with_items = 0;
+    // Each article's number among those with listed changes.
+    let mut keys = vec![0; articles.len()];
+    let mut editions = Vec::new();
     for (a, summary) in articles.iter().enumerate() {
         with_items += usize::from(!summary.glossary.is_empty());
+        if !summary.glossary.is_empty() {
+            keys[a] = with_items;
+            editions.push(EditionLink {
+                key: with_items,
+                title: summary.info.title.clone(),
+                path: summary.path.clone(),
+            });
+        }
         for item in &summary.glossary {
             let acc = by_kind
                 .entry(item.kind)
@@ -184,6 +210,7 @@ pub fn view(articles: &[ArticleEntry], strings: &Strings) -> GlossaryView {
                         .shown
                         .into_iter()
                         .map(|(a, count, numbers)| ArticleOccurrences {
+                            key: keys[a],
                             title: articles[a].info.title.clone(),
                             path: articles[a].path.clone(),
                             changes: numbers
@@ -221,5 +248,6 @@ pub fn view(articles: &[ArticleEntry], strings: &Strings) -> GlossaryView {
         pairs: pairs_total,
         occurrences: total,
         articles: with_items,
+        editions,
     }
 }

@@ -165,6 +165,16 @@ strings! {
     legend_change,
     /// The key's line for note numbers.
     legend_note,
+    /// The heading of an edition page's density strip.
+    overview_title,
+    /// A cell of the density strip (`{n}`: the passage, `{changes}`: its count).
+    overview_passage,
+    /// A count of changes, one.
+    changes_one,
+    /// A count of changes, other than one.
+    changes_other,
+    /// The heading of the filter that shows or hides changes by kind.
+    filter_title,
     /// The TEI edition's subtitle.
     tei_subtitle,
     /// What the editors are responsible for (TEI `respStmt/resp`).

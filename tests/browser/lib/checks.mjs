@@ -495,7 +495,15 @@ export async function keyboardWalk(page, { pixelSamples = Infinity, maxStops = I
   const reached = [];
   const sampled = new Map();
   await page.evaluate(() => {
-    document.activeElement?.blur();
+    // Start from the top of the page, even where a script focused something
+    // on load (the search page its box): focusing a probe at the start of the
+    // body moves the point Tab continues from there.
+    const probe = document.createElement("span");
+    probe.tabIndex = -1;
+    document.body.prepend(probe);
+    probe.focus({ preventScroll: true });
+    probe.blur();
+    probe.remove();
     window.scrollTo({ top: 0, behavior: "instant" });
   });
   for (let step = 0; step <= Math.min(expected.length + 5, maxStops - 1); step += 1) {
@@ -625,4 +633,178 @@ export async function copyAcross(page, from = 1) {
   if (!(e.includes(c.slice(1, -1)) && c.length >= e.length - 2 && c.length <= e.length))
     problems.push(`copying passages ${pick.index} and ${pick.index + 1} gave ${c.length} characters instead of ${e.length}: “${c.slice(0, 200)}…”`);
   return { problems, copied, expected: pick.expected, index: pick.index };
+}
+
+/**
+ * The filter by kind. Without JavaScript, and in print, it is not shown and
+ * every change is. With JavaScript it is a named group of boxes, each a target
+ * of at least 24×24 px labelled with a kind and that kind's count of entries;
+ * unticking the first kind with the keyboard (Space on its focused box) hides
+ * that kind's numbers and entries and takes the marks off its words, and
+ * nothing of the other kinds; ticking it again brings everything back.
+ */
+export async function kindFilter(page, { print = false } = {}) {
+  await helpers(page);
+  const state = () =>
+    page.evaluate(() => {
+      const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+      const kindOf = (el) => [...el.classList].find((c) => c.startsWith("k-"))?.slice(2);
+      const entries = [...document.querySelectorAll(".changes li[data-c]")];
+      const marks = [...document.querySelectorAll(".grid .chg[data-c]:not(.gone)")];
+      const sigla = [...document.querySelectorAll(".grid a.sig")];
+      const tally = (els, test) => {
+        const out = {};
+        for (const el of els) if (test(el)) out[kindOf(el)] = (out[kindOf(el)] || 0) + 1;
+        return out;
+      };
+      const filter = document.querySelector(".filters");
+      return {
+        filter: filter && shown(filter),
+        entries: tally(entries, shown),
+        allEntries: tally(entries, () => true),
+        marked: tally(marks, (el) => getComputedStyle(el).textDecorationLine !== "none"),
+        sigla: tally(sigla, shown),
+      };
+    });
+  const problems = [];
+  const before = await state();
+  const total = (t) => Object.values(t).reduce((a, b) => a + b, 0);
+  const all = total(before.allEntries);
+  if (total(before.entries) !== all) problems.push(`only ${total(before.entries)} of ${all} entries are shown at first`);
+  if (scriptsOff.has(page) || print) {
+    if (before.filter) problems.push(`the filter by kind is shown ${print ? "in print" : "without JavaScript"}, where it cannot work`);
+    return problems;
+  }
+  if (!before.filter) return [...problems, "the filter by kind is not shown"];
+  const boxes = await page.evaluate(() => {
+    const { describe } = window.__emendTest;
+    const filter = document.querySelector(".filters");
+    const legend = filter.querySelector("legend")?.textContent.trim();
+    return {
+      legend,
+      boxes: [...filter.querySelectorAll("input[type=checkbox]")].map((box) => {
+        const label = box.closest("label") || document.querySelector(`label[for="${box.id}"]`);
+        const r = (label || box).getBoundingClientRect();
+        return { kind: box.dataset.kind, checked: box.checked, name: describe(label || box), text: (label?.textContent || "").replace(/\s+/g, " ").trim(), width: r.width, height: r.height };
+      }),
+    };
+  });
+  if (!boxes.legend) problems.push("the filter by kind has no name (legend)");
+  if (boxes.boxes.length === 0) return [...problems, "the filter by kind has no boxes"];
+  for (const b of boxes.boxes) {
+    if (!b.checked) problems.push(`${b.name} is not ticked at first`);
+    if (b.width < 24 || b.height < 24) problems.push(`${b.name} is a ${Math.round(b.width)}×${Math.round(b.height)}px target, under 24×24`);
+    const count = Number(b.text.match(/(\d+)$/)?.[1]);
+    if (count !== (before.allEntries[b.kind] || 0)) problems.push(`${b.name} says ${count} for ${before.allEntries[b.kind] || 0} entries of kind ${b.kind}`);
+  }
+  const kind = boxes.boxes[0].kind;
+  const box = page.locator(`.filters input[data-kind="${kind}"]`);
+  await box.focus();
+  await page.keyboard.press("Space");
+  const off = await state();
+  if (off.entries[kind]) problems.push(`unticking ${kind} left ${off.entries[kind]} of its entries shown`);
+  if (off.sigla[kind]) problems.push(`unticking ${kind} left ${off.sigla[kind]} of its numbers in the text`);
+  if (off.marked[kind]) problems.push(`unticking ${kind} left ${off.marked[kind]} of its marks struck through or underlined`);
+  for (const [k, n] of Object.entries(before.entries)) if (k !== kind && off.entries[k] !== n) problems.push(`unticking ${kind} also changed the entries of ${k} shown (${off.entries[k] || 0} of ${n})`);
+  for (const [k, n] of Object.entries(before.marked)) if (k !== kind && off.marked[k] !== n) problems.push(`unticking ${kind} also changed the marks of ${k} (${off.marked[k] || 0} of ${n})`);
+  await page.keyboard.press("Space");
+  const on = await state();
+  for (const what of ["entries", "marked", "sigla"]) {
+    if (JSON.stringify(on[what]) !== JSON.stringify(before[what])) problems.push(`ticking ${kind} again did not bring back its ${what} (${JSON.stringify(on[what])} instead of ${JSON.stringify(before[what])})`);
+  }
+  return problems;
+}
+
+/**
+ * The density strip: one cell per passage, in order; the cell of each changed
+ * passage is a link to it, named with its number of entries, a target of at
+ * least 24×24 px; the others are not links. Following the last link (a click,
+ * which works without JavaScript too) brings its passage into view. In print
+ * the strip is not shown.
+ */
+export async function densityStrip(page, { print = false, follow = true } = {}) {
+  await helpers(page);
+  const info = await page.evaluate(() => {
+    const { describe } = window.__emendTest;
+    const strip = document.querySelector(".density");
+    if (!strip) return null;
+    const rows = [...document.querySelectorAll(".grid .col.corr > .cell")].map((cell) => ({
+      id: cell.id,
+      changes: document.querySelectorAll(`.app-group[data-row="${cell.id}"] .changes li[data-c]`).length,
+    }));
+    const cells = [...strip.querySelectorAll(".strip > *")].map((el) => {
+      const r = el.getBoundingClientRect();
+      return { name: describe(el), link: el.matches("a[href]"), href: el.getAttribute("href"), label: el.getAttribute("aria-label") || "", width: r.width, height: r.height };
+    });
+    return { shown: strip.getClientRects().length > 0, rows, cells };
+  });
+  if (!info) return ["there is no density strip (.density)"];
+  if (print) return info.shown ? ["the density strip is shown in print, where its links cannot be followed"] : [];
+  const problems = [];
+  if (!info.shown) problems.push("the density strip is not shown");
+  if (info.cells.length !== info.rows.length) problems.push(`the density strip has ${info.cells.length} cells for ${info.rows.length} passages`);
+  info.rows.forEach((row, i) => {
+    const cell = info.cells[i];
+    if (!cell) return;
+    if (row.changes > 0) {
+      if (!cell.link || cell.href !== `#${row.id}`) problems.push(`cell ${i + 1} of the density strip (${cell.name}) links to “${cell.href}”, not #${row.id}`);
+      if (!new RegExp(`\\b${row.changes}\\b`).test(cell.label)) problems.push(`cell ${i + 1} of the density strip is named “${cell.label}”, without its ${row.changes} changes`);
+      if (cell.width < 24 || cell.height < 24) problems.push(`cell ${i + 1} of the density strip is a ${Math.round(cell.width)}×${Math.round(cell.height)}px target, under 24×24`);
+    } else if (cell.link) problems.push(`cell ${i + 1} of the density strip links to ${cell.href}, a passage without changes`);
+  });
+  const last = [...info.cells.keys()].filter((i) => info.cells[i].link).pop();
+  if (follow && last !== undefined && problems.length === 0) {
+    await page.locator(".density .strip > *").nth(last).click();
+    await settle(page);
+    const want = `#${info.rows[last].id}`;
+    const landed = await page.evaluate((id) => {
+      const { seen } = window.__emendTest;
+      return { hash: location.hash, seen: seen(document.getElementById(id)) };
+    }, want.slice(1));
+    if (landed.hash !== want) problems.push(`following cell ${last + 1} of the density strip led to “${landed.hash}”, not ${want}`);
+    else if (!landed.seen.ok) problems.push(`after following cell ${last + 1} of the density strip, passage ${want} ${landed.seen.why}`);
+  }
+  return problems;
+}
+
+/**
+ * The glossary on a phone (or anywhere): one link per article (only change
+ * numbers are repeated, each a target of at least 24×24 px), every count
+ * saying what it counts (“2 changes”) where the table's header is not shown,
+ * and compact rows: where a pair with at most three change numbers occurs
+ * takes one line (32 px at most), not a title and then the numbers.
+ */
+export async function glossaryCompact(page) {
+  await helpers(page);
+  return page.evaluate(() => {
+    const { describe } = window.__emendTest;
+    const problems = [];
+    const perArticle = new Map();
+    for (const a of document.querySelectorAll("main a[href]")) {
+      if (a.matches(".occ") || a.closest(".glossary-kinds")) continue;
+      const url = new URL(a.href);
+      const key = url.pathname.replace(/index\.html$/, "");
+      perArticle.set(key, (perArticle.get(key) || 0) + 1);
+    }
+    for (const [path, n] of perArticle) if (n > 1) problems.push(`${path} is linked ${n} times, not once`);
+    const headerShown = [...document.querySelectorAll("table.glossary thead")].some((el) => el.getClientRects().length > 0);
+    let tall = 0;
+    for (const tr of document.querySelectorAll("table.glossary tbody tr")) {
+      const count = tr.querySelector("td.count");
+      const text = count.innerText.replace(/\s+/g, " ").trim();
+      if (!headerShown && !/^\d+ changes?$/.test(text)) problems.push(`${describe(tr)}: its count reads “${text}”, which does not say what it counts`);
+      const links = tr.querySelectorAll("a.occ");
+      for (const a of links) {
+        const r = a.getBoundingClientRect();
+        if (r.width < 24 || r.height < 24) problems.push(`${describe(a)} is a ${Math.round(r.width)}×${Math.round(r.height)}px target, under 24×24`);
+      }
+      const h = tr.querySelector("td.where .occurrences").getBoundingClientRect().height;
+      if (links.length <= 3 && h > 32 && tall < 5) {
+        tall += 1;
+        problems.push(`${describe(tr)}: where it occurs takes ${Math.round(h)}px, more than one line of 24px targets`);
+      }
+      if (problems.length > 20) break;
+    }
+    return problems;
+  });
 }

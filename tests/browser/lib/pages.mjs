@@ -8,9 +8,15 @@ export const FIXTURE_PAGES = [
   { name: "index", path: "index.html" },
   { name: "article (plain text)", path: "harbour-report/index.html", article: true },
   { name: "article (Markdown)", path: "council-notes/index.html", article: true },
+  // The dense and sparse articles share the plain-text article's templates,
+  // whose keyboard walk covers them (`walk: false` keeps the interaction file
+  // within its time limit); their layout and overview are checked at four widths.
+  { name: "article (dense: a change every two words)", path: "library-vote/index.html", article: true, walk: false },
+  { name: "article (sparse: one change)", path: "ferry-timetable/index.html", article: true, walk: false },
   { name: "reading view", path: "harbour-report/corrected/index.html" },
   { name: "glossary", path: "glossary/index.html" },
   { name: "site page", path: "about/index.html" },
+  { name: "search", path: "search/index.html" },
   { name: "404", path: "404.html" },
 ];
 
@@ -21,6 +27,8 @@ export const BUNDLED_PAGES = [
   { name: "reading view", path: "han-dong-two-michaels/corrected/index.html" },
   { name: "glossary", path: "glossary/index.html" },
   { name: "methodology page", path: "methodology/index.html" },
+  { name: "search", path: "search/index.html" },
+  { name: "404", path: "404.html" },
 ];
 
 /** Both sites with their pages. */

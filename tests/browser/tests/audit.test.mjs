@@ -1,12 +1,12 @@
 // Automated accessibility audit (axe-core, injected into the page) of every
-// page in lib/pages.mjs; colour contrast again in dark mode and in print,
+// page in lib/pages.mjs at 1280 and 390 px; colour contrast again in dark mode and in print,
 // also for the states a reader creates (a highlighted change, a targeted note).
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { axe } from "../lib/checks.mjs";
-import { WIDE } from "../lib/harness.mjs";
+import { NARROW, WIDE } from "../lib/harness.mjs";
 import { SITES } from "../lib/pages.mjs";
 import { clean, pendingPage, useSites, visit } from "../lib/suite.mjs";
 
@@ -25,7 +25,7 @@ describe("axe-core reports no violations", () => {
       // axe's contrast rule takes seconds on the long bundled article; its
       // styles are the fixture articles', which are checked in all media.
       const schemes = site === "bundled" && article ? MEDIA.slice(0, 1) : MEDIA;
-      const title = schemes.length > 1 ? "(all rules, light); contrast in dark mode and print" : "(all rules, light)";
+      const title = schemes.length > 1 ? "(all rules, light, at 1280 and 390 px); contrast in dark mode and print" : "(all rules, light, at 1280 and 390 px)";
       test(`${label}: ${name} ${title}`, async (t) => {
         if (pendingPage(t, env.sites[site], rel, pending)) return;
         await visit(env.browser, env.sites[site].url(rel), { viewport: WIDE }, async ({ page }) => {
@@ -34,6 +34,10 @@ describe("axe-core reports no violations", () => {
             const rules = media === "light" ? undefined : ["color-contrast"];
             clean(await axe(page, { rules }), `axe, ${media}`);
           }
+        });
+        // On a phone (layout, tap targets) all rules again, light.
+        await visit(env.browser, env.sites[site].url(rel), { viewport: NARROW }, async ({ page }) => {
+          clean(await axe(page), "axe at 390 px, light");
         });
       });
     }

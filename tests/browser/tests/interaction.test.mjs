@@ -1,14 +1,13 @@
 // Interaction: change marks and their partners, the change and note round
-// trips, copying the text, malformed fragments, and the whole page with the
-// keyboard alone.
+// trips, copying the text and malformed fragments (the whole page with the
+// keyboard alone is keyboard.test.mjs).
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { changePartner, changeRoundTrip, copyAcross, keyboardWalk, noteRoundTrip, placeAtTop, settle, showOriginal } from "../lib/checks.mjs";
+import { changePartner, changeRoundTrip, copyAcross, noteRoundTrip, placeAtTop, settle, showOriginal } from "../lib/checks.mjs";
 import { NARROW, WIDE } from "../lib/harness.mjs";
-import { SITES } from "../lib/pages.mjs";
-import { clean, pendingPage, useSites, visit } from "../lib/suite.mjs";
+import { clean, useSites, visit } from "../lib/suite.mjs";
 
 const env = useSites("browser", "bundled");
 const HARBOUR = "harbour-report/index.html";
@@ -193,59 +192,6 @@ describe("note reference → note → back-link moves focus and scroll", () => {
       const notes = await page.$$eval('[role="doc-noteref"]', (els) => els.map((el) => Number(el.id.slice(4))));
       assert.ok(notes.length > 20, `only ${notes.length} note references`);
       for (const n of notes) clean(await noteRoundTrip(page, n, "keyboard"), `note ${n}`);
-    });
-  });
-});
-
-describe("the pages are usable with the keyboard alone, with visible focus", () => {
-  for (const { site, label, pages } of SITES) {
-    for (const { name, path: rel, pending } of pages) {
-      test(`${label}: ${name}`, async (t) => {
-        if (pendingPage(t, env.sites[site], rel, pending)) return;
-        // Every Tab stop gets the computed-outline check; pixels are compared
-        // for the first few stops of each kind of element. The bundled site's
-        // pages share the fixture's templates, so there one width and the
-        // first 150 stops (header, guide, the first rows; the article has
-        // hundreds of links of a handful of kinds) are enough.
-        const bundled = site === "bundled";
-        for (const viewport of bundled ? [WIDE] : [WIDE, NARROW]) {
-          await visit(env.browser, env.sites[site].url(rel), { viewport }, async ({ page }) => {
-            const walk = await keyboardWalk(page, { pixelSamples: 4, maxStops: bundled ? 150 : Infinity });
-            clean(walk.problems, `keyboard walk at ${viewport.width} px`);
-            assert.equal(walk.stops, bundled ? Math.min(150, walk.expected) : walk.expected);
-          });
-        }
-      });
-    }
-  }
-
-  test("the first Tab shows the skip link, which moves focus to the content", async () => {
-    await visit(env.browser, env.sites.browser.url(HARBOUR), { viewport: WIDE }, async ({ page }) => {
-      await page.keyboard.press("Tab");
-      const skip = await page.evaluate(() => {
-        const el = document.activeElement;
-        const r = el.getBoundingClientRect();
-        return { cls: el.className, top: r.top, bottom: r.bottom };
-      });
-      assert.equal(skip.cls, "skip");
-      assert.ok(skip.top >= 0 && skip.bottom <= 800, `the focused skip link is off screen (${skip.top}–${skip.bottom}px)`);
-      await page.keyboard.press("Enter");
-      assert.equal(await page.evaluate(() => document.activeElement.id), "main");
-      await page.keyboard.press("Tab");
-      const next = await page.evaluate(() => document.activeElement.closest("main") !== null);
-      assert.ok(next, "Tab after the skip link does not continue inside the content");
-    });
-  });
-
-  test("the text as received is shown and hidden with Space on its checkbox", async () => {
-    await visit(env.browser, env.sites.browser.url(HARBOUR), { viewport: WIDE }, async ({ page }) => {
-      const shown = () => page.$eval(".col.orig", (el) => el.getClientRects().length > 0);
-      assert.equal(await shown(), true, "shown at first on a wide screen");
-      await page.focus("#show-original");
-      await page.keyboard.press("Space");
-      assert.equal(await shown(), false);
-      await page.keyboard.press("Space");
-      assert.equal(await shown(), true);
     });
   });
 });

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 
-import { columnLabels, legend, noHorizontalOverflow, showOriginal, sideBySide, stacked } from "../lib/checks.mjs";
+import { columnLabels, glossaryCompact, legend, noHorizontalOverflow, showOriginal, sideBySide, stacked } from "../lib/checks.mjs";
 import { artifact, NARROW, REPO, WIDE } from "../lib/harness.mjs";
 import { SITES } from "../lib/pages.mjs";
 import { clean, pendingPage, useSites, visit } from "../lib/suite.mjs";
@@ -111,6 +111,50 @@ describe("at 1280 px each passage as received sits beside its correction, aligne
   });
 });
 
+describe("the ordinary, dense and sparse fixture articles and the bundled one at 1280, 1024, 390 and 320 px", () => {
+  const LAPTOP = { width: 1024, height: 768 };
+  const articles = [
+    ["browser", "harbour-report/index.html"],
+    ["browser", "library-vote/index.html"],
+    ["browser", "ferry-timetable/index.html"],
+    ["bundled", "han-dong-two-michaels/index.html"],
+  ];
+  for (const [site, rel] of articles) {
+    test(`${rel}: side by side and aligned at 1280 and 1024 px, stacked at 390 and 320 px, nothing overflowing`, async () => {
+      for (const viewport of [WIDE, LAPTOP]) {
+        // The bundled article's 1280 px layout is checked above, row by row.
+        if (site === "bundled" && viewport === WIDE) continue;
+        await visit(env.browser, env.sites[site].url(rel), { viewport }, async ({ page }) => {
+          clean((await sideBySide(page)).problems, `side-by-side layout at ${viewport.width} px`);
+          clean(await noHorizontalOverflow(page), `horizontal overflow at ${viewport.width} px`);
+        });
+      }
+      for (const viewport of [NARROW, REFLOW]) {
+        await visit(env.browser, env.sites[site].url(rel), { viewport }, async ({ page }) => {
+          clean(await stacked(page, { original: false }), `corrected text alone at ${viewport.width} px`);
+          clean(await noHorizontalOverflow(page), `horizontal overflow at ${viewport.width} px`);
+          await showOriginal(page);
+          clean(await stacked(page), `stacked layout at ${viewport.width} px`);
+          clean(await noHorizontalOverflow(page), `horizontal overflow at ${viewport.width} px, text as received shown`);
+        });
+      }
+    });
+  }
+});
+
+describe("the glossary: one link per article, counts that say what they count, compact rows", () => {
+  for (const site of ["browser", "bundled"]) {
+    test(`${site} at 1280, 390 and 320 px`, async () => {
+      for (const viewport of [WIDE, NARROW, REFLOW]) {
+        await visit(env.browser, env.sites[site].url("glossary/index.html"), { viewport }, async ({ page }) => {
+          clean(await glossaryCompact(page), `glossary at ${viewport.width} px`);
+          if (viewport === NARROW && site === "bundled") await artifact(page, "glossary-390.png");
+        });
+      }
+    });
+  }
+});
+
 describe("the key says what the page shows, in the words of the strings table, right above the text (on the first screen at 1280 px)", () => {
   const strings = Object.fromEntries(
     [...fs.readFileSync(path.join(REPO, "themes/default/strings/en.yaml"), "utf8").matchAll(/^(legend_(?!title)\w+): "(.*)"$/gm)].map((m) => [m[1], m[2]]),
@@ -157,6 +201,15 @@ describe("at 390 px the corrected text is continuous, the text as received comes
     await visit(env.browser, env.sites.bundled.url("han-dong-two-michaels/index.html"), { viewport: NARROW }, async ({ page }) => {
       clean(await stacked(page, { original: false }), "corrected text alone");
       await artifact(page, "article-390-reading.png");
+      if (process.env.EMEND_UPDATE_SCREENSHOT) {
+        // The docs' phone screenshot: the bar above the text, the key and the
+        // first passages, as a reader first sees them (text as received hidden).
+        const top = await page.evaluate(() => document.querySelector(".text-bar").getBoundingClientRect().top + scrollY - 8);
+        const shot = path.join(REPO, "docs/screenshot-article-phone.png");
+        await page.screenshot({ path: shot, clip: { x: 0, y: top, width: NARROW.width, height: NARROW.height }, fullPage: true });
+        const quant = spawnSync("pngquant", ["--quality=65-90", "--speed=1", "--strip", "--force", "--output", shot, shot]);
+        assert.equal(quant.status, 0, `pngquant (apt-get install pngquant) failed: ${quant.error ?? quant.stderr}`);
+      }
       await showOriginal(page);
       clean(await stacked(page), "stacked layout");
       clean(await noHorizontalOverflow(page), "horizontal overflow");

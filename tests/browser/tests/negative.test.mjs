@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 
-import { axe, changePartner, changeRoundTrip, columnLabels, copyAcross, keyboardWalk, legend, noHorizontalOverflow, noteRoundTrip, sideBySide, stacked } from "../lib/checks.mjs";
+import { axe, changePartner, changeRoundTrip, columnLabels, copyAcross, densityStrip, glossaryCompact, kindFilter, keyboardWalk, legend, noHorizontalOverflow, noteRoundTrip, sideBySide, stacked } from "../lib/checks.mjs";
 import { buildSite, NARROW, open, patch, serve, themeFile } from "../lib/harness.mjs";
 import { useSites } from "../lib/suite.mjs";
 
@@ -41,6 +41,18 @@ describe("each check fails on a page broken for it", () => {
     await s.close();
   });
 
+  test("misaligned rows at 1024 px only", async () => {
+    const s = await broken(styleWith("@media (max-width: 65rem) { .cell.corr > :first-child { margin-top: 1.5rem; } }"), { viewport: { width: 1024, height: 768 } });
+    reports((await sideBySide(s.page)).problems, /^passage #p1: the original starts at \d+px, the corrected text at \d+px$/);
+    await s.close();
+  });
+
+  test("sideways overflow of the dense article at 320 px only", async () => {
+    const s = await broken(styleWith("@media (max-width: 22.5rem) { .cell.corr { min-width: 22rem; } }"), { viewport: { width: 320, height: 640 } }, "library-vote/index.html");
+    reports(await noHorizontalOverflow(s.page), /^the page is \d+px wide in a 320px viewport$/);
+    await s.close();
+  });
+
   test("columns that do not sit side by side at 1280 px", async () => {
     const s = await broken(styleWith(".grid { display: block; }"));
     reports((await sideBySide(s.page)).problems, /^passage #p1: the cells are not side by side/);
@@ -49,6 +61,12 @@ describe("each check fails on a page broken for it", () => {
 
   test("a passage made taller than its text (as a list of changes beside it would)", async () => {
     const s = await broken(styleWith(".col.corr > .cell:first-child { padding-bottom: 30rem; }"));
+    reports((await sideBySide(s.page)).problems, /^passage #p1: the passage is \d+px tall for \d+px of text$/);
+    await s.close();
+  });
+
+  test("a short, dense article's passages stretched to the height of the list of changes beside it", async () => {
+    const s = await broken(styleWith(".grid { align-content: normal; }"), {}, "library-vote/index.html");
     reports((await sideBySide(s.page)).problems, /^passage #p1: the passage is \d+px tall for \d+px of text$/);
     await s.close();
   });
@@ -187,6 +205,81 @@ describe("each check fails on a page broken for it", () => {
     const s = await broken(styleWith("@media print { :root { --fg: #bbb; } }"));
     await s.page.emulateMedia({ media: "print" });
     reports(await axe(s.page, { rules: ["color-contrast"] }), /^color-contrast \(serious\)/);
+    await s.close();
+  });
+
+  test("a filter by kind shown without JavaScript, where it cannot work", async () => {
+    const article = patch(themeFile("templates/article.html"), '<fieldset class="filters" hidden>', '<fieldset class="filters">');
+    const s = await broken({ "templates/article.html": article }, { js: false });
+    reports(await kindFilter(s.page), /^the filter by kind is shown without JavaScript, where it cannot work$/);
+    await s.close();
+  });
+
+  test("a filter by kind that hides nothing", async () => {
+    const script = patch(themeFile("static/edition.js"), 'el.classList.toggle("off", !box.checked)', "void el");
+    const s = await broken({ "static/edition.js": script });
+    const problems = await kindFilter(s.page);
+    reports(problems, /^unticking synonym left 10 of its entries shown$/);
+    reports(problems, /^unticking synonym left \d+ of its numbers in the text$/);
+    reports(problems, /^unticking synonym left \d+ of its marks struck through or underlined$/);
+    await s.close();
+  });
+
+  test("a filter by kind whose counts say something else than the list", async () => {
+    const article = patch(themeFile("templates/article.html"), '<span class="count">{{ k.count }}</span>', '<span class="count">{{ k.count + 1 }}</span>');
+    const s = await broken({ "templates/article.html": article });
+    reports(await kindFilter(s.page), /^label “Synonym swaps 11” says 11 for 10 entries of kind synonym$/);
+    await s.close();
+  });
+
+  test("the overview shown in print", async () => {
+    const style = patch(themeFile("static/style.css"), ".back, .density, .filters { display: none; }", ".back { display: none; }");
+    const s = await broken({ "static/style.css": style });
+    await s.page.evaluate(() => {
+      document.querySelector(".filters").hidden = false; // as the script shows it
+    });
+    await s.page.emulateMedia({ media: "print" });
+    reports(await kindFilter(s.page, { print: true }), /^the filter by kind is shown in print, where it cannot work$/);
+    reports(await densityStrip(s.page, { print: true }), /^the density strip is shown in print/);
+    await s.close();
+  });
+
+  test("overview targets under 24×24 px", async () => {
+    const s = await broken(styleWith(".density .strip > * { width: 12px; height: 12px; } .filters label { min-height: 0; line-height: 1; }"));
+    reports(await densityStrip(s.page), /^cell 1 of the density strip is a 12×12px target, under 24×24$/);
+    reports(await kindFilter(s.page), /^label “Synonym swaps 10” is a \d+×\d+px target, under 24×24$/);
+    await s.close();
+  });
+
+  test("a density strip whose cells lead elsewhere, or are not named with their count", async () => {
+    const article = patch(themeFile("templates/article.html"), 'href="#{{ row.id }}" aria-label="{{ label }}"', 'href="#p1" aria-label="{{ row.number }}"');
+    const s = await broken({ "templates/article.html": article });
+    const problems = await densityStrip(s.page);
+    reports(problems, /^cell 2 of the density strip \(a\.d4\) links to “#p1”, not #p2$/);
+    reports(problems, /^cell 2 of the density strip is named “2”, without its 4 changes$/);
+    await s.close();
+  });
+
+  test("a passage reached from the density strip lands under the bar above the text at 320 px", async () => {
+    const s = await broken(styleWith("@media (max-width: 22.5rem) { .text-bar { white-space: normal; } .text-bar .col-name { display: block; } }"), { viewport: { width: 320, height: 640 } });
+    reports(await densityStrip(s.page), /^after following cell 5 of the density strip, passage #p5 is covered by /);
+    await s.close();
+  });
+
+  test("a glossary that repeats each article's title in every row", async () => {
+    const glossary = patch(themeFile("templates/glossary.html"), "<li>{% if many %}<span class=\"ed-key\" title", "<li><a href=\"{{ page.root }}{{ a.path }}{{ page.index }}\">{{ a.title }}</a>: {% if many %}<span class=\"ed-key\" title");
+    const s = await broken({ "templates/glossary.html": glossary }, { viewport: NARROW }, "glossary/index.html");
+    const problems = await glossaryCompact(s.page);
+    reports(problems, /^\/fixture\/harbour-report\/ is linked \d+ times, not once$/);
+    reports(problems, /^tr\.k-synonym “.*”: where it occurs takes \d+px, more than one line of 24px targets$/);
+    await s.close();
+  });
+
+  test("glossary counts without their meaning on a phone, and change numbers too small to tap", async () => {
+    const s = await broken(styleWith("@media (max-width: 47.5rem) { .glossary .unit { display: none; } } .glossary a.occ { min-width: 0; min-height: 0; line-height: 1.2; }"), { viewport: NARROW }, "glossary/index.html");
+    const problems = await glossaryCompact(s.page);
+    reports(problems, /^tr\.k-synonym “.*”: its count reads “1”, which does not say what it counts$/);
+    reports(problems, /^a\.occ “\d+” is a \d+×\d+px target, under 24×24$/);
     await s.close();
   });
 

@@ -4,7 +4,8 @@
 // highlighting both halves of a change and its entry together, bringing them
 // into view, keeping the list of changes beside the text in step with the
 // passage being read, moving keyboard focus to the target of an in-page link,
-// and hiding the text as received on phones unless the reader asked for it.
+// hiding the text as received on phones unless the reader asked for it, and
+// the filter that shows or hides changes by kind.
 //
 // No id is built or parsed here: each mark names its partner and its entry in
 // data attributes (data-c, data-partner, data-entry; entries carry data-mark),
@@ -61,7 +62,7 @@
     current = n;
     edition.querySelectorAll(`[data-c="${CSS.escape(n)}"]`).forEach((el) => el.classList.add("hl"));
   };
-  const changeOf = (target) => (target instanceof Element ? target.closest("[data-c]") : null);
+  const changeOf = (target) => (target instanceof Element ? target.closest("[data-c]:not(.off)") : null);
   const inView = (el) => {
     const r = el.getBoundingClientRect();
     return r.height > 0 && r.bottom > 0 && r.top < window.innerHeight;
@@ -105,7 +106,7 @@
     }
   });
   edition.addEventListener("click", (e) => {
-    const mark = e.target instanceof Element ? e.target.closest("del.chg[data-partner], ins.chg[data-partner]") : null;
+    const mark = e.target instanceof Element ? e.target.closest("del.chg[data-partner]:not(.off), ins.chg[data-partner]:not(.off)") : null;
     if (!mark || mark.closest("a")) return;
     pinned = mark.dataset.c;
     highlight(pinned);
@@ -120,6 +121,27 @@
       clear();
     }
   });
+
+  // --- The filter by kind: each box shows or hides the changes of its kind
+  // (their marks, numbers and entries carry the class `k-<kind>`). Without
+  // this script the filter stays hidden and every change is shown.
+  const filters = edition.querySelector(".filters");
+  if (filters) {
+    const apply = (box) => {
+      edition.querySelectorAll(`.k-${CSS.escape(box.dataset.kind)}`).forEach((el) => el.classList.toggle("off", !box.checked));
+      if (!box.checked) {
+        pinned = null;
+        clear();
+      }
+    };
+    const boxes = [...filters.querySelectorAll("input[data-kind]")];
+    // A browser may restore the boxes' states on going back to the page.
+    boxes.filter((box) => !box.checked).forEach(apply);
+    filters.addEventListener("change", (e) => {
+      if (e.target instanceof HTMLInputElement && e.target.dataset.kind) apply(e.target);
+    });
+    filters.hidden = false;
+  }
 
   // --- Following an in-page link (a change's number, a note reference, a
   // back-link) moves keyboard focus to its target too, so the next Tab goes on
