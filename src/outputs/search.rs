@@ -194,6 +194,12 @@ impl ArticleTerms {
         }
     }
 
+    /// The packed terms and weights (what identifies them, for the build
+    /// cache's keys).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// Number of distinct terms.
     pub fn len(&self) -> usize {
         self.len

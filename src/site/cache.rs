@@ -33,7 +33,7 @@ use crate::outputs::{ArticleEntry, glossary, search};
 use crate::render::ArticleInfo;
 
 /// Version of the cache's layout; a cache of another version is ignored.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Files modified this recently are not trusted to show their next change in
 /// their timestamp (FAT and some network file systems keep 2 s).
@@ -47,6 +47,19 @@ pub struct BuildCache {
     key: [u64; 2],
     /// Article folder (relative to the site root, `/`-separated) → what it built.
     articles: BTreeMap<String, CachedArticle>,
+    /// Group of site-wide files ([`super::pages::Group::name`]) → what it wrote.
+    groups: BTreeMap<String, CachedGroup>,
+}
+
+/// A group of site-wide files as the cache keeps it (see [`super::pages::Group`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedGroup {
+    /// The hash of its inputs ([`super::pages::GroupKeys`]).
+    pub key: [u64; 2],
+    /// The output paths it wrote.
+    pub files: Vec<String>,
+    /// HTML pages among them.
+    pub pages: usize,
 }
 
 /// A built article, as the cache keeps it.
@@ -126,6 +139,7 @@ impl BuildCache {
             format: FORMAT,
             key,
             articles: BTreeMap::new(),
+            groups: BTreeMap::new(),
         }
     }
 
@@ -153,6 +167,17 @@ impl BuildCache {
     /// Records what the article in `dir` built.
     pub fn insert(&mut self, root: &Path, dir: &Path, article: CachedArticle) {
         self.articles.insert(folder_key(root, dir), article);
+    }
+
+    /// What the group of site-wide files `name` wrote last time, if it was
+    /// written from inputs with this `key`.
+    pub fn group(&self, name: &str, key: [u64; 2]) -> Option<&CachedGroup> {
+        self.groups.get(name).filter(|g| g.key == key)
+    }
+
+    /// Records what the group of site-wide files `name` wrote.
+    pub fn insert_group(&mut self, name: &str, group: CachedGroup) {
+        self.groups.insert(name.to_string(), group);
     }
 
     /// Number of articles recorded.

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::Site;
-use super::cache::{self, BuildCache, CachedArticle};
-use super::pages;
+use super::cache::{self, BuildCache, CachedArticle, CachedGroup};
+use super::pages::{self, Group, NoReuse, Reuse};
 use crate::config::{Overrides, PolicyAction, SourcePolicy};
 use crate::content::{self, Article, Loaded};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};
@@ -108,6 +108,10 @@ pub struct Summary {
     pub removed: usize,
     /// The output folder (build only).
     pub output: Option<PathBuf>,
+    /// The groups of site-wide files kept as the last build wrote them,
+    /// because what they are made from did not change (build only; see
+    /// [`Group`]).
+    pub kept_site_files: Vec<&'static str>,
     /// Time per phase.
     pub timings: Vec<(&'static str, Duration)>,
     /// What `check --links` checked.
@@ -425,6 +429,40 @@ fn build_cached(
     (outcome, cached, false)
 }
 
+/// An incremental build's site-wide files: a group is kept when the last
+/// build wrote it from the same inputs and its files are still in the output.
+struct KeptGroups<'a> {
+    output: &'a OutputDir,
+    claims: &'a Claims<'a>,
+    previous: Option<&'a BuildCache>,
+    next: &'a mut BuildCache,
+    kept: Vec<&'static str>,
+}
+
+impl Reuse for KeptGroups<'_> {
+    fn keep(&mut self, group: Group, key: [u64; 2], out: &mut Diagnostics) -> Option<usize> {
+        let kept = self.previous?.group(group.name(), key)?;
+        if !kept.files.iter().all(|f| self.output.reusable(f)) {
+            return None;
+        }
+        match self
+            .claims
+            .claim_kept(kept.files.iter().map(String::as_str))
+        {
+            Ok(()) => kept.files.iter().for_each(|f| self.output.keep(f)),
+            Err(d) => out.push(d),
+        }
+        self.next.insert_group(group.name(), kept.clone());
+        self.kept.push(group.name());
+        Some(kept.pages)
+    }
+
+    fn built(&mut self, group: Group, key: [u64; 2], files: Vec<String>, pages: usize) {
+        self.next
+            .insert_group(group.name(), CachedGroup { key, files, pages });
+    }
+}
+
 /// Where a run's files go.
 enum Target {
     /// The output folder, staged and swapped in at the end.
@@ -536,7 +574,23 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
     drop(knowledge);
 
     let phase = Instant::now();
-    if let Some(pages) = site.write_site_pages(&entries, has_code, &claims, &mut out) {
+    let written = match (&target, &mut cache) {
+        (Target::Disk(output), Some((previous, next))) => {
+            let mut kept = KeptGroups {
+                output,
+                claims: &claims,
+                previous: previous.as_ref(),
+                next,
+                kept: Vec::new(),
+            };
+            let written =
+                site.write_site_pages_reusing(&entries, has_code, &claims, &mut kept, &mut out);
+            summary.kept_site_files = kept.kept;
+            written
+        }
+        _ => site.write_site_pages_reusing(&entries, has_code, &claims, &mut NoReuse, &mut out),
+    };
+    if let Some(pages) = written {
         summary.pages += pages;
     }
     timings.push(("site pages", phase.elapsed()));
