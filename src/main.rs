@@ -77,6 +77,9 @@ fn main() -> ExitCode {
                         for (name, d) in &s.timings {
                             eprintln!("  {name:<22} {:>8.1} ms", d.as_secs_f64() * 1000.0);
                         }
+                        if !s.kept_site_files.is_empty() {
+                            eprintln!("  site files kept: {}", s.kept_site_files.join(", "));
+                        }
                     }
                     ExitCode::SUCCESS
                 }

@@ -87,6 +87,99 @@ fn editing_one_article_rebuilds_only_that_article() {
     assert_eq!(snapshot_dir(&root.join("public")), before);
 }
 
+/// The text of every file under `dir`, joined.
+fn texts_under(dir: &Path) -> String {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect()
+}
+
+/// The groups of site-wide files `emend build -v` says it kept.
+fn kept_site_files(err: &str) -> Vec<String> {
+    err.lines()
+        .find_map(|l| l.trim().strip_prefix("site files kept: "))
+        .map(|l| l.split(", ").map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn site_files_are_kept_only_when_what_they_are_made_from_is_unchanged() {
+    let site = fixture("basic");
+    let root = site.path();
+    settle(root, past(0));
+    let (ok, err) = build(root, &["-v"]);
+    assert!(ok, "{err}");
+    assert!(
+        kept_site_files(&err).is_empty(),
+        "a first build keeps nothing: {err}"
+    );
+    let index = root.join("public/index.html");
+    let index_before = modified(&index);
+
+    // Nothing changed: every group is kept.
+    let (ok, err) = build(root, &["-v"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        kept_site_files(&err),
+        ["lists", "glossary", "search", "fixed"],
+        "{err}"
+    );
+
+    // A note's text changes: the search index is written again (it holds the
+    // new word), the pages listing the editions are kept as they were.
+    let notes = root.join("content/alpha/annotations.yaml");
+    let text = std::fs::read_to_string(&notes).unwrap();
+    std::fs::write(
+        &notes,
+        text.replacen(
+            "Who is meant is unclear.",
+            "Who is meant is quuxplorative.",
+            1,
+        ),
+    )
+    .unwrap();
+    settle(&root.join("content/alpha"), past(10));
+    let (ok, err) = build(root, &["-v"]);
+    assert!(ok, "{err}");
+    assert!(err.contains("Built 2 articles, 1 unchanged"), "{err}");
+    assert_eq!(
+        kept_site_files(&err),
+        ["lists", "glossary", "fixed"],
+        "{err}"
+    );
+    assert!(texts_under(&root.join("public/search/t")).contains("quuxplorative"));
+    assert_eq!(modified(&index), index_before, "the index page was kept");
+
+    // A title changes: the index, feed, sitemap, editions.json, glossary and
+    // search index are written again, with the new title.
+    let meta = root.join("content/alpha/meta.yaml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(&meta, text.replacen("title: \"", "title: \"Zyxwvut ", 1)).unwrap();
+    settle(&root.join("content/alpha"), past(20));
+    let (ok, err) = build(root, &["-v"]);
+    assert!(ok, "{err}");
+    assert_eq!(kept_site_files(&err), ["fixed"], "{err}");
+    for file in [
+        "index.html",
+        "atom.xml",
+        "editions.json",
+        "glossary/index.html",
+    ] {
+        let text = std::fs::read_to_string(root.join("public").join(file)).unwrap();
+        assert!(text.contains("Zyxwvut"), "{file} has the new title");
+    }
+    assert!(texts_under(&root.join("public/search/t")).contains("zyxwvut"));
+
+    // What was kept is what a clean build writes.
+    let clean = root.join("clean");
+    let (ok, err) = build(root, &["--clean", "--output", clean.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(snapshot_dir(&root.join("public")), snapshot_dir(&clean));
+}
+
 #[test]
 fn a_reused_article_reports_its_warnings_and_notes_again() {
     // alpha cites en.wikipedia.org, which this policy flags (a note); beta

@@ -60,9 +60,12 @@ impl ArticleEntry {
 
 /// Index order: newest first by publication date (then retrieval date), then by slug.
 pub fn sort_for_index(articles: &mut [ArticleEntry]) {
-    articles.sort_by(|a, b| {
-        b.index_date()
-            .cmp(&a.index_date())
-            .then_with(|| a.info.slug.cmp(&b.info.slug))
-    });
+    articles.sort_by(index_order);
+}
+
+/// The order of [`sort_for_index`], for sorting entries with something attached.
+pub fn index_order(a: &ArticleEntry, b: &ArticleEntry) -> std::cmp::Ordering {
+    b.index_date()
+        .cmp(&a.index_date())
+        .then_with(|| a.info.slug.cmp(&b.info.slug))
 }

@@ -135,6 +135,7 @@ fn vlq_len(n: u32) -> usize {
 /// site-wide index is built.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct ArticleTerms {
+    #[serde(with = "crate::files::byte_string")]
     bytes: Vec<u8>,
     len: usize,
 }
@@ -192,6 +193,12 @@ impl ArticleTerms {
             at = end + 1;
             f(term, get_varint(bytes, &mut at));
         }
+    }
+
+    /// The packed terms and weights (what identifies them, for the build
+    /// cache's keys).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
     }
 
     /// Number of distinct terms.

@@ -33,7 +33,7 @@ use crate::outputs::{ArticleEntry, glossary, search};
 use crate::render::ArticleInfo;
 
 /// Version of the cache's layout; a cache of another version is ignored.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 4;
 
 /// Files modified this recently are not trusted to show their next change in
 /// their timestamp (FAT and some network file systems keep 2 s).
@@ -47,6 +47,19 @@ pub struct BuildCache {
     key: [u64; 2],
     /// Article folder (relative to the site root, `/`-separated) → what it built.
     articles: BTreeMap<String, CachedArticle>,
+    /// Group of site-wide files ([`super::pages::Group::name`]) → what it wrote.
+    groups: BTreeMap<String, CachedGroup>,
+}
+
+/// A group of site-wide files as the cache keeps it (see [`super::pages::Group`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedGroup {
+    /// The hash of its inputs ([`super::pages::GroupKeys`]).
+    pub key: [u64; 2],
+    /// The output paths it wrote.
+    pub files: Vec<String>,
+    /// HTML pages among them.
+    pub pages: usize,
 }
 
 /// A built article, as the cache keeps it.
@@ -85,38 +98,65 @@ struct Stat {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fingerprint(Vec<Stat>);
 
-impl CachedArticle {
-    /// What to remember of a built article.
-    pub fn new(
-        fingerprint: Fingerprint,
-        entry: &ArticleEntry,
-        files: Vec<String>,
-        pages: usize,
-        has_code: bool,
-        diagnostics: Vec<Diagnostic>,
-    ) -> Self {
-        CachedArticle {
-            fingerprint,
-            info: entry.info.clone(),
-            path: entry.path.clone(),
-            glossary: entry.glossary.clone(),
-            search: entry.search.clone(),
-            files,
-            pages,
-            has_code,
-            diagnostics,
-        }
-    }
+/// What the cache keeps of a built article besides its [`ArticleEntry`]
+/// (which the site-wide outputs hold during the build: the two are kept
+/// apart so that the entry is never copied).
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// Its files when it was built.
+    pub fingerprint: Fingerprint,
+    /// The output paths it wrote.
+    pub files: Vec<String>,
+    /// HTML pages among them.
+    pub pages: usize,
+    /// Whether its pages contain highlighted code.
+    pub has_code: bool,
+    /// Its warnings and notes.
+    pub diagnostics: Vec<Diagnostic>,
+}
 
-    /// Its entry in the site-wide outputs.
-    pub fn entry(&self) -> ArticleEntry {
-        ArticleEntry {
-            info: self.info.clone(),
-            path: self.path.clone(),
-            glossary: self.glossary.clone(),
-            search: self.search.clone(),
-        }
+impl CachedArticle {
+    /// Its entry in the site-wide outputs and the rest, taken apart.
+    pub fn into_parts(self) -> (ArticleEntry, Built) {
+        (
+            ArticleEntry {
+                info: self.info,
+                path: self.path,
+                glossary: self.glossary,
+                search: self.search,
+            },
+            Built {
+                fingerprint: self.fingerprint,
+                files: self.files,
+                pages: self.pages,
+                has_code: self.has_code,
+                diagnostics: self.diagnostics,
+            },
+        )
     }
+}
+
+/// [`CachedArticle`] as written, borrowing its parts.
+#[derive(Serialize)]
+struct CachedArticleRef<'a> {
+    fingerprint: &'a Fingerprint,
+    info: &'a ArticleInfo,
+    path: &'a str,
+    glossary: &'a [glossary::Item],
+    search: &'a search::ArticleTerms,
+    files: &'a [String],
+    pages: usize,
+    has_code: bool,
+    diagnostics: &'a [Diagnostic],
+}
+
+/// [`BuildCache`] as written, borrowing its parts.
+#[derive(Serialize)]
+struct BuildCacheRef<'a> {
+    format: u32,
+    key: [u64; 2],
+    articles: BTreeMap<&'a str, CachedArticleRef<'a>>,
+    groups: &'a BTreeMap<String, CachedGroup>,
 }
 
 impl BuildCache {
@@ -126,6 +166,7 @@ impl BuildCache {
             format: FORMAT,
             key,
             articles: BTreeMap::new(),
+            groups: BTreeMap::new(),
         }
     }
 
@@ -143,16 +184,61 @@ impl BuildCache {
         rmp_serde::to_vec_named(self).unwrap_or_default()
     }
 
-    /// What the article in `dir` built last time, if its files are as they were.
-    pub fn reusable(&self, root: &Path, dir: &Path, now: &Fingerprint) -> Option<&CachedArticle> {
-        self.articles
-            .get(&folder_key(root, dir))
-            .filter(|c| &c.fingerprint == now)
+    /// Takes out what the article in `dir` built last time (whether it may
+    /// be reused is for its fingerprint to say).
+    pub fn take(&mut self, root: &Path, dir: &Path) -> Option<CachedArticle> {
+        self.articles.remove(&folder_key(root, dir))
     }
 
-    /// Records what the article in `dir` built.
-    pub fn insert(&mut self, root: &Path, dir: &Path, article: CachedArticle) {
-        self.articles.insert(folder_key(root, dir), article);
+    /// The bytes to save for the next build: this cache's key and groups,
+    /// and the articles built, each as its folder (relative to `root`), its
+    /// entry and the rest.
+    pub fn encode_with<'a>(
+        &self,
+        root: &Path,
+        articles: impl IntoIterator<Item = (&'a Path, &'a ArticleEntry, &'a Built)>,
+    ) -> Vec<u8> {
+        let keys: Vec<(String, &ArticleEntry, &Built)> = articles
+            .into_iter()
+            .map(|(dir, e, b)| (folder_key(root, dir), e, b))
+            .collect();
+        let cache = BuildCacheRef {
+            format: FORMAT,
+            key: self.key,
+            articles: keys
+                .iter()
+                .map(|(k, e, b)| {
+                    (
+                        k.as_str(),
+                        CachedArticleRef {
+                            fingerprint: &b.fingerprint,
+                            info: &e.info,
+                            path: &e.path,
+                            glossary: &e.glossary,
+                            search: &e.search,
+                            files: &b.files,
+                            pages: b.pages,
+                            has_code: b.has_code,
+                            diagnostics: &b.diagnostics,
+                        },
+                    )
+                })
+                .collect(),
+            groups: &self.groups,
+        };
+        // Serializing plain data into memory cannot fail.
+        rmp_serde::to_vec_named(&cache).unwrap_or_default()
+    }
+
+    /// What the group of site-wide files `name` wrote last time, if it was
+    /// written from inputs with this `key`.
+    pub fn group(&self, name: &str, key: [u64; 2]) -> Option<&CachedGroup> {
+        self.groups.get(name).filter(|g| g.key == key)
+    }
+
+    /// Records what the group of site-wide files `name` wrote.
+    pub fn insert_group(&mut self, name: &str, group: CachedGroup) {
+        self.groups.insert(name.to_string(), group);
     }
 
     /// Number of articles recorded.

@@ -25,7 +25,7 @@ use crate::render::highlight;
 use crate::render::page::site_page_view;
 use crate::theme::StaticSource;
 use crate::theme::strings::fill;
-use crate::writer::Sink;
+use crate::writer::{Recording, Sink};
 
 /// The 404 page suggests this many of the newest editions: it is served for
 /// every mistyped address, so it stays small however large the site.
@@ -217,156 +217,351 @@ impl Site {
         sink: &dyn Sink,
         out: &mut Diagnostics,
     ) -> Option<usize> {
+        self.write_site_pages_reusing(articles, has_code, sink, &mut NoReuse, out)
+    }
+
+    /// [`Site::write_site_pages`], keeping each [`Group`] of files that
+    /// `reuse` says the last build wrote from the same inputs.
+    pub fn write_site_pages_reusing(
+        &self,
+        articles: &[ArticleEntry],
+        has_code: bool,
+        sink: &dyn Sink,
+        reuse: &mut dyn Reuse,
+        out: &mut Diagnostics,
+    ) -> Option<usize> {
         out.checked(|out| {
-            let config = &self.config;
-            let strings = &self.theme.strings;
-            let site = &self.site_view;
+            let keys = GroupKeys::new(articles, has_code);
             let mut pages = 0;
-
-            for (rel, index) in self.index_pages(articles) {
-                pages += usize::from(self.page("index.html", &index, &rel, sink, out));
-            }
-
-            // The 404 page is served at any depth, so it links from the site root path.
-            let mut page = PageView::new(
-                config,
-                PageKind::NotFound,
-                "404.html",
-                strings.not_found_title.clone(),
-                String::new(),
-            );
-            page.root = config.base_path().to_string();
-            page.noindex = true;
-            page.home = format!("{}{}", page.root, page.index);
-            let not_found = ListPage {
-                site,
-                page,
-                t: strings,
-                articles: &articles[..articles.len().min(NOT_FOUND_LISTED)],
-                total: articles.len(),
-                pagination: None,
-            };
-            pages += usize::from(self.page("404.html", &not_found, "404.html", sink, out));
-
-            for (rel, source) in &self.theme.statics {
-                match source {
-                    StaticSource::Embedded(bytes) => out.ok(sink.write(rel, bytes)),
-                    StaticSource::File(path) => out.ok(sink.copy(rel, path)),
-                };
-            }
-
-            let glossary = GlossaryPage {
-                site,
-                page: PageView::new(
-                    config,
-                    PageKind::Glossary,
-                    "glossary/",
-                    strings.glossary_title.clone(),
-                    fill(&strings.glossary_description, &[("site", &config.title)]),
-                ),
-                t: strings,
-                glossary: glossary::view(articles, strings),
-            };
-            pages += usize::from(self.page(
-                "glossary.html",
-                &glossary,
-                "glossary/index.html",
-                sink,
-                out,
-            ));
-
-            let mut page = PageView::new(
-                config,
-                PageKind::Search,
-                &format!("{}/", search::DIR),
-                strings.search_title.clone(),
-                fill(&strings.search_description, &[("site", &config.title)]),
-            );
-            page.noindex = true;
-            let search_page = SearchPage {
-                site,
-                page,
-                t: strings,
-            };
-            self.page(
-                "search.html",
-                &search_page,
-                &format!("{}/index.html", search::DIR),
-                sink,
-                out,
-            );
-            for (rel, bytes) in search::index(articles) {
-                self.file(&rel, &bytes, sink, out);
-            }
-
-            if let Some(xml) = out.ok(feed::render(&feed::feed(config, strings, articles))) {
-                self.file(feed::FEED_PATH, &xml, sink, out);
-            }
-            let absolute = |p: &str| config.absolute(p);
-            let page_urls: Vec<(String, Option<String>)> = self
-                .pages
-                .iter()
-                .map(|p| (format!("{}/", p.slug), p.updated.clone()))
-                .collect();
-            let urls = sitemap::urls(absolute, &page_urls, articles);
-            for file in sitemap::files(absolute, urls, sitemap::MAX_URLS) {
-                let context = SitemapPage {
-                    site,
-                    urls: &file.urls,
-                };
-                self.page(file.template, &context, &file.path, sink, out);
-            }
-            let robots = RobotsPage {
-                site,
-                sitemap: config.absolute("sitemap.xml"),
-            };
-            self.page("robots.txt", &robots, "robots.txt", sink, out);
-            if config.exports.editions_json {
-                self.file(
-                    "editions.json",
-                    &exports::to_json(&exports::editions_index(config, articles)),
-                    sink,
-                    out,
-                );
-            }
-
-            let mut has_code = has_code;
-            for p in &self.pages {
-                let text = site_page_view(p, config, &self.highlighter);
-                has_code |= text.has_code;
-                let mut page = PageView::new(
-                    config,
-                    PageKind::Page,
-                    &format!("{}/", p.slug),
-                    text.title.clone(),
-                    text.description.clone(),
-                );
-                page.has_code = text.has_code;
-                let context = TextPage {
-                    site,
-                    page,
-                    t: strings,
-                    text: &text,
-                };
-                pages += usize::from(self.page(
-                    "page.html",
-                    &context,
-                    &format!("{}/index.html", p.slug),
-                    sink,
-                    out,
-                ));
-            }
-
-            if has_code {
-                match highlight::stylesheet(&config.highlight_theme, &config.highlight_theme_dark) {
-                    Ok(css) => {
-                        self.file("syntax.css", css.as_bytes(), sink, out);
-                    }
-                    Err(e) => out.push(Diagnostic::error(Code::BadHighlightTheme, e.to_string())),
+            for group in Group::ALL {
+                let key = keys.of(group);
+                if let Some(kept) = reuse.keep(group, key, out) {
+                    pages += kept;
+                    continue;
                 }
+                let recording = Recording::new(sink);
+                let written = match group {
+                    Group::Lists => self.write_lists(articles, &recording, out),
+                    Group::Glossary => self.write_glossary(articles, &recording, out),
+                    Group::Search => {
+                        for (rel, bytes) in search::index(articles) {
+                            self.file(&rel, &bytes, &recording, out);
+                        }
+                        0
+                    }
+                    Group::Fixed => self.write_fixed(has_code, &recording, out),
+                };
+                reuse.built(group, key, recording.into_paths(), written);
+                pages += written;
             }
             Some(pages)
         })
+    }
+
+    /// The index pages, the 404 page, the feed, the sitemaps and
+    /// `editions.json`: what lists the editions. Returns the HTML pages written.
+    fn write_lists(
+        &self,
+        articles: &[ArticleEntry],
+        sink: &dyn Sink,
+        out: &mut Diagnostics,
+    ) -> usize {
+        let config = &self.config;
+        let strings = &self.theme.strings;
+        let site = &self.site_view;
+        let mut pages = 0;
+
+        for (rel, index) in self.index_pages(articles) {
+            pages += usize::from(self.page("index.html", &index, &rel, sink, out));
+        }
+
+        // The 404 page is served at any depth, so it links from the site root path.
+        let mut page = PageView::new(
+            config,
+            PageKind::NotFound,
+            "404.html",
+            strings.not_found_title.clone(),
+            String::new(),
+        );
+        page.root = config.base_path().to_string();
+        page.noindex = true;
+        page.home = format!("{}{}", page.root, page.index);
+        let not_found = ListPage {
+            site,
+            page,
+            t: strings,
+            articles: &articles[..articles.len().min(NOT_FOUND_LISTED)],
+            total: articles.len(),
+            pagination: None,
+        };
+        pages += usize::from(self.page("404.html", &not_found, "404.html", sink, out));
+
+        if let Some(xml) = out.ok(feed::render(&feed::feed(config, strings, articles))) {
+            self.file(feed::FEED_PATH, &xml, sink, out);
+        }
+        let absolute = |p: &str| config.absolute(p);
+        let page_urls: Vec<(String, Option<String>)> = self
+            .pages
+            .iter()
+            .map(|p| (format!("{}/", p.slug), p.updated.clone()))
+            .collect();
+        let urls = sitemap::urls(absolute, &page_urls, articles);
+        for file in sitemap::files(absolute, urls, sitemap::MAX_URLS) {
+            let context = SitemapPage {
+                site,
+                urls: &file.urls,
+            };
+            self.page(file.template, &context, &file.path, sink, out);
+        }
+        if config.exports.editions_json {
+            self.file(
+                "editions.json",
+                &exports::to_json(&exports::editions_index(config, articles)),
+                sink,
+                out,
+            );
+        }
+        pages
+    }
+
+    /// The glossary page. Returns the HTML pages written.
+    fn write_glossary(
+        &self,
+        articles: &[ArticleEntry],
+        sink: &dyn Sink,
+        out: &mut Diagnostics,
+    ) -> usize {
+        let config = &self.config;
+        let strings = &self.theme.strings;
+        let glossary = GlossaryPage {
+            site: &self.site_view,
+            page: PageView::new(
+                config,
+                PageKind::Glossary,
+                "glossary/",
+                strings.glossary_title.clone(),
+                fill(&strings.glossary_description, &[("site", &config.title)]),
+            ),
+            t: strings,
+            glossary: glossary::view(articles, strings),
+        };
+        usize::from(self.page("glossary.html", &glossary, "glossary/index.html", sink, out))
+    }
+
+    /// What depends only on the site (settings, theme, `pages/`) and on
+    /// whether any page has code: the theme's static files, the search page,
+    /// `robots.txt`, the site's own pages and the code stylesheet. Returns
+    /// the HTML pages written.
+    fn write_fixed(&self, has_code: bool, sink: &dyn Sink, out: &mut Diagnostics) -> usize {
+        let config = &self.config;
+        let strings = &self.theme.strings;
+        let site = &self.site_view;
+        let mut pages = 0;
+        for (rel, source) in &self.theme.statics {
+            match source {
+                StaticSource::Embedded(bytes) => out.ok(sink.write(rel, bytes)),
+                StaticSource::File(path) => out.ok(sink.copy(rel, path)),
+            };
+        }
+
+        let mut page = PageView::new(
+            config,
+            PageKind::Search,
+            &format!("{}/", search::DIR),
+            strings.search_title.clone(),
+            fill(&strings.search_description, &[("site", &config.title)]),
+        );
+        page.noindex = true;
+        let search_page = SearchPage {
+            site,
+            page,
+            t: strings,
+        };
+        self.page(
+            "search.html",
+            &search_page,
+            &format!("{}/index.html", search::DIR),
+            sink,
+            out,
+        );
+        let robots = RobotsPage {
+            site,
+            sitemap: config.absolute("sitemap.xml"),
+        };
+        self.page("robots.txt", &robots, "robots.txt", sink, out);
+
+        let mut has_code = has_code;
+        for p in &self.pages {
+            let text = site_page_view(p, config, &self.highlighter);
+            has_code |= text.has_code;
+            let mut page = PageView::new(
+                config,
+                PageKind::Page,
+                &format!("{}/", p.slug),
+                text.title.clone(),
+                text.description.clone(),
+            );
+            page.has_code = text.has_code;
+            let context = TextPage {
+                site,
+                page,
+                t: strings,
+                text: &text,
+            };
+            pages += usize::from(self.page(
+                "page.html",
+                &context,
+                &format!("{}/index.html", p.slug),
+                sink,
+                out,
+            ));
+        }
+
+        if has_code {
+            match highlight::stylesheet(&config.highlight_theme, &config.highlight_theme_dark) {
+                Ok(css) => {
+                    self.file("syntax.css", css.as_bytes(), sink, out);
+                }
+                Err(e) => out.push(Diagnostic::error(Code::BadHighlightTheme, e.to_string())),
+            }
+        }
+        pages
+    }
+}
+
+/// The site-wide files, in groups by what they are made from. Given the same
+/// site (settings, theme, templates, strings, static files, `pages/`: the
+/// build cache's site key), a group's bytes depend only on the inputs its
+/// [`GroupKeys`] key hashes, so a group whose key is unchanged can be kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// Index pages, 404 page, feed, sitemaps, `editions.json`: each edition's
+    /// metadata and path, in index order.
+    Lists,
+    /// The glossary: the metadata and the reviewed pairs of every edition.
+    Glossary,
+    /// The search index: the metadata and search terms of every edition.
+    Search,
+    /// Theme static files, search page, `robots.txt`, the site's own pages,
+    /// the code stylesheet: nothing of the editions but whether any has code.
+    Fixed,
+}
+
+impl Group {
+    /// Every group, in the order they are written.
+    pub const ALL: [Group; 4] = [Group::Lists, Group::Glossary, Group::Search, Group::Fixed];
+
+    /// Its name in the build cache.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Lists => "lists",
+            Group::Glossary => "glossary",
+            Group::Search => "search",
+            Group::Fixed => "fixed",
+        }
+    }
+}
+
+/// Decides whether a group of site-wide files may be kept as the last build
+/// wrote them (an incremental build), and hears what was written instead.
+pub trait Reuse {
+    /// Keeps `group`'s files if the last build wrote them from inputs with
+    /// this `key` and they are still in the output; returns the number of
+    /// HTML pages among them. A kept file colliding with another is reported
+    /// into `out`.
+    fn keep(&mut self, group: Group, key: [u64; 2], out: &mut Diagnostics) -> Option<usize>;
+    /// `group` was written from inputs with this `key`: these `files`, of
+    /// which `pages` HTML pages.
+    fn built(&mut self, group: Group, key: [u64; 2], files: Vec<String>, pages: usize);
+}
+
+/// Keeps nothing: every group is written.
+pub struct NoReuse;
+
+impl Reuse for NoReuse {
+    fn keep(&mut self, _: Group, _: [u64; 2], _: &mut Diagnostics) -> Option<usize> {
+        None
+    }
+    fn built(&mut self, _: Group, _: [u64; 2], _: Vec<String>, _: usize) {}
+}
+
+/// Feeds serialized values into a hash.
+struct HashWriter(xxhash_rust::xxh3::Xxh3);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl HashWriter {
+    /// Adds a value, with its field names (so that a left-out optional field
+    /// never hashes like the next one).
+    fn value(&mut self, value: &impl Serialize) {
+        // Writing into a hash cannot fail; a value that cannot be serialized
+        // is marked so that it never matches a cached key.
+        if rmp_serde::encode::write_named(self, value).is_err() {
+            self.0.update(b"\xffunserializable");
+        }
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    fn digest(&self) -> [u64; 2] {
+        let h = self.0.digest128();
+        [(h >> 64) as u64, h as u64]
+    }
+}
+
+/// The key of each [`Group`]: a hash of what its files are made from.
+pub struct GroupKeys {
+    lists: [u64; 2],
+    glossary: [u64; 2],
+    search: [u64; 2],
+    fixed: [u64; 2],
+}
+
+impl GroupKeys {
+    /// Hashes the inputs of every group from the editions (in index order).
+    pub fn new(articles: &[ArticleEntry], has_code: bool) -> GroupKeys {
+        let mut entries = HashWriter(xxhash_rust::xxh3::Xxh3::new());
+        entries.bytes(&(articles.len() as u64).to_le_bytes());
+        for a in articles {
+            entries.value(&a.info);
+            entries.bytes(a.path.as_bytes());
+        }
+        let lists = entries.digest();
+        let mut glossary = HashWriter(entries.0.clone());
+        let mut search = HashWriter(entries.0.clone());
+        for a in articles {
+            glossary.value(&a.glossary);
+            search.bytes(a.search.as_bytes());
+        }
+        let mut fixed = HashWriter(xxhash_rust::xxh3::Xxh3::new());
+        fixed.bytes(&[u8::from(has_code)]);
+        GroupKeys {
+            lists,
+            glossary: glossary.digest(),
+            search: search.digest(),
+            fixed: fixed.digest(),
+        }
+    }
+
+    /// The key of `group`.
+    pub fn of(&self, group: Group) -> [u64; 2] {
+        match group {
+            Group::Lists => self.lists,
+            Group::Glossary => self.glossary,
+            Group::Search => self.search,
+            Group::Fixed => self.fixed,
+        }
     }
 }
 

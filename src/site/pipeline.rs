@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::Site;
-use super::cache::{self, BuildCache, CachedArticle};
-use super::pages;
+use super::cache::{self, BuildCache, Built, CachedArticle, CachedGroup};
+use super::pages::{self, Group, NoReuse, Reuse};
 use crate::config::{Overrides, PolicyAction, SourcePolicy};
 use crate::content::{self, Article, Loaded};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 use crate::engine::{self, Edition};
-use crate::outputs::{ArticleEntry, sort_for_index};
+use crate::outputs::{ArticleEntry, index_order};
 use crate::render::edition_view;
 use crate::writer::{Claims, NullSink, OutputDir, Recording, Sink};
 
@@ -108,6 +108,10 @@ pub struct Summary {
     pub removed: usize,
     /// The output folder (build only).
     pub output: Option<PathBuf>,
+    /// The groups of site-wide files kept as the last build wrote them,
+    /// because what they are made from did not change (build only; see
+    /// [`Group`]).
+    pub kept_site_files: Vec<&'static str>,
     /// Time per phase.
     pub timings: Vec<(&'static str, Duration)>,
     /// What `check --links` checked.
@@ -358,50 +362,54 @@ pub fn run(opts: &BuildOptions, tasks: Tasks) -> Outcome {
 fn open_output(
     site: &Site,
     opts: &BuildOptions,
-) -> Result<(OutputDir, Option<BuildCache>), Diagnostic> {
+) -> Result<(OutputDir, Option<BuildCache>, [u64; 2]), Diagnostic> {
     let mut output = OutputDir::open(&site.config.output_dir, &site.config.root)?;
     let key = cache::site_key(site, opts);
     let previous = if opts.clean {
         None
     } else {
         output
-            .saved_state()
-            .and_then(|bytes| BuildCache::decode(bytes, key))
+            .take_saved_state()
+            .and_then(|bytes| BuildCache::decode(&bytes, key))
     };
     output.begin(previous.is_some())?;
-    Ok((output, previous))
+    Ok((output, previous, key))
 }
 
 /// Builds one article into the output folder, or keeps what the last build
-/// wrote for it when nothing it depends on changed. Returns the outcome, what
-/// to remember of it for the next build, and whether it was kept.
+/// wrote for it (`kept`) when nothing it depends on changed. Returns the
+/// outcome, what to remember of it for the next build besides its entry, and
+/// whether it was kept.
 fn build_cached(
     site: &Site,
     dir: &Path,
     output: &OutputDir,
     claims: &Claims,
-    previous: Option<&BuildCache>,
+    kept: Option<CachedArticle>,
     drafts: bool,
     started_at: std::time::SystemTime,
-) -> (ArticleOutcome, Option<CachedArticle>, bool) {
+) -> (ArticleOutcome, Option<Built>, bool) {
     // Taken before reading anything: an edit during the build shows next time.
     let fingerprint = cache::fingerprint(dir, started_at);
-    if let (Some(previous), Some(now)) = (previous, &fingerprint)
-        && let Some(kept) = previous.reusable(&site.config.root, dir, now)
+    if let (Some(kept), Some(now)) = (kept, &fingerprint)
+        && &kept.fingerprint == now
         && kept.files.iter().all(|f| output.reusable(f))
     {
+        let (entry, built) = kept.into_parts();
         let mut outcome = ArticleOutcome {
-            entry: Some(kept.entry()),
-            pages: kept.pages,
-            has_code: kept.has_code,
+            entry: Some(entry),
+            pages: built.pages,
+            has_code: built.has_code,
             ..Default::default()
         };
-        outcome.diagnostics.extend(kept.diagnostics.iter().cloned());
-        match claims.claim_kept(kept.files.iter().map(String::as_str)) {
-            Ok(()) => kept.files.iter().for_each(|f| output.keep(f)),
+        outcome
+            .diagnostics
+            .extend(built.diagnostics.iter().cloned());
+        match claims.claim_kept(built.files.iter().map(String::as_str)) {
+            Ok(()) => built.files.iter().for_each(|f| output.keep(f)),
             Err(d) => outcome.diagnostics.push(d),
         }
-        return (outcome, Some(kept.clone()), true);
+        return (outcome, Some(built), true);
     }
     let recording = Recording::new(claims);
     let outcome = build_article(site, dir, &recording, drafts, false);
@@ -409,20 +417,53 @@ fn build_cached(
     // A build without errors is remembered with its warnings and notes, which
     // depend only on the article's files and the site key: a reused article
     // reports them again.
-    let cached = match (fingerprint, &outcome.entry) {
-        (Some(fingerprint), Some(entry)) if !outcome.diagnostics.has_errors() => {
-            Some(CachedArticle::new(
+    let built = match fingerprint {
+        Some(fingerprint) if outcome.entry.is_some() && !outcome.diagnostics.has_errors() => {
+            Some(Built {
                 fingerprint,
-                entry,
                 files,
-                outcome.pages,
-                outcome.has_code,
-                outcome.diagnostics.clone().into_vec(),
-            ))
+                pages: outcome.pages,
+                has_code: outcome.has_code,
+                diagnostics: outcome.diagnostics.clone().into_vec(),
+            })
         }
         _ => None,
     };
-    (outcome, cached, false)
+    (outcome, built, false)
+}
+
+/// An incremental build's site-wide files: a group is kept when the last
+/// build wrote it from the same inputs and its files are still in the output.
+struct KeptGroups<'a> {
+    output: &'a OutputDir,
+    claims: &'a Claims<'a>,
+    previous: Option<&'a BuildCache>,
+    next: &'a mut BuildCache,
+    kept: Vec<&'static str>,
+}
+
+impl Reuse for KeptGroups<'_> {
+    fn keep(&mut self, group: Group, key: [u64; 2], out: &mut Diagnostics) -> Option<usize> {
+        let kept = self.previous?.group(group.name(), key)?;
+        if !kept.files.iter().all(|f| self.output.reusable(f)) {
+            return None;
+        }
+        match self
+            .claims
+            .claim_kept(kept.files.iter().map(String::as_str))
+        {
+            Ok(()) => kept.files.iter().for_each(|f| self.output.keep(f)),
+            Err(d) => out.push(d),
+        }
+        self.next.insert_group(group.name(), kept.clone());
+        self.kept.push(group.name());
+        Some(kept.pages)
+    }
+
+    fn built(&mut self, group: Group, key: [u64; 2], files: Vec<String>, pages: usize) {
+        self.next
+            .insert_group(group.name(), CachedGroup { key, files, pages });
+    }
 }
 
 /// Where a run's files go.
@@ -458,8 +499,8 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
     let mut cache = None;
     let target = if tasks.write {
         match open_output(&site, opts) {
-            Ok((output, previous)) => {
-                cache = Some((previous, BuildCache::new(cache::site_key(&site, opts))));
+            Ok((output, previous, key)) => {
+                cache = Some((previous, BuildCache::new(key)));
                 Target::Disk(Box::new(output))
             }
             Err(d) => {
@@ -483,19 +524,23 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
     let phase = Instant::now();
     progress.start(dirs.len());
     let started_at = std::time::SystemTime::now();
-    let results: Vec<(ArticleOutcome, Option<CachedArticle>, bool)> = dirs
+    // What the last build kept of each article, taken out of the cache: it
+    // becomes the article's entry and is not copied.
+    let kept: Vec<Option<CachedArticle>> = match &mut cache {
+        Some((Some(previous), _)) => dirs
+            .iter()
+            .map(|dir| previous.take(&site.config.root, dir))
+            .collect(),
+        _ => dirs.iter().map(|_| None).collect(),
+    };
+    let results: Vec<(ArticleOutcome, Option<Built>, bool)> = dirs
         .par_iter()
-        .map(|dir| {
+        .zip(kept)
+        .map(|(dir, kept)| {
             let result = match (&target, &cache) {
-                (Target::Disk(output), Some((previous, _))) => build_cached(
-                    &site,
-                    dir,
-                    output,
-                    &claims,
-                    previous.as_ref(),
-                    opts.drafts,
-                    started_at,
-                ),
+                (Target::Disk(output), Some(_)) => {
+                    build_cached(&site, dir, output, &claims, kept, opts.drafts, started_at)
+                }
                 _ => (
                     build_article(&site, dir, &claims, opts.drafts, tasks.site_checks),
                     None,
@@ -510,22 +555,26 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
     timings.push(("articles", phase.elapsed()));
 
     let mut summary = Summary::default();
-    let mut entries = Vec::new();
+    // Each published entry with its folder and what the cache keeps of it.
+    let mut published: Vec<(ArticleEntry, &PathBuf, Option<Built>)> = Vec::new();
     let mut has_code = false;
     let mut knowledge = Vec::new();
-    for (dir, (mut r, cached, reused)) in dirs.iter().zip(results) {
+    for (dir, (mut r, built, reused)) in dirs.iter().zip(results) {
         summary.reused += usize::from(reused);
-        if let (Some((_, next)), Some(c)) = (&mut cache, cached) {
-            next.insert(&site.config.root, dir, c);
-        }
         out.append(&mut r.diagnostics);
         knowledge.extend(r.knowledge);
         summary.pages += r.pages;
         summary.drafts_skipped += usize::from(r.skipped_draft);
         has_code |= r.has_code;
-        entries.extend(r.entry);
+        if let Some(entry) = r.entry {
+            published.push((entry, dir, built));
+        }
     }
-    sort_for_index(&mut entries);
+    published.sort_by(|a, b| index_order(&a.0, &b.0));
+    let (entries, built): (Vec<ArticleEntry>, Vec<(&PathBuf, Option<Built>)>) = published
+        .into_iter()
+        .map(|(entry, dir, built)| (entry, (dir, built)))
+        .unzip();
     summary.articles = entries.len();
     if tasks.site_checks {
         // Text corrected in one article but left alone in another.
@@ -536,7 +585,23 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
     drop(knowledge);
 
     let phase = Instant::now();
-    if let Some(pages) = site.write_site_pages(&entries, has_code, &claims, &mut out) {
+    let written = match (&target, &mut cache) {
+        (Target::Disk(output), Some((previous, next))) => {
+            let mut kept = KeptGroups {
+                output,
+                claims: &claims,
+                previous: previous.as_ref(),
+                next,
+                kept: Vec::new(),
+            };
+            let written =
+                site.write_site_pages_reusing(&entries, has_code, &claims, &mut kept, &mut out);
+            summary.kept_site_files = kept.kept;
+            written
+        }
+        _ => site.write_site_pages_reusing(&entries, has_code, &claims, &mut NoReuse, &mut out),
+    };
+    if let Some(pages) = written {
         summary.pages += pages;
     }
     timings.push(("site pages", phase.elapsed()));
@@ -559,7 +624,19 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
         Target::Disk(output) => {
             summary.output = Some(output.target().to_path_buf());
             let phase = Instant::now();
-            let state = cache.map(|(_, next)| next.encode()).unwrap_or_default();
+            let state = cache
+                .map(|(_, next)| {
+                    next.encode_with(
+                        &site.config.root,
+                        entries
+                            .iter()
+                            .zip(&built)
+                            .filter_map(|(entry, (dir, built))| {
+                                Some((dir.as_path(), entry, built.as_ref()?))
+                            }),
+                    )
+                })
+                .unwrap_or_default();
             match output.commit(&state) {
                 Ok(done) => {
                     summary.files = done.written;

@@ -45,7 +45,7 @@ const CACHE_MARKER: &str = ".emend-cache";
 const CACHE_MARKER_TEXT: &str =
     "emend's build cache for the output folder next to it. Safe to delete.\n";
 /// Version of the files in the cache folder; another version is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Above this many changed files (or a quarter of the output) an incremental
 /// build swaps the whole folder (unchanged files hard-linked) instead of
 /// updating it in place, so the
@@ -112,8 +112,22 @@ struct Saved {
     marker: MarkerId,
     /// Site path → stamp of every file emend wrote there.
     files: BTreeMap<String, Stamp>,
-    /// The site layer's build cache (opaque here).
+    /// The site layer's build cache (opaque here), as one byte string (not
+    /// an array of numbers: it is tens of megabytes for a large site).
+    #[serde(with = "crate::files::byte_string")]
     state: Vec<u8>,
+}
+
+/// [`Saved`] as written, borrowing what it holds (the manifest and the
+/// state are large; copying them only to encode them would double the
+/// memory at the end of a build).
+#[derive(Serialize)]
+struct SavedRef<'a> {
+    format: u32,
+    marker: MarkerId,
+    files: &'a BTreeMap<String, Stamp>,
+    #[serde(serialize_with = "crate::files::byte_string::serialize")]
+    state: &'a [u8],
 }
 
 /// The journal of an in-place commit: once it exists, the commit must finish.
@@ -242,11 +256,11 @@ impl Paths {
     fn commit_whole(&self, files: BTreeMap<String, Stamp>, state: &[u8]) -> Result<(), Diagnostic> {
         // The staging marker becomes the live marker (a rename keeps its
         // identity), so the saved manifest names the right folder.
-        let saved = Saved {
+        let saved = SavedRef {
             format: FORMAT,
             marker: marker_id(&self.staging).unwrap_or_default(),
-            files,
-            state: state.to_vec(),
+            files: &files,
+            state,
         };
         let state_path = self.cache.join("state");
         // The old cache no longer describes the output once the swap starts:
@@ -384,14 +398,22 @@ impl OutputDir {
         self.saved.as_ref().map(|s| s.state.as_slice())
     }
 
+    /// Takes the build cache the last successful build saved (as
+    /// [`OutputDir::saved_state`]), so that its bytes need not stay in
+    /// memory once the site layer has read them.
+    pub fn take_saved_state(&mut self) -> Option<Vec<u8>> {
+        self.saved.as_mut().map(|s| std::mem::take(&mut s.state))
+    }
+
     /// Starts writing. `in_place`: update the live output, writing only what
     /// changed (only possible when [`OutputDir::saved_state`] is `Some`);
     /// otherwise stage a whole new folder.
     pub fn begin(&mut self, in_place: bool) -> Result<(), Diagnostic> {
+        // The manifest moves into the mode: it is not needed twice.
         let previous = self
             .saved
-            .as_ref()
-            .map(|s| s.files.clone())
+            .as_mut()
+            .map(|s| std::mem::take(&mut s.files))
             .unwrap_or_default();
         self.mode = if in_place && self.saved.is_some() {
             Mode::InPlace { previous }
@@ -523,11 +545,11 @@ impl OutputDir {
                     .filter(|rel| !files.contains_key(*rel))
                     .cloned()
                     .collect();
-                let saved = Saved {
+                let saved = SavedRef {
                     format: FORMAT,
                     marker: self.saved.as_ref().map(|s| s.marker).unwrap_or_default(),
-                    files,
-                    state: state.to_vec(),
+                    files: &files,
+                    state,
                 };
                 let state_new = self.paths.cache.join("state.new");
                 replace_file(&state_new, &encode(&saved))
