@@ -179,24 +179,14 @@ impl Site {
                 );
             }
             if publish.citations {
-                self.file(
-                    &format!("{slug}/{}", cite::BIB_FILE),
-                    cite::bibtex(&citation).as_bytes(),
-                    sink,
-                    out,
-                );
-                self.file(
-                    &format!("{slug}/{}", cite::RIS_FILE),
-                    cite::ris(&citation).as_bytes(),
-                    sink,
-                    out,
-                );
-                self.file(
-                    &format!("{slug}/{}", cite::CSL_FILE),
-                    &cite::csl_json(&citation),
-                    sink,
-                    out,
-                );
+                let files = [
+                    (cite::BIB_FILE, cite::bibtex(&citation).into_bytes()),
+                    (cite::RIS_FILE, cite::ris(&citation).into_bytes()),
+                    (cite::CSL_FILE, cite::csl_json(&citation)),
+                ];
+                for (name, bytes) in files {
+                    self.file(&format!("{slug}/{name}"), &bytes, sink, out);
+                }
             }
             let (doc, terms) = search::article_doc(slug, view);
             self.file(&search::doc_path(slug), &doc, sink, out);

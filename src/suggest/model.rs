@@ -105,7 +105,9 @@ pub struct Flag {
     pub source: SourceKind,
 }
 
-fn varint(data: &[u8], pos: &mut usize) -> Option<u64> {
+/// A LEB128 varint at `pos` (the model's and the thesaurus's format), moving
+/// `pos` past it; `None` at the end of the data or on an overlong number.
+pub(super) fn varint(data: &[u8], pos: &mut usize) -> Option<u64> {
     let mut n = 0u64;
     for shift in (0..64).step_by(7) {
         let b = *data.get(*pos)?;

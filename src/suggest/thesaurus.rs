@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use super::model::Model;
+use super::model::{Model, varint};
 use super::rules::{TokenKind, Tokens};
 
 /// The table's file.
@@ -44,19 +44,6 @@ pub struct Thesaurus {
     restorations: Vec<u32>,
     /// Words in the longest received phrase.
     longest: usize,
-}
-
-fn varint(data: &[u8], pos: &mut usize) -> Option<u64> {
-    let mut n = 0u64;
-    for shift in (0..64).step_by(7) {
-        let b = *data.get(*pos)?;
-        *pos += 1;
-        n |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return Some(n);
-        }
-    }
-    None
 }
 
 fn small(data: &[u8], pos: &mut usize) -> Option<u32> {
