@@ -135,7 +135,7 @@ fn vlq_len(n: u32) -> usize {
 /// site-wide index is built.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct ArticleTerms {
-    #[serde(with = "crate::files::byte_string")]
+    #[serde(with = "serde_bytes")]
     bytes: Vec<u8>,
     len: usize,
 }

@@ -331,11 +331,8 @@ pub fn fingerprint(dir: &Path, now: SystemTime) -> Option<Fingerprint> {
 /// site's `dictionary.yaml`, its `pages/`, and every file of the theme and of
 /// the site's `templates/`, `static/` and `strings/`.
 pub fn site_key(site: &Site, opts: &BuildOptions) -> [u64; 2] {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    let mut feed = |bytes: &[u8]| {
-        h.update(&(bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    };
+    let mut h = KeyHasher::new();
+    let mut feed = |bytes: &[u8]| h.bytes(bytes);
     feed(env!("CARGO_PKG_VERSION").as_bytes());
     // The binary itself: a rebuilt emend of the same version may render
     // differently. Its size and timestamp identify it without reading it.
@@ -375,8 +372,58 @@ pub fn site_key(site: &Site, opts: &BuildOptions) -> [u64; 2] {
             }
         }
     }
-    let h = h.digest128();
-    [(h >> 64) as u64, h as u64]
+    h.digest()
+}
+
+/// Builds a cache key: a 128-bit hash of byte strings (each length-prefixed,
+/// so `ab`+`c` never hashes like `a`+`bc`) and serialized values.
+#[derive(Clone)]
+pub struct KeyHasher(xxhash_rust::xxh3::Xxh3);
+
+impl KeyHasher {
+    /// An empty key.
+    pub fn new() -> KeyHasher {
+        KeyHasher(xxhash_rust::xxh3::Xxh3::new())
+    }
+
+    /// Adds a byte string.
+    pub fn bytes(&mut self, bytes: &[u8]) {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    /// Adds a value, with its field names (so that a left-out optional field
+    /// never hashes like the next one).
+    pub fn value(&mut self, value: &impl serde::Serialize) {
+        // Writing into a hash cannot fail; a value that cannot be serialized
+        // is marked so that it never matches a cached key.
+        if rmp_serde::encode::write_named(self, value).is_err() {
+            self.0.update(b"\xffunserializable");
+        }
+    }
+
+    /// The key.
+    pub fn digest(&self) -> [u64; 2] {
+        let h = self.0.digest128();
+        [(h >> 64) as u64, h as u64]
+    }
+}
+
+impl Default for KeyHasher {
+    fn default() -> KeyHasher {
+        KeyHasher::new()
+    }
+}
+
+/// MessagePack is written straight into the hash.
+impl std::io::Write for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -394,6 +441,39 @@ mod tests {
             .unwrap()
             .set_modified(t)
             .unwrap();
+    }
+
+    #[test]
+    fn keys_tell_apart_where_one_string_ends_and_whether_an_optional_field_is_set() {
+        let key = |parts: &[&str]| {
+            let mut h = KeyHasher::new();
+            for p in parts {
+                h.bytes(p.as_bytes());
+            }
+            h.digest()
+        };
+        assert_eq!(key(&["ab", "c"]), key(&["ab", "c"]));
+        assert_ne!(key(&["ab", "c"]), key(&["a", "bc"]));
+        #[derive(serde::Serialize)]
+        struct Two {
+            a: Option<u8>,
+            b: Option<u8>,
+        }
+        let value = |v: &Two| {
+            let mut h = KeyHasher::new();
+            h.value(v);
+            h.digest()
+        };
+        assert_ne!(
+            value(&Two {
+                a: Some(1),
+                b: None
+            }),
+            value(&Two {
+                a: None,
+                b: Some(1)
+            })
+        );
     }
 
     #[test]

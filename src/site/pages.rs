@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use super::Site;
+use super::cache::KeyHasher;
 use super::view::{
     ArticlePage, GlossaryPage, ListPage, PageKind, PageView, Pagination, ReadingPage, RobotsPage,
     SearchPage, SitemapPage, TextPage,
@@ -475,41 +476,6 @@ impl Reuse for NoReuse {
     fn built(&mut self, _: Group, _: [u64; 2], _: Vec<String>, _: usize) {}
 }
 
-/// Feeds serialized values into a hash.
-struct HashWriter(xxhash_rust::xxh3::Xxh3);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl HashWriter {
-    /// Adds a value, with its field names (so that a left-out optional field
-    /// never hashes like the next one).
-    fn value(&mut self, value: &impl Serialize) {
-        // Writing into a hash cannot fail; a value that cannot be serialized
-        // is marked so that it never matches a cached key.
-        if rmp_serde::encode::write_named(self, value).is_err() {
-            self.0.update(b"\xffunserializable");
-        }
-    }
-
-    fn bytes(&mut self, bytes: &[u8]) {
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
-    }
-
-    fn digest(&self) -> [u64; 2] {
-        let h = self.0.digest128();
-        [(h >> 64) as u64, h as u64]
-    }
-}
-
 /// The key of each [`Group`]: a hash of what its files are made from.
 pub struct GroupKeys {
     lists: [u64; 2],
@@ -521,20 +487,20 @@ pub struct GroupKeys {
 impl GroupKeys {
     /// Hashes the inputs of every group from the editions (in index order).
     pub fn new(articles: &[ArticleEntry], has_code: bool) -> GroupKeys {
-        let mut entries = HashWriter(xxhash_rust::xxh3::Xxh3::new());
+        let mut entries = KeyHasher::new();
         entries.bytes(&(articles.len() as u64).to_le_bytes());
         for a in articles {
             entries.value(&a.info);
             entries.bytes(a.path.as_bytes());
         }
         let lists = entries.digest();
-        let mut glossary = HashWriter(entries.0.clone());
-        let mut search = HashWriter(entries.0.clone());
+        let mut glossary = entries.clone();
+        let mut search = entries.clone();
         for a in articles {
             glossary.value(&a.glossary);
             search.bytes(a.search.as_bytes());
         }
-        let mut fixed = HashWriter(xxhash_rust::xxh3::Xxh3::new());
+        let mut fixed = KeyHasher::new();
         fixed.bytes(&[u8::from(has_code)]);
         GroupKeys {
             lists,

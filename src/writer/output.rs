@@ -114,7 +114,7 @@ struct Saved {
     files: BTreeMap<String, Stamp>,
     /// The site layer's build cache (opaque here), as one byte string (not
     /// an array of numbers: it is tens of megabytes for a large site).
-    #[serde(with = "crate::files::byte_string")]
+    #[serde(with = "serde_bytes")]
     state: Vec<u8>,
 }
 
@@ -126,7 +126,7 @@ struct SavedRef<'a> {
     format: u32,
     marker: MarkerId,
     files: &'a BTreeMap<String, Stamp>,
-    #[serde(serialize_with = "crate::files::byte_string::serialize")]
+    #[serde(with = "serde_bytes")]
     state: &'a [u8],
 }
 
