@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use crate::content::{self, Entry};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::outputs::{ArticleEntry, sort_for_index};
+use crate::site::pages::{Group, Reuse};
 use crate::site::pipeline::build_article;
 use crate::site::{ArticleOutcome, BuildOptions, Progress, Site};
 use crate::writer::{Claims, Sink, collision};
@@ -46,11 +47,65 @@ impl MemorySink {
     }
 }
 
+impl MemorySink {
+    /// Adds files already in memory, sharing their bytes.
+    fn insert_shared(&self, files: &Files) {
+        let mut mine = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        for (path, bytes) in files {
+            mine.insert(path.clone(), bytes.clone());
+        }
+    }
+}
+
 impl Sink for MemorySink {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         files.insert(rel.to_string(), Arc::from(bytes));
         Ok(())
+    }
+}
+
+/// One [`Group`] of site-wide files as the last site-pages step made it.
+struct MemoryGroup {
+    /// The hash of what it was made from ([`crate::site::pages::GroupKeys`]).
+    key: [u64; 2],
+    files: Files,
+    pages: usize,
+}
+
+/// The site-pages step's [`Reuse`] in memory: a group whose inputs did not
+/// change is served as it was (its bytes shared, not rendered again), as
+/// `emend build` keeps it on disk. At 10,000 articles rendering the search
+/// index alone takes most of a second; an edit that changes no search term
+/// no longer waits for it.
+struct KeptInMemory<'a> {
+    previous: &'a BTreeMap<&'static str, MemoryGroup>,
+    sink: &'a MemorySink,
+    claims: &'a Claims<'a>,
+    /// What each group is now: kept (with its files) or written (paths only,
+    /// their bytes are taken from the sink afterwards).
+    next: Vec<(Group, [u64; 2], Vec<String>, usize)>,
+    kept: Vec<&'static str>,
+}
+
+impl Reuse for KeptInMemory<'_> {
+    fn keep(&mut self, group: Group, key: [u64; 2], out: &mut Diagnostics) -> Option<usize> {
+        let kept = self.previous.get(group.name()).filter(|g| g.key == key)?;
+        if let Err(d) = self
+            .claims
+            .claim_kept(kept.files.keys().map(String::as_str))
+        {
+            out.push(d);
+        }
+        self.sink.insert_shared(&kept.files);
+        self.next
+            .push((group, key, kept.files.keys().cloned().collect(), kept.pages));
+        self.kept.push(group.name());
+        Some(kept.pages)
+    }
+
+    fn built(&mut self, group: Group, key: [u64; 2], files: Vec<String>, pages: usize) {
+        self.next.push((group, key, files, pages));
     }
 }
 
@@ -127,6 +182,9 @@ pub struct Rebuild {
     pub elapsed: Duration,
     /// Time per phase (`-v` prints them).
     pub timings: Vec<(&'static str, Duration)>,
+    /// The groups of site-wide files served as they were because what they
+    /// are made from did not change (`-v` prints them).
+    pub kept_site_files: Vec<&'static str>,
     /// Served paths whose contents changed (added, edited or removed), sorted.
     pub changed: Vec<String>,
     /// Diagnostics produced by this rebuild (not older ones), sorted.
@@ -168,6 +226,10 @@ pub struct LiveSite {
     pages_diagnostics: Vec<Diagnostic>,
     articles: BTreeMap<String, ArticleState>,
     site_files: Arc<Files>,
+    /// The same files by group, with the key each was made from.
+    site_groups: BTreeMap<&'static str, MemoryGroup>,
+    /// Groups kept by the last site-pages step.
+    kept_site_files: Vec<&'static str>,
     site_pages: usize,
     /// Articles changed since the site pages were last built.
     site_pages_stale: bool,
@@ -186,6 +248,8 @@ impl LiveSite {
             pages_diagnostics: Vec::new(),
             articles: BTreeMap::new(),
             site_files: Arc::default(),
+            site_groups: BTreeMap::new(),
+            kept_site_files: Vec::new(),
             site_pages: 0,
             site_pages_stale: false,
             served: Arc::new(Snapshot::default()),
@@ -224,6 +288,8 @@ impl LiveSite {
                 self.rebuild_everything(progress, &mut diagnostics);
                 timings.push(("articles", started.elapsed()));
                 let phase = Instant::now();
+                // The theme or settings may have changed: every group again.
+                self.site_groups.clear();
                 self.rebuild_site_pages(&mut diagnostics);
                 timings.push(("site pages", phase.elapsed()));
                 self.finish(Rebuilt::Everything, started, timings, diagnostics)
@@ -257,8 +323,13 @@ impl LiveSite {
         let (changed, snapshot) = self.publish();
         timings.push(("swap in", phase.elapsed()));
         let good = || self.articles.values().filter_map(|a| a.good.as_ref());
+        let kept_site_files = match rebuilt {
+            Rebuilt::Articles(_) => Vec::new(),
+            _ => self.kept_site_files.clone(),
+        };
         Rebuild {
             rebuilt,
+            kept_site_files,
             elapsed: started.elapsed(),
             timings,
             changed,
@@ -377,7 +448,8 @@ impl LiveSite {
     }
 
     /// Rebuilds the site-wide pages from the last good build of every
-    /// article; on failure the previous ones stay served.
+    /// article, keeping each group whose inputs did not change; on failure
+    /// the previous ones stay served.
     fn rebuild_site_pages(&mut self, out: &mut Diagnostics) {
         let Some(site) = &self.site else {
             return;
@@ -392,7 +464,16 @@ impl LiveSite {
         // like a generated page is an error, not a silent shadow.
         let claims = Claims::new(&sink);
         let mut found = Diagnostics::new();
-        let written = site.write_site_pages(&entries, has_code, &claims, &mut found);
+        let mut reuse = KeptInMemory {
+            previous: &self.site_groups,
+            sink: &sink,
+            claims: &claims,
+            next: Vec::new(),
+            kept: Vec::new(),
+        };
+        let written =
+            site.write_site_pages_reusing(&entries, has_code, &claims, &mut reuse, &mut found);
+        let (next, kept) = (reuse.next, reuse.kept);
         drop(claims);
         let files = sink.into_files();
         for path in files.keys() {
@@ -405,6 +486,17 @@ impl LiveSite {
         }
         match written {
             Some(pages) if !found.has_errors() => {
+                self.site_groups = next
+                    .into_iter()
+                    .map(|(group, key, paths, pages)| {
+                        let files = paths
+                            .into_iter()
+                            .filter_map(|p| Some((p.clone(), files.get(&p)?.clone())))
+                            .collect();
+                        (group.name(), MemoryGroup { key, files, pages })
+                    })
+                    .collect();
+                self.kept_site_files = kept;
                 self.site_files = Arc::new(files);
                 self.site_pages = pages;
                 self.pages_diagnostics.clear();
@@ -623,6 +715,66 @@ mod tests {
             "{:?}",
             fixed.snapshot.errors
         );
+    }
+
+    #[test]
+    fn site_files_whose_inputs_did_not_change_are_served_as_they_were() {
+        let dir = site_with(&[
+            ("one", "She mentioned it.", FIX),
+            ("two", "He mentioned that.", FIX),
+        ]);
+        let mut live = live(dir.path());
+        let first = live.rebuild(&Scope::Everything, &NoProgress);
+        assert!(first.kept_site_files.is_empty());
+        let search_files = |s: &Snapshot| -> Vec<(String, Bytes)> {
+            s.site
+                .iter()
+                .filter(|(p, _)| p.starts_with("search/"))
+                .map(|(p, b)| (p.clone(), b.clone()))
+                .collect()
+        };
+        let search_before = search_files(&first.snapshot);
+        assert!(!search_before.is_empty());
+        let scope = Scope::Articles(["one".to_string()].into());
+
+        // A new `why` is on the article page only: no site file is made again.
+        let why = "- find: mentioned\n  replace: said\n  why: reworded by a spinner\n";
+        std::fs::write(dir.path().join("content/one/corrections.yaml"), why).unwrap();
+        live.rebuild(&scope, &NoProgress);
+        let pages = live.update_site_pages().unwrap();
+        assert_eq!(
+            pages.kept_site_files,
+            ["lists", "glossary", "search", "fixed"]
+        );
+        // The same bytes, shared rather than rendered again.
+        for ((path, old), (_, new)) in search_before.iter().zip(search_files(&pages.snapshot)) {
+            assert!(Arc::ptr_eq(old, &new), "{path} was made again");
+        }
+
+        // A new word in the text is searchable: the search index is made
+        // again, and what lists the editions too (the excerpt changed).
+        std::fs::write(
+            dir.path().join("content/one/original.txt"),
+            "She mentioned zebras.",
+        )
+        .unwrap();
+        live.rebuild(&scope, &NoProgress);
+        let pages = live.update_site_pages().unwrap();
+        assert!(
+            !pages.kept_site_files.contains(&"search"),
+            "{:?}",
+            pages.kept_site_files
+        );
+        assert!(pages.kept_site_files.contains(&"fixed"));
+        assert!(
+            pages.changed.iter().any(|p| p.starts_with("search/")),
+            "{:?}",
+            pages.changed
+        );
+
+        // A rebuild of everything (a theme or settings change) makes every group again.
+        let all = live.rebuild(&Scope::Everything, &NoProgress);
+        assert!(all.kept_site_files.is_empty(), "{:?}", all.kept_site_files);
     }
 
     #[test]

@@ -407,6 +407,9 @@ impl Log {
             for (name, d) in &rebuild.timings {
                 eprintln!("  {name:<12} {:>8.1} ms", d.as_secs_f64() * 1000.0);
             }
+            if !rebuild.kept_site_files.is_empty() {
+                eprintln!("  site files kept: {}", rebuild.kept_site_files.join(", "));
+            }
             for path in &rebuild.changed {
                 eprintln!("  changed: {path}");
             }

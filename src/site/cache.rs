@@ -31,9 +31,10 @@ use super::{BuildOptions, Site};
 use crate::diagnostics::Diagnostic;
 use crate::outputs::{ArticleEntry, glossary, search};
 use crate::render::ArticleInfo;
+use crate::writer::output::SaveState;
 
 /// Version of the cache's layout; a cache of another version is ignored.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// Files modified this recently are not trusted to show their next change in
 /// their timestamp (FAT and some network file systems keep 2 s).
@@ -150,13 +151,21 @@ struct CachedArticleRef<'a> {
     diagnostics: &'a [Diagnostic],
 }
 
-/// [`BuildCache`] as written, borrowing its parts.
+/// [`BuildCache`] as written, borrowing its parts: what
+/// [`BuildCache::to_save`] returns, written by the output folder's commit
+/// straight into the cache file.
 #[derive(Serialize)]
-struct BuildCacheRef<'a> {
+pub struct BuildCacheRef<'a> {
     format: u32,
     key: [u64; 2],
-    articles: BTreeMap<&'a str, CachedArticleRef<'a>>,
+    articles: BTreeMap<String, CachedArticleRef<'a>>,
     groups: &'a BTreeMap<String, CachedGroup>,
+}
+
+impl SaveState for BuildCacheRef<'_> {
+    fn save(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        rmp_serde::encode::write_named(out, self).map_err(std::io::Error::other)
+    }
 }
 
 impl BuildCache {
@@ -170,10 +179,11 @@ impl BuildCache {
         }
     }
 
-    /// Reads a saved cache; `None` when it is of another version, damaged, or
-    /// for another key (then nothing may be reused).
-    pub fn decode(bytes: &[u8], key: [u64; 2]) -> Option<BuildCache> {
-        rmp_serde::from_slice::<BuildCache>(bytes)
+    /// Reads a saved cache, decoding it as it is read; `None` when it is of
+    /// another version, damaged, or for another key (then nothing may be
+    /// reused).
+    pub fn decode(saved: impl std::io::Read, key: [u64; 2]) -> Option<BuildCache> {
+        rmp_serde::from_read::<_, BuildCache>(saved)
             .ok()
             .filter(|c| c.format == FORMAT && c.key == key)
     }
@@ -190,26 +200,22 @@ impl BuildCache {
         self.articles.remove(&folder_key(root, dir))
     }
 
-    /// The bytes to save for the next build: this cache's key and groups,
-    /// and the articles built, each as its folder (relative to `root`), its
-    /// entry and the rest.
-    pub fn encode_with<'a>(
-        &self,
+    /// What to save for the next build: this cache's key and groups, and
+    /// the articles built, each as its folder (relative to `root`), its
+    /// entry and the rest; borrowed, to be written by the commit.
+    pub fn to_save<'a>(
+        &'a self,
         root: &Path,
         articles: impl IntoIterator<Item = (&'a Path, &'a ArticleEntry, &'a Built)>,
-    ) -> Vec<u8> {
-        let keys: Vec<(String, &ArticleEntry, &Built)> = articles
-            .into_iter()
-            .map(|(dir, e, b)| (folder_key(root, dir), e, b))
-            .collect();
-        let cache = BuildCacheRef {
+    ) -> BuildCacheRef<'a> {
+        BuildCacheRef {
             format: FORMAT,
             key: self.key,
-            articles: keys
-                .iter()
-                .map(|(k, e, b)| {
+            articles: articles
+                .into_iter()
+                .map(|(dir, e, b)| {
                     (
-                        k.as_str(),
+                        folder_key(root, dir),
                         CachedArticleRef {
                             fingerprint: &b.fingerprint,
                             info: &e.info,
@@ -225,9 +231,7 @@ impl BuildCache {
                 })
                 .collect(),
             groups: &self.groups,
-        };
-        // Serializing plain data into memory cannot fail.
-        rmp_serde::to_vec_named(&cache).unwrap_or_default()
+        }
     }
 
     /// What the group of site-wide files `name` wrote last time, if it was
@@ -498,8 +502,8 @@ mod tests {
     fn a_cache_for_another_key_or_version_is_ignored() {
         let cache = BuildCache::new([1, 2]);
         let bytes = cache.encode();
-        assert!(BuildCache::decode(&bytes, [1, 2]).is_some());
-        assert!(BuildCache::decode(&bytes, [1, 3]).is_none());
-        assert!(BuildCache::decode(b"garbage", [1, 2]).is_none());
+        assert!(BuildCache::decode(&bytes[..], [1, 2]).is_some());
+        assert!(BuildCache::decode(&bytes[..], [1, 3]).is_none());
+        assert!(BuildCache::decode(&b"garbage"[..], [1, 2]).is_none());
     }
 }

@@ -370,7 +370,7 @@ fn open_output(
     } else {
         output
             .take_saved_state()
-            .and_then(|bytes| BuildCache::decode(&bytes, key))
+            .and_then(|saved| BuildCache::decode(saved, key))
     };
     output.begin(previous.is_some())?;
     Ok((output, previous, key))
@@ -624,20 +624,22 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
         Target::Disk(output) => {
             summary.output = Some(output.target().to_path_buf());
             let phase = Instant::now();
-            let state = cache
-                .map(|(_, next)| {
-                    next.encode_with(
-                        &site.config.root,
-                        entries
-                            .iter()
-                            .zip(&built)
-                            .filter_map(|(entry, (dir, built))| {
-                                Some((dir.as_path(), entry, built.as_ref()?))
-                            }),
-                    )
-                })
-                .unwrap_or_default();
-            match output.commit(&state) {
+            let state = cache.as_ref().map(|(_, next)| {
+                next.to_save(
+                    &site.config.root,
+                    entries
+                        .iter()
+                        .zip(&built)
+                        .filter_map(|(entry, (dir, built))| {
+                            Some((dir.as_path(), entry, built.as_ref()?))
+                        }),
+                )
+            });
+            let committed = match &state {
+                Some(state) => output.commit(state),
+                None => output.commit(b""),
+            };
+            match committed {
                 Ok(done) => {
                     summary.files = done.written;
                     summary.removed = done.removed;

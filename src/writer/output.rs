@@ -25,7 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -45,7 +45,7 @@ const CACHE_MARKER: &str = ".emend-cache";
 const CACHE_MARKER_TEXT: &str =
     "emend's build cache for the output folder next to it. Safe to delete.\n";
 /// Version of the files in the cache folder; another version is ignored.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Above this many changed files (or a quarter of the output) an incremental
 /// build swaps the whole folder (unchanged files hard-linked) instead of
 /// updating it in place, so the
@@ -104,7 +104,11 @@ fn marker_id(folder: &Path) -> Option<MarkerId> {
     }
 }
 
-/// What the cache folder keeps between builds.
+/// What the cache folder's `state` file starts with: the manifest of the
+/// output folder. The site layer's build cache (opaque here) follows it in
+/// the same file, streamed in and out rather than held as one byte string:
+/// for a large site it is tens of megabytes, and a copy of it in memory at
+/// the end of a build was most of the build's peak memory.
 #[derive(Debug, Serialize, Deserialize)]
 struct Saved {
     format: u32,
@@ -112,23 +116,34 @@ struct Saved {
     marker: MarkerId,
     /// Site path → stamp of every file emend wrote there.
     files: BTreeMap<String, Stamp>,
-    /// The site layer's build cache (opaque here), as one byte string (not
-    /// an array of numbers: it is tens of megabytes for a large site).
-    #[serde(with = "serde_bytes")]
-    state: Vec<u8>,
 }
 
-/// [`Saved`] as written, borrowing what it holds (the manifest and the
-/// state are large; copying them only to encode them would double the
-/// memory at the end of a build).
+/// [`Saved`] as written, borrowing the manifest (large: copying it only to
+/// encode it would double its memory).
 #[derive(Serialize)]
 struct SavedRef<'a> {
     format: u32,
     marker: MarkerId,
     files: &'a BTreeMap<String, Stamp>,
-    #[serde(with = "serde_bytes")]
-    state: &'a [u8],
 }
+
+/// The site layer's build cache, as [`OutputDir::commit`] saves it after the
+/// manifest: written straight into the file, never held whole in memory.
+pub trait SaveState {
+    /// Writes the state.
+    fn save(&self, out: &mut dyn Write) -> std::io::Result<()>;
+}
+
+/// Bytes saved as they are (tests, and a site layer with nothing to keep).
+impl<const N: usize> SaveState for [u8; N] {
+    fn save(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        out.write_all(self)
+    }
+}
+
+/// The saved build cache of the site layer, read from where the manifest
+/// ends (see [`OutputDir::take_saved_state`]).
+pub type SavedState = BufReader<File>;
 
 /// The journal of an in-place commit: once it exists, the commit must finish.
 #[derive(Debug, Serialize, Deserialize)]
@@ -172,8 +187,10 @@ pub struct OutputDir {
     paths: Paths,
     /// Held for the life of the build: one build per output folder.
     _lock: File,
-    /// The build cache saved by the last build, if it describes the live output.
+    /// The manifest saved by the last build, if it describes the live output.
     saved: Option<Saved>,
+    /// The rest of its file: the site layer's build cache.
+    state: Option<SavedState>,
     mode: Mode,
     /// The new manifest.
     files: Mutex<BTreeMap<String, Stamp>>,
@@ -229,6 +246,27 @@ fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
+/// Writes the manifest and then the site layer's state to `path`, through a
+/// temporary file and a rename (as [`replace_file`]), streaming both.
+fn write_saved(path: &Path, saved: &SavedRef<'_>, state: &dyn SaveState) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    {
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        rmp_serde::encode::write_named(&mut w, saved).map_err(std::io::Error::other)?;
+        state.save(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// Reads the manifest at the start of `path`; the reader is left where the
+/// site layer's state begins.
+fn read_saved(path: &Path) -> Option<(Saved, SavedState)> {
+    let mut reader = BufReader::with_capacity(1 << 20, File::open(path).ok()?);
+    let saved: Saved = rmp_serde::from_read(&mut reader).ok()?;
+    Some((saved, reader))
+}
+
 fn decode<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
     let mut bytes = Vec::new();
     File::open(path).ok()?.read_to_end(&mut bytes).ok()?;
@@ -253,14 +291,17 @@ fn prune_empty_parents(root: &Path, rel: &str) {
 
 impl Paths {
     /// Swaps the staging folder in as the output and saves the manifest.
-    fn commit_whole(&self, files: BTreeMap<String, Stamp>, state: &[u8]) -> Result<(), Diagnostic> {
+    fn commit_whole(
+        &self,
+        files: BTreeMap<String, Stamp>,
+        state: &dyn SaveState,
+    ) -> Result<(), Diagnostic> {
         // The staging marker becomes the live marker (a rename keeps its
         // identity), so the saved manifest names the right folder.
         let saved = SavedRef {
             format: FORMAT,
             marker: marker_id(&self.staging).unwrap_or_default(),
             files: &files,
-            state,
         };
         let state_path = self.cache.join("state");
         // The old cache no longer describes the output once the swap starts:
@@ -270,8 +311,7 @@ impl Paths {
                 .map_err(|e| io_diagnostic(&state_path, "remove", &e))?;
         }
         swap(&self.staging, &self.target, &self.old)?;
-        replace_file(&state_path, &encode(&saved))
-            .map_err(|e| io_diagnostic(&state_path, "write", &e))
+        write_saved(&state_path, &saved, state).map_err(|e| io_diagnostic(&state_path, "write", &e))
     }
 
     /// Finishes a commit the journal says was decided, or throws away what an
@@ -376,12 +416,19 @@ impl OutputDir {
             cache,
         };
         paths.recover()?;
-        let saved = decode::<Saved>(&paths.cache.join("state"))
-            .filter(|s| s.format == FORMAT && Some(s.marker) == marker_id(&paths.target));
+        let (saved, state) = match read_saved(&paths.cache.join("state")) {
+            Some((saved, state))
+                if saved.format == FORMAT && Some(saved.marker) == marker_id(&paths.target) =>
+            {
+                (Some(saved), Some(state))
+            }
+            _ => (None, None),
+        };
         Ok(OutputDir {
             paths,
             _lock: lock,
             saved,
+            state,
             mode: Mode::Whole {
                 previous: BTreeMap::new(),
             },
@@ -392,21 +439,16 @@ impl OutputDir {
         })
     }
 
-    /// The build cache the last successful build saved, if it describes the
-    /// live output (opaque bytes of the site layer).
-    pub fn saved_state(&self) -> Option<&[u8]> {
-        self.saved.as_ref().map(|s| s.state.as_slice())
-    }
-
-    /// Takes the build cache the last successful build saved (as
-    /// [`OutputDir::saved_state`]), so that its bytes need not stay in
-    /// memory once the site layer has read them.
-    pub fn take_saved_state(&mut self) -> Option<Vec<u8>> {
-        self.saved.as_mut().map(|s| std::mem::take(&mut s.state))
+    /// Takes the build cache of the site layer that the last successful
+    /// build saved, if it describes the live output: a reader positioned at
+    /// its first byte, so that it is decoded as it is read, never held whole.
+    pub fn take_saved_state(&mut self) -> Option<SavedState> {
+        self.state.take()
     }
 
     /// Starts writing. `in_place`: update the live output, writing only what
-    /// changed (only possible when [`OutputDir::saved_state`] is `Some`);
+    /// changed (only possible when a build cache was saved, see
+    /// [`OutputDir::take_saved_state`]);
     /// otherwise stage a whole new folder.
     pub fn begin(&mut self, in_place: bool) -> Result<(), Diagnostic> {
         // The manifest moves into the mode: it is not needed twice.
@@ -508,7 +550,7 @@ impl OutputDir {
 
     /// Commits the build: the output becomes what was written and kept, and
     /// `state` is saved as the site layer's build cache for the next build.
-    pub fn commit(self, state: &[u8]) -> Result<Committed, Diagnostic> {
+    pub fn commit(self, state: &dyn SaveState) -> Result<Committed, Diagnostic> {
         let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
         let written = self.written.load(Ordering::Relaxed);
         let moves = self.moves.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -549,10 +591,9 @@ impl OutputDir {
                     format: FORMAT,
                     marker: self.saved.as_ref().map(|s| s.marker).unwrap_or_default(),
                     files: &files,
-                    state,
                 };
                 let state_new = self.paths.cache.join("state.new");
-                replace_file(&state_new, &encode(&saved))
+                write_saved(&state_new, &saved, state)
                     .map_err(|e| io_diagnostic(&state_new, "write", &e))?;
                 let journal = Journal {
                     format: FORMAT,
@@ -750,8 +791,8 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 /// The files the manifest lists (for tests and tools).
 pub fn manifest_paths(target: &Path) -> BTreeSet<String> {
     let target = normalize(target);
-    decode::<Saved>(&sibling(&target, "cache").join("state"))
-        .map(|s| s.files.into_keys().collect())
+    read_saved(&sibling(&target, "cache").join("state"))
+        .map(|(s, _)| s.files.into_keys().collect())
         .unwrap_or_default()
 }
 
@@ -763,6 +804,15 @@ mod tests {
         let mut out = OutputDir::open(target, root).unwrap();
         out.begin(in_place).unwrap();
         out
+    }
+
+    impl OutputDir {
+        /// The saved build cache, read whole.
+        fn saved_state(&mut self) -> Option<Vec<u8>> {
+            let mut bytes = Vec::new();
+            self.take_saved_state()?.read_to_end(&mut bytes).ok()?;
+            Some(bytes)
+        }
     }
 
     fn names(dir: &Path) -> Vec<String> {
@@ -786,8 +836,8 @@ mod tests {
         assert_eq!(std::fs::read(target.join("a/index.html")).unwrap(), b"one");
         assert!(target.join(MARKER).is_file());
 
-        let out = open(&target, root, false);
-        assert_eq!(out.saved_state(), Some(&b"s1"[..]));
+        let mut out = open(&target, root, false);
+        assert_eq!(out.saved_state().as_deref(), Some(&b"s1"[..]));
         out.write("a/index.html", b"two").unwrap();
         out.abort();
         assert_eq!(std::fs::read(target.join("a/index.html")).unwrap(), b"one");
@@ -860,8 +910,8 @@ mod tests {
             ["a/index.html", "b/index.html", "index.html", "new.txt"]
         );
         assert_eq!(names(root), [".public.emend-cache", "public"]);
-        let out = open(&target, root, true);
-        assert_eq!(out.saved_state(), Some(&b"s2"[..]));
+        let mut out = open(&target, root, true);
+        assert_eq!(out.saved_state().as_deref(), Some(&b"s2"[..]));
     }
 
     #[test]
@@ -899,9 +949,10 @@ mod tests {
             format: FORMAT,
             marker: marker_id(&target).unwrap_or_default(),
             files: BTreeMap::from([("a.html".to_string(), Stamp::of(b"new a"))]),
-            state: b"s2".to_vec(),
         };
-        std::fs::write(cache.join("state.new"), encode(&saved)).unwrap();
+        let mut bytes = encode(&saved);
+        bytes.extend_from_slice(b"s2");
+        std::fs::write(cache.join("state.new"), bytes).unwrap();
         let journal = Journal {
             format: FORMAT,
             moves: vec!["a.html".into()],
@@ -909,10 +960,10 @@ mod tests {
         };
         std::fs::write(cache.join("journal"), encode(&journal)).unwrap();
         drop(out);
-        let out = open(&target, root, true);
+        let mut out = open(&target, root, true);
         assert_eq!(std::fs::read(target.join("a.html")).unwrap(), b"new a");
         assert!(!target.join("b.html").exists());
-        assert_eq!(out.saved_state(), Some(&b"s2"[..]));
+        assert_eq!(out.saved_state().as_deref(), Some(&b"s2"[..]));
         out.abort();
         assert!(!cache.join("journal").exists());
     }
@@ -930,9 +981,9 @@ mod tests {
         let cache = sibling(&normalize(&target), "cache");
         std::fs::write(cache.join("state.new"), b"half").unwrap();
         drop(out); // killed: no journal
-        let out = open(&target, root, true);
+        let mut out = open(&target, root, true);
         assert_eq!(std::fs::read(target.join("a.html")).unwrap(), b"old");
-        assert_eq!(out.saved_state(), Some(&b"s1"[..]));
+        assert_eq!(out.saved_state().as_deref(), Some(&b"s1"[..]));
         assert!(!cache.join("state.new").exists());
     }
 
@@ -990,7 +1041,7 @@ mod tests {
         // within one tick, inode reused, would look the same.
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(target.join(MARKER), MARKER_TEXT).unwrap();
-        let out = OutputDir::open(&target, root).unwrap();
+        let mut out = OutputDir::open(&target, root).unwrap();
         assert_eq!(out.saved_state(), None);
     }
 }
