@@ -497,9 +497,13 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
     timings.push(("discover", phase.elapsed()));
 
     let mut cache = None;
+    let phase = Instant::now();
     let target = if tasks.write {
         match open_output(&site, opts) {
             Ok((output, previous, key)) => {
+                if previous.is_some() {
+                    timings.push(("read build cache", phase.elapsed()));
+                }
                 cache = Some((previous, BuildCache::new(key)));
                 Target::Disk(Box::new(output))
             }
