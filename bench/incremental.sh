@@ -36,6 +36,10 @@ ensure_sites "$N"
 site=$WORK/incr-$N out=$WORK/incr-$N-public hout=$WORK/incr-$N-hugo-public
 rm -rf "$site" "$out" "$hout"
 cp -a "$WORK/emend-$N" "$site"
+# A site generated a moment ago has timestamps too fresh to be trusted (the
+# cache's two-second rule), which would make the first rebuild a full one:
+# date the copy a minute back, as a site edited earlier would be.
+find "$site" -exec touch -h -d '-1 minute' {} +
 slug=$(printf 'article-%05d' $((N / 2)))
 corr=$site/content/$slug/corrections.yaml
 counter=$WORK/incr-$N.count
