@@ -34,7 +34,7 @@ use crate::render::ArticleInfo;
 use crate::writer::output::SaveState;
 
 /// Version of the cache's layout; a cache of another version is ignored.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 4;
 
 /// Files modified this recently are not trusted to show their next change in
 /// their timestamp (FAT and some network file systems keep 2 s).

@@ -365,12 +365,12 @@ fn open_output(
 ) -> Result<(OutputDir, Option<BuildCache>, [u64; 2]), Diagnostic> {
     let mut output = OutputDir::open(&site.config.output_dir, &site.config.root)?;
     let key = cache::site_key(site, opts);
+    // Taken either way, so that its file is closed before the commit replaces it.
+    let saved = output.take_saved_state();
     let previous = if opts.clean {
         None
     } else {
-        output
-            .take_saved_state()
-            .and_then(|saved| BuildCache::decode(saved, key))
+        saved.and_then(|saved| BuildCache::decode(saved, key))
     };
     output.begin(previous.is_some())?;
     Ok((output, previous, key))
