@@ -33,14 +33,15 @@ fn suggestions_are_precise_and_restore_much_of_the_garbling() {
         );
         assert!(t.wer_after() < t.wer_before(), "{src:?}: WER did not drop");
     }
-    // Held out: precise, and the model adds recall (measured 59.6% against 38.1%,
-    // 52.1% before the spun-article prior).
+    // Held out: precise, and the model adds recall (measured 69.7% against 38.1%;
+    // 52.1% before the spun-article prior, 59.6% before it grew with the
+    // density of sure swaps and sure swaps were checked outside their lists).
     let (all, _, _) = total(&rows, Set::SeedLike, Sources::Both);
     let (no_model, _, _) = total(&rows, Set::SeedLike, Sources::NoModel);
     assert!(all.precision() >= 0.95, "{:.3}", all.precision());
-    assert!(all.share() >= 0.57, "{:.3}", all.share());
+    assert!(all.share() >= 0.67, "{:.3}", all.share());
     assert!(
-        all.restored > no_model.restored + 55,
+        all.restored > no_model.restored + 90,
         "{} vs {}",
         all.restored,
         no_model.restored
@@ -64,7 +65,7 @@ fn suggestions_are_precise_and_restore_much_of_the_garbling() {
         );
         assert_eq!(with.wer_after(), without.wer_after(), "{set:?}");
         if set == Set::SeedLike {
-            // measured: 19 flags, 12 on a garbled place
+            // measured: 32 flags, 18 on a garbled place
             assert!(sum.thesaurus_flags.0 > 0 && sum.thesaurus_flags.1 * 2 > sum.thesaurus_flags.0);
         }
     }

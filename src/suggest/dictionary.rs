@@ -586,6 +586,31 @@ impl Dictionary {
 
     /// Every match of every entry in `toks` that its context rules allow.
     pub fn hits(&self, toks: &Tokens<'_>) -> Vec<Hit> {
+        self.matches(toks, false)
+    }
+
+    /// The matches its positive context rules (`prev`, `next`) alone kept
+    /// out, for entries that need no model check: a swap such as "hearth"
+    /// → "fire" is sure in the contexts its entry lists ("hearth
+    /// department"), and the lists can never be complete. Its `not_prev` and
+    /// `not_next` still apply, and a place some entry of the same swap
+    /// matched is left out. The plausibility model decides on these, as on
+    /// `check: model` entries.
+    pub fn relaxed_hits(&self, toks: &Tokens<'_>) -> Vec<Hit> {
+        let sure: std::collections::HashSet<(usize, usize, String)> = self
+            .hits(toks)
+            .into_iter()
+            .map(|h| (h.range.start, h.range.end, h.replace))
+            .collect();
+        let mut out = self.matches(toks, true);
+        out.retain(|h| !sure.contains(&(h.range.start, h.range.end, h.replace.clone())));
+        out.dedup_by(|a, b| a.range == b.range && a.replace == b.replace);
+        out
+    }
+
+    /// The matches of `hits` (`relaxed`: of [`Dictionary::relaxed_hits`],
+    /// before leaving out the places another entry matched).
+    fn matches(&self, toks: &Tokens<'_>, relaxed: bool) -> Vec<Hit> {
         // The search is prepared once per dictionary, not once per article.
         let search = self.search.get_or_init(|| Search::new(&self.entries));
         let found = search.needles.scan(toks.text);
@@ -600,7 +625,16 @@ impl Dictionary {
                 if *capital && !toks.sentence_start(span.start) {
                     continue;
                 }
-                if !entry.context.allows(toks, &span, &self.classes) {
+                if relaxed {
+                    let c = &entry.context;
+                    if entry.model_check
+                        || (c.prev.is_empty() && c.next.is_empty())
+                        || c.allows(toks, &span, &self.classes)
+                        || !c.vetoes_pass(toks, &span, &self.classes)
+                    {
+                        continue;
+                    }
+                } else if !entry.context.allows(toks, &span, &self.classes) {
                     continue;
                 }
                 let replace = if *capital {
@@ -787,5 +821,37 @@ mod tests {
                 .any(|e| e.find == "mentioned" && e.replace == "said")
         );
         assert_eq!(d.entries.last().unwrap().source, Source::Site);
+    }
+
+    #[test]
+    fn relaxed_hits_are_the_matches_only_positive_context_lists_kept_out() {
+        let (d, out) = parse(
+            "entries:\n  - {find: hearth, replace: fire, kind: synonym, next: [department], not_prev: [stone]}\n  - {find: warmth, replace: heat, kind: synonym}\n  - {find: robust, replace: strong, kind: synonym, next: [economy], check: model}\n",
+        );
+        assert!(out.is_empty(), "{out:?}");
+        let text = "The hearth department came. The hearth spread. A stone hearth. The warmth rose. A robust debate.";
+        let toks = Tokens::new(text);
+        let spans = |hits: Vec<Hit>| -> Vec<(usize, String)> {
+            hits.into_iter()
+                .map(|h| (h.range.start, h.replace))
+                .collect()
+        };
+        let at = |find: &str| text.match_indices(find).map(|(i, _)| i).collect::<Vec<_>>();
+        let hearth = at("hearth");
+        // The listed context is a sure match...
+        assert_eq!(
+            spans(d.hits(&toks)),
+            [
+                (hearth[0], "fire".to_string()),
+                (text.find("warmth").unwrap(), "heat".into())
+            ]
+        );
+        // ...outside it, a relaxed one; never where `not_prev` vetoes ("stone
+        // hearth"), never for an entry without positive lists ("warmth",
+        // already sure everywhere) or one the model checks anyway ("robust").
+        assert_eq!(
+            spans(d.relaxed_hits(&toks)),
+            [(hearth[1], "fire".to_string())]
+        );
     }
 }

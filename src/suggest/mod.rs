@@ -186,7 +186,7 @@ pub fn choose(
                 dictionary_pairs.insert((f, r));
             }
         }
-        let all_hits = dict.hits(&toks);
+        let mut all_hits = dict.hits(&toks);
         let unambiguous = all_hits
             .iter()
             .filter(|h| !dict.entries[h.entry].model_check)
@@ -194,16 +194,35 @@ pub fn choose(
         // An article the unambiguous entries show to be spun throughout is
         // likelier to be spun at each ordinary-English swap too.
         shift = model::article_prior(unambiguous, toks.tokens.len());
+        // In an evidently spun article, the matches only the entries'
+        // positive context lists kept out: the model decides on them as on
+        // `check: model` entries, with a little more evidence. Never in an
+        // article without the prior (a clean one).
+        let relaxed = if model.is_some() && shift > 0.0 {
+            dict.relaxed_hits(&toks)
+        } else {
+            Vec::new()
+        };
+        let first_relaxed = all_hits.len();
+        all_hits.extend(relaxed);
         dictionary_ranges = all_hits.iter().map(|h| h.range.clone()).collect();
-        for hit in all_hits {
+        for (n, hit) in all_hits.into_iter().enumerate() {
             let e = &dict.entries[hit.entry];
             let find = &text[hit.range.clone()];
-            if e.model_check {
-                // A swap that is also ordinary English: only where the model
-                // finds the restoration far likelier here.
+            if e.model_check || n >= first_relaxed {
+                // A swap that is also ordinary English (or a sure swap outside
+                // its listed contexts): only where the model finds the
+                // restoration far likelier here.
+                // A relaxed match needs RELAXED_CONFIRM: as much as CONFIRM
+                // once its extra margin is taken off.
+                let margin = if n >= first_relaxed {
+                    model::RELAXED_CONFIRM - model::CONFIRM
+                } else {
+                    0.0
+                };
                 let Some(ratio) = model
                     .and_then(|m| m.ratio(&toks, &hit.range, &hit.replace))
-                    .map(|r| r + shift)
+                    .map(|r| r + shift - margin)
                 else {
                     continue;
                 };
@@ -1187,5 +1206,44 @@ mod tests {
             ("robust", "strong", 67)
         );
         assert!(flag.ratio >= model::FLAG && flag.ratio < model::CONFIRM);
+    }
+
+    #[test]
+    fn sure_swaps_outside_their_listed_contexts_need_a_spun_article_and_the_model() {
+        let d = dict(
+            "entries:\n  - {find: mentioned, replace: said, kind: synonym}\n  - {find: hearth, replace: fire, kind: synonym, next: [department], not_prev: [stone]}\n",
+        );
+        let m = model::Model::builtin();
+        let fire = "Crews said the hearth doubled in size overnight.";
+        // An article spun throughout: a dozen sure swaps, one per 4 tokens.
+        let spun = format!("{}{fire}", "She mentioned it.\n".repeat(12));
+        let with = choose(&spun, &[], Some(&d), None, Some(m), None, 0.5);
+        let hearth = spun.find("hearth").unwrap();
+        assert!(
+            with.suggestions
+                .iter()
+                .any(|s| s.range == (hearth..hearth + 6)
+                    && s.replace == "fire"
+                    && origin::render(&s.origin) == "dictionary + model"),
+            "{:?}",
+            found(&with)
+        );
+        // Without the model, or in an article not shown to be spun, the
+        // entry's lists alone decide: "hearth doubled" is not among them.
+        let none = choose(&spun, &[], Some(&d), None, None, None, 0.5);
+        assert!(none.suggestions.iter().all(|s| s.find != "hearth"));
+        let clean = choose(fire, &[], Some(&d), None, Some(m), None, 0.5);
+        assert!(clean.suggestions.is_empty(), "{:?}", found(&clean));
+        // A `not_prev` veto still holds.
+        let stone = format!(
+            "{}They sat by the stone hearth overnight.",
+            "She mentioned it.\n".repeat(12)
+        );
+        let vetoed = choose(&stone, &[], Some(&d), None, Some(m), None, 0.5);
+        assert!(
+            vetoed.suggestions.iter().all(|s| s.find != "hearth"),
+            "{:?}",
+            found(&vetoed)
+        );
     }
 }

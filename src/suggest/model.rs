@@ -30,6 +30,15 @@ pub const DATA: &[u8] = include_bytes!("../../data/english-bigrams.bin");
 /// prior weights 0.5–1.5), never on the held-out ones.
 pub const CONFIRM: f64 = 1.5;
 
+/// Evidence from which the model confirms a dictionary entry's match outside
+/// the contexts its `prev`/`next` lists name (see
+/// [`Dictionary::relaxed_hits`](super::dictionary::Dictionary::relaxed_hits)),
+/// in an evidently spun article only: a little more than [`CONFIRM`], since
+/// the entry's own lists did not vouch for the place. Set on the tuning
+/// articles and their clean texts (eval/README.md: margins 0–1.5 over
+/// [`CONFIRM`] tried), never on the held-out ones.
+pub const RELAXED_CONFIRM: f64 = 2.0;
+
 /// How often a thesaurus spinner replaces a word it has a synonym for (the
 /// tuning map changes roughly a third of the words it knows).
 const SPIN_RATE: f64 = 0.3;
@@ -46,11 +55,13 @@ pub const FLAG: f64 = 0.5;
 /// per [`SPUN_WORDS_PER_HIT`] tokens (words and punctuation). A spinner that has swapped dozens of
 /// unambiguous words in an article has most likely swapped its ordinary-English
 /// ones as well (the prior spin rate of the article is far above
-/// [`SPIN_RATE`]). Set on the tuning articles and their clean texts (shifts
-/// 0.5–3.0 tried: the highest recall at no less than 98.5% tuning precision;
-/// eval/README.md), never on the held-out ones. Clean articles have no
-/// unambiguous hits, so it never applies to them.
+/// [`SPIN_RATE`]). The shift grows with the density of those places (see
+/// [`article_prior`]) up to [`SPUN_SHIFT_MAX`]. Set on the tuning articles and
+/// their clean texts (eval/README.md), never on the held-out ones. Clean
+/// articles have no unambiguous hits, so it never applies to them.
 pub const SPUN_SHIFT: f64 = 2.0;
+/// The most extra evidence an evidently spun article gets (see [`article_prior`]).
+pub const SPUN_SHIFT_MAX: f64 = 3.0;
 /// See [`SPUN_SHIFT`].
 pub const SPUN_MIN_HITS: usize = 10;
 /// See [`SPUN_SHIFT`].
@@ -58,10 +69,14 @@ pub const SPUN_WORDS_PER_HIT: usize = 50;
 
 /// The article's extra evidence for its `check: model` places (see
 /// [`SPUN_SHIFT`]), from the places unambiguous entries matched and its
-/// number of tokens.
+/// number of tokens: [`SPUN_SHIFT`] at one such place per
+/// [`SPUN_WORDS_PER_HIT`] tokens, plus the log of how many times denser they
+/// are, at most [`SPUN_SHIFT_MAX`] (reached at about one per 18 tokens). The
+/// denser the sure swaps, the likelier each ordinary-English one is spun too.
 pub fn article_prior(unambiguous_hits: usize, tokens: usize) -> f64 {
     if unambiguous_hits >= SPUN_MIN_HITS && unambiguous_hits * SPUN_WORDS_PER_HIT >= tokens {
-        SPUN_SHIFT
+        let density = (unambiguous_hits * SPUN_WORDS_PER_HIT) as f64 / tokens.max(1) as f64;
+        (SPUN_SHIFT + density.ln()).min(SPUN_SHIFT_MAX)
     } else {
         0.0
     }
@@ -318,9 +333,18 @@ mod tests {
         // a few hits in a long article: not enough
         assert_eq!(article_prior(9, 100), 0.0);
         assert_eq!(article_prior(12, 1000), 0.0);
-        // dozens of swaps, one per 50 tokens or more
+        // dozens of swaps, one per 50 tokens: the base shift
         assert_eq!(article_prior(12, 600), SPUN_SHIFT);
-        assert_eq!(article_prior(43, 623), SPUN_SHIFT);
+        // denser swaps raise it with the log of the density (one per 30
+        // tokens: ln(50/30) more)...
+        let p = article_prior(20, 600);
+        assert!(
+            (p - (SPUN_SHIFT + (50.0f64 / 30.0).ln())).abs() < 1e-9,
+            "{p}"
+        );
+        // ...up to the cap (one per 14.5 tokens)
+        assert_eq!(article_prior(43, 623), SPUN_SHIFT_MAX);
+        assert_eq!(article_prior(300, 600), SPUN_SHIFT_MAX);
     }
 
     #[test]

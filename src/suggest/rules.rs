@@ -468,6 +468,19 @@ impl Context {
             && (self.next.is_empty() || self.next.iter().any(next))
             && !self.not_next.iter().any(next)
     }
+
+    /// Whether no `not_prev` or `not_next` pattern matches around `span`
+    /// (the positive lists are not consulted).
+    pub fn vetoes_pass(&self, toks: &Tokens<'_>, span: &Range<usize>, classes: &Classes) -> bool {
+        !self
+            .not_prev
+            .iter()
+            .any(|p| toks.prev_matches(p, span.start, classes))
+            && !self
+                .not_next
+                .iter()
+                .any(|p| toks.next_matches(p, span.end, classes))
+    }
 }
 
 #[cfg(test)]
