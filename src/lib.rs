@@ -4,7 +4,7 @@
 //! Data flows one way: [`content`] loads and validates article folders →
 //! [`engine`] resolves corrections and annotations against the texts →
 //! [`render`] turns an edition into aligned rows, notes and a reading view →
-//! [`theme`] renders pages with Tera templates → [`output`] writes them safely.
+//! [`theme`] renders pages with Tera templates → [`writer`] writes them safely.
 //! [`site`] runs these phases for a whole site. [`serve`] keeps a site built in
 //! memory and rebuilds what an edit touches; [`scaffold`] creates sites and articles.
 

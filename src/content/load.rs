@@ -35,7 +35,7 @@ const KNOWN_FILES: &[&str] = &[
 ];
 
 /// Loads one article folder: finds its files, reads them and hands them to
-/// [`assemble`] (the one assembly step, shared with [`article_from_texts`]).
+/// `assemble` (the one assembly step, shared with [`article_from_texts`]).
 /// Problems are recorded in `out`; warnings do not fail it. A draft is
 /// skipped (unless `include_drafts`) before its texts are read.
 pub fn load_article(
@@ -296,7 +296,7 @@ pub struct ArticleTexts<'a> {
     pub annotations: Option<&'a [u8]>,
 }
 
-/// Loads an article from in-memory files through the same [`assemble`] step
+/// Loads an article from in-memory files through the same `assemble` step
 /// as [`load_article`] (drafts are not skipped). Diagnostics name the files
 /// `content/<slug>/...`. This is the entry point for fuzzing and property
 /// tests, which must not touch the disk for every case.

@@ -1,7 +1,7 @@
 //! The content model: one folder per article under `content/`, holding the
 //! original exactly as received, `meta.yaml`, `corrections.yaml` and
 //! `annotations.yaml`. This module defines the typed, validated [`Article`]
-//! and finds ([`discover`]), reads ([`load`]) and parses ([`parse`]) article
+//! and finds ([`mod@discover`]), reads ([`load`]) and parses ([`parse`]) article
 //! folders into it; it does not match anything against the text (that is
 //! [`crate::engine`]'s job). The site's own pages (`pages/*.md`) are read by
 //! [`pages`].

@@ -464,7 +464,7 @@ fn terminal_stand_in(c: char) -> Option<char> {
     }
 }
 
-/// Text safe to print to a terminal (see [`terminal_stand_in`]).
+/// Text safe to print to a terminal (see `terminal_stand_in`).
 pub fn terminal_safe(text: &str) -> String {
     text.chars()
         .map(|c| terminal_stand_in(c).unwrap_or(c))

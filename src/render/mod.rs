@@ -4,7 +4,7 @@
 //! renderer produces HTML); page structure lives in the theme's templates.
 //!
 //! [`edition_view`] runs the steps in order: parse both texts → align them
-//! into rows ([`Layout`]) → number the notes in reading order → mark the
+//! into rows (`Layout`) → number the notes in reading order → mark the
 //! changes and notes in each column → render the rows with their changes →
 //! render the notes → render the reading view.
 

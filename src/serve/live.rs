@@ -5,10 +5,11 @@
 //! Each article's files are kept apart, so an edit to one article re-runs
 //! [`build_article`] for that article and nothing else, and its new pages
 //! are served at once ([`LiveSite::rebuild`]). The index and other site-wide
-//! pages ([`Site::write_site_pages`]: feeds, glossary, search index) read every
-//! article, which takes about a second at 10,000 articles, so they follow in a
-//! second step ([`LiveSite::update_site_pages`]), as Hugo's fast render mode
-//! does. A change to `site.yaml` or the theme rebuilds everything in one step. When a rebuild fails, the
+//! pages ([`Site::write_site_pages_reusing`]: feeds, glossary, search index) read every
+//! article, which takes most of a second at 10,000 articles when they are all
+//! made again, so they follow in a second step ([`LiveSite::update_site_pages`]),
+//! as Hugo's fast render mode does; a group of them whose inputs did not change
+//! is served as it was. A change to `site.yaml` or the theme rebuilds everything in one step. When a rebuild fails, the
 //! files it would have replaced stay as they were and its errors are kept
 //! until a later rebuild of the same part succeeds.
 

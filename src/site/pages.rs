@@ -199,20 +199,10 @@ impl Site {
     }
 
     /// Writes the site-wide pages and files from the published editions (in
-    /// index order). Returns the number of HTML pages, `None` if anything
-    /// failed (reported into `out`).
-    pub fn write_site_pages(
-        &self,
-        articles: &[ArticleEntry],
-        has_code: bool,
-        sink: &dyn Sink,
-        out: &mut Diagnostics,
-    ) -> Option<usize> {
-        self.write_site_pages_reusing(articles, has_code, sink, &mut NoReuse, out)
-    }
-
-    /// [`Site::write_site_pages`], keeping each [`Group`] of files that
-    /// `reuse` says the last build wrote from the same inputs.
+    /// index order), keeping each [`Group`] of files that `reuse` says was
+    /// made from the same inputs before ([`NoReuse`] writes them all).
+    /// Returns the number of HTML pages, `None` if anything failed (reported
+    /// into `out`).
     pub fn write_site_pages_reusing(
         &self,
         articles: &[ArticleEntry],

@@ -1,8 +1,8 @@
 //! The one pipeline: discover → load → resolve → render and write → site
 //! pages → (checks). `build`, `check` and `check --links` run it whole
 //! ([`run`]); `serve` runs the same steps on the articles an edit touched
-//! ([`build_article`], [`Site::write_site_pages`]); `suggest` runs the same
-//! discovery and loading ([`content::discover`], [`content::load_all`]). What a run does beyond validating everything
+//! ([`build_article`], [`Site::write_site_pages_reusing`]); `suggest` runs the same
+//! discovery and loading ([`content::discover()`], [`content::load_all`]). What a run does beyond validating everything
 //! is a set of [`Tasks`], not a mode compared with `==`.
 
 use std::path::{Path, PathBuf};

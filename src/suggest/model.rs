@@ -55,7 +55,7 @@ pub const FLAG: f64 = 0.5;
 /// per [`SPUN_WORDS_PER_HIT`] tokens (words and punctuation). A spinner that has swapped dozens of
 /// unambiguous words in an article has most likely swapped its ordinary-English
 /// ones as well (the prior spin rate of the article is far above
-/// [`SPIN_RATE`]). The shift grows with the density of those places (see
+/// `SPIN_RATE`). The shift grows with the density of those places (see
 /// [`article_prior`]) up to [`SPUN_SHIFT_MAX`]. Set on the tuning articles and
 /// their clean texts (eval/README.md), never on the held-out ones. Clean
 /// articles have no unambiguous hits, so it never applies to them.

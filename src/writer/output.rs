@@ -50,7 +50,7 @@ const FORMAT: u32 = 3;
 /// build swaps the whole folder (unchanged files hard-linked) instead of
 /// updating it in place, so the
 /// window in which a killed build leaves a partly updated folder (finished
-/// by the next build, see [`Paths::recover`]) stays a few renames long.
+/// by the next build, see `Paths::recover`) stays a few renames long.
 pub const IN_PLACE_MAX: usize = 256;
 
 /// A file's content, as the manifest records it.
