@@ -242,6 +242,49 @@ fn a_page_deleted_from_the_output_is_written_again() {
     assert_eq!(std::fs::read(&page).unwrap(), bytes);
 }
 
+/// The build cache keeps each edition's entry encoded and, when the site-wide
+/// files are all kept, carries it to the next cache without reading it. A
+/// damaged entry must not travel on: its article is built again.
+#[test]
+fn an_edition_damaged_in_the_build_cache_is_built_again_not_carried_on() {
+    let site = fixture("basic");
+    let root = site.path();
+    settle(root, past(0));
+    assert!(build(root, &[]).0);
+    // The title "Beta: a Markdown edition" is only inside beta's encoded
+    // entry: change one letter, keeping the cache's structure valid.
+    let state = root.join(".public.emend-cache/state");
+    let mut bytes = std::fs::read(&state).unwrap();
+    let at = bytes
+        .windows(b"a Markdown edition".len())
+        .position(|w| w == b"a Markdown edition")
+        .expect("the title is in the cache");
+    bytes[at + 2] = b'W';
+    std::fs::write(&state, &bytes).unwrap();
+
+    // Nothing edited: beta is built again (alpha is kept).
+    let (ok, err) = build(root, &["-v"]);
+    assert!(ok, "{err}");
+    assert!(err.contains("Built 2 articles, 1 unchanged"), "{err}");
+    // An edit that makes the lists again: they show beta's true title.
+    let original = root.join("content/alpha/original.txt");
+    let text = std::fs::read_to_string(&original).unwrap();
+    std::fs::write(&original, format!("{text}\nA paragraph added later.\n")).unwrap();
+    settle(&root.join("content/alpha"), past(10));
+    let (ok, err) = build(root, &["-v"]);
+    assert!(ok, "{err}");
+    assert!(
+        !kept_site_files(&err).contains(&"lists".to_string()),
+        "{err}"
+    );
+    let index = std::fs::read_to_string(root.join("public/index.html")).unwrap();
+    assert!(index.contains("a Markdown edition"), "{index}");
+    assert!(!index.contains("a Warkdown edition"));
+    let before = snapshot_dir(&root.join("public"));
+    assert!(build(root, &["--clean"]).0);
+    assert_eq!(snapshot_dir(&root.join("public")), before);
+}
+
 #[test]
 fn a_failed_incremental_build_leaves_the_output_as_it_was() {
     let site = fixture("basic");

@@ -65,7 +65,15 @@ pub fn sort_for_index(articles: &mut [ArticleEntry]) {
 
 /// The order of [`sort_for_index`], for sorting entries with something attached.
 pub fn index_order(a: &ArticleEntry, b: &ArticleEntry) -> std::cmp::Ordering {
-    b.index_date()
-        .cmp(&a.index_date())
-        .then_with(|| a.info.slug.cmp(&b.info.slug))
+    index_order_of(
+        (a.index_date(), &a.info.slug),
+        (b.index_date(), &b.info.slug),
+    )
+}
+
+/// [`index_order`] from what it compares: each edition's
+/// [`ArticleEntry::index_date`] and slug (the build cache keeps these beside
+/// an encoded entry).
+pub fn index_order_of(a: (Option<&str>, &str), b: (Option<&str>, &str)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
 }

@@ -211,15 +211,32 @@ impl Site {
         reuse: &mut dyn Reuse,
         out: &mut Diagnostics,
     ) -> Option<usize> {
+        let keys = GroupKeys::new(articles, has_code);
         out.checked(|out| {
-            let keys = GroupKeys::new(articles, has_code);
-            let mut pages = 0;
-            for group in Group::ALL {
+            let kept = keep_site_groups(&keys, reuse, out);
+            self.write_site_groups(&kept, &keys, articles, has_code, sink, reuse, out)
+        })
+    }
+
+    /// Writes the groups of site-wide files that [`keep_site_groups`] did not
+    /// keep, from the published editions (in index order; unused, and may
+    /// be empty, when [`KeptGroups::needs_editions`] is false). Returns the
+    /// number of HTML pages, kept ones included; `None` if anything failed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn write_site_groups(
+        &self,
+        kept: &KeptGroups,
+        keys: &GroupKeys,
+        articles: &[ArticleEntry],
+        has_code: bool,
+        sink: &dyn Sink,
+        reuse: &mut dyn Reuse,
+        out: &mut Diagnostics,
+    ) -> Option<usize> {
+        out.checked(|out| {
+            let mut pages = kept.pages;
+            for &group in &kept.remaining {
                 let key = keys.of(group);
-                if let Some(kept) = reuse.keep(group, key, out) {
-                    pages += kept;
-                    continue;
-                }
                 let recording = Recording::new(sink);
                 let written = match group {
                     Group::Lists => self.write_lists(articles, &recording, out),
@@ -466,6 +483,73 @@ impl Reuse for NoReuse {
     fn built(&mut self, _: Group, _: [u64; 2], _: Vec<String>, _: usize) {}
 }
 
+/// The outcome of [`keep_site_groups`]: the groups to write, and the HTML
+/// pages among the files of those kept.
+#[derive(Debug, Clone, Default)]
+pub struct KeptGroups {
+    /// The groups not kept, in writing order.
+    pub remaining: Vec<Group>,
+    /// HTML pages among the kept groups' files.
+    pub pages: usize,
+}
+
+impl KeptGroups {
+    /// Whether a group left to write is made from the editions (every group
+    /// but [`Group::Fixed`]).
+    pub fn needs_editions(&self) -> bool {
+        self.remaining.iter().any(|g| *g != Group::Fixed)
+    }
+}
+
+/// Asks `reuse` to keep each group of site-wide files whose key is the one
+/// it was made from last time. Decided before anything is written, so that a
+/// build whose site-wide files are all kept never needs the editions' data.
+pub fn keep_site_groups(
+    keys: &GroupKeys,
+    reuse: &mut dyn Reuse,
+    out: &mut Diagnostics,
+) -> KeptGroups {
+    let mut kept = KeptGroups::default();
+    for group in Group::ALL {
+        match reuse.keep(group, keys.of(group), out) {
+            Some(pages) => kept.pages += pages,
+            None => kept.remaining.push(group),
+        }
+    }
+    kept
+}
+
+/// What one edition contributes to each [`GroupKeys`] key, hashed on its own,
+/// so that the build cache can keep the edition encoded and still compute
+/// the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct EntryHashes {
+    /// Its metadata and path (what the lists show).
+    lists: [u64; 2],
+    /// Its reviewed pairs.
+    glossary: [u64; 2],
+    /// Its search terms and weights.
+    search: [u64; 2],
+}
+
+impl EntryHashes {
+    /// The hashes of an edition's entry.
+    pub fn of(entry: &ArticleEntry) -> EntryHashes {
+        let mut lists = KeyHasher::new();
+        lists.value(&entry.info);
+        lists.bytes(entry.path.as_bytes());
+        let mut glossary = KeyHasher::new();
+        glossary.value(&entry.glossary);
+        let mut search = KeyHasher::new();
+        search.bytes(entry.search.as_bytes());
+        EntryHashes {
+            lists: lists.digest(),
+            glossary: glossary.digest(),
+            search: search.digest(),
+        }
+    }
+}
+
 /// The key of each [`Group`]: a hash of what its files are made from.
 pub struct GroupKeys {
     lists: [u64; 2],
@@ -477,18 +561,27 @@ pub struct GroupKeys {
 impl GroupKeys {
     /// Hashes the inputs of every group from the editions (in index order).
     pub fn new(articles: &[ArticleEntry], has_code: bool) -> GroupKeys {
+        let hashes: Vec<EntryHashes> = articles.iter().map(EntryHashes::of).collect();
+        GroupKeys::from_hashes(&hashes, has_code)
+    }
+
+    /// [`GroupKeys::new`] from each edition's [`EntryHashes`] (in index order).
+    pub fn from_hashes<'a>(
+        articles: impl IntoIterator<Item = &'a EntryHashes, IntoIter: ExactSizeIterator + Clone>,
+        has_code: bool,
+    ) -> GroupKeys {
+        let articles = articles.into_iter();
         let mut entries = KeyHasher::new();
         entries.bytes(&(articles.len() as u64).to_le_bytes());
-        for a in articles {
-            entries.value(&a.info);
-            entries.bytes(a.path.as_bytes());
+        for a in articles.clone() {
+            entries.value(&a.lists);
         }
         let lists = entries.digest();
         let mut glossary = entries.clone();
         let mut search = entries.clone();
         for a in articles {
             glossary.value(&a.glossary);
-            search.bytes(a.search.as_bytes());
+            search.value(&a.search);
         }
         let mut fixed = KeyHasher::new();
         fixed.bytes(&[u8::from(has_code)]);

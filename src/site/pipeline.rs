@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::Site;
-use super::cache::{self, BuildCache, Built, CachedArticle, CachedGroup};
-use super::pages::{self, Group, NoReuse, Reuse};
+use super::cache::{self, BuildCache, Built, CachedArticle, CachedGroup, StoredEntry};
+use super::pages::{self, EntryHashes, Group, GroupKeys, NoReuse, Reuse};
 use crate::config::{Overrides, PolicyAction, SourcePolicy};
 use crate::content::{self, Article, Loaded};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 use crate::engine::{self, Edition};
-use crate::outputs::{ArticleEntry, index_order};
+use crate::outputs::{ArticleEntry, index_order_of};
 use crate::render::edition_view;
 use crate::writer::{Claims, NullSink, OutputDir, Recording, Sink};
 
@@ -378,8 +378,9 @@ fn open_output(
 
 /// Builds one article into the output folder, or keeps what the last build
 /// wrote for it (`kept`) when nothing it depends on changed. Returns the
-/// outcome, what to remember of it for the next build besides its entry, and
-/// whether it was kept.
+/// outcome, what to remember of it for the next build besides its entry,
+/// and, when it was kept, its entry as the cache stored it (the outcome then
+/// has none).
 fn build_cached(
     site: &Site,
     dir: &Path,
@@ -388,16 +389,16 @@ fn build_cached(
     kept: Option<CachedArticle>,
     drafts: bool,
     started_at: std::time::SystemTime,
-) -> (ArticleOutcome, Option<Built>, bool) {
+) -> (ArticleOutcome, Option<Built>, Option<StoredEntry>) {
     // Taken before reading anything: an edit during the build shows next time.
     let fingerprint = cache::fingerprint(dir, started_at);
     if let (Some(kept), Some(now)) = (kept, &fingerprint)
         && &kept.fingerprint == now
+        && kept.intact()
         && kept.files.iter().all(|f| output.reusable(f))
     {
         let (entry, built) = kept.into_parts();
         let mut outcome = ArticleOutcome {
-            entry: Some(entry),
             pages: built.pages,
             has_code: built.has_code,
             ..Default::default()
@@ -409,7 +410,7 @@ fn build_cached(
             Ok(()) => built.files.iter().for_each(|f| output.keep(f)),
             Err(d) => outcome.diagnostics.push(d),
         }
-        return (outcome, Some(built), true);
+        return (outcome, Some(built), Some(entry));
     }
     let recording = Recording::new(claims);
     let outcome = build_article(site, dir, &recording, drafts, false);
@@ -429,12 +430,76 @@ fn build_cached(
         }
         _ => None,
     };
-    (outcome, built, false)
+    (outcome, built, None)
+}
+
+/// A published edition's entry during a build.
+enum SiteEntry {
+    /// Built by this run: decoded (until the site pages take it), with its
+    /// share of the site-file group keys.
+    Built {
+        entry: Option<Box<ArticleEntry>>,
+        hashes: EntryHashes,
+    },
+    /// Kept from the build cache, or built now and encoded for it.
+    Stored(StoredEntry),
+}
+
+impl SiteEntry {
+    fn built(entry: ArticleEntry) -> SiteEntry {
+        SiteEntry::Built {
+            hashes: EntryHashes::of(&entry),
+            entry: Some(Box::new(entry)),
+        }
+    }
+
+    /// What its place in the index is decided by.
+    fn order(&self) -> (Option<&str>, &str) {
+        match self {
+            SiteEntry::Built { entry: Some(e), .. } => (e.index_date(), &e.info.slug),
+            // Taken by the site pages, after sorting.
+            SiteEntry::Built { entry: None, .. } => (None, ""),
+            SiteEntry::Stored(stored) => stored.order(),
+        }
+    }
+
+    fn hashes(&self) -> &EntryHashes {
+        match self {
+            SiteEntry::Built { hashes, .. } => hashes,
+            SiteEntry::Stored(stored) => stored.hashes(),
+        }
+    }
+
+    /// The decoded entry, for the site pages: an entry built now is moved
+    /// out (see [`SiteEntry::store`]), a stored one decoded.
+    fn take_entry(&mut self) -> Option<ArticleEntry> {
+        match self {
+            SiteEntry::Stored(stored) => stored.decode(),
+            SiteEntry::Built { entry, .. } => entry.take().map(|e| *e),
+        }
+    }
+
+    /// Encodes an entry built now for the build cache; `taken` is the entry
+    /// [`SiteEntry::take_entry`] moved out, if it did.
+    fn store(&mut self, taken: Option<ArticleEntry>) {
+        if let SiteEntry::Built { entry, hashes } = self
+            && let Some(entry) = entry.as_deref().or(taken.as_ref())
+        {
+            *self = SiteEntry::Stored(StoredEntry::new(entry, *hashes));
+        }
+    }
+
+    fn stored(&self) -> Option<&StoredEntry> {
+        match self {
+            SiteEntry::Stored(stored) => Some(stored),
+            SiteEntry::Built { .. } => None,
+        }
+    }
 }
 
 /// An incremental build's site-wide files: a group is kept when the last
 /// build wrote it from the same inputs and its files are still in the output.
-struct KeptGroups<'a> {
+struct CachedGroups<'a> {
     output: &'a OutputDir,
     claims: &'a Claims<'a>,
     previous: Option<&'a BuildCache>,
@@ -442,7 +507,7 @@ struct KeptGroups<'a> {
     kept: Vec<&'static str>,
 }
 
-impl Reuse for KeptGroups<'_> {
+impl Reuse for CachedGroups<'_> {
     fn keep(&mut self, group: Group, key: [u64; 2], out: &mut Diagnostics) -> Option<usize> {
         let kept = self.previous?.group(group.name(), key)?;
         if !kept.files.iter().all(|f| self.output.reusable(f)) {
@@ -537,7 +602,7 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
             .collect(),
         _ => dirs.iter().map(|_| None).collect(),
     };
-    let results: Vec<(ArticleOutcome, Option<Built>, bool)> = dirs
+    let results: Vec<(ArticleOutcome, Option<Built>, Option<StoredEntry>)> = dirs
         .par_iter()
         .zip(kept)
         .map(|(dir, kept)| {
@@ -548,7 +613,7 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
                 _ => (
                     build_article(&site, dir, &claims, opts.drafts, tasks.site_checks),
                     None,
-                    false,
+                    None,
                 ),
             };
             progress.advance();
@@ -560,26 +625,26 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
 
     let mut summary = Summary::default();
     // Each published entry with its folder and what the cache keeps of it.
-    let mut published: Vec<(ArticleEntry, &PathBuf, Option<Built>)> = Vec::new();
+    let mut published: Vec<(SiteEntry, &PathBuf, Option<Built>)> = Vec::new();
     let mut has_code = false;
     let mut knowledge = Vec::new();
-    for (dir, (mut r, built, reused)) in dirs.iter().zip(results) {
-        summary.reused += usize::from(reused);
+    for (dir, (mut r, built, stored)) in dirs.iter().zip(results) {
+        summary.reused += usize::from(stored.is_some());
         out.append(&mut r.diagnostics);
         knowledge.extend(r.knowledge);
         summary.pages += r.pages;
         summary.drafts_skipped += usize::from(r.skipped_draft);
         has_code |= r.has_code;
-        if let Some(entry) = r.entry {
+        let entry = match (r.entry, stored) {
+            (Some(entry), _) => Some(SiteEntry::built(entry)),
+            (None, stored) => stored.map(SiteEntry::Stored),
+        };
+        if let Some(entry) = entry {
             published.push((entry, dir, built));
         }
     }
-    published.sort_by(|a, b| index_order(&a.0, &b.0));
-    let (entries, built): (Vec<ArticleEntry>, Vec<(&PathBuf, Option<Built>)>) = published
-        .into_iter()
-        .map(|(entry, dir, built)| (entry, (dir, built)))
-        .unzip();
-    summary.articles = entries.len();
+    published.sort_by(|a, b| index_order_of(a.0.order(), b.0.order()));
+    summary.articles = published.len();
     if tasks.site_checks {
         // Text corrected in one article but left alone in another.
         let phase = Instant::now();
@@ -589,22 +654,59 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
     drop(knowledge);
 
     let phase = Instant::now();
-    let written = match (&target, &mut cache) {
-        (Target::Disk(output), Some((previous, next))) => {
-            let mut kept = KeptGroups {
-                output,
-                claims: &claims,
-                previous: previous.as_ref(),
-                next,
-                kept: Vec::new(),
-            };
-            let written =
-                site.write_site_pages_reusing(&entries, has_code, &claims, &mut kept, &mut out);
-            summary.kept_site_files = kept.kept;
-            written
-        }
-        _ => site.write_site_pages_reusing(&entries, has_code, &claims, &mut NoReuse, &mut out),
+    let keys = GroupKeys::from_hashes(published.iter().map(|p| p.0.hashes()), has_code);
+    // A build that saves a cache keeps every entry encoded for it.
+    let store = cache.is_some();
+    let mut cached = match (&target, &mut cache) {
+        (Target::Disk(output), Some((previous, next))) => Some(CachedGroups {
+            output,
+            claims: &claims,
+            previous: previous.as_ref(),
+            next,
+            kept: Vec::new(),
+        }),
+        _ => None,
     };
+    let mut no_reuse = NoReuse;
+    let reuse: &mut dyn Reuse = match &mut cached {
+        Some(cached) => cached,
+        None => &mut no_reuse,
+    };
+    let written = out.checked(|out| {
+        let kept = pages::keep_site_groups(&keys, reuse, out);
+        // The editions' data is decoded only when a group made from it must be
+        // written again: an edit that changes no site-wide file never needs it.
+        let editions: Vec<ArticleEntry> = if kept.needs_editions() {
+            let decoded: Option<Vec<ArticleEntry>> =
+                published.iter_mut().map(|p| p.0.take_entry()).collect();
+            let Some(decoded) = decoded else {
+                out.push(Diagnostic::error(
+                    Code::TemplateContext,
+                    "an edition kept in the build cache could not be read back (an internal error; please report it)",
+                ).help("`emend build --clean` builds without the cache"));
+                return None;
+            };
+            decoded
+        } else {
+            Vec::new()
+        };
+        let written = site.write_site_groups(&kept, &keys, &editions, has_code, &claims, reuse, out);
+        // Entries built now are encoded for the cache one at a time, each
+        // dropped once encoded: the decoded and the encoded editions are never
+        // all in memory together.
+        let mut editions = editions.into_iter();
+        for p in &mut published {
+            // One edition per entry, in the same order; none if not needed.
+            let taken = editions.next();
+            if store {
+                p.0.store(taken);
+            }
+        }
+        written
+    });
+    if let Some(cached) = cached {
+        summary.kept_site_files = cached.kept;
+    }
     if let Some(pages) = written {
         summary.pages += pages;
     }
@@ -631,12 +733,9 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
             let state = cache.as_ref().map(|(_, next)| {
                 next.to_save(
                     &site.config.root,
-                    entries
-                        .iter()
-                        .zip(&built)
-                        .filter_map(|(entry, (dir, built))| {
-                            Some((dir.as_path(), entry, built.as_ref()?))
-                        }),
+                    published.iter().filter_map(|(entry, dir, built)| {
+                        Some((dir.as_path(), entry.stored()?, built.as_ref()?))
+                    }),
                 )
             });
             let committed = match &state {
