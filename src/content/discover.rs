@@ -22,25 +22,39 @@ pub enum Entry {
 /// that `serve` can look at the folders an edit touched without listing all
 /// of them.
 pub fn discover_entry(root: &Path, name: &OsStr) -> Entry {
-    let shown = name.to_string_lossy();
-    if shown.starts_with('.') || shown.is_empty() {
-        return Entry::Absent;
-    }
     let content = root.join("content");
     // `serve` classifies entries without `discover_entries`: check the folder too.
     if let Err(d) = check_path_inside(root, &content) {
         return Entry::Refused(d);
     }
-    let path = content.join(name);
-    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+    classify(root, &content, name, None)
+}
+
+/// [`discover_entry`] once `content/` is checked, with the entry's type when
+/// the folder listing gave it (then a plain folder costs no `stat`: at 10,000
+/// articles that is 30,000 system calls fewer per build).
+fn classify(root: &Path, content: &Path, name: &OsStr, listed: Option<std::fs::FileType>) -> Entry {
+    let shown = name.to_string_lossy();
+    if shown.starts_with('.') || shown.is_empty() {
         return Entry::Absent;
-    };
-    if meta.file_type().is_symlink()
-        && let Err(d) = check_symlink(root, &path)
-    {
-        return Entry::Refused(d);
     }
-    if path.is_dir() {
+    let path = content.join(name);
+    let file_type = match listed {
+        Some(t) => t,
+        None => match std::fs::symlink_metadata(&path) {
+            Ok(meta) => meta.file_type(),
+            Err(_) => return Entry::Absent,
+        },
+    };
+    let is_dir = if file_type.is_symlink() {
+        if let Err(d) = check_symlink(root, &path) {
+            return Entry::Refused(d);
+        }
+        path.is_dir()
+    } else {
+        file_type.is_dir()
+    };
+    if is_dir {
         Entry::Article(path)
     } else {
         Entry::Refused(
@@ -86,26 +100,35 @@ pub fn discover_entries(root: &Path, out: &mut Diagnostics) -> Vec<(OsString, En
         );
         return Vec::new();
     }
-    let walker = walkdir::WalkDir::new(&content)
-        .min_depth(1)
-        .max_depth(1)
-        .sort_by_file_name();
-    let mut entries = Vec::new();
-    for entry in walker {
-        match entry {
-            Ok(e) => {
-                let name = e.file_name().to_os_string();
-                let entry = discover_entry(root, &name);
-                entries.push((name, entry));
-            }
-            Err(e) => {
-                let path = e.path().unwrap_or(&content).to_path_buf();
-                let err = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("a symbolic link loop"));
-                out.push(crate::source::io_diagnostic(&path, "read the folder", &err));
-            }
+    // One listing of `content/`, sorted by name. Not walkdir: at its maximum
+    // depth it still opens every folder it yields (10,000 needless opens).
+    let listing = match std::fs::read_dir(&content) {
+        Ok(listing) => listing,
+        Err(e) => {
+            out.push(crate::source::io_diagnostic(
+                &content,
+                "read the folder",
+                &e,
+            ));
+            return Vec::new();
         }
+    };
+    let mut listed = Vec::new();
+    for item in listing {
+        match item.and_then(|e| Ok((e.file_name(), e.file_type()?))) {
+            Ok(found) => listed.push(found),
+            Err(e) => out.push(crate::source::io_diagnostic(
+                &content,
+                "read the folder",
+                &e,
+            )),
+        }
+    }
+    listed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut entries = Vec::with_capacity(listed.len());
+    for (name, file_type) in listed {
+        let entry = classify(root, &content, &name, Some(file_type));
+        entries.push((name, entry));
     }
     entries
 }
@@ -153,4 +176,66 @@ pub fn check_path_inside(root: &Path, path: &Path) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(entry: &Entry) -> String {
+        match entry {
+            Entry::Article(path) => {
+                format!("article {}", path.file_name().unwrap().to_string_lossy())
+            }
+            Entry::Absent => "absent".to_string(),
+            Entry::Refused(d) => format!("refused {}", d.code.as_str()),
+        }
+    }
+
+    /// `build` classifies from the folder listing, `serve` one name at a time
+    /// with a `stat`: both must say the same of every kind of entry.
+    #[test]
+    fn the_listing_and_a_single_look_classify_every_entry_alike() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let content = root.join("content");
+        std::fs::create_dir_all(content.join("story")).unwrap();
+        std::fs::create_dir_all(content.join(".git")).unwrap();
+        std::fs::write(content.join("notes.txt"), "").unwrap();
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(content.join("story"), content.join("alias")).unwrap();
+            std::os::unix::fs::symlink(&outside, content.join("linked")).unwrap();
+        }
+        let mut out = Diagnostics::new();
+        let listed: Vec<(String, String)> = discover_entries(&root, &mut out)
+            .iter()
+            .map(|(name, entry)| (name.to_string_lossy().into_owned(), kind(entry)))
+            .collect();
+        assert!(!out.has_errors());
+        let mut expected = vec![
+            (".git", "absent".to_string()),
+            ("notes.txt", "refused stray-file".to_string()),
+            ("story", "article story".to_string()),
+        ];
+        if cfg!(unix) {
+            expected.push(("alias", "article alias".to_string()));
+            expected.push(("linked", "refused symlink-outside".to_string()));
+        }
+        expected.sort();
+        let expected: Vec<(String, String)> = expected
+            .into_iter()
+            .map(|(n, k)| (n.to_string(), k))
+            .collect();
+        assert_eq!(listed, expected);
+        for (name, listed_kind) in &listed {
+            assert_eq!(
+                &kind(&discover_entry(&root, OsStr::new(name))),
+                listed_kind,
+                "{name}"
+            );
+        }
+    }
 }
