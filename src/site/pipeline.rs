@@ -407,7 +407,7 @@ fn build_cached(
             .diagnostics
             .extend(built.diagnostics.iter().cloned());
         match claims.claim_kept(built.files.iter().map(String::as_str)) {
-            Ok(()) => built.files.iter().for_each(|f| output.keep(f)),
+            Ok(()) => output.keep_all(built.files.iter().map(String::as_str)),
             Err(d) => outcome.diagnostics.push(d),
         }
         return (outcome, Some(built), Some(entry));
@@ -517,7 +517,7 @@ impl Reuse for CachedGroups<'_> {
             .claims
             .claim_kept(kept.files.iter().map(String::as_str))
         {
-            Ok(()) => kept.files.iter().for_each(|f| self.output.keep(f)),
+            Ok(()) => self.output.keep_all(kept.files.iter().map(String::as_str)),
             Err(d) => out.push(d),
         }
         self.next.insert_group(group.name(), kept.clone());

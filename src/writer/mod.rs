@@ -96,7 +96,7 @@ pub fn is_output_path(rel: &str) -> bool {
 /// than a silent overwrite, in `check` as in `build`.
 pub struct Claims<'a> {
     inner: &'a dyn Sink,
-    claimed: Mutex<std::collections::HashSet<String>>,
+    claimed: Mutex<std::collections::HashSet<String, foldhash::fast::RandomState>>,
 }
 
 impl<'a> Claims<'a> {
@@ -113,20 +113,25 @@ impl<'a> Claims<'a> {
     /// them is still an error.
     pub fn claim_kept<'p>(
         &self,
-        paths: impl IntoIterator<Item = &'p str>,
+        paths: impl IntoIterator<Item = &'p str> + Clone,
     ) -> Result<(), Diagnostic> {
+        if let Some(bad) = paths.clone().into_iter().find(|rel| !is_output_path(rel)) {
+            return Err(not_an_output_path(bad));
+        }
+        // One lock for all of them: an unchanged article claims a dozen paths,
+        // 110,000 at 10,000 articles.
+        let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
         for rel in paths {
-            self.claim(rel)?;
+            if !claimed.insert(rel.to_string()) {
+                return Err(collision(rel));
+            }
         }
         Ok(())
     }
 
     fn claim(&self, rel: &str) -> Result<(), Diagnostic> {
         if !is_output_path(rel) {
-            return Err(Diagnostic::error(
-                Code::BadOutputPath,
-                format!("refusing to write `{rel}`: not a plain path inside the output folder"),
-            ));
+            return Err(not_an_output_path(rel));
         }
         let fresh = self
             .claimed
@@ -135,6 +140,13 @@ impl<'a> Claims<'a> {
             .unwrap_or(false);
         if fresh { Ok(()) } else { Err(collision(rel)) }
     }
+}
+
+fn not_an_output_path(rel: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::BadOutputPath,
+        format!("refusing to write `{rel}`: not a plain path inside the output folder"),
+    )
 }
 
 /// The error for two files of the site written to the same output path.

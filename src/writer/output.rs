@@ -500,10 +500,19 @@ impl OutputDir {
 
     /// Keeps a [`reusable`](OutputDir::reusable) file as it is.
     pub fn keep(&self, rel: &str) {
-        if let Mode::InPlace { previous } = &self.mode
-            && let Some(stamp) = previous.get(rel)
-        {
-            self.record(rel, *stamp);
+        self.keep_all([rel]);
+    }
+
+    /// Keeps [`reusable`](OutputDir::reusable) files as they are (under one
+    /// lock: an unchanged article keeps a dozen).
+    pub fn keep_all<'p>(&self, rels: impl IntoIterator<Item = &'p str>) {
+        if let Mode::InPlace { previous } = &self.mode {
+            let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+            for rel in rels {
+                if let Some(stamp) = previous.get(rel) {
+                    files.insert(rel.to_string(), *stamp);
+                }
+            }
         }
     }
 
