@@ -24,20 +24,9 @@ import math
 import struct
 import sys
 import zipfile
+from binfmt import varint
 
 VOCAB = 80000
-
-
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
 
 
 def q(count):

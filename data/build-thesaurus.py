@@ -46,34 +46,12 @@ import re
 import struct
 import sys
 import tarfile
+from binfmt import read_varint, varint
 
 VOCAB_FILE = "data/english-bigrams.bin"
 RESTORE_RANK = 5000
 RANK_FACTOR = 2
 MAX_WORDS = 3  # longer phrases are left out
-
-
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def read_varint(data, pos):
-    n, shift = 0, 0
-    while True:
-        b = data[pos]
-        pos += 1
-        n |= (b & 0x7F) << shift
-        if not b & 0x80:
-            return n, pos
-        shift += 7
 
 
 def model_vocab():

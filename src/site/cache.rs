@@ -27,7 +27,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
-use super::pages::EntryHashes;
 use super::{BuildOptions, Site};
 use crate::diagnostics::Diagnostic;
 use crate::outputs::{ArticleEntry, glossary, search};
@@ -62,6 +61,37 @@ pub struct CachedGroup {
     pub files: Vec<String>,
     /// HTML pages among them.
     pub pages: usize,
+}
+
+/// What one edition contributes to each [`super::pages::GroupKeys`] key,
+/// hashed on its own, so that the build cache can keep the edition encoded
+/// and still compute the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryHashes {
+    /// Its metadata and path (what the lists show).
+    pub(super) lists: [u64; 2],
+    /// Its reviewed pairs.
+    pub(super) glossary: [u64; 2],
+    /// Its search terms and weights.
+    pub(super) search: [u64; 2],
+}
+
+impl EntryHashes {
+    /// The hashes of an edition's entry.
+    pub fn of(entry: &ArticleEntry) -> EntryHashes {
+        let mut lists = KeyHasher::new();
+        lists.value(&entry.info);
+        lists.bytes(entry.path.as_bytes());
+        let mut glossary = KeyHasher::new();
+        glossary.value(&entry.glossary);
+        let mut search = KeyHasher::new();
+        search.bytes(entry.search.as_bytes());
+        EntryHashes {
+            lists: lists.digest(),
+            glossary: glossary.digest(),
+            search: search.digest(),
+        }
+    }
 }
 
 /// An edition's entry in the site-wide outputs as the cache keeps it:

@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use super::Site;
-use super::cache::KeyHasher;
+use super::cache::{EntryHashes, KeyHasher};
 use super::view::{
     ArticlePage, GlossaryPage, ListPage, PageKind, PageView, Pagination, ReadingPage, RobotsPage,
     SearchPage, SitemapPage, TextPage,
@@ -517,37 +517,6 @@ pub fn keep_site_groups(
         }
     }
     kept
-}
-
-/// What one edition contributes to each [`GroupKeys`] key, hashed on its own,
-/// so that the build cache can keep the edition encoded and still compute
-/// the keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct EntryHashes {
-    /// Its metadata and path (what the lists show).
-    lists: [u64; 2],
-    /// Its reviewed pairs.
-    glossary: [u64; 2],
-    /// Its search terms and weights.
-    search: [u64; 2],
-}
-
-impl EntryHashes {
-    /// The hashes of an edition's entry.
-    pub fn of(entry: &ArticleEntry) -> EntryHashes {
-        let mut lists = KeyHasher::new();
-        lists.value(&entry.info);
-        lists.bytes(entry.path.as_bytes());
-        let mut glossary = KeyHasher::new();
-        glossary.value(&entry.glossary);
-        let mut search = KeyHasher::new();
-        search.bytes(entry.search.as_bytes());
-        EntryHashes {
-            lists: lists.digest(),
-            glossary: glossary.digest(),
-            search: search.digest(),
-        }
-    }
 }
 
 /// The key of each [`Group`]: a hash of what its files are made from.

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::Site;
-use super::cache::{self, BuildCache, Built, CachedArticle, CachedGroup, StoredEntry};
-use super::pages::{self, EntryHashes, Group, GroupKeys, NoReuse, Reuse};
+use super::cache::{self, BuildCache, Built, CachedArticle, CachedGroup, EntryHashes, StoredEntry};
+use super::pages::{self, Group, GroupKeys, NoReuse, Reuse};
 use crate::config::{Overrides, PolicyAction, SourcePolicy};
 use crate::content::{self, Article, Loaded};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};

@@ -168,3 +168,40 @@ impl Sink for Claims<'_> {
         self.inner.copy(rel, from)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_paths_are_claimed_so_a_second_writer_is_a_collision() {
+        let claims = Claims::new(&NullSink);
+        assert!(
+            claims
+                .claim_kept(["alpha/index.html", "alpha/edition.json"])
+                .is_ok()
+        );
+        // Written after being kept, or kept twice: both are collisions.
+        let err = claims.write("alpha/index.html", b"x").unwrap_err();
+        assert_eq!(err.code, Code::OutputCollision);
+        assert_eq!(
+            err.message,
+            "two files of the site would be written to `alpha/index.html`"
+        );
+        let err = claims
+            .claim_kept(["beta/index.html", "alpha/edition.json"])
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "two files of the site would be written to `alpha/edition.json`"
+        );
+        // A path that could leave the output folder is refused before any is claimed.
+        let err = claims.claim_kept(["gamma/index.html", "../x"]).unwrap_err();
+        assert_eq!(err.code, Code::BadOutputPath);
+        assert_eq!(
+            err.message,
+            "refusing to write `../x`: not a plain path inside the output folder"
+        );
+        assert!(claims.write("gamma/index.html", b"x").is_ok());
+    }
+}
