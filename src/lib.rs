@@ -15,6 +15,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod engine;
 pub mod files;
+pub mod folder;
 pub mod links;
 pub mod outputs;
 pub mod progress;

@@ -68,29 +68,60 @@ const SITE_RESP_ID: &str = "editors";
 /// carriage returns as references (a parser would turn a literal CR LF into
 /// LF), characters XML cannot carry as U+FFFD.
 fn push_text(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            c if is_unrepresentable(c) => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
+    // Text is pushed in runs between the bytes that need a look: the three
+    // specials, carriage returns, and what may start an unrepresentable
+    // character (all ASCII or lead bytes, so each starts a character).
+    let bytes = text.as_bytes();
+    let mut last = 0;
+    let mut i = 0;
+    while let Some(offset) = bytes[i..].iter().position(|&b| needs_a_look(b)) {
+        let at = i + offset;
+        let c = text[at..].chars().next().unwrap_or_default();
+        let replacement = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '\r' => "&#13;",
+            c if is_unrepresentable(c) => "\u{fffd}",
+            c => {
+                i = at + c.len_utf8();
+                continue;
+            }
+        };
+        out.push_str(&text[last..at]);
+        out.push_str(replacement);
+        i = at + c.len_utf8();
+        last = i;
     }
+    out.push_str(&text[last..]);
+}
+
+/// Whether byte `b` of a text may need escaping or replacing in XML.
+#[inline]
+fn needs_a_look(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'\r')
+        || b < 0x20 && b != b'\t' && b != b'\n'
+        || b == 0x7f
+        || b == 0xc2
+        || b >= 0xef
 }
 
 /// Appends `text` as a double-quoted attribute value (whitespace characters
 /// as references, since parsers normalise them in attributes).
 fn push_attr(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' => out.push_str("&#9;"),
-            _ => push_text(out, c.encode_utf8(&mut [0; 4])),
-        }
+    let mut last = 0;
+    for (at, b) in text.bytes().enumerate() {
+        let reference = match b {
+            b'"' => "&quot;",
+            b'\n' => "&#10;",
+            b'\t' => "&#9;",
+            _ => continue,
+        };
+        push_text(out, &text[last..at]);
+        out.push_str(reference);
+        last = at + 1;
     }
+    push_text(out, &text[last..]);
 }
 
 /// `<name attr="value"…>text</name>`.
@@ -1074,6 +1105,14 @@ mod tests {
         let mut a = String::new();
         push_attr(&mut a, "x\"y\n\tz<&");
         assert_eq!(a, "x&quot;y&#10;&#9;z&lt;&amp;");
+        // Lead bytes that only may start an unrepresentable character: the
+        // characters they start are kept, the noncharacters replaced.
+        let mut m = String::new();
+        push_text(&mut m, "é·\u{a0}\u{85}\u{feff}\u{fdd0}😀\u{10ffff}<ü");
+        assert_eq!(m, "é·\u{a0}\u{fffd}\u{feff}\u{fffd}😀\u{fffd}&lt;ü");
+        let mut ma = String::new();
+        push_attr(&mut ma, "·\"\u{fffe}é\t");
+        assert_eq!(ma, "·&quot;\u{fffd}é&#9;");
     }
 
     #[test]

@@ -25,10 +25,10 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
-use walkdir::WalkDir;
 
 use super::{BuildOptions, Site};
 use crate::diagnostics::Diagnostic;
+use crate::folder::{EntryKind, EntryStat, Folder};
 use crate::outputs::{ArticleEntry, glossary, search};
 use crate::render::ArticleInfo;
 use crate::writer::output::SaveState;
@@ -376,55 +376,63 @@ fn folder_key(root: &Path, dir: &Path) -> String {
         .join("/")
 }
 
-#[cfg(unix)]
-fn stat_of(path: String, meta: &std::fs::Metadata) -> Stat {
-    use std::os::unix::fs::MetadataExt;
+fn stat_of(path: String, seen: EntryStat) -> Stat {
     Stat {
         path,
-        dir: meta.is_dir(),
-        len: meta.len(),
-        mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
-        ino: meta.ino(),
+        dir: seen.kind == EntryKind::Dir,
+        len: seen.len,
+        mtime_ns: seen.mtime_ns,
+        ino: seen.ino,
     }
 }
 
-#[cfg(not(unix))]
-fn stat_of(path: String, meta: &std::fs::Metadata) -> Stat {
-    let mtime_ns = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i128);
-    Stat {
-        path,
-        dir: meta.is_dir(),
-        len: meta.len(),
-        mtime_ns,
-        ino: 0,
-    }
-}
-
-/// The stat list of everything under `dir` (`None` if it cannot be read).
+/// The stat list of everything under `dir`, itself first, then depth first
+/// with names in byte order (`None` if any of it cannot be read). A link is
+/// listed as a link (`name (link)`) and, when it leads somewhere, as what it
+/// leads to, since the loader follows it; a linked folder is not entered.
 fn stats(dir: &Path) -> Option<Vec<Stat>> {
+    let root = EntryStat::of(&dir.symlink_metadata().ok()?);
     let mut out = Vec::new();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.ok()?;
-        // symlink_metadata: a link is fingerprinted as a link; what it points
-        // to is fingerprinted too when the loader follows it (below).
-        let meta = entry.path().symlink_metadata().ok()?;
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let name = rel.to_string_lossy().into_owned();
-        if meta.file_type().is_symlink() {
-            let target = std::fs::metadata(entry.path()).ok();
-            out.push(stat_of(format!("{name} (link)"), &meta));
-            if let Some(t) = target {
-                out.push(stat_of(name, &t));
-            }
-        } else {
-            out.push(stat_of(name, &meta));
-        }
+    if root.kind == EntryKind::Symlink {
+        out.push(stat_of(" (link)".to_string(), root));
+        out.push(stat_of(String::new(), EntryStat::of(&std::fs::metadata(dir).ok()?)));
+    } else {
+        out.push(stat_of(String::new(), root));
+    }
+    if out.last().is_some_and(|s| s.dir) {
+        // Each folder is opened once and its entries looked at by name.
+        let folder = Folder::open(dir).ok()?;
+        walk(&folder, "", &mut out)?;
     }
     Some(out)
+}
+
+fn walk(folder: &Folder, prefix: &str, out: &mut Vec<Stat>) -> Option<()> {
+    let mut names = folder.names().ok()?;
+    names.sort();
+    for name in names {
+        let shown = name.to_string_lossy();
+        let rel = if prefix.is_empty() {
+            shown.into_owned()
+        } else {
+            format!("{prefix}/{shown}")
+        };
+        let seen = folder.lstat(&name).ok()?;
+        match seen.kind {
+            EntryKind::Symlink => {
+                out.push(stat_of(format!("{rel} (link)"), seen));
+                if let Ok(target) = folder.stat(&name) {
+                    out.push(stat_of(rel, target));
+                }
+            }
+            EntryKind::Dir => {
+                out.push(stat_of(rel.clone(), seen));
+                walk(&folder.open_in(&name).ok()?, &rel, out)?;
+            }
+            EntryKind::File | EntryKind::Other => out.push(stat_of(rel, seen)),
+        }
+    }
+    Some(())
 }
 
 /// Fingerprints an article folder before it is built. `None` when it cannot
@@ -456,7 +464,7 @@ pub fn site_key(site: &Site, opts: &BuildOptions) -> [u64; 2] {
         .ok()
         .and_then(|p| std::fs::metadata(p).ok())
     {
-        feed(format!("{:?}", stat_of(String::new(), &meta)).as_bytes());
+        feed(format!("{:?}", stat_of(String::new(), EntryStat::of(&meta))).as_bytes());
     } else {
         // Unknown binary: a key that never matches.
         feed(
@@ -608,6 +616,63 @@ mod tests {
         old_file(tmp.path(), "annotations.yaml", "");
         let d = fingerprint(tmp.path(), SystemTime::now() + Duration::from_secs(10)).unwrap();
         assert_ne!(c, d, "a new file changes it");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_stat_list_is_every_entry_depth_first_in_byte_order_links_twice() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("article");
+        std::fs::create_dir_all(root.join("img/sub")).unwrap();
+        for f in ["b.yaml", "a.txt", "img/z.png", "img/sub/x", "Z-upper"] {
+            std::fs::write(root.join(f), f).unwrap();
+        }
+        std::os::unix::fs::symlink("a.txt", root.join("c-link")).unwrap();
+        std::os::unix::fs::symlink("img", root.join("d-dirlink")).unwrap();
+        std::os::unix::fs::symlink("nowhere", root.join("e-dangling")).unwrap();
+        let listed = stats(&root).unwrap();
+        let names: Vec<&str> = listed.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "",
+                "Z-upper",
+                "a.txt",
+                "b.yaml",
+                "c-link (link)",
+                "c-link",
+                "d-dirlink (link)",
+                "d-dirlink",
+                "e-dangling (link)",
+                "img",
+                "img/sub",
+                "img/sub/x",
+                "img/z.png",
+            ]
+        );
+        // Each entry's facts are what a look by its whole path reports.
+        for s in &listed {
+            let (name, follow) = match s.path.strip_suffix(" (link)") {
+                Some(name) => (name, false),
+                None => (s.path.as_str(), true),
+            };
+            let path = root.join(name);
+            let meta = if follow {
+                std::fs::metadata(&path)
+            } else {
+                std::fs::symlink_metadata(&path)
+            }
+            .unwrap();
+            assert_eq!(s, &stat_of(s.path.clone(), EntryStat::of(&meta)), "{}", s.path);
+        }
+        assert!(listed[7].dir, "a linked folder is listed as a folder, not entered");
+        // A folder reached through a link is walked as the folder itself.
+        let link = tmp.path().join("linked");
+        std::os::unix::fs::symlink(&root, &link).unwrap();
+        let through = stats(&link).unwrap();
+        assert_eq!(through[0].path, " (link)");
+        assert_eq!(&through[1..], &listed[..]);
+        assert_eq!(stats(&tmp.path().join("missing")), None);
     }
 
     #[test]

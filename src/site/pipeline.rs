@@ -395,7 +395,7 @@ fn build_cached(
     if let (Some(kept), Some(now)) = (kept, &fingerprint)
         && &kept.fingerprint == now
         && kept.intact()
-        && kept.files.iter().all(|f| output.reusable(f))
+        && output.all_reusable(kept.files.iter().map(String::as_str))
     {
         let (entry, built) = kept.into_parts();
         let mut outcome = ArticleOutcome {
@@ -510,7 +510,10 @@ struct CachedGroups<'a> {
 impl Reuse for CachedGroups<'_> {
     fn keep(&mut self, group: Group, key: [u64; 2], out: &mut Diagnostics) -> Option<usize> {
         let kept = self.previous?.group(group.name(), key)?;
-        if !kept.files.iter().all(|f| self.output.reusable(f)) {
+        if !self
+            .output
+            .all_reusable(kept.files.iter().map(String::as_str))
+        {
             return None;
         }
         match self

@@ -27,13 +27,14 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use super::{Sink, check_output_dir, normalize};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::folder::{EntryKind, Folder};
 use crate::source::io_diagnostic;
 
 /// Name of the marker file emend writes into every output folder it creates.
@@ -198,6 +199,9 @@ pub struct OutputDir {
     moves: Mutex<Vec<String>>,
     written: AtomicUsize,
     created_dirs: Mutex<HashSet<PathBuf>>,
+    /// In place: the live output folder, opened once for
+    /// [`all_reusable`](OutputDir::all_reusable)'s looks (`None`: unreadable).
+    live: OnceLock<Option<Folder>>,
 }
 
 /// `.<name>.emend-<suffix>` next to `target`.
@@ -436,6 +440,7 @@ impl OutputDir {
             moves: Mutex::new(Vec::new()),
             written: AtomicUsize::new(0),
             created_dirs: Mutex::new(HashSet::new()),
+            live: OnceLock::new(),
         })
     }
 
@@ -489,12 +494,44 @@ impl OutputDir {
     /// has its length on disk (someone changed the output): the caller
     /// re-renders it.
     pub fn reusable(&self, rel: &str) -> bool {
+        self.all_reusable([rel])
+    }
+
+    /// Whether every one of `rels` is [`reusable`](OutputDir::reusable).
+    /// An article's files share a folder: it is opened once and each file is
+    /// looked up by name in it (a path walk per file was most of the time an
+    /// unchanged rebuild spent looking).
+    pub fn all_reusable<'p>(&self, rels: impl IntoIterator<Item = &'p str>) -> bool {
         let Mode::InPlace { previous } = &self.mode else {
             return false;
         };
-        previous.get(rel).is_some_and(|stamp| {
-            std::fs::symlink_metadata(self.paths.target.join(rel))
-                .is_ok_and(|m| m.is_file() && m.len() == stamp.len)
+        let Some(live) = self
+            .live
+            .get_or_init(|| Folder::open(&self.paths.target).ok())
+        else {
+            return false;
+        };
+        let mut opened: Option<(&str, Folder)> = None;
+        rels.into_iter().all(|rel| {
+            let Some(stamp) = previous.get(rel) else {
+                return false;
+            };
+            let seen = match rel.split_once('/') {
+                None => live.lstat(rel),
+                Some((top, rest)) => {
+                    let folder = match opened.take() {
+                        Some((name, folder)) if name == top => folder,
+                        _ => match live.open_in(top) {
+                            Ok(folder) => folder,
+                            Err(_) => return false,
+                        },
+                    };
+                    let seen = folder.lstat(rest);
+                    opened = Some((top, folder));
+                    seen
+                }
+            };
+            seen.is_ok_and(|s| s.kind == EntryKind::File && s.len == stamp.len)
         })
     }
 
