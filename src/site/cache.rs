@@ -395,7 +395,10 @@ fn stats(dir: &Path) -> Option<Vec<Stat>> {
     let mut out = Vec::new();
     if root.kind == EntryKind::Symlink {
         out.push(stat_of(" (link)".to_string(), root));
-        out.push(stat_of(String::new(), EntryStat::of(&std::fs::metadata(dir).ok()?)));
+        out.push(stat_of(
+            String::new(),
+            EntryStat::of(&std::fs::metadata(dir).ok()?),
+        ));
     } else {
         out.push(stat_of(String::new(), root));
     }
@@ -663,9 +666,17 @@ mod tests {
                 std::fs::symlink_metadata(&path)
             }
             .unwrap();
-            assert_eq!(s, &stat_of(s.path.clone(), EntryStat::of(&meta)), "{}", s.path);
+            assert_eq!(
+                s,
+                &stat_of(s.path.clone(), EntryStat::of(&meta)),
+                "{}",
+                s.path
+            );
         }
-        assert!(listed[7].dir, "a linked folder is listed as a folder, not entered");
+        assert!(
+            listed[7].dir,
+            "a linked folder is listed as a folder, not entered"
+        );
         // A folder reached through a link is walked as the folder itself.
         let link = tmp.path().join("linked");
         std::os::unix::fs::symlink(&root, &link).unwrap();
