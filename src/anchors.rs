@@ -57,10 +57,21 @@ pub struct ChangeIds {
 impl ChangeIds {
     /// The ids of change `n`.
     pub fn of(n: usize) -> ChangeIds {
+        // Made for every change of every page, so built directly rather than
+        // through `format!` (three ids, three allocations, no formatter).
+        let mut digits = itoa::Buffer::new();
+        let n = digits.format(n);
+        let id = |suffix: &str| {
+            let mut id = String::with_capacity(1 + n.len() + suffix.len());
+            id.push('c');
+            id.push_str(n);
+            id.push_str(suffix);
+            id
+        };
         ChangeIds {
-            entry: format!("c{n}"),
-            original: format!("c{n}-o"),
-            corrected: format!("c{n}-c"),
+            entry: id(""),
+            original: id("-o"),
+            corrected: id("-c"),
         }
     }
 }

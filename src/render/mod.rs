@@ -556,16 +556,26 @@ fn note_ref(number: usize, strings: &Strings) -> Point {
 /// A change's siglum in a text: its number, linking to its entry in the
 /// apparatus. Like note references, the number is drawn from `data-n`.
 fn siglum(at: usize, number: usize, kind: &str, strings: &Strings) -> Point {
-    let label = crate::text::escape_html(&fill(
-        &strings.change_reference,
-        &[("n", &number.to_string())],
-    ));
+    // One per change per column on every page: concatenated, not formatted.
+    let mut digits = itoa::Buffer::new();
+    let n = digits.format(number);
+    let label = crate::text::escape_html(&fill(&strings.change_reference, &[("n", n)]));
     Point {
         at,
-        html: format!(
-            "<a class=\"sig k-{kind}\" href=\"#{}\" data-c=\"{number}\" data-n=\"{number}\" aria-label=\"{label}\"></a>",
-            ChangeIds::of(number).entry,
-        ),
+        html: [
+            "<a class=\"sig k-",
+            kind,
+            "\" href=\"#c",
+            n,
+            "\" data-c=\"",
+            n,
+            "\" data-n=\"",
+            n,
+            "\" aria-label=\"",
+            &label,
+            "\"></a>",
+        ]
+        .concat(),
         is_link: true,
     }
 }
@@ -737,45 +747,73 @@ impl<'a> EditionRenderer<'a> {
             let kind = self.article.corrections[change.entry].kind.as_str();
             let n = change.number;
             let ids = ChangeIds::of(n);
+            let mut digits = itoa::Buffer::new();
+            let number = digits.format(n);
             // Each half names its partner and its entry, so scripts never
-            // spell the id scheme.
+            // spell the id scheme. (Concatenated, not formatted: a dozen
+            // strings per change on every page.)
             let data = |partner: &str| {
-                format!(
-                    "data-c=\"{n}\" data-partner=\"{partner}\" data-entry=\"{}\"",
-                    ids.entry
-                )
+                [
+                    "data-c=\"",
+                    number,
+                    "\" data-partner=\"",
+                    partner,
+                    "\" data-entry=\"",
+                    &ids.entry,
+                    "\"",
+                ]
+                .concat()
             };
             let (orig_data, corr_data) = (data(&ids.corrected), data(&ids.original));
             orig_marks.push(Mark {
                 range: change.original.clone(),
                 rank: 1,
-                open_first: format!(
-                    "<del class=\"{class}\" id=\"{}\" tabindex=\"-1\" {orig_data}>",
-                    ids.original
-                ),
-                open_rest: format!("<del class=\"{class}\" {orig_data}>"),
+                open_first: [
+                    "<del class=\"",
+                    &class,
+                    "\" id=\"",
+                    &ids.original,
+                    "\" tabindex=\"-1\" ",
+                    &orig_data,
+                    ">",
+                ]
+                .concat(),
+                open_rest: ["<del class=\"", &class, "\" ", &orig_data, ">"].concat(),
                 close: "</del>",
             });
             orig_points.push(siglum(change.original.end, n, kind, self.strings));
             if change.corrected.is_empty() {
                 corr_points.push(Point {
                     at: change.corrected.start,
-                    html: format!(
-                        "<ins class=\"{class} gone\" id=\"{}\" tabindex=\"-1\" {corr_data} title=\"{}\"></ins>",
-                        ids.corrected,
-                        crate::text::escape_html(&self.strings.deleted_mark),
-                    ),
+                    html: [
+                        "<ins class=\"",
+                        &class,
+                        " gone\" id=\"",
+                        &ids.corrected,
+                        "\" tabindex=\"-1\" ",
+                        &corr_data,
+                        " title=\"",
+                        &crate::text::escape_html(&self.strings.deleted_mark),
+                        "\"></ins>",
+                    ]
+                    .concat(),
                     is_link: false,
                 });
             } else {
                 corr_marks.push(Mark {
                     range: change.corrected.clone(),
                     rank: 1,
-                    open_first: format!(
-                        "<ins class=\"{class}\" id=\"{}\" tabindex=\"-1\" {corr_data}>",
-                        ids.corrected
-                    ),
-                    open_rest: format!("<ins class=\"{class}\" {corr_data}>"),
+                    open_first: [
+                        "<ins class=\"",
+                        &class,
+                        "\" id=\"",
+                        &ids.corrected,
+                        "\" tabindex=\"-1\" ",
+                        &corr_data,
+                        ">",
+                    ]
+                    .concat(),
+                    open_rest: ["<ins class=\"", &class, "\" ", &corr_data, ">"].concat(),
                     close: "</ins>",
                 });
             }
