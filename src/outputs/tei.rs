@@ -328,7 +328,26 @@ fn write_run(
             }
             continue;
         }
-        let syn = !matches!(c, ' ' | '\t') && syntax.is_some_and(|s| s.is_syntax(i));
+        let Some(syntax) = syntax else {
+            // Plain text: everything up to the next point or line end goes
+            // out as one run (the loop below takes a character at a time).
+            let mut stop = points.get(*next).map_or(end, |p| p.pos.clamp(i + 1, end));
+            while !text.is_char_boundary(stop) {
+                stop += 1;
+            }
+            let stop =
+                memchr::memchr2(b'\n', b'\r', &text.as_bytes()[i..stop]).map_or(stop, |at| i + at);
+            if stop > i {
+                push_text(out, &text[i..stop]);
+                i = stop;
+            } else {
+                // A lone carriage return.
+                push_text(out, "\r");
+                i += 1;
+            }
+            continue;
+        };
+        let syn = !matches!(c, ' ' | '\t') && syntax.is_syntax(i);
         if syn && !in_meta {
             out.push_str("<metamark function=\"markdown\">");
             in_meta = true;
