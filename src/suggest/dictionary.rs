@@ -619,7 +619,8 @@ impl Dictionary {
             let capital = &capital;
             let entry = &self.entries[i];
             for range in &found[needle] {
-                let Some(span) = toks.span(range) else {
+                // A possessive keeps its `’s`: `metropolis’s` → `city’s`.
+                let Some(span) = toks.span_before_possessive(range) else {
                     continue;
                 };
                 if *capital && !toks.sentence_start(span.start) {
@@ -748,6 +749,30 @@ mod tests {
                 ("mentioned", "said".to_string()),
                 ("2", "two".to_string())
             ]
+        );
+    }
+
+    #[test]
+    fn a_possessive_keeps_its_s_and_a_longer_word_is_not_split() {
+        let (d, out) = parse(
+            "entries:\n  - find: metropolis\n    replace: city\n    kind: synonym\n    next: [mayor, council]\n",
+        );
+        assert!(out.is_empty(), "{out:?}");
+        let text = "The metropolis’s mayor and the metropolis's council met; metropolises’ mayor, metropolis’sx council, metropolis mayor.";
+        let toks = Tokens::new(text);
+        let hits: Vec<(usize, &str, String)> = d
+            .hits(&toks)
+            .into_iter()
+            .map(|h| (h.range.start, &text[h.range], h.replace))
+            .collect();
+        assert_eq!(
+            hits,
+            [
+                (4, "metropolis", "city".to_string()),
+                (text.find("metropolis's").unwrap(), "metropolis", "city".to_string()),
+                (text.find("metropolis mayor").unwrap(), "metropolis", "city".to_string()),
+            ],
+            "the context is the word after the possessive"
         );
     }
 

@@ -152,6 +152,29 @@ impl<'t> Tokens<'t> {
         (last >= first && self.tokens[last].range.end == range.end).then_some(first..last + 1)
     }
 
+    /// Like [`span`](Tokens::span), and also a range that ends where its last
+    /// token's possessive `’s` begins: `metropolis` in `metropolis’s` covers
+    /// that token (a match must not split a token, and `’s` stays on it).
+    pub fn span_before_possessive(&self, range: &Range<usize>) -> Option<Range<usize>> {
+        self.span(range).or_else(|| {
+            let first = self
+                .tokens
+                .binary_search_by_key(&range.start, |t| t.range.start)
+                .ok()?;
+            let last = self
+                .tokens
+                .partition_point(|t| t.range.start < range.end)
+                .checked_sub(1)?;
+            let token = &self.tokens[last];
+            let rest = self.text.get(range.end..token.range.end)?;
+            (last >= first
+                && token.kind == TokenKind::Word
+                && range.end > token.range.start
+                && matches!(rest, "’s" | "'s"))
+                .then_some(first..last + 1)
+        })
+    }
+
     /// Whether the token at `first` begins a sentence: nothing but opening
     /// quotes or brackets stands between it and the paragraph start or a
     /// sentence-ending `.`, `!` or `?`.
