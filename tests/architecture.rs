@@ -82,7 +82,15 @@ fn the_import_graph_has_no_cycle() {
 /// The layers, lowest first (ARCHITECTURE.md). A module may import only
 /// modules of its own or a lower layer.
 const LAYERS: &[&[&str]] = &[
-    &["text", "files", "folder", "diagnostics", "source", "yaml", "anchors"],
+    &[
+        "text",
+        "files",
+        "folder",
+        "diagnostics",
+        "source",
+        "yaml",
+        "anchors",
+    ],
     &["config", "content"],
     &["engine"],
     &["render", "theme"],

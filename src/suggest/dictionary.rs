@@ -769,8 +769,16 @@ mod tests {
             hits,
             [
                 (4, "metropolis", "city".to_string()),
-                (text.find("metropolis's").unwrap(), "metropolis", "city".to_string()),
-                (text.find("metropolis mayor").unwrap(), "metropolis", "city".to_string()),
+                (
+                    text.find("metropolis's").unwrap(),
+                    "metropolis",
+                    "city".to_string()
+                ),
+                (
+                    text.find("metropolis mayor").unwrap(),
+                    "metropolis",
+                    "city".to_string()
+                ),
             ],
             "the context is the word after the possessive"
         );

@@ -141,6 +141,27 @@ impl<'t> Tokens<'t> {
     /// `None` when the range starts or ends inside a token (a dictionary match
     /// must never split `2-year-old` or `2.5`).
     pub fn span(&self, range: &Range<usize>) -> Option<Range<usize>> {
+        let (first, last) = self.first_and_last(range)?;
+        (self.tokens[last].range.end == range.end).then_some(first..last + 1)
+    }
+
+    /// Like [`span`](Tokens::span), and also a range that ends where its last
+    /// token's possessive `’s` begins: `metropolis` in `metropolis’s` covers
+    /// that token (a match must not split a token, and `’s` stays on it).
+    pub fn span_before_possessive(&self, range: &Range<usize>) -> Option<Range<usize>> {
+        let (first, last) = self.first_and_last(range)?;
+        let token = &self.tokens[last];
+        let rest = self.text.get(range.end..token.range.end)?;
+        let whole = rest.is_empty();
+        let possessive = token.kind == TokenKind::Word
+            && range.end > token.range.start
+            && matches!(rest, "’s" | "'s");
+        (whole || possessive).then_some(first..last + 1)
+    }
+
+    /// The first token starting at `range.start` and the last token starting
+    /// before `range.end` (`None`: no token starts at `range.start`).
+    fn first_and_last(&self, range: &Range<usize>) -> Option<(usize, usize)> {
         let first = self
             .tokens
             .binary_search_by_key(&range.start, |t| t.range.start)
@@ -149,30 +170,7 @@ impl<'t> Tokens<'t> {
             .tokens
             .partition_point(|t| t.range.start < range.end)
             .checked_sub(1)?;
-        (last >= first && self.tokens[last].range.end == range.end).then_some(first..last + 1)
-    }
-
-    /// Like [`span`](Tokens::span), and also a range that ends where its last
-    /// token's possessive `’s` begins: `metropolis` in `metropolis’s` covers
-    /// that token (a match must not split a token, and `’s` stays on it).
-    pub fn span_before_possessive(&self, range: &Range<usize>) -> Option<Range<usize>> {
-        self.span(range).or_else(|| {
-            let first = self
-                .tokens
-                .binary_search_by_key(&range.start, |t| t.range.start)
-                .ok()?;
-            let last = self
-                .tokens
-                .partition_point(|t| t.range.start < range.end)
-                .checked_sub(1)?;
-            let token = &self.tokens[last];
-            let rest = self.text.get(range.end..token.range.end)?;
-            (last >= first
-                && token.kind == TokenKind::Word
-                && range.end > token.range.start
-                && matches!(rest, "’s" | "'s"))
-                .then_some(first..last + 1)
-        })
+        (last >= first).then_some((first, last))
     }
 
     /// Whether the token at `first` begins a sentence: nothing but opening
