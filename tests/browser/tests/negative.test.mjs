@@ -252,7 +252,7 @@ describe("each check fails on a page broken for it", () => {
   });
 
   test("a density strip whose cells lead elsewhere, or are not named with their count", async () => {
-    const article = patch(themeFile("templates/article.html"), 'href="#{{ row.id }}" aria-label="{{ label }}"', 'href="#p1" aria-label="{{ row.number }}"');
+    const article = patch(themeFile("templates/article.html"), 'href="#{{ row.id }}" aria-label="{{ row.overview_label }}"', 'href="#p1" aria-label="{{ row.number }}"');
     const s = await broken({ "templates/article.html": article });
     const problems = await densityStrip(s.page);
     reports(problems, /^cell 2 of the density strip \(a\.d4\) links to “#p1”, not #p2$/);
