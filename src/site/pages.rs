@@ -7,6 +7,8 @@
 //! `robots.txt`, `editions.json`, the theme's static files and the code
 //! stylesheet.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::Site;
@@ -214,20 +216,20 @@ impl Site {
         let keys = GroupKeys::new(articles, has_code);
         out.checked(|out| {
             let kept = keep_site_groups(&keys, reuse, out);
-            self.write_site_groups(&kept, &keys, articles, has_code, sink, reuse, out)
+            self.write_site_groups(&kept, &keys, &articles, has_code, sink, reuse, out)
         })
     }
 
     /// Writes the groups of site-wide files that [`keep_site_groups`] did not
-    /// keep, from the published editions (in index order; unused, and may
-    /// be empty, when [`KeptGroups::needs_editions`] is false). Returns the
-    /// number of HTML pages, kept ones included; `None` if anything failed.
+    /// keep, from the published editions (in index order; not read when
+    /// [`KeptGroups::needs_editions`] is false). Returns the number of HTML
+    /// pages, kept ones included; `None` if anything failed.
     #[allow(clippy::too_many_arguments)]
     pub fn write_site_groups(
         &self,
         kept: &KeptGroups,
         keys: &GroupKeys,
-        articles: &[ArticleEntry],
+        articles: &dyn Editions,
         has_code: bool,
         sink: &dyn Sink,
         reuse: &mut dyn Reuse,
@@ -239,12 +241,38 @@ impl Site {
                 let key = keys.of(group);
                 let recording = Recording::new(sink);
                 let written = match group {
-                    Group::Lists => self.write_lists(articles, &recording, out),
-                    Group::Glossary => self.write_glossary(articles, &recording, out),
-                    Group::Search => {
-                        for (rel, bytes) in search::index(articles) {
-                            self.file(&rel, &bytes, &recording, out);
+                    Group::Lists => {
+                        let Some(articles) = articles.lists() else {
+                            out.push(unreadable());
+                            return None;
+                        };
+                        self.write_lists(&articles, &recording, out)
+                    }
+                    Group::Glossary => {
+                        let mut glossary = glossary::Aggregate::default();
+                        if articles
+                            .each_glossary(&mut |title, path, items| {
+                                glossary.add(title, path, items)
+                            })
+                            .is_none()
+                        {
+                            out.push(unreadable());
+                            return None;
                         }
+                        self.write_glossary(glossary, &recording, out)
+                    }
+                    Group::Search => {
+                        let mut index = search::Index::new();
+                        if articles
+                            .each_search(&mut |slug, terms| index.add(slug, terms))
+                            .is_none()
+                        {
+                            out.push(unreadable());
+                            return None;
+                        }
+                        index.write(&mut |rel, bytes| {
+                            self.file(&rel, &bytes, &recording, out);
+                        });
                         0
                     }
                     Group::Fixed => self.write_fixed(has_code, &recording, out),
@@ -325,7 +353,7 @@ impl Site {
     /// The glossary page. Returns the HTML pages written.
     fn write_glossary(
         &self,
-        articles: &[ArticleEntry],
+        glossary: glossary::Aggregate,
         sink: &dyn Sink,
         out: &mut Diagnostics,
     ) -> usize {
@@ -341,7 +369,7 @@ impl Site {
                 fill(&strings.glossary_description, &[("site", &config.title)]),
             ),
             t: strings,
-            glossary: glossary::view(articles, strings),
+            glossary: glossary.view(strings),
         };
         usize::from(self.page("glossary.html", &glossary, "glossary/index.html", sink, out))
     }
@@ -425,6 +453,49 @@ impl Site {
         }
         pages
     }
+}
+
+/// The published editions, in index order, as the site-wide files read
+/// them: the lists all at once (their metadata and paths), the glossary and
+/// the search index one edition at a time, so that a build need not hold
+/// every edition's pairs and terms in memory.
+pub trait Editions {
+    /// Every edition's metadata and path (pairs and terms may be left
+    /// empty); `None` if one could not be read.
+    fn lists(&self) -> Option<Cow<'_, [ArticleEntry]>>;
+    /// Calls `f` with each edition's title, path and reviewed pairs; `None`
+    /// if one could not be read.
+    fn each_glossary(&self, f: &mut dyn FnMut(&str, &str, &[glossary::Item])) -> Option<()>;
+    /// Calls `f` with each edition's slug and search terms; `None` if one
+    /// could not be read.
+    fn each_search(&self, f: &mut dyn FnMut(&str, &ArticleTerms)) -> Option<()>;
+}
+
+impl Editions for &[ArticleEntry] {
+    fn lists(&self) -> Option<Cow<'_, [ArticleEntry]>> {
+        Some(Cow::Borrowed(*self))
+    }
+    fn each_glossary(&self, f: &mut dyn FnMut(&str, &str, &[glossary::Item])) -> Option<()> {
+        for a in *self {
+            f(&a.info.title, &a.path, &a.glossary);
+        }
+        Some(())
+    }
+    fn each_search(&self, f: &mut dyn FnMut(&str, &ArticleTerms)) -> Option<()> {
+        for a in *self {
+            f(&a.info.slug, &a.search);
+        }
+        Some(())
+    }
+}
+
+/// An edition kept in the build cache could not be read back.
+fn unreadable() -> Diagnostic {
+    Diagnostic::error(
+        Code::TemplateContext,
+        "an edition kept in the build cache could not be read back (an internal error; please report it)",
+    )
+    .help("`emend build --clean` builds without the cache")
 }
 
 /// The site-wide files, in groups by what they are made from. Given the same

@@ -478,6 +478,12 @@ impl OutputDir {
         &self.paths.target
     }
 
+    /// The cache folder beside it (`.<name>.emend-cache/`), where the site
+    /// layer keeps what its build cache refers to.
+    pub fn cache_dir(&self) -> &Path {
+        &self.paths.cache
+    }
+
     /// Number of files whose bytes were written so far.
     pub fn files_written(&self) -> usize {
         self.written.load(Ordering::Relaxed)
