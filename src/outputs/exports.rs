@@ -634,7 +634,51 @@ pub struct EditionsIndex<'a> {
     /// The site.
     pub site: SiteExport<'a>,
     /// Every published edition, in index order (newest first).
-    pub editions: Vec<EditionEntry<'a>>,
+    pub editions: EditionEntries<'a>,
+}
+
+/// The editions of `editions.json`, each [`EditionEntry`] made as it is
+/// written (at 100,000 editions, their URLs held together would be about
+/// 70 MB).
+#[derive(Debug, Clone)]
+pub struct EditionEntries<'a> {
+    config: &'a SiteConfig,
+    articles: &'a [ArticleEntry],
+}
+
+impl<'a> EditionEntries<'a> {
+    /// The entry of each edition, in index order.
+    pub fn iter(&self) -> impl Iterator<Item = EditionEntry<'a>> {
+        let config = self.config;
+        self.articles.iter().map(move |a| edition_entry(config, a))
+    }
+}
+
+impl Serialize for EditionEntries<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// One edition's entry in `editions.json`.
+fn edition_entry<'a>(config: &SiteConfig, a: &'a ArticleEntry) -> EditionEntry<'a> {
+    let exports = ExportUrls::new(config, &a.path);
+    EditionEntry {
+        article: &a.info,
+        url: config.absolute(&a.path),
+        edition: config
+            .exports
+            .edition_json
+            .then(|| config.absolute(&format!("{}edition.json", a.path))),
+        annotations: config
+            .exports
+            .annotations
+            .then(|| config.absolute(&format!("{}annotations.jsonld", a.path))),
+        tei: exports.tei,
+        bibtex: exports.bibtex,
+        ris: exports.ris,
+        csl_json: exports.csl_json,
+    }
 }
 
 /// Builds `editions.json`.
@@ -653,28 +697,7 @@ pub fn editions_index<'a>(
             feed: config.absolute(super::feed::FEED_PATH),
             editors: &config.editors,
         },
-        editions: articles
-            .iter()
-            .map(|a| {
-                let exports = ExportUrls::new(config, &a.path);
-                EditionEntry {
-                    article: &a.info,
-                    url: config.absolute(&a.path),
-                    edition: config
-                        .exports
-                        .edition_json
-                        .then(|| config.absolute(&format!("{}edition.json", a.path))),
-                    annotations: config
-                        .exports
-                        .annotations
-                        .then(|| config.absolute(&format!("{}annotations.jsonld", a.path))),
-                    tei: exports.tei,
-                    bibtex: exports.bibtex,
-                    ris: exports.ris,
-                    csl_json: exports.csl_json,
-                }
-            })
-            .collect(),
+        editions: EditionEntries { config, articles },
     }
 }
 

@@ -5,6 +5,7 @@
 //! writer. [`guard`] decides which folders emend may use as output at all.
 
 pub mod guard;
+pub mod manifest;
 pub mod output;
 
 use std::path::Path;

@@ -23,7 +23,7 @@
 //! journal while a commit is in progress. emend only ever deletes folders
 //! that carry its marker file, and files its manifest says it wrote.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -32,6 +32,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use super::manifest::{self, Manifest, Next};
 use super::{Sink, check_output_dir, normalize};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::io_diagnostic;
@@ -115,7 +116,7 @@ struct Saved {
     /// The output folder this describes.
     marker: MarkerId,
     /// Site path → stamp of every file emend wrote there.
-    files: BTreeMap<String, Stamp>,
+    files: Manifest,
 }
 
 /// [`Saved`] as written, borrowing the manifest (large: copying it only to
@@ -124,7 +125,7 @@ struct Saved {
 struct SavedRef<'a> {
     format: u32,
     marker: MarkerId,
-    files: &'a BTreeMap<String, Stamp>,
+    files: &'a Next<'a>,
 }
 
 /// The site layer's build cache, as [`OutputDir::commit`] saves it after the
@@ -159,9 +160,9 @@ struct Journal {
 enum Mode {
     /// Everything into the staging folder, swapped in at the end. `previous`
     /// is the live output's manifest, if known (identical files are linked).
-    Whole { previous: BTreeMap<String, Stamp> },
+    Whole { previous: Manifest },
     /// Changed files only, moved into the live output at the end.
-    InPlace { previous: BTreeMap<String, Stamp> },
+    InPlace { previous: Manifest },
 }
 
 /// What a commit did, for the summary line.
@@ -192,8 +193,10 @@ pub struct OutputDir {
     /// The rest of its file: the site layer's build cache.
     state: Option<SavedState>,
     mode: Mode,
-    /// The new manifest.
-    files: Mutex<BTreeMap<String, Stamp>>,
+    /// The new manifest: the files written…
+    files: Mutex<Manifest>,
+    /// …and, in place, the previous manifest's files kept (a bit each).
+    kept: Mutex<Vec<u64>>,
     /// In place: the files staged.
     moves: Mutex<Vec<String>>,
     written: AtomicUsize,
@@ -291,17 +294,13 @@ fn prune_empty_parents(root: &Path, rel: &str) {
 
 impl Paths {
     /// Swaps the staging folder in as the output and saves the manifest.
-    fn commit_whole(
-        &self,
-        files: BTreeMap<String, Stamp>,
-        state: &dyn SaveState,
-    ) -> Result<(), Diagnostic> {
+    fn commit_whole(&self, files: &Next<'_>, state: &dyn SaveState) -> Result<(), Diagnostic> {
         // The staging marker becomes the live marker (a rename keeps its
         // identity), so the saved manifest names the right folder.
         let saved = SavedRef {
             format: FORMAT,
             marker: marker_id(&self.staging).unwrap_or_default(),
-            files: &files,
+            files,
         };
         let state_path = self.cache.join("state");
         // The old cache no longer describes the output once the swap starts:
@@ -430,9 +429,10 @@ impl OutputDir {
             saved,
             state,
             mode: Mode::Whole {
-                previous: BTreeMap::new(),
+                previous: Manifest::new(),
             },
-            files: Mutex::new(BTreeMap::new()),
+            files: Mutex::new(Manifest::new()),
+            kept: Mutex::new(Vec::new()),
             moves: Mutex::new(Vec::new()),
             written: AtomicUsize::new(0),
             created_dirs: Mutex::new(HashSet::new()),
@@ -457,6 +457,7 @@ impl OutputDir {
             .as_mut()
             .map(|s| std::mem::take(&mut s.files))
             .unwrap_or_default();
+        self.kept = Mutex::new(manifest::bits(previous.len()));
         self.mode = if in_place && self.saved.is_some() {
             Mode::InPlace { previous }
         } else {
@@ -498,7 +499,7 @@ impl OutputDir {
         let Mode::InPlace { previous } = &self.mode else {
             return false;
         };
-        previous.get(rel).is_some_and(|stamp| {
+        previous.get(rel).is_some_and(|(_, stamp)| {
             std::fs::symlink_metadata(self.paths.target.join(rel))
                 .is_ok_and(|m| m.is_file() && m.len() == stamp.len)
         })
@@ -513,10 +514,10 @@ impl OutputDir {
     /// lock: an unchanged article keeps a dozen).
     pub fn keep_all<'p>(&self, rels: impl IntoIterator<Item = &'p str>) {
         if let Mode::InPlace { previous } = &self.mode {
-            let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+            let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
             for rel in rels {
-                if let Some(stamp) = previous.get(rel) {
-                    files.insert(rel.to_string(), *stamp);
+                if let Some((i, _)) = previous.get(rel) {
+                    manifest::set_bit(&mut kept, i);
                 }
             }
         }
@@ -526,7 +527,7 @@ impl OutputDir {
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.to_string(), stamp);
+            .push(rel, stamp);
     }
 
     fn ensure_parent(&self, path: &Path) -> Result<(), Diagnostic> {
@@ -566,23 +567,30 @@ impl OutputDir {
     /// Commits the build: the output becomes what was written and kept, and
     /// `state` is saved as the site layer's build cache for the next build.
     pub fn commit(self, state: &dyn SaveState) -> Result<Committed, Diagnostic> {
-        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut fresh = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        fresh.sort();
+        let kept = self.kept.into_inner().unwrap_or_else(|e| e.into_inner());
         let written = self.written.load(Ordering::Relaxed);
         let moves = self.moves.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (Mode::Whole { previous } | Mode::InPlace { previous }) = &self.mode;
+        let files = Next {
+            previous,
+            kept: &kept,
+            written: &fresh,
+        };
+        let removed = || previous.iter().filter(|(r, _)| !files.contains(r)).count();
         match &self.mode {
-            Mode::Whole { previous } => {
-                let removed = previous.keys().filter(|r| !files.contains_key(*r)).count();
-                self.paths.commit_whole(files, state)?;
+            Mode::Whole { .. } => {
+                let removed = removed();
+                self.paths.commit_whole(&files, state)?;
                 Ok(Committed { written, removed })
             }
-            Mode::InPlace { previous }
-                if moves.len() > IN_PLACE_MAX || moves.len() * 4 > files.len() =>
-            {
+            Mode::InPlace { .. } if moves.len() > IN_PLACE_MAX || moves.len() * 4 > files.len() => {
                 // Many files changed: rather than a long in-place update,
                 // link the unchanged files beside the changed ones and swap
                 // the whole folder in one step, as a clean build does.
                 let staged: HashSet<&str> = moves.iter().map(String::as_str).collect();
-                for rel in files.keys().filter(|r| !staged.contains(r.as_str())) {
+                for (rel, _) in files.iter().filter(|(r, _)| !staged.contains(r)) {
                     let (from, to) = (self.paths.target.join(rel), self.paths.staging.join(rel));
                     if let Some(parent) = to.parent() {
                         std::fs::create_dir_all(parent)
@@ -592,15 +600,15 @@ impl OutputDir {
                         std::fs::copy(&from, &to).map_err(|e| io_diagnostic(&to, "write", &e))?;
                     }
                 }
-                let removed = previous.keys().filter(|r| !files.contains_key(*r)).count();
-                self.paths.commit_whole(files, state)?;
+                let removed = removed();
+                self.paths.commit_whole(&files, state)?;
                 Ok(Committed { written, removed })
             }
-            Mode::InPlace { previous } => {
+            Mode::InPlace { .. } => {
                 let deletes: Vec<String> = previous
-                    .keys()
-                    .filter(|rel| !files.contains_key(*rel))
-                    .cloned()
+                    .iter()
+                    .filter(|(rel, _)| !files.contains(rel))
+                    .map(|(rel, _)| rel.to_string())
                     .collect();
                 let saved = SavedRef {
                     format: FORMAT,
@@ -737,7 +745,7 @@ impl Sink for OutputDir {
             Mode::Whole { previous } => {
                 // Reuse the live output's file when identical: same inode, same
                 // mtime (the manifest says so without reading it).
-                if previous.get(rel) == Some(&stamp) {
+                if previous.get(rel).map(|(_, s)| s) == Some(stamp) {
                     let dest = self.paths.staging.join(rel);
                     self.ensure_parent(&dest)?;
                     let live = self.paths.target.join(rel);
@@ -752,7 +760,7 @@ impl Sink for OutputDir {
                 self.stage(rel, bytes)?;
             }
             Mode::InPlace { previous } => {
-                let unchanged = previous.get(rel) == Some(&stamp)
+                let unchanged = previous.get(rel).map(|(_, s)| s) == Some(stamp)
                     && std::fs::symlink_metadata(self.paths.target.join(rel))
                         .is_ok_and(|m| m.is_file() && m.len() == stamp.len);
                 if !unchanged {
@@ -807,7 +815,7 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 pub fn manifest_paths(target: &Path) -> BTreeSet<String> {
     let target = normalize(target);
     read_saved(&sibling(&target, "cache").join("state"))
-        .map(|(s, _)| s.files.into_keys().collect())
+        .map(|(s, _)| s.files.iter().map(|(rel, _)| rel.to_string()).collect())
         .unwrap_or_default()
 }
 
@@ -963,7 +971,7 @@ mod tests {
         let saved = Saved {
             format: FORMAT,
             marker: marker_id(&target).unwrap_or_default(),
-            files: BTreeMap::from([("a.html".to_string(), Stamp::of(b"new a"))]),
+            files: Manifest::from_iter([("a.html".to_string(), Stamp::of(b"new a"))]),
         };
         let mut bytes = encode(&saved);
         bytes.extend_from_slice(b"s2");
