@@ -37,7 +37,7 @@ use crate::render::ArticleInfo;
 use crate::writer::output::SaveState;
 
 /// Version of the cache's layout; a cache of another version is ignored.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// Files modified this recently are not trusted to show their next change in
 /// their timestamp (FAT and some network file systems keep 2 s).
@@ -114,10 +114,13 @@ pub struct StoredEntry {
     hashes: EntryHashes,
     /// xxh3 of its bytes: a damaged store is not trusted.
     check: u64,
-    /// Where its bytes are in the store.
+    /// Where its bytes are in the store: the output paths its article
+    /// wrote ([`FileList`]), then the entry's parts.
     at: u64,
-    /// How many.
+    /// How many bytes.
     len: u32,
+    /// How many of them are the paths.
+    files_len: u32,
 }
 
 /// An entry in parts, as [`StoredEntry`] encodes it (the entry's own
@@ -174,10 +177,12 @@ struct EntryPartsRef<'a> {
 }
 
 impl StoredEntry {
-    /// Encodes an entry whose [`EntryHashes`] are `hashes` into `store`.
+    /// Encodes an entry whose [`EntryHashes`] are `hashes` into `store`,
+    /// with the output paths its article wrote.
     pub fn new(
         entry: &ArticleEntry,
         hashes: EntryHashes,
+        files: &[String],
         store: &EntryStore,
     ) -> std::io::Result<StoredEntry> {
         let parts = EntryPartsRef {
@@ -186,8 +191,10 @@ impl StoredEntry {
             glossary: &entry.glossary,
             search: &entry.search,
         };
+        let mut bytes = FileList::new(files).0.into_boxed_bytes().into_vec();
+        let files_len = u32::try_from(bytes.len()).map_err(std::io::Error::other)?;
         // Serializing plain data into memory cannot fail.
-        let bytes = rmp_serde::to_vec_named(&parts).unwrap_or_default();
+        let _ = rmp_serde::encode::write_named(&mut bytes, &parts);
         let len = u32::try_from(bytes.len()).map_err(std::io::Error::other)?;
         Ok(StoredEntry {
             index_date: entry.index_date().map(str::to_string),
@@ -196,6 +203,7 @@ impl StoredEntry {
             check: xxhash_rust::xxh3::xxh3_64(&bytes),
             at: store.append(&bytes)?,
             len,
+            files_len,
         })
     }
 
@@ -210,15 +218,33 @@ impl StoredEntry {
         &self.hashes
     }
 
-    /// Its bytes, if `store` still holds them as they were stored.
+    /// Its entry's bytes (after the paths), if `store` still holds them as
+    /// they were stored.
     fn bytes(&self, store: &EntryStore) -> Option<Vec<u8>> {
-        let bytes = store.read(self.at, self.len).ok()?;
-        (xxhash_rust::xxh3::xxh3_64(&bytes) == self.check).then_some(bytes)
+        let mut bytes = store.read(self.at, self.len).ok()?;
+        if xxhash_rust::xxh3::xxh3_64(&bytes) != self.check {
+            return None;
+        }
+        bytes.drain(..(self.files_len as usize).min(bytes.len()));
+        Some(bytes)
+    }
+
+    /// The output paths its article wrote, if `store` still holds the entry
+    /// as it was stored.
+    pub fn files(&self, store: &EntryStore) -> Option<FileList> {
+        let mut bytes = store.read(self.at, self.len).ok()?;
+        if xxhash_rust::xxh3::xxh3_64(&bytes) != self.check {
+            return None;
+        }
+        bytes.truncate(self.files_len as usize);
+        String::from_utf8(bytes)
+            .ok()
+            .map(|s| FileList(s.into_boxed_str()))
     }
 
     /// Whether `store` holds its bytes as they were stored.
     pub fn intact(&self, store: &EntryStore) -> bool {
-        self.bytes(store).is_some()
+        self.files(store).is_some()
     }
 
     /// The entry (`None` if `store` no longer holds it as it was stored).
@@ -417,10 +443,8 @@ impl FileList {
 pub struct CachedArticle {
     /// Its files when it was built.
     pub fingerprint: Fingerprint,
-    /// Its entry in the site-wide outputs.
+    /// Its entry in the site-wide outputs, with the output paths it wrote.
     entry: StoredEntry,
-    /// The output paths it wrote.
-    pub files: FileList,
     /// HTML pages among them.
     pub pages: usize,
     /// Whether its pages contain highlighted code.
@@ -453,9 +477,7 @@ pub struct Fingerprint([u64; 2]);
 pub struct Built {
     /// Its files when it was built.
     pub fingerprint: Fingerprint,
-    /// The output paths it wrote.
-    pub files: FileList,
-    /// HTML pages among them.
+    /// HTML pages among the files it wrote.
     pub pages: usize,
     /// Whether its pages contain highlighted code.
     pub has_code: bool,
@@ -464,9 +486,10 @@ pub struct Built {
 }
 
 impl CachedArticle {
-    /// Whether `store` holds its entry as it was stored.
-    pub fn intact(&self, store: &EntryStore) -> bool {
-        self.entry.intact(store)
+    /// The output paths it wrote, if `store` holds its entry as it was
+    /// stored.
+    pub fn files(&self, store: &EntryStore) -> Option<FileList> {
+        self.entry.files(store)
     }
 
     /// Its entry in the site-wide outputs and the rest, taken apart.
@@ -475,7 +498,6 @@ impl CachedArticle {
             self.entry,
             Built {
                 fingerprint: self.fingerprint,
-                files: self.files,
                 pages: self.pages,
                 has_code: self.has_code,
                 diagnostics: self.diagnostics,
@@ -489,7 +511,6 @@ impl CachedArticle {
 struct CachedArticleRef<'a> {
     fingerprint: &'a Fingerprint,
     entry: &'a StoredEntry,
-    files: &'a FileList,
     pages: usize,
     has_code: bool,
     diagnostics: &'a [Diagnostic],
@@ -572,7 +593,6 @@ impl BuildCache {
                         CachedArticleRef {
                             fingerprint: &b.fingerprint,
                             entry: e,
-                            files: &b.files,
                             pages: b.pages,
                             has_code: b.has_code,
                             diagnostics: &b.diagnostics,
@@ -903,9 +923,18 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let store = EntryStore::create(tmp.path()).unwrap();
         let (a, b) = (sample("alpha", "Alpha"), sample("beta", "Beta"));
-        let sa = StoredEntry::new(&a, EntryHashes::of(&a), &store).unwrap();
-        let sb = StoredEntry::new(&b, EntryHashes::of(&b), &store).unwrap();
+        let sa = StoredEntry::new(
+            &a,
+            EntryHashes::of(&a),
+            &["alpha/index.html".into()],
+            &store,
+        )
+        .unwrap();
+        let sb = StoredEntry::new(&b, EntryHashes::of(&b), &[], &store).unwrap();
         assert_eq!(sa.order(), (Some("2020-01-02"), "alpha"));
+        let files = sa.files(&store).unwrap();
+        assert_eq!(files.iter().collect::<Vec<_>>(), ["alpha/index.html"]);
+        assert_eq!(sb.files(&store).unwrap().iter().count(), 0);
         store.sync().unwrap();
         // What the next build sees: the store reopened by name.
         let store = EntryStore::open(tmp.path(), store.name()).unwrap();
@@ -932,7 +961,7 @@ mod tests {
         );
         // Appending to a reopened store keeps what was there.
         let c = sample("gamma", "Gamma");
-        let sc = StoredEntry::new(&c, EntryHashes::of(&c), &store).unwrap();
+        let sc = StoredEntry::new(&c, EntryHashes::of(&c), &[], &store).unwrap();
         assert_eq!(sa.decode(&store).unwrap().info.title, "Alpha");
         assert_eq!(sc.decode(&store).unwrap().info.title, "Gamma");
     }
@@ -943,8 +972,14 @@ mod tests {
         let store = EntryStore::create(tmp.path()).unwrap();
         let a = sample("alpha", "Alpha");
         let b = sample("beta", "Beta");
-        let sa = StoredEntry::new(&a, EntryHashes::of(&a), &store).unwrap();
-        let sb = StoredEntry::new(&b, EntryHashes::of(&b), &store).unwrap();
+        let sa = StoredEntry::new(
+            &a,
+            EntryHashes::of(&a),
+            &["alpha/index.html".into()],
+            &store,
+        )
+        .unwrap();
+        let sb = StoredEntry::new(&b, EntryHashes::of(&b), &[], &store).unwrap();
         let name = store.name().to_string();
         drop(store);
         // One byte of beta's entry changed.

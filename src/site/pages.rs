@@ -342,7 +342,7 @@ impl Site {
         if config.exports.editions_json {
             self.file(
                 "editions.json",
-                &exports::to_json(&exports::editions_index(config, articles)),
+                &exports::to_json_sized(&exports::editions_index(config, articles)),
                 sink,
                 out,
             );

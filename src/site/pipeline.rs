@@ -413,10 +413,15 @@ impl Done {
     /// An article built now; its entry encoded into `store` when there is one
     /// (so that the editions are not all decoded in memory until the site
     /// pages are made), else kept decoded.
-    fn built(outcome: ArticleOutcome, built: Option<Built>, store: Option<&EntryStore>) -> Done {
+    fn built(
+        outcome: ArticleOutcome,
+        built: Option<Built>,
+        files: &[String],
+        store: Option<&EntryStore>,
+    ) -> Done {
         let entry = outcome.entry.map(|entry| {
             let hashes = EntryHashes::of(&entry);
-            match store.map(|s| StoredEntry::new(&entry, hashes, s)) {
+            match store.map(|s| StoredEntry::new(&entry, hashes, files, s)) {
                 Some(Ok(stored)) => SiteEntry::Stored(stored),
                 // Not stored (the disk is full?): kept decoded, and not cached.
                 _ => SiteEntry::Built {
@@ -456,14 +461,14 @@ fn build_cached(
     let fingerprint = cache::fingerprint(dir, started_at);
     if let (Some(kept), Some(now)) = (kept, &fingerprint)
         && &kept.fingerprint == now
-        && kept.files.iter().all(|f| output.reusable(f))
-        && kept.intact(store)
+        && let Some(files) = kept.files(store)
+        && files.iter().all(|f| output.reusable(f))
     {
         let (entry, built) = kept.into_parts();
         let mut diagnostics = Diagnostics::new();
         diagnostics.extend(built.diagnostics.iter().cloned());
-        match claims.claim_kept(built.files.iter()) {
-            Ok(()) => output.keep_all(built.files.iter()),
+        match claims.claim_kept(files.iter()) {
+            Ok(()) => output.keep_all(files.iter()),
             Err(d) => diagnostics.push(d),
         }
         return Done {
@@ -487,7 +492,6 @@ fn build_cached(
         Some(fingerprint) if outcome.entry.is_some() && !outcome.diagnostics.has_errors() => {
             Some(Built {
                 fingerprint,
-                files: cache::FileList::new(&files),
                 pages: outcome.pages,
                 has_code: outcome.has_code,
                 diagnostics: outcome.diagnostics.clone().into_vec(),
@@ -495,7 +499,7 @@ fn build_cached(
         }
         _ => None,
     };
-    Done::built(outcome, built, Some(store))
+    Done::built(outcome, built, &files, Some(store))
 }
 
 /// A published edition's entry during a build.
@@ -729,6 +733,7 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
                 _ => Done::built(
                     build_article(&site, dir, &claims, opts.drafts, tasks.site_checks),
                     None,
+                    &[],
                     None,
                 ),
             };

@@ -200,7 +200,9 @@ pub struct OutputDir {
     /// In place: the files staged.
     moves: Mutex<Vec<String>>,
     written: AtomicUsize,
-    created_dirs: Mutex<HashSet<PathBuf>>,
+    /// The xxh3-128 of each folder created in the staging folder (16 bytes
+    /// a folder, not its path: two for each article).
+    created_dirs: Mutex<HashSet<u128>>,
 }
 
 /// `.<name>.emend-<suffix>` next to `target`.
@@ -532,15 +534,16 @@ impl OutputDir {
 
     fn ensure_parent(&self, path: &Path) -> Result<(), Diagnostic> {
         if let Some(parent) = path.parent() {
+            let key = xxhash_rust::xxh3::xxh3_128(parent.as_os_str().as_encoded_bytes());
             let known = self
                 .created_dirs
                 .lock()
-                .map(|s| s.contains(parent))
+                .map(|s| s.contains(&key))
                 .unwrap_or(false);
             if !known {
                 std::fs::create_dir_all(parent).map_err(|e| io_diagnostic(parent, "create", &e))?;
                 if let Ok(mut s) = self.created_dirs.lock() {
-                    s.insert(parent.to_path_buf());
+                    s.insert(key);
                 }
             }
         }
