@@ -400,7 +400,8 @@ struct Done {
     pages: usize,
     skipped_draft: bool,
     has_code: bool,
-    knowledge: Option<crate::suggest::Knowledge>,
+    /// Boxed: `None` but for `check`, and a list of these is as long as the site.
+    knowledge: Option<Box<crate::suggest::Knowledge>>,
     /// Its entry in the site-wide outputs, if it was published.
     entry: Option<SiteEntry>,
     /// Whether it was kept from the build cache without being read.
@@ -435,7 +436,7 @@ impl Done {
             pages: outcome.pages,
             skipped_draft: outcome.skipped_draft,
             has_code: outcome.has_code,
-            knowledge: outcome.knowledge,
+            knowledge: outcome.knowledge.map(Box::new),
             entry,
             reused: false,
             built,
@@ -705,54 +706,56 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
     let started_at = std::time::SystemTime::now();
     // What the last build kept of each article, taken out of the cache: it
     // becomes the article's entry and is not copied.
-    let kept: Vec<Option<CachedArticle>> = match &mut cache {
+    // (None for a full build: no list of nothing per article.)
+    let kept: Option<Vec<Option<CachedArticle>>> = match &mut cache {
         Some(RunCache {
             previous: Some(previous),
             ..
-        }) => dirs
-            .iter()
-            .map(|dir| previous.take(&site.config.root, dir))
-            .collect(),
-        _ => dirs.iter().map(|_| None).collect(),
+        }) => Some(
+            dirs.iter()
+                .map(|dir| previous.take(&site.config.root, dir))
+                .collect(),
+        ),
+        _ => None,
     };
-    let results: Vec<Done> = dirs
-        .par_iter()
-        .zip(kept)
-        .map(|(dir, kept)| {
-            let result = match (&target, &cache) {
-                (Target::Disk(output), Some(c)) => build_cached(
-                    &site,
-                    dir,
-                    output,
-                    &claims,
-                    kept,
-                    opts.drafts,
-                    started_at,
-                    &c.store,
-                ),
-                _ => Done::built(
-                    build_article(&site, dir, &claims, opts.drafts, tasks.site_checks),
-                    None,
-                    &[],
-                    None,
-                ),
-            };
-            progress.advance();
-            result
-        })
-        .collect();
+    let build = |(dir, kept): (&PathBuf, Option<CachedArticle>)| {
+        let result = match (&target, &cache) {
+            (Target::Disk(output), Some(c)) => build_cached(
+                &site,
+                dir,
+                output,
+                &claims,
+                kept,
+                opts.drafts,
+                started_at,
+                &c.store,
+            ),
+            _ => Done::built(
+                build_article(&site, dir, &claims, opts.drafts, tasks.site_checks),
+                None,
+                &[],
+                None,
+            ),
+        };
+        progress.advance();
+        result
+    };
+    let results: Vec<Done> = match kept {
+        Some(kept) => dirs.par_iter().zip(kept).map(build).collect(),
+        None => dirs.par_iter().map(|dir| build((dir, None))).collect(),
+    };
     progress.finish();
     timings.push(("articles", phase.elapsed()));
 
     let mut summary = Summary::default();
     // Each published entry with its folder and what the cache keeps of it.
-    let mut published: Vec<(SiteEntry, &PathBuf, Option<Built>)> = Vec::new();
+    let mut published: Vec<(SiteEntry, &PathBuf, Option<Built>)> = Vec::with_capacity(dirs.len());
     let mut has_code = false;
     let mut knowledge = Vec::new();
     for (dir, mut r) in dirs.iter().zip(results) {
         summary.reused += usize::from(r.reused);
         out.append(&mut r.diagnostics);
-        knowledge.extend(r.knowledge);
+        knowledge.extend(r.knowledge.map(|k| *k));
         summary.pages += r.pages;
         summary.drafts_skipped += usize::from(r.skipped_draft);
         has_code |= r.has_code;
