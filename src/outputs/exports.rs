@@ -681,6 +681,51 @@ fn edition_entry<'a>(config: &SiteConfig, a: &'a ArticleEntry) -> EditionEntry<'
     }
 }
 
+/// `editions.json` written one edition at a time: the same bytes as
+/// [`to_json`] of [`editions_index`], without the editions all in memory.
+pub struct EditionsJson<'a> {
+    config: &'a SiteConfig,
+    bytes: Vec<u8>,
+    editions: usize,
+}
+
+impl<'a> EditionsJson<'a> {
+    /// Starts the document: the schema and the site.
+    pub fn new(config: &'a SiteConfig) -> EditionsJson<'a> {
+        let index = editions_index(config, &[]);
+        let mut bytes = br#"{"schema":"#.to_vec();
+        // Serializing plain data into memory cannot fail.
+        let _ = serde_json::to_writer(&mut bytes, &index.schema);
+        bytes.extend_from_slice(br#","site":"#);
+        let _ = serde_json::to_writer(&mut bytes, &index.site);
+        bytes.extend_from_slice(br#","editions":["#);
+        EditionsJson {
+            config,
+            bytes,
+            editions: 0,
+        }
+    }
+
+    /// Adds the next edition (in index order).
+    pub fn push(&mut self, entry: &ArticleEntry) {
+        if self.editions > 0 {
+            self.bytes.push(b',');
+        }
+        self.editions += 1;
+        // Grown by a quarter, not doubled (7 MB at 10,000 editions).
+        if self.bytes.capacity() - self.bytes.len() < 4096 {
+            self.bytes.reserve_exact(self.bytes.len() / 4 + 4096);
+        }
+        let _ = serde_json::to_writer(&mut self.bytes, &edition_entry(self.config, entry));
+    }
+
+    /// The document, ready to write.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.bytes.extend_from_slice(b"]}\n");
+        self.bytes
+    }
+}
+
 /// Builds `editions.json`.
 pub fn editions_index<'a>(
     config: &'a SiteConfig,
@@ -731,26 +776,102 @@ pub fn to_json(value: &impl Serialize) -> Vec<u8> {
     bytes
 }
 
-/// [`to_json`] for a large document (`editions.json`, 7 MB at 10,000
-/// editions): measured first, then written into a buffer of that size, as a
-/// growing buffer can be twice as large.
-pub fn to_json_sized(value: &impl Serialize) -> Vec<u8> {
-    /// Counts the bytes written.
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0 += bytes.len();
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outputs::{feed, sitemap};
+
+    fn config() -> SiteConfig {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\nbase_url: https://e.org/\n",
+        )
+        .unwrap();
+        SiteConfig::load(dir.path(), &mut crate::diagnostics::Diagnostics::new()).unwrap()
+    }
+
+    /// Editions in index order: newest first, some with revisions newer
+    /// than newer editions.
+    fn editions(n: usize) -> Vec<ArticleEntry> {
+        (0..n)
+            .map(|i| {
+                let day = 28 - (i % 28);
+                let month = 12 - (i / 28) % 12;
+                // Every seventh has a revision, newer than every edition.
+                let revisions: Vec<serde_json::Value> = if i % 7 == 3 {
+                    vec![serde_json::json!({
+                        "date": format!("2030-01-0{}", 1 + i % 9),
+                        "note": "Fixed."
+                    })]
+                } else {
+                    Vec::new()
+                };
+                let info: ArticleInfo = serde_json::from_value(serde_json::json!({
+                    "slug": format!("a{i}"),
+                    "title": format!("A \"{i}\""),
+                    "published": format!("2020-{month:02}-{day:02}"),
+                    "language": "en",
+                    "tags": [],
+                    "format": "txt",
+                    "revisions": revisions,
+                    "stats": {
+                        "corrections": 1, "changes": 2, "annotations": 0, "words_changed": 3,
+                        "words_total": 40, "percent_changed": "7.5", "unreviewed": 0
+                    }
+                }))
+                .unwrap();
+                ArticleEntry {
+                    info,
+                    path: format!("a{i}/"),
+                    glossary: Vec::new(),
+                    search: Default::default(),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn editions_json_written_one_edition_at_a_time_is_the_whole_documents_bytes() {
+        let config = config();
+        for n in [0, 1, 5] {
+            let articles = editions(n);
+            let mut json = EditionsJson::new(&config);
+            for a in &articles {
+                json.push(a);
+            }
+            let whole = to_json(&editions_index(&config, &articles));
+            assert_eq!(
+                String::from_utf8(json.finish()).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
         }
     }
-    let mut count = Count(0);
-    let _ = serde_json::to_writer(&mut count, value);
-    let mut bytes = Vec::with_capacity(count.0 + 1);
-    // Serializing plain data into memory cannot fail.
-    let _ = serde_json::to_writer(&mut bytes, value);
-    bytes.push(b'\n');
-    bytes
+
+    #[test]
+    fn the_feed_of_the_newest_editions_alone_is_the_feed_of_them_all() {
+        let config = config();
+        let strings = crate::theme::Strings::builtin();
+        let articles = editions(200);
+        assert!(articles.iter().any(|a| !a.info.revisions.is_empty()));
+        let dates: Vec<feed::Dates> = articles.iter().map(feed::Dates::of).collect();
+        let wanted = feed::newest(&dates);
+        assert!(wanted.len() < articles.len());
+        let some: Vec<ArticleEntry> = wanted.iter().map(|&i| articles[i].clone()).collect();
+        let all = feed::render(&feed::feed(&config, &strings, &articles)).unwrap();
+        let newest = feed::render(&feed::feed(&config, &strings, &some)).unwrap();
+        assert_eq!(
+            String::from_utf8(newest).unwrap(),
+            String::from_utf8(all).unwrap()
+        );
+        // The sitemap from paths and dates, as from the editions.
+        let pairs: Vec<(String, Option<String>)> = articles
+            .iter()
+            .map(|a| (a.path.clone(), a.updated().map(str::to_string)))
+            .collect();
+        let absolute = |p: &str| config.absolute(p);
+        let from_pairs = sitemap::urls_of(absolute, &[], &pairs);
+        let from_entries = sitemap::urls(absolute, &[], &articles);
+        assert_eq!(format!("{from_pairs:?}"), format!("{from_entries:?}"));
+    }
 }

@@ -39,28 +39,42 @@ pub fn urls(
     pages: &[(String, Option<String>)],
     articles: &[ArticleEntry],
 ) -> Vec<SitemapUrl> {
+    let articles: Vec<(String, Option<String>)> = articles
+        .iter()
+        .map(|a| (a.path.clone(), a.updated().map(str::to_string)))
+        .collect();
+    urls_of(absolute, pages, &articles)
+}
+
+/// [`urls`] from each edition's path and last change
+/// ([`ArticleEntry::updated`]), in index order.
+pub fn urls_of(
+    absolute: impl Fn(&str) -> String,
+    pages: &[(String, Option<String>)],
+    articles: &[(String, Option<String>)],
+) -> Vec<SitemapUrl> {
     let newest = articles
         .iter()
-        .filter_map(ArticleEntry::updated)
+        .filter_map(|(_, updated)| updated.as_deref())
         .max()
         .map(str::to_string);
-    let mut urls = vec![SitemapUrl {
+    let mut urls = Vec::with_capacity(1 + pages.len() + 2 * articles.len());
+    urls.push(SitemapUrl {
         loc: absolute(""),
         lastmod: newest,
-    }];
+    });
     urls.extend(pages.iter().map(|(path, lastmod)| SitemapUrl {
         loc: absolute(path),
         lastmod: lastmod.clone(),
     }));
-    for a in articles {
-        let lastmod = a.updated().map(str::to_string);
+    for (path, updated) in articles {
         urls.push(SitemapUrl {
-            loc: absolute(&a.path),
-            lastmod: lastmod.clone(),
+            loc: absolute(path),
+            lastmod: updated.clone(),
         });
         urls.push(SitemapUrl {
-            loc: absolute(&format!("{}corrected/", a.path)),
-            lastmod,
+            loc: absolute(&format!("{path}corrected/")),
+            lastmod: updated.clone(),
         });
     }
     urls

@@ -242,11 +242,11 @@ impl Site {
                 let recording = Recording::new(sink);
                 let written = match group {
                     Group::Lists => {
-                        let Some(articles) = articles.lists() else {
+                        let Some(pages) = self.write_lists(articles, &recording, out) else {
                             out.push(unreadable());
                             return None;
                         };
-                        self.write_lists(&articles, &recording, out)
+                        pages
                     }
                     Group::Glossary => {
                         let mut glossary = glossary::Aggregate::default();
@@ -285,21 +285,60 @@ impl Site {
     }
 
     /// The index pages, the 404 page, the feed, the sitemaps and
-    /// `editions.json`: what lists the editions. Returns the HTML pages written.
+    /// `editions.json`: what lists the editions, made in one pass over them
+    /// (an index page at a time), so that they are never all decoded at
+    /// once. Returns the HTML pages written; `None` if an edition could not
+    /// be read.
     fn write_lists(
         &self,
-        articles: &[ArticleEntry],
+        articles: &dyn Editions,
         sink: &dyn Sink,
         out: &mut Diagnostics,
-    ) -> usize {
+    ) -> Option<usize> {
         let config = &self.config;
         let strings = &self.theme.strings;
         let site = &self.site_view;
         let mut pages = 0;
+        let total = articles.count();
+        let per_page = config.paginate_by;
+        let count = if per_page == 0 {
+            1
+        } else {
+            total.div_ceil(per_page).max(1)
+        };
 
-        for (rel, index) in self.index_pages(articles) {
-            pages += usize::from(self.page("index.html", &index, &rel, sink, out));
-        }
+        // What the other lists keep of each edition while the index pages
+        // are written.
+        let mut first: Vec<ArticleEntry> = Vec::new();
+        let mut sitemap_entries: Vec<(String, Option<String>)> = Vec::with_capacity(total);
+        let mut feed_dates: Vec<feed::Dates> = Vec::with_capacity(total);
+        let mut editions_json = config
+            .exports
+            .editions_json
+            .then(|| exports::EditionsJson::new(config));
+        let mut page: Vec<ArticleEntry> = Vec::new();
+        let mut number = 1;
+        articles.each_lists(&|_| true, &mut |entry| {
+            let entry = entry.into_owned();
+            sitemap_entries.push((entry.path.clone(), entry.updated().map(str::to_string)));
+            feed_dates.push(feed::Dates::of(&entry));
+            if let Some(json) = &mut editions_json {
+                json.push(&entry);
+            }
+            if first.len() < NOT_FOUND_LISTED {
+                first.push(entry.clone());
+            }
+            page.push(entry);
+            if per_page > 0 && page.len() == per_page && number < count {
+                let (rel, index) = self.index_page(number, count, total, &page);
+                pages += usize::from(self.page("index.html", &index, &rel, sink, out));
+                page.clear();
+                number += 1;
+            }
+        })?;
+        let (rel, index) = self.index_page(number, count, total, &page);
+        pages += usize::from(self.page("index.html", &index, &rel, sink, out));
+        drop(page);
 
         // The 404 page is served at any depth, so it links from the site root path.
         let mut page = PageView::new(
@@ -316,22 +355,32 @@ impl Site {
             site,
             page,
             t: strings,
-            articles: &articles[..articles.len().min(NOT_FOUND_LISTED)],
-            total: articles.len(),
+            articles: &first,
+            total,
             pagination: None,
         };
         pages += usize::from(self.page("404.html", &not_found, "404.html", sink, out));
+        drop(first);
 
-        if let Some(xml) = out.ok(feed::render(&feed::feed(config, strings, articles))) {
+        // The feed's editions: those with an item among the newest, read again.
+        let wanted = feed::newest(&feed_dates);
+        drop(feed_dates);
+        let mut in_feed = Vec::with_capacity(wanted.len());
+        articles.each_lists(&|i| wanted.binary_search(&i).is_ok(), &mut |entry| {
+            in_feed.push(entry.into_owned());
+        })?;
+        if let Some(xml) = out.ok(feed::render(&feed::feed(config, strings, &in_feed))) {
             self.file(feed::FEED_PATH, &xml, sink, out);
         }
+        drop(in_feed);
         let absolute = |p: &str| config.absolute(p);
         let page_urls: Vec<(String, Option<String>)> = self
             .pages
             .iter()
             .map(|p| (format!("{}/", p.slug), p.updated.clone()))
             .collect();
-        let urls = sitemap::urls(absolute, &page_urls, articles);
+        let urls = sitemap::urls_of(absolute, &page_urls, &sitemap_entries);
+        drop(sitemap_entries);
         for file in sitemap::files(absolute, urls, sitemap::MAX_URLS) {
             let context = SitemapPage {
                 site,
@@ -339,15 +388,10 @@ impl Site {
             };
             self.page(file.template, &context, &file.path, sink, out);
         }
-        if config.exports.editions_json {
-            self.file(
-                "editions.json",
-                &exports::to_json_sized(&exports::editions_index(config, articles)),
-                sink,
-                out,
-            );
+        if let Some(json) = editions_json {
+            self.file("editions.json", &json.finish(), sink, out);
         }
-        pages
+        Some(pages)
     }
 
     /// The glossary page. Returns the HTML pages written.
@@ -460,9 +504,16 @@ impl Site {
 /// the search index one edition at a time, so that a build need not hold
 /// every edition's pairs and terms in memory.
 pub trait Editions {
-    /// Every edition's metadata and path (pairs and terms may be left
+    /// How many editions there are.
+    fn count(&self) -> usize;
+    /// Calls `f` with the metadata and path of each edition whose number
+    /// (0-based, in index order) `want` accepts (pairs and terms may be left
     /// empty); `None` if one could not be read.
-    fn lists(&self) -> Option<Cow<'_, [ArticleEntry]>>;
+    fn each_lists(
+        &self,
+        want: &dyn Fn(usize) -> bool,
+        f: &mut dyn FnMut(Cow<'_, ArticleEntry>),
+    ) -> Option<()>;
     /// Calls `f` with each edition's title, path and reviewed pairs; `None`
     /// if one could not be read.
     fn each_glossary(&self, f: &mut dyn FnMut(&str, &str, &[glossary::Item])) -> Option<()>;
@@ -472,8 +523,20 @@ pub trait Editions {
 }
 
 impl Editions for &[ArticleEntry] {
-    fn lists(&self) -> Option<Cow<'_, [ArticleEntry]>> {
-        Some(Cow::Borrowed(*self))
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn each_lists(
+        &self,
+        want: &dyn Fn(usize) -> bool,
+        f: &mut dyn FnMut(Cow<'_, ArticleEntry>),
+    ) -> Option<()> {
+        for (i, a) in self.iter().enumerate() {
+            if want(i) {
+                f(Cow::Borrowed(a));
+            }
+        }
+        Some(())
     }
     fn each_glossary(&self, f: &mut dyn FnMut(&str, &str, &[glossary::Item])) -> Option<()> {
         for a in *self {
@@ -645,18 +708,20 @@ impl GroupKeys {
 }
 
 impl Site {
-    /// The index pages, as (site-relative path, context): the home page
-    /// (`index.html`) with the newest `paginate_by` editions, then
-    /// `page/2/index.html` and on with the next ones (all on the home page when
+    /// Index page `n` of `count` (1-based), as (site-relative path,
+    /// context), listing `articles` of `total`: the home page
+    /// (`index.html`) has the newest `paginate_by` editions, then
+    /// `page/2/index.html` and on the next ones (all on the home page when
     /// `paginate_by` is 0). There is no `page/1/`: the home page is the first page.
-    fn index_pages<'a>(&'a self, articles: &'a [ArticleEntry]) -> Vec<(String, ListPage<'a>)> {
+    fn index_page<'a>(
+        &'a self,
+        n: usize,
+        count: usize,
+        total: usize,
+        articles: &'a [ArticleEntry],
+    ) -> (String, ListPage<'a>) {
         let config = &self.config;
         let per_page = config.paginate_by;
-        let count = if per_page == 0 {
-            1
-        } else {
-            articles.len().div_ceil(per_page).max(1)
-        };
         let path = |n: usize| {
             if n == 1 {
                 String::new()
@@ -664,53 +729,44 @@ impl Site {
                 format!("{PAGE_DIR}/{n}/")
             }
         };
-        (1..=count)
-            .map(|n| {
-                let (title, description) = if n == 1 {
-                    (config.title.clone(), config.description.clone())
-                } else {
-                    let title = fill(
-                        &self.theme.strings.index_page_title,
-                        &[("site", &config.title), ("n", &n.to_string())],
-                    );
-                    (title, config.description.clone())
-                };
-                let page = PageView::new(config, PageKind::Index, &path(n), title, description);
-                let link = |k: usize| {
-                    if k == 1 {
-                        page.home.clone()
-                    } else {
-                        format!("{}{}{}", page.root, path(k), page.index)
-                    }
-                };
-                let offset = if per_page == 0 { 0 } else { (n - 1) * per_page };
-                let end = if per_page == 0 {
-                    articles.len()
-                } else {
-                    (offset + per_page).min(articles.len())
-                };
-                let pagination = Pagination {
-                    number: n,
-                    pages: count,
-                    per_page,
-                    offset,
-                    prev: (n > 1).then(|| link(n - 1)),
-                    next: (n < count).then(|| link(n + 1)),
-                    first: link(1),
-                    last: link(count),
-                };
-                let rel = format!("{}index.html", path(n));
-                let context = ListPage {
-                    site: &self.site_view,
-                    page,
-                    t: &self.theme.strings,
-                    articles: &articles[offset..end],
-                    total: articles.len(),
-                    pagination: Some(pagination),
-                };
-                (rel, context)
-            })
-            .collect()
+        let (title, description) = if n == 1 {
+            (config.title.clone(), config.description.clone())
+        } else {
+            let title = fill(
+                &self.theme.strings.index_page_title,
+                &[("site", &config.title), ("n", &n.to_string())],
+            );
+            (title, config.description.clone())
+        };
+        let page = PageView::new(config, PageKind::Index, &path(n), title, description);
+        let link = |k: usize| {
+            if k == 1 {
+                page.home.clone()
+            } else {
+                format!("{}{}{}", page.root, path(k), page.index)
+            }
+        };
+        let offset = if per_page == 0 { 0 } else { (n - 1) * per_page };
+        let pagination = Pagination {
+            number: n,
+            pages: count,
+            per_page,
+            offset,
+            prev: (n > 1).then(|| link(n - 1)),
+            next: (n < count).then(|| link(n + 1)),
+            first: link(1),
+            last: link(count),
+        };
+        let rel = format!("{}index.html", path(n));
+        let context = ListPage {
+            site: &self.site_view,
+            page,
+            t: &self.theme.strings,
+            articles,
+            total,
+            pagination: Some(pagination),
+        };
+        (rel, context)
     }
 }
 

@@ -549,20 +549,25 @@ struct Published<'a> {
 }
 
 impl Editions for Published<'_> {
-    fn lists(&self) -> Option<Cow<'_, [ArticleEntry]>> {
-        let decoded: Option<Vec<ArticleEntry>> = self
-            .entries
-            .par_iter()
-            .map(|(entry, _, _)| match entry {
-                SiteEntry::Built { entry, .. } => Some(ArticleEntry {
-                    glossary: Vec::new(),
-                    search: Default::default(),
-                    ..(**entry).clone()
-                }),
-                SiteEntry::Stored(stored) => stored.decode_lists(self.store?),
-            })
-            .collect();
-        decoded.map(Cow::Owned)
+    fn count(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn each_lists(
+        &self,
+        want: &dyn Fn(usize) -> bool,
+        f: &mut dyn FnMut(Cow<'_, ArticleEntry>),
+    ) -> Option<()> {
+        for (i, (entry, _, _)) in self.entries.iter().enumerate() {
+            if !want(i) {
+                continue;
+            }
+            match entry {
+                SiteEntry::Built { entry, .. } => f(Cow::Borrowed(entry)),
+                SiteEntry::Stored(stored) => f(Cow::Owned(stored.decode_lists(self.store?)?)),
+            }
+        }
+        Some(())
     }
 
     fn each_glossary(
