@@ -87,33 +87,49 @@ pub fn files(
     urls: Vec<SitemapUrl>,
     max: usize,
 ) -> Vec<SitemapFile> {
+    let mut out = Vec::new();
+    each_file(absolute, urls, max, |file| out.push(file));
+    out
+}
+
+/// [`files`], each handed to `f` as soon as it is made (with 100,000
+/// editions there are 200,000 URLs: copied into every file at once, they
+/// were held twice).
+pub fn each_file(
+    absolute: impl Fn(&str) -> String,
+    mut urls: Vec<SitemapUrl>,
+    max: usize,
+    mut f: impl FnMut(SitemapFile),
+) {
     if urls.len() <= max {
-        return vec![SitemapFile {
+        f(SitemapFile {
             path: "sitemap.xml".into(),
             template: "sitemap.xml",
             urls,
-        }];
+        });
+        return;
     }
-    let mut out = Vec::new();
     let mut index = Vec::new();
-    for (i, chunk) in urls.chunks(max).enumerate() {
-        let path = format!("sitemap-{}.xml", i + 1);
+    let mut i = 0;
+    while !urls.is_empty() {
+        let chunk: Vec<SitemapUrl> = urls.drain(..max.min(urls.len())).collect();
+        i += 1;
+        let path = format!("sitemap-{i}.xml");
         index.push(SitemapUrl {
             loc: absolute(&path),
             lastmod: chunk.iter().filter_map(|u| u.lastmod.clone()).max(),
         });
-        out.push(SitemapFile {
+        f(SitemapFile {
             path,
             template: "sitemap.xml",
-            urls: chunk.to_vec(),
+            urls: chunk,
         });
     }
-    out.push(SitemapFile {
+    f(SitemapFile {
         path: "sitemap.xml".into(),
         template: "sitemap_index.xml",
         urls: index,
     });
-    out
 }
 
 #[cfg(test)]

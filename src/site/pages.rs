@@ -339,6 +339,10 @@ impl Site {
         let (rel, index) = self.index_page(number, count, total, &page);
         pages += usize::from(self.page("index.html", &index, &rel, sink, out));
         drop(page);
+        // Written now, so that it is not held while the rest are made.
+        if let Some(json) = editions_json {
+            self.file("editions.json", &json.finish(), sink, out);
+        }
 
         // The 404 page is served at any depth, so it links from the site root path.
         let mut page = PageView::new(
@@ -381,16 +385,13 @@ impl Site {
             .collect();
         let urls = sitemap::urls_of(absolute, &page_urls, &sitemap_entries);
         drop(sitemap_entries);
-        for file in sitemap::files(absolute, urls, sitemap::MAX_URLS) {
+        sitemap::each_file(absolute, urls, sitemap::MAX_URLS, |file| {
             let context = SitemapPage {
                 site,
                 urls: &file.urls,
             };
             self.page(file.template, &context, &file.path, sink, out);
-        }
-        if let Some(json) = editions_json {
-            self.file("editions.json", &json.finish(), sink, out);
-        }
+        });
         Some(pages)
     }
 

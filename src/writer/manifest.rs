@@ -88,9 +88,7 @@ impl Manifest {
             // Of two equal paths, the later added (starting later in `text`)
             // comes first, and is the one `dedup_by` keeps.
             entries.sort_unstable_by(|a, b| {
-                self.path(a)
-                    .cmp(self.path(b))
-                    .then(b.start.cmp(&a.start))
+                self.path(a).cmp(self.path(b)).then(b.start.cmp(&a.start))
             });
             entries.dedup_by(|later, first| self.path(later) == self.path(first));
             self.entries = entries;
