@@ -252,8 +252,17 @@ fn an_edition_damaged_in_the_build_cache_is_built_again_not_carried_on() {
     settle(root, past(0));
     assert!(build(root, &[]).0);
     // The title "Beta: a Markdown edition" is only inside beta's encoded
-    // entry: change one letter, keeping the cache's structure valid.
-    let state = root.join(".public.emend-cache/state");
+    // entry, in the cache folder's store of entries: change one letter.
+    let state = std::fs::read_dir(root.join(".public.emend-cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("entries-")
+        })
+        .expect("a store of entries");
     let mut bytes = std::fs::read(&state).unwrap();
     let at = bytes
         .windows(b"a Markdown edition".len())

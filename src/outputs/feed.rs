@@ -76,6 +76,49 @@ pub fn revision_id(config: &SiteConfig, entry: &ArticleEntry, n: usize) -> Strin
     )
 }
 
+/// The dates that place an edition and its revisions in the feed: its
+/// index date and its revisions' dates.
+#[derive(Debug, Clone)]
+pub struct Dates {
+    index_date: Option<String>,
+    revisions: Vec<String>,
+}
+
+impl Dates {
+    /// The dates of an edition.
+    pub fn of(entry: &ArticleEntry) -> Dates {
+        Dates {
+            index_date: entry.index_date().map(str::to_string),
+            revisions: entry
+                .info
+                .revisions
+                .iter()
+                .map(|r| r.date.clone())
+                .collect(),
+        }
+    }
+}
+
+/// The editions (their numbers in index order, ascending) with an item
+/// among the feed's [`FEED_LIMIT`] newest: [`feed`] of only those editions,
+/// in index order, is the feed of them all.
+pub fn newest(editions: &[Dates]) -> Vec<usize> {
+    let mut items: Vec<(Option<&str>, usize)> = Vec::new();
+    for (i, d) in editions.iter().enumerate() {
+        items.push((d.index_date.as_deref(), i));
+        for r in &d.revisions {
+            items.push((Some(r.as_str()), i));
+        }
+    }
+    // As `feed` sorts: stable, newest first.
+    items.sort_by(|x, y| y.0.cmp(&x.0));
+    items.truncate(FEED_LIMIT);
+    let mut wanted: Vec<usize> = items.into_iter().map(|(_, i)| i).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    wanted
+}
+
 /// Builds the feed: the [`FEED_LIMIT`] newest editions and revisions. Editions
 /// are dated as on the index (so without revisions the feed lists the newest
 /// editions in index order) and revisions by their date; newest first.

@@ -13,6 +13,8 @@
 
 use std::collections::BTreeMap;
 
+use foldhash::{HashMap, HashMapExt};
+
 use serde::Serialize;
 
 use super::ArticleEntry;
@@ -158,96 +160,137 @@ fn flat(s: &str) -> String {
 
 /// Aggregates the articles' items (articles in index order).
 pub fn view(articles: &[ArticleEntry], strings: &Strings) -> GlossaryView {
-    /// A pair's totals and its first articles: (article index, count, numbers).
-    #[derive(Default)]
-    struct Acc<'a> {
-        count: usize,
-        articles: usize,
-        shown: Vec<(usize, usize, &'a [usize])>,
+    let mut glossary = Aggregate::default();
+    for a in articles {
+        glossary.add(&a.info.title, &a.path, &a.glossary);
     }
-    let mut by_kind: BTreeMap<Kind, BTreeMap<(&str, &str), Acc<'_>>> = BTreeMap::new();
-    let mut with_items = 0;
-    // Each article's number among those with listed changes.
-    let mut keys = vec![0; articles.len()];
-    let mut editions = Vec::new();
-    for (a, summary) in articles.iter().enumerate() {
-        with_items += usize::from(!summary.glossary.is_empty());
-        if !summary.glossary.is_empty() {
-            keys[a] = with_items;
-            editions.push(EditionLink {
-                key: with_items,
-                title: summary.info.title.clone(),
-                path: summary.path.clone(),
-            });
+    glossary.view(strings)
+}
+
+/// A pair's totals and its first articles: (article key, count, numbers).
+#[derive(Default)]
+struct Acc {
+    count: usize,
+    articles: usize,
+    shown: Vec<(usize, usize, Vec<usize>)>,
+}
+
+/// The glossary, made one article at a time (in index order), so that the
+/// articles' pairs never need to be in memory together: it keeps each
+/// distinct pair once, with the first [`MAX_ARTICLES`] articles that have it.
+#[derive(Default)]
+pub struct Aggregate {
+    /// Kind → garbled → restored → totals (sorted when the view is made).
+    by_kind: BTreeMap<Kind, HashMap<String, HashMap<String, Acc>>>,
+    editions: Vec<EditionLink>,
+}
+
+impl Aggregate {
+    /// Adds the next article (in index order): its title, its path and its
+    /// distinct reviewed pairs ([`items`]).
+    pub fn add(&mut self, title: &str, path: &str, items: &[Item]) {
+        if items.is_empty() {
+            return;
         }
-        for item in &summary.glossary {
-            let acc = by_kind
-                .entry(item.kind)
-                .or_default()
-                .entry((item.garbled.as_str(), item.restored.as_str()))
-                .or_default();
+        let key = self.editions.len() + 1;
+        self.editions.push(EditionLink {
+            key,
+            title: title.to_string(),
+            path: path.to_string(),
+        });
+        for item in items {
+            let garbled = self.by_kind.entry(item.kind).or_default();
+            // Allocates only for a pair's first occurrence.
+            if !garbled.contains_key(&item.garbled) {
+                garbled.insert(item.garbled.clone(), HashMap::new());
+            }
+            let Some(restored) = garbled.get_mut(&item.garbled) else {
+                continue;
+            };
+            if !restored.contains_key(&item.restored) {
+                restored.insert(item.restored.clone(), Acc::default());
+            }
+            let Some(acc) = restored.get_mut(&item.restored) else {
+                continue;
+            };
             acc.count += item.count;
             acc.articles += 1;
             if acc.shown.len() < MAX_ARTICLES {
-                acc.shown.push((a, item.count, &item.numbers));
+                acc.shown.push((key, item.count, item.numbers.clone()));
             }
         }
     }
-    let mut total = 0;
-    let mut pairs_total = 0;
-    let kinds = Kind::ALL
-        .into_iter()
-        .filter_map(|kind| {
-            let pairs = by_kind.remove(&kind)?;
-            let mut pairs: Vec<PairView> = pairs
-                .into_iter()
-                .map(|((garbled, restored), acc)| PairView {
-                    garbled: flat(garbled),
-                    restored: flat(restored),
-                    count: acc.count,
-                    more_articles: acc.articles - acc.shown.len(),
-                    articles: acc
-                        .shown
-                        .into_iter()
-                        .map(|(a, count, numbers)| ArticleOccurrences {
-                            key: keys[a],
-                            title: articles[a].info.title.clone(),
-                            path: articles[a].path.clone(),
-                            changes: numbers
-                                .iter()
-                                .map(|&number| ChangeLink {
-                                    number,
-                                    ids: ChangeIds::of(number),
-                                })
-                                .collect(),
-                            more: count - numbers.len(),
-                        })
-                        .collect(),
+
+    /// What `glossary.html` shows.
+    pub fn view(self, strings: &Strings) -> GlossaryView {
+        let Aggregate {
+            mut by_kind,
+            editions,
+        } = self;
+        let mut total = 0;
+        let mut pairs_total = 0;
+        let kinds = Kind::ALL
+            .into_iter()
+            .filter_map(|kind| {
+                let pairs = by_kind.remove(&kind)?;
+                let mut pairs: Vec<PairView> = pairs
+                    .into_iter()
+                    .flat_map(|(garbled, restored)| {
+                        restored
+                            .into_iter()
+                            .map(move |(r, acc)| (garbled.clone(), r, acc))
+                    })
+                    .map(|(garbled, restored, acc)| PairView {
+                        garbled: flat(&garbled),
+                        restored: flat(&restored),
+                        count: acc.count,
+                        more_articles: acc.articles - acc.shown.len(),
+                        articles: acc
+                            .shown
+                            .into_iter()
+                            .map(|(key, count, numbers)| {
+                                let edition = &editions[key - 1];
+                                ArticleOccurrences {
+                                    key,
+                                    title: edition.title.clone(),
+                                    path: edition.path.clone(),
+                                    more: count - numbers.len(),
+                                    changes: numbers
+                                        .iter()
+                                        .map(|&number| ChangeLink {
+                                            number,
+                                            ids: ChangeIds::of(number),
+                                        })
+                                        .collect(),
+                                }
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                pairs.sort_by(|a, b| {
+                    (a.garbled.to_lowercase(), &a.garbled, &a.restored).cmp(&(
+                        b.garbled.to_lowercase(),
+                        &b.garbled,
+                        &b.restored,
+                    ))
+                });
+                let count = pairs.iter().map(|p| p.count).sum();
+                total += count;
+                pairs_total += pairs.len();
+                Some(KindView {
+                    kind: kind.as_str(),
+                    label: strings.kind_label(kind).to_string(),
+                    pairs,
+                    count,
                 })
-                .collect();
-            pairs.sort_by(|a, b| {
-                (a.garbled.to_lowercase(), &a.garbled, &a.restored).cmp(&(
-                    b.garbled.to_lowercase(),
-                    &b.garbled,
-                    &b.restored,
-                ))
-            });
-            let count = pairs.iter().map(|p| p.count).sum();
-            total += count;
-            pairs_total += pairs.len();
-            Some(KindView {
-                kind: kind.as_str(),
-                label: strings.kind_label(kind).to_string(),
-                pairs,
-                count,
             })
-        })
-        .collect();
-    GlossaryView {
-        kinds,
-        pairs: pairs_total,
-        occurrences: total,
-        articles: with_items,
-        editions,
+            .collect();
+        GlossaryView {
+            kinds,
+            pairs: pairs_total,
+            occurrences: total,
+            articles: editions.len(),
+            editions,
+        }
     }
 }

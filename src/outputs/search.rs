@@ -373,46 +373,67 @@ struct Meta<'a> {
 }
 
 /// The index: `search/meta.js`, the shards `search/t/<n>.js` and the slug
-/// chunks `search/s/<k>.js`, as (site-relative path, contents), for the
-/// editions in index order.
-pub fn index(articles: &[ArticleEntry]) -> Vec<(String, Vec<u8>)> {
-    // Postings per term as varints, [doc delta, weight] in index order; plus
-    // the term's last document.
-    let mut postings: HashMap<&str, (u32, Vec<u8>)> =
-        HashMap::with_capacity(articles.iter().map(|a| a.search.len()).max().unwrap_or(0) * 4);
-    for (doc, a) in articles.iter().enumerate() {
-        let doc = doc as u32;
-        a.search.for_each(|term, weight| {
-            // Terms borrow from the articles' buffers, which outlive the map.
-            let (last, list) = postings.entry(term).or_insert((0, Vec::new()));
+/// chunks `search/s/<k>.js`, made from the editions one at a time (in index
+/// order, [`Index::add`]) and written one file at a time ([`Index::write`]):
+/// the editions' terms are never all in memory together, only the postings.
+#[derive(Default)]
+pub struct Index {
+    /// Postings per term as varints, [doc delta, weight] in index order;
+    /// plus the term's last document.
+    postings: HashMap<Box<str>, (u32, Vec<u8>)>,
+    /// Each edition's slug, in index order.
+    slugs: Vec<String>,
+}
+
+impl Index {
+    /// An empty index.
+    pub fn new() -> Index {
+        Index::default()
+    }
+
+    /// Adds the next edition (in index order): its slug and its terms.
+    pub fn add(&mut self, slug: &str, terms: &ArticleTerms) {
+        let doc = self.slugs.len() as u32;
+        self.slugs.push(slug.to_string());
+        terms.for_each(|term, weight| {
+            let (last, list) = match self.postings.get_mut(term) {
+                Some(p) => p,
+                // Allocates only for a term's first occurrence.
+                None => self.postings.entry(term.into()).or_insert((0, Vec::new())),
+            };
             put_varint(list, doc - *last);
             put_varint(list, weight);
             *last = doc;
         });
     }
-    let mut terms: Vec<(&str, Vec<u8>)> = postings.into_iter().map(|(t, (_, l))| (t, l)).collect();
-    terms.sort_unstable_by(|a, b| utf16_order(a.0, b.0));
-    let docs = articles.len();
-    // Each term and its postings as written, with their size in the shard.
-    let entries: Vec<(&str, String)> = terms
-        .into_par_iter()
-        .map(|(t, l)| {
-            let mut pairs = Vec::new();
-            let (mut at, mut doc) = (0, 0);
-            while at < l.len() {
-                doc += get_varint(&l, &mut at);
-                pairs.push((doc, get_varint(&l, &mut at)));
-            }
-            (t, encode_postings(&pairs, docs))
-        })
-        .collect();
-    // Quotes and commas; terms are rarely escaped.
-    let sizes: Vec<usize> = entries.iter().map(|(t, p)| t.len() + p.len() + 6).collect();
-    let shards = shard(&sizes, SHARD_BYTES);
-    let mut files: Vec<(String, Vec<u8>)> = shards
-        .par_iter()
-        .enumerate()
-        .map(|(n, s)| {
+
+    /// Writes the index's files, as (site-relative path, contents), each
+    /// handed to `emit` as soon as it is made.
+    pub fn write(self, emit: &mut dyn FnMut(String, Vec<u8>)) {
+        let Index { postings, slugs } = self;
+        let mut terms: Vec<(Box<str>, Vec<u8>)> =
+            postings.into_iter().map(|(t, (_, l))| (t, l)).collect();
+        terms.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
+        let docs = slugs.len();
+        // Each term and its postings as written, with their size in the
+        // shard; each term's varints are dropped once encoded.
+        let entries: Vec<(Box<str>, String)> = terms
+            .into_par_iter()
+            .map(|(t, l)| {
+                let mut pairs = Vec::new();
+                let (mut at, mut doc) = (0, 0);
+                while at < l.len() {
+                    doc += get_varint(&l, &mut at);
+                    pairs.push((doc, get_varint(&l, &mut at)));
+                }
+                (t, encode_postings(&pairs, docs))
+            })
+            .collect();
+        // Quotes and commas; terms are rarely escaped.
+        let sizes: Vec<usize> = entries.iter().map(|(t, p)| t.len() + p.len() + 6).collect();
+        let shards = shard(&sizes, SHARD_BYTES);
+        drop(sizes);
+        for (n, s) in shards.iter().enumerate() {
             let mut js = format!("emendSearch.shard({n},[");
             for (i, (term, postings)) in entries[s.clone()].iter().enumerate() {
                 if i > 0 {
@@ -424,22 +445,32 @@ pub fn index(articles: &[ArticleEntry]) -> Vec<(String, Vec<u8>)> {
                 js.push('"');
             }
             js.push_str("]);\n");
-            (format!("{DIR}/t/{n}.js"), js.into_bytes())
-        })
-        .collect();
-    for (k, chunk) in articles.chunks(SLUG_CHUNK).enumerate() {
-        let slugs: Vec<&str> = chunk.iter().map(|a| a.info.slug.as_str()).collect();
-        let js = format!("emendSearch.slugs({k},{});\n", embed(&slugs));
-        files.push((format!("{DIR}/s/{k}.js"), js.into_bytes()));
+            emit(format!("{DIR}/t/{n}.js"), js.into_bytes());
+        }
+        for (k, chunk) in slugs.chunks(SLUG_CHUNK).enumerate() {
+            let js = format!("emendSearch.slugs({k},{});\n", embed(&chunk));
+            emit(format!("{DIR}/s/{k}.js"), js.into_bytes());
+        }
+        let meta = Meta {
+            v: FORMAT,
+            docs,
+            chunk: SLUG_CHUNK,
+            shards: shards.iter().map(|s| &*entries[s.start].0).collect(),
+        };
+        let js = format!("emendSearch.meta({});\n", embed(&meta));
+        emit(format!("{DIR}/meta.js"), js.into_bytes());
     }
-    let meta = Meta {
-        v: FORMAT,
-        docs,
-        chunk: SLUG_CHUNK,
-        shards: shards.iter().map(|s| entries[s.start].0).collect(),
-    };
-    let js = format!("emendSearch.meta({});\n", embed(&meta));
-    files.push((format!("{DIR}/meta.js"), js.into_bytes()));
+}
+
+/// [`Index`] of editions already in memory (in index order), as (site-relative
+/// path, contents).
+pub fn index(articles: &[ArticleEntry]) -> Vec<(String, Vec<u8>)> {
+    let mut index = Index::new();
+    for a in articles {
+        index.add(&a.info.slug, &a.search);
+    }
+    let mut files = Vec::new();
+    index.write(&mut |rel, bytes| files.push((rel, bytes)));
     files
 }
 

@@ -39,28 +39,42 @@ pub fn urls(
     pages: &[(String, Option<String>)],
     articles: &[ArticleEntry],
 ) -> Vec<SitemapUrl> {
+    let articles: Vec<(String, Option<String>)> = articles
+        .iter()
+        .map(|a| (a.path.clone(), a.updated().map(str::to_string)))
+        .collect();
+    urls_of(absolute, pages, &articles)
+}
+
+/// [`urls`] from each edition's path and last change
+/// ([`ArticleEntry::updated`]), in index order.
+pub fn urls_of(
+    absolute: impl Fn(&str) -> String,
+    pages: &[(String, Option<String>)],
+    articles: &[(String, Option<String>)],
+) -> Vec<SitemapUrl> {
     let newest = articles
         .iter()
-        .filter_map(ArticleEntry::updated)
+        .filter_map(|(_, updated)| updated.as_deref())
         .max()
         .map(str::to_string);
-    let mut urls = vec![SitemapUrl {
+    let mut urls = Vec::with_capacity(1 + pages.len() + 2 * articles.len());
+    urls.push(SitemapUrl {
         loc: absolute(""),
         lastmod: newest,
-    }];
+    });
     urls.extend(pages.iter().map(|(path, lastmod)| SitemapUrl {
         loc: absolute(path),
         lastmod: lastmod.clone(),
     }));
-    for a in articles {
-        let lastmod = a.updated().map(str::to_string);
+    for (path, updated) in articles {
         urls.push(SitemapUrl {
-            loc: absolute(&a.path),
-            lastmod: lastmod.clone(),
+            loc: absolute(path),
+            lastmod: updated.clone(),
         });
         urls.push(SitemapUrl {
-            loc: absolute(&format!("{}corrected/", a.path)),
-            lastmod,
+            loc: absolute(&format!("{path}corrected/")),
+            lastmod: updated.clone(),
         });
     }
     urls
@@ -73,33 +87,49 @@ pub fn files(
     urls: Vec<SitemapUrl>,
     max: usize,
 ) -> Vec<SitemapFile> {
+    let mut out = Vec::new();
+    each_file(absolute, urls, max, |file| out.push(file));
+    out
+}
+
+/// [`files`], each handed to `f` as soon as it is made (with 100,000
+/// editions there are 200,000 URLs: copied into every file at once, they
+/// were held twice).
+pub fn each_file(
+    absolute: impl Fn(&str) -> String,
+    mut urls: Vec<SitemapUrl>,
+    max: usize,
+    mut f: impl FnMut(SitemapFile),
+) {
     if urls.len() <= max {
-        return vec![SitemapFile {
+        f(SitemapFile {
             path: "sitemap.xml".into(),
             template: "sitemap.xml",
             urls,
-        }];
+        });
+        return;
     }
-    let mut out = Vec::new();
     let mut index = Vec::new();
-    for (i, chunk) in urls.chunks(max).enumerate() {
-        let path = format!("sitemap-{}.xml", i + 1);
+    let mut i = 0;
+    while !urls.is_empty() {
+        let chunk: Vec<SitemapUrl> = urls.drain(..max.min(urls.len())).collect();
+        i += 1;
+        let path = format!("sitemap-{i}.xml");
         index.push(SitemapUrl {
             loc: absolute(&path),
             lastmod: chunk.iter().filter_map(|u| u.lastmod.clone()).max(),
         });
-        out.push(SitemapFile {
+        f(SitemapFile {
             path,
             template: "sitemap.xml",
-            urls: chunk.to_vec(),
+            urls: chunk,
         });
     }
-    out.push(SitemapFile {
+    f(SitemapFile {
         path: "sitemap.xml".into(),
         template: "sitemap_index.xml",
         urls: index,
     });
-    out
 }
 
 #[cfg(test)]

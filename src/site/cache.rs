@@ -21,7 +21,10 @@
 //! when it is reused.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -34,7 +37,7 @@ use crate::render::ArticleInfo;
 use crate::writer::output::SaveState;
 
 /// Version of the cache's layout; a cache of another version is ignored.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 7;
 
 /// Files modified this recently are not trusted to show their next change in
 /// their timestamp (FAT and some network file systems keep 2 s).
@@ -46,6 +49,8 @@ pub struct BuildCache {
     format: u32,
     /// Hash of everything site-wide (see [`site_key`]).
     key: [u64; 2],
+    /// The [`EntryStore`] holding the articles' entries.
+    entries: String,
     /// Article folder (relative to the site root, `/`-separated) → what it built.
     articles: BTreeMap<String, CachedArticle>,
     /// Group of site-wide files ([`super::pages::Group::name`]) → what it wrote.
@@ -95,11 +100,10 @@ impl EntryHashes {
 }
 
 /// An edition's entry in the site-wide outputs as the cache keeps it:
-/// encoded, beside what a build needs of it without decoding it (its place
-/// in the index and its share of the site-file group keys). A build whose
-/// site-wide files are all kept never decodes it, and the next cache gets
-/// its bytes as they are. At 10,000 articles the entries are four fifths of
-/// the cache.
+/// encoded in the [`EntryStore`], with what a build needs of it without
+/// reading it (its place in the index and its share of the site-file group
+/// keys). A build whose site-wide files are all kept never reads it; a group
+/// made from the editions reads the parts it needs, one edition at a time.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredEntry {
     /// [`ArticleEntry::index_date`].
@@ -108,11 +112,15 @@ pub struct StoredEntry {
     slug: String,
     /// Its share of the site-file group keys.
     hashes: EntryHashes,
-    /// xxh3 of `bytes`: a damaged cache is not trusted.
+    /// xxh3 of its bytes: a damaged store is not trusted.
     check: u64,
-    /// [`EntryParts`], encoded.
-    #[serde(with = "serde_bytes")]
-    bytes: Vec<u8>,
+    /// Where its bytes are in the store: the output paths its article
+    /// wrote ([`FileList`]), then the entry's parts.
+    at: u64,
+    /// How many bytes.
+    len: u32,
+    /// How many of them are the paths.
+    files_len: u32,
 }
 
 /// An entry in parts, as [`StoredEntry`] encodes it (the entry's own
@@ -125,6 +133,40 @@ struct EntryParts {
     search: search::ArticleTerms,
 }
 
+/// What the lists read of an entry.
+#[derive(Deserialize)]
+struct ListParts {
+    info: ArticleInfo,
+    path: String,
+}
+
+/// What the glossary reads of an entry.
+#[derive(Deserialize)]
+struct GlossaryParts {
+    info: Titled,
+    path: String,
+    glossary: Vec<glossary::Item>,
+}
+
+/// The title of an [`ArticleInfo`].
+#[derive(Deserialize)]
+struct Titled {
+    title: String,
+}
+
+/// What the search index reads of an entry.
+#[derive(Deserialize)]
+struct SearchParts {
+    info: Slugged,
+    search: search::ArticleTerms,
+}
+
+/// The slug of an [`ArticleInfo`].
+#[derive(Deserialize)]
+struct Slugged {
+    slug: String,
+}
+
 /// [`EntryParts`] as written, borrowing them.
 #[derive(Serialize)]
 struct EntryPartsRef<'a> {
@@ -135,25 +177,34 @@ struct EntryPartsRef<'a> {
 }
 
 impl StoredEntry {
-    /// Encodes an entry whose [`EntryHashes`] are `hashes`.
-    pub fn new(entry: &ArticleEntry, hashes: EntryHashes) -> StoredEntry {
+    /// Encodes an entry whose [`EntryHashes`] are `hashes` into `store`,
+    /// with the output paths its article wrote.
+    pub fn new(
+        entry: &ArticleEntry,
+        hashes: EntryHashes,
+        files: &[String],
+        store: &EntryStore,
+    ) -> std::io::Result<StoredEntry> {
         let parts = EntryPartsRef {
             info: &entry.info,
             path: &entry.path,
             glossary: &entry.glossary,
             search: &entry.search,
         };
+        let mut bytes = FileList::new(files).0.into_boxed_bytes().into_vec();
+        let files_len = u32::try_from(bytes.len()).map_err(std::io::Error::other)?;
         // Serializing plain data into memory cannot fail.
-        let mut bytes = rmp_serde::to_vec_named(&parts).unwrap_or_default();
-        // Kept for the rest of the build: without the growth headroom.
-        bytes.shrink_to_fit();
-        StoredEntry {
+        let _ = rmp_serde::encode::write_named(&mut bytes, &parts);
+        let len = u32::try_from(bytes.len()).map_err(std::io::Error::other)?;
+        Ok(StoredEntry {
             index_date: entry.index_date().map(str::to_string),
             slug: entry.info.slug.clone(),
             hashes,
             check: xxhash_rust::xxh3::xxh3_64(&bytes),
-            bytes,
-        }
+            at: store.append(&bytes)?,
+            len,
+            files_len,
+        })
     }
 
     /// Its index date and slug, which decide its place in the index
@@ -167,21 +218,223 @@ impl StoredEntry {
         &self.hashes
     }
 
-    /// Whether its bytes are the ones that were stored.
-    fn intact(&self) -> bool {
-        xxhash_rust::xxh3::xxh3_64(&self.bytes) == self.check
+    /// Its entry's bytes (after the paths), if `store` still holds them as
+    /// they were stored.
+    fn bytes(&self, store: &EntryStore) -> Option<Vec<u8>> {
+        let mut bytes = store.read(self.at, self.len).ok()?;
+        if xxhash_rust::xxh3::xxh3_64(&bytes) != self.check {
+            return None;
+        }
+        bytes.drain(..(self.files_len as usize).min(bytes.len()));
+        Some(bytes)
     }
 
-    /// The entry (`None` only if the bytes, checked when the cache was read,
-    /// do not decode: an internal error).
-    pub fn decode(&self) -> Option<ArticleEntry> {
-        let parts: EntryParts = rmp_serde::from_slice(&self.bytes).ok()?;
+    /// The output paths its article wrote, if `store` still holds the entry
+    /// as it was stored.
+    pub fn files(&self, store: &EntryStore) -> Option<FileList> {
+        let mut bytes = store.read(self.at, self.len).ok()?;
+        if xxhash_rust::xxh3::xxh3_64(&bytes) != self.check {
+            return None;
+        }
+        bytes.truncate(self.files_len as usize);
+        String::from_utf8(bytes)
+            .ok()
+            .map(|s| FileList(s.into_boxed_str()))
+    }
+
+    /// Whether `store` holds its bytes as they were stored.
+    pub fn intact(&self, store: &EntryStore) -> bool {
+        self.files(store).is_some()
+    }
+
+    /// The entry (`None` if `store` no longer holds it as it was stored).
+    pub fn decode(&self, store: &EntryStore) -> Option<ArticleEntry> {
+        let parts: EntryParts = rmp_serde::from_slice(&self.bytes(store)?).ok()?;
         Some(ArticleEntry {
             info: parts.info,
             path: parts.path,
             glossary: parts.glossary,
             search: parts.search,
         })
+    }
+
+    /// What the lists show of it: the entry without its pairs and terms.
+    pub fn decode_lists(&self, store: &EntryStore) -> Option<ArticleEntry> {
+        let parts: ListParts = rmp_serde::from_slice(&self.bytes(store)?).ok()?;
+        Some(ArticleEntry {
+            info: parts.info,
+            path: parts.path,
+            glossary: Vec::new(),
+            search: search::ArticleTerms::default(),
+        })
+    }
+
+    /// What the glossary reads of it: its title, path and pairs.
+    pub fn decode_glossary(
+        &self,
+        store: &EntryStore,
+    ) -> Option<(String, String, Vec<glossary::Item>)> {
+        let parts: GlossaryParts = rmp_serde::from_slice(&self.bytes(store)?).ok()?;
+        Some((parts.info.title, parts.path, parts.glossary))
+    }
+
+    /// What the search index reads of it: its slug and terms.
+    pub fn decode_search(&self, store: &EntryStore) -> Option<(String, search::ArticleTerms)> {
+        let parts: SearchParts = rmp_serde::from_slice(&self.bytes(store)?).ok()?;
+        Some((parts.info.slug, parts.search))
+    }
+}
+
+/// The editions' encoded entries ([`StoredEntry`]), in a file of the cache
+/// folder (`entries-<generation>`) rather than in memory: at 100,000
+/// articles they are about 300 MB. A build appends the entries it makes;
+/// the cache records where each is and its checksum. A full build starts a
+/// new file (the previous one is removed once the build is committed); an
+/// incremental build appends to the one its cache names, so a killed build
+/// leaves the previous cache's entries where they were.
+pub struct EntryStore {
+    name: String,
+    path: PathBuf,
+    /// The file, and where the next entry goes.
+    file: Mutex<(File, u64)>,
+    /// Whether this build created the file.
+    created: bool,
+}
+
+/// File names of entry stores start with this.
+const ENTRIES: &str = "entries-";
+
+impl EntryStore {
+    /// Starts a new, empty store in the cache folder `dir`.
+    pub fn create(dir: &Path) -> std::io::Result<EntryStore> {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let name = format!("{ENTRIES}{nanos:x}-{}", std::process::id());
+        let path = dir.join(&name);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        Ok(EntryStore {
+            name,
+            path,
+            file: Mutex::new((file, 0)),
+            created: true,
+        })
+    }
+
+    /// Opens the store `name` of the cache folder `dir`, to read its entries
+    /// and append new ones.
+    pub fn open(dir: &Path, name: &str) -> std::io::Result<EntryStore> {
+        if !name.starts_with(ENTRIES) || name.contains(['/', '\\']) || name.contains("..") {
+            return Err(std::io::Error::other("not an entry store"));
+        }
+        let path = dir.join(name);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)?;
+        let end = file.metadata()?.len();
+        Ok(EntryStore {
+            name: name.to_string(),
+            path,
+            file: Mutex::new((file, end)),
+            created: false,
+        })
+    }
+
+    /// Its file name, which the build cache records.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its size in bytes.
+    pub fn len(&self) -> u64 {
+        self.file.lock().map_or(0, |f| f.1)
+    }
+
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends `bytes`; returns where they start.
+    fn append(&self, bytes: &[u8]) -> std::io::Result<u64> {
+        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let (file, end) = &mut *guard;
+        let at = *end;
+        file.seek(SeekFrom::Start(at))?;
+        file.write_all(bytes)?;
+        *end += bytes.len() as u64;
+        Ok(at)
+    }
+
+    /// Reads `len` bytes at `at`.
+    fn read(&self, at: u64, len: u32) -> std::io::Result<Vec<u8>> {
+        let mut bytes = vec![0; len as usize];
+        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let (file, end) = &mut *guard;
+        if at + u64::from(len) > *end {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        file.seek(SeekFrom::Start(at))?;
+        file.read_exact(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// Makes what was appended durable (before a cache naming it is saved).
+    pub fn sync(&self) -> std::io::Result<()> {
+        self.file
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .sync_data()
+    }
+
+    /// Removes the cache folder's other entry stores (once a cache naming
+    /// this one is saved).
+    pub fn remove_others(&self) {
+        let Some(dir) = self.path.parent() else {
+            return;
+        };
+        let Ok(list) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in list.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(ENTRIES) && name != self.name {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// Throws away a store this build created (a failed build).
+    pub fn discard(self) {
+        if self.created {
+            drop(self.file);
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// The output paths an article wrote, in the order written, as one string
+/// (NUL-separated: no path holds a NUL): a dozen paths cost one allocation
+/// instead of a dozen, which at 100,000 articles is tens of megabytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileList(Box<str>);
+
+impl FileList {
+    /// The list of `paths`.
+    pub fn new(paths: &[String]) -> FileList {
+        FileList(paths.join("\0").into_boxed_str())
+    }
+
+    /// The paths, in the order written.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + Clone {
+        self.0.split('\0').filter(|p| !p.is_empty())
     }
 }
 
@@ -190,10 +443,8 @@ impl StoredEntry {
 pub struct CachedArticle {
     /// Its files when it was built.
     pub fingerprint: Fingerprint,
-    /// Its entry in the site-wide outputs.
+    /// Its entry in the site-wide outputs, with the output paths it wrote.
     entry: StoredEntry,
-    /// The output paths it wrote.
-    pub files: Vec<String>,
     /// HTML pages among them.
     pub pages: usize,
     /// Whether its pages contain highlighted code.
@@ -213,9 +464,11 @@ struct Stat {
     ino: u64,
 }
 
-/// Every file and folder of an article folder, in name order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Fingerprint(Vec<Stat>);
+/// Every file and folder of an article folder, in name order, as one hash of
+/// their [`Stat`]s: only ever compared, so 16 bytes an article instead of
+/// the list (half a kilobyte).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint([u64; 2]);
 
 /// What the cache keeps of a built article besides its entry (which the
 /// site-wide outputs hold during the build: the two are kept apart so that
@@ -224,9 +477,7 @@ pub struct Fingerprint(Vec<Stat>);
 pub struct Built {
     /// Its files when it was built.
     pub fingerprint: Fingerprint,
-    /// The output paths it wrote.
-    pub files: Vec<String>,
-    /// HTML pages among them.
+    /// HTML pages among the files it wrote.
     pub pages: usize,
     /// Whether its pages contain highlighted code.
     pub has_code: bool,
@@ -235,9 +486,10 @@ pub struct Built {
 }
 
 impl CachedArticle {
-    /// Whether its entry's bytes are the ones that were stored.
-    pub fn intact(&self) -> bool {
-        self.entry.intact()
+    /// The output paths it wrote, if `store` holds its entry as it was
+    /// stored.
+    pub fn files(&self, store: &EntryStore) -> Option<FileList> {
+        self.entry.files(store)
     }
 
     /// Its entry in the site-wide outputs and the rest, taken apart.
@@ -246,7 +498,6 @@ impl CachedArticle {
             self.entry,
             Built {
                 fingerprint: self.fingerprint,
-                files: self.files,
                 pages: self.pages,
                 has_code: self.has_code,
                 diagnostics: self.diagnostics,
@@ -260,7 +511,6 @@ impl CachedArticle {
 struct CachedArticleRef<'a> {
     fingerprint: &'a Fingerprint,
     entry: &'a StoredEntry,
-    files: &'a [String],
     pages: usize,
     has_code: bool,
     diagnostics: &'a [Diagnostic],
@@ -273,6 +523,7 @@ struct CachedArticleRef<'a> {
 pub struct BuildCacheRef<'a> {
     format: u32,
     key: [u64; 2],
+    entries: &'a str,
     articles: BTreeMap<String, CachedArticleRef<'a>>,
     groups: &'a BTreeMap<String, CachedGroup>,
 }
@@ -289,6 +540,7 @@ impl BuildCache {
         BuildCache {
             format: FORMAT,
             key,
+            entries: String::new(),
             articles: BTreeMap::new(),
             groups: BTreeMap::new(),
         }
@@ -309,6 +561,11 @@ impl BuildCache {
         rmp_serde::to_vec_named(self).unwrap_or_default()
     }
 
+    /// The name of the [`EntryStore`] holding its articles' entries.
+    pub fn entries(&self) -> &str {
+        &self.entries
+    }
+
     /// Takes out what the article in `dir` built last time (whether it may
     /// be reused is for its fingerprint to say).
     pub fn take(&mut self, root: &Path, dir: &Path) -> Option<CachedArticle> {
@@ -321,11 +578,13 @@ impl BuildCache {
     pub fn to_save<'a>(
         &'a self,
         root: &Path,
+        store: &'a EntryStore,
         articles: impl IntoIterator<Item = (&'a Path, &'a StoredEntry, &'a Built)>,
     ) -> BuildCacheRef<'a> {
         BuildCacheRef {
             format: FORMAT,
             key: self.key,
+            entries: store.name(),
             articles: articles
                 .into_iter()
                 .map(|(dir, e, b)| {
@@ -334,7 +593,6 @@ impl BuildCache {
                         CachedArticleRef {
                             fingerprint: &b.fingerprint,
                             entry: e,
-                            files: &b.files,
                             pages: b.pages,
                             has_code: b.has_code,
                             diagnostics: &b.diagnostics,
@@ -450,7 +708,15 @@ pub fn fingerprint(dir: &Path, now: SystemTime) -> Option<Fingerprint> {
     if stats.iter().any(|s| s.mtime_ns >= limit) {
         return None;
     }
-    Some(Fingerprint(stats))
+    let mut h = KeyHasher::new();
+    for s in &stats {
+        h.bytes(s.path.as_bytes());
+        h.bytes(&[u8::from(s.dir)]);
+        h.bytes(&s.len.to_le_bytes());
+        h.bytes(&s.mtime_ns.to_le_bytes());
+        h.bytes(&s.ino.to_le_bytes());
+    }
+    Some(Fingerprint(h.digest()))
 }
 
 /// Hashes everything site-wide that can change what any article's files
@@ -693,5 +959,157 @@ mod tests {
         assert!(BuildCache::decode(&bytes[..], [1, 2]).is_some());
         assert!(BuildCache::decode(&bytes[..], [1, 3]).is_none());
         assert!(BuildCache::decode(&b"garbage"[..], [1, 2]).is_none());
+    }
+
+    fn sample(slug: &str, title: &str) -> ArticleEntry {
+        let info: ArticleInfo = serde_json::from_value(serde_json::json!({
+            "slug": slug,
+            "title": title,
+            "published": "2020-01-02",
+            "language": "en",
+            "tags": ["a"],
+            "format": "txt",
+            "stats": {
+                "corrections": 1, "changes": 2, "annotations": 0, "words_changed": 3,
+                "words_total": 40, "percent_changed": "7.5", "unreviewed": 0
+            }
+        }))
+        .unwrap();
+        let passages = [search::Passage {
+            kind: search::PassageKind::Title,
+            anchor: String::new(),
+            text: format!("{title} national security"),
+        }];
+        ArticleEntry {
+            info,
+            path: format!("{slug}/"),
+            glossary: vec![glossary::Item {
+                garbled: "Celebration".into(),
+                restored: "Party".into(),
+                kind: crate::content::Kind::ALL[0],
+                count: 2,
+                numbers: vec![1, 4],
+            }],
+            search: search::ArticleTerms::new(&passages),
+        }
+    }
+
+    #[test]
+    fn entries_round_trip_through_the_store_and_a_reopened_store() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = EntryStore::create(tmp.path()).unwrap();
+        let (a, b) = (sample("alpha", "Alpha"), sample("beta", "Beta"));
+        let sa = StoredEntry::new(
+            &a,
+            EntryHashes::of(&a),
+            &["alpha/index.html".into()],
+            &store,
+        )
+        .unwrap();
+        let sb = StoredEntry::new(&b, EntryHashes::of(&b), &[], &store).unwrap();
+        assert_eq!(sa.order(), (Some("2020-01-02"), "alpha"));
+        let files = sa.files(&store).unwrap();
+        assert_eq!(files.iter().collect::<Vec<_>>(), ["alpha/index.html"]);
+        assert_eq!(sb.files(&store).unwrap().iter().count(), 0);
+        store.sync().unwrap();
+        // What the next build sees: the store reopened by name.
+        let store = EntryStore::open(tmp.path(), store.name()).unwrap();
+        let back = sb.decode(&store).unwrap();
+        assert_eq!(back.info.title, "Beta");
+        assert_eq!(back.path, "beta/");
+        assert_eq!(back.glossary, b.glossary);
+        assert_eq!(back.search.as_bytes(), b.search.as_bytes());
+        assert_eq!(EntryHashes::of(&back), EntryHashes::of(&b));
+        let lists = sa.decode_lists(&store).unwrap();
+        assert_eq!(
+            (lists.info.slug.as_str(), lists.glossary.len()),
+            ("alpha", 0)
+        );
+        let (title, path, items) = sa.decode_glossary(&store).unwrap();
+        assert_eq!(
+            (title.as_str(), path.as_str(), items),
+            ("Alpha", "alpha/", a.glossary)
+        );
+        let (slug, terms) = sb.decode_search(&store).unwrap();
+        assert_eq!(
+            (slug.as_str(), terms.as_bytes()),
+            ("beta", b.search.as_bytes())
+        );
+        // Appending to a reopened store keeps what was there.
+        let c = sample("gamma", "Gamma");
+        let sc = StoredEntry::new(&c, EntryHashes::of(&c), &[], &store).unwrap();
+        assert_eq!(sa.decode(&store).unwrap().info.title, "Alpha");
+        assert_eq!(sc.decode(&store).unwrap().info.title, "Gamma");
+    }
+
+    #[test]
+    fn a_damaged_or_missing_store_is_an_unreadable_entry_not_a_panic() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = EntryStore::create(tmp.path()).unwrap();
+        let a = sample("alpha", "Alpha");
+        let b = sample("beta", "Beta");
+        let sa = StoredEntry::new(
+            &a,
+            EntryHashes::of(&a),
+            &["alpha/index.html".into()],
+            &store,
+        )
+        .unwrap();
+        let sb = StoredEntry::new(&b, EntryHashes::of(&b), &[], &store).unwrap();
+        let name = store.name().to_string();
+        drop(store);
+        // One byte of beta's entry changed.
+        let path = tmp.path().join(&name);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = bytes.windows(4).rposition(|w| w == b"Beta").unwrap();
+        bytes[at] = b'Z';
+        std::fs::write(&path, &bytes).unwrap();
+        let store = EntryStore::open(tmp.path(), &name).unwrap();
+        assert!(sa.intact(&store));
+        assert!(!sb.intact(&store));
+        assert!(sb.decode(&store).is_none());
+        assert!(sb.decode_lists(&store).is_none());
+        assert!(sb.decode_search(&store).is_none());
+        // Cut short: the entries past the end are unreadable.
+        std::fs::write(&path, &bytes[..bytes.len() / 3]).unwrap();
+        let store = EntryStore::open(tmp.path(), &name).unwrap();
+        assert!(!sb.intact(&store));
+        assert!(sb.decode_glossary(&store).is_none());
+        // A name that is not a store's is refused, a missing store too.
+        assert!(EntryStore::open(tmp.path(), "../state").is_err());
+        assert!(EntryStore::open(tmp.path(), "entries-gone").is_err());
+    }
+
+    #[test]
+    fn a_full_build_discards_its_store_on_failure_and_removes_the_others_on_success() {
+        let tmp = tempfile::tempdir().unwrap();
+        let old = EntryStore::create(tmp.path()).unwrap();
+        let old_name = old.name().to_string();
+        std::thread::sleep(Duration::from_millis(2));
+        let failed = EntryStore::create(tmp.path()).unwrap();
+        failed.discard();
+        let kept = EntryStore::create(tmp.path()).unwrap();
+        // Reopened, a store is never removed by discard.
+        EntryStore::open(tmp.path(), &old_name).unwrap().discard();
+        assert!(tmp.path().join(&old_name).is_file());
+        kept.remove_others();
+        let names: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [kept.name()]);
+    }
+
+    #[test]
+    fn file_lists_keep_paths_in_order() {
+        let paths = vec!["a/index.html".to_string(), "search/d/a.js".to_string()];
+        let list = FileList::new(&paths);
+        assert_eq!(
+            list.iter().collect::<Vec<_>>(),
+            ["a/index.html", "search/d/a.js"]
+        );
+        assert_eq!(FileList::new(&[]).iter().count(), 0);
+        let encoded = rmp_serde::to_vec_named(&list).unwrap();
+        assert_eq!(rmp_serde::from_slice::<FileList>(&encoded).unwrap(), list);
     }
 }

@@ -7,6 +7,8 @@
 //! `robots.txt`, `editions.json`, the theme's static files and the code
 //! stylesheet.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::Site;
@@ -214,20 +216,20 @@ impl Site {
         let keys = GroupKeys::new(articles, has_code);
         out.checked(|out| {
             let kept = keep_site_groups(&keys, reuse, out);
-            self.write_site_groups(&kept, &keys, articles, has_code, sink, reuse, out)
+            self.write_site_groups(&kept, &keys, &articles, has_code, sink, reuse, out)
         })
     }
 
     /// Writes the groups of site-wide files that [`keep_site_groups`] did not
-    /// keep, from the published editions (in index order; unused, and may
-    /// be empty, when [`KeptGroups::needs_editions`] is false). Returns the
-    /// number of HTML pages, kept ones included; `None` if anything failed.
+    /// keep, from the published editions (in index order; not read when
+    /// [`KeptGroups::needs_editions`] is false). Returns the number of HTML
+    /// pages, kept ones included; `None` if anything failed.
     #[allow(clippy::too_many_arguments)]
     pub fn write_site_groups(
         &self,
         kept: &KeptGroups,
         keys: &GroupKeys,
-        articles: &[ArticleEntry],
+        articles: &dyn Editions,
         has_code: bool,
         sink: &dyn Sink,
         reuse: &mut dyn Reuse,
@@ -239,12 +241,38 @@ impl Site {
                 let key = keys.of(group);
                 let recording = Recording::new(sink);
                 let written = match group {
-                    Group::Lists => self.write_lists(articles, &recording, out),
-                    Group::Glossary => self.write_glossary(articles, &recording, out),
-                    Group::Search => {
-                        for (rel, bytes) in search::index(articles) {
-                            self.file(&rel, &bytes, &recording, out);
+                    Group::Lists => {
+                        let Some(pages) = self.write_lists(articles, &recording, out) else {
+                            out.push(unreadable());
+                            return None;
+                        };
+                        pages
+                    }
+                    Group::Glossary => {
+                        let mut glossary = glossary::Aggregate::default();
+                        if articles
+                            .each_glossary(&mut |title, path, items| {
+                                glossary.add(title, path, items)
+                            })
+                            .is_none()
+                        {
+                            out.push(unreadable());
+                            return None;
                         }
+                        self.write_glossary(glossary, &recording, out)
+                    }
+                    Group::Search => {
+                        let mut index = search::Index::new();
+                        if articles
+                            .each_search(&mut |slug, terms| index.add(slug, terms))
+                            .is_none()
+                        {
+                            out.push(unreadable());
+                            return None;
+                        }
+                        index.write(&mut |rel, bytes| {
+                            self.file(&rel, &bytes, &recording, out);
+                        });
                         0
                     }
                     Group::Fixed => self.write_fixed(has_code, &recording, out),
@@ -257,20 +285,63 @@ impl Site {
     }
 
     /// The index pages, the 404 page, the feed, the sitemaps and
-    /// `editions.json`: what lists the editions. Returns the HTML pages written.
+    /// `editions.json`: what lists the editions, made in one pass over them
+    /// (an index page at a time), so that they are never all decoded at
+    /// once. Returns the HTML pages written; `None` if an edition could not
+    /// be read.
     fn write_lists(
         &self,
-        articles: &[ArticleEntry],
+        articles: &dyn Editions,
         sink: &dyn Sink,
         out: &mut Diagnostics,
-    ) -> usize {
+    ) -> Option<usize> {
         let config = &self.config;
         let strings = &self.theme.strings;
         let site = &self.site_view;
         let mut pages = 0;
+        let total = articles.count();
+        let per_page = config.paginate_by;
+        let count = if per_page == 0 {
+            1
+        } else {
+            total.div_ceil(per_page).max(1)
+        };
 
-        for (rel, index) in self.index_pages(articles) {
-            pages += usize::from(self.page("index.html", &index, &rel, sink, out));
+        // What the other lists keep of each edition while the index pages
+        // are written.
+        let mut first: Vec<ArticleEntry> = Vec::new();
+        let mut sitemap_entries: Vec<(String, Option<String>)> = Vec::with_capacity(total);
+        let mut feed_dates: Vec<feed::Dates> = Vec::with_capacity(total);
+        let mut editions_json = config
+            .exports
+            .editions_json
+            .then(|| exports::EditionsJson::new(config));
+        let mut page: Vec<ArticleEntry> = Vec::new();
+        let mut number = 1;
+        articles.each_lists(&|_| true, &mut |entry| {
+            let entry = entry.into_owned();
+            sitemap_entries.push((entry.path.clone(), entry.updated().map(str::to_string)));
+            feed_dates.push(feed::Dates::of(&entry));
+            if let Some(json) = &mut editions_json {
+                json.push(&entry);
+            }
+            if first.len() < NOT_FOUND_LISTED {
+                first.push(entry.clone());
+            }
+            page.push(entry);
+            if per_page > 0 && page.len() == per_page && number < count {
+                let (rel, index) = self.index_page(number, count, total, &page);
+                pages += usize::from(self.page("index.html", &index, &rel, sink, out));
+                page.clear();
+                number += 1;
+            }
+        })?;
+        let (rel, index) = self.index_page(number, count, total, &page);
+        pages += usize::from(self.page("index.html", &index, &rel, sink, out));
+        drop(page);
+        // Written now, so that it is not held while the rest are made.
+        if let Some(json) = editions_json {
+            self.file("editions.json", &json.finish(), sink, out);
         }
 
         // The 404 page is served at any depth, so it links from the site root path.
@@ -288,44 +359,46 @@ impl Site {
             site,
             page,
             t: strings,
-            articles: &articles[..articles.len().min(NOT_FOUND_LISTED)],
-            total: articles.len(),
+            articles: &first,
+            total,
             pagination: None,
         };
         pages += usize::from(self.page("404.html", &not_found, "404.html", sink, out));
+        drop(first);
 
-        if let Some(xml) = out.ok(feed::render(&feed::feed(config, strings, articles))) {
+        // The feed's editions: those with an item among the newest, read again.
+        let wanted = feed::newest(&feed_dates);
+        drop(feed_dates);
+        let mut in_feed = Vec::with_capacity(wanted.len());
+        articles.each_lists(&|i| wanted.binary_search(&i).is_ok(), &mut |entry| {
+            in_feed.push(entry.into_owned());
+        })?;
+        if let Some(xml) = out.ok(feed::render(&feed::feed(config, strings, &in_feed))) {
             self.file(feed::FEED_PATH, &xml, sink, out);
         }
+        drop(in_feed);
         let absolute = |p: &str| config.absolute(p);
         let page_urls: Vec<(String, Option<String>)> = self
             .pages
             .iter()
             .map(|p| (format!("{}/", p.slug), p.updated.clone()))
             .collect();
-        let urls = sitemap::urls(absolute, &page_urls, articles);
-        for file in sitemap::files(absolute, urls, sitemap::MAX_URLS) {
+        let urls = sitemap::urls_of(absolute, &page_urls, &sitemap_entries);
+        drop(sitemap_entries);
+        sitemap::each_file(absolute, urls, sitemap::MAX_URLS, |file| {
             let context = SitemapPage {
                 site,
                 urls: &file.urls,
             };
             self.page(file.template, &context, &file.path, sink, out);
-        }
-        if config.exports.editions_json {
-            self.file(
-                "editions.json",
-                &exports::to_json(&exports::editions_index(config, articles)),
-                sink,
-                out,
-            );
-        }
-        pages
+        });
+        Some(pages)
     }
 
     /// The glossary page. Returns the HTML pages written.
     fn write_glossary(
         &self,
-        articles: &[ArticleEntry],
+        glossary: glossary::Aggregate,
         sink: &dyn Sink,
         out: &mut Diagnostics,
     ) -> usize {
@@ -341,7 +414,7 @@ impl Site {
                 fill(&strings.glossary_description, &[("site", &config.title)]),
             ),
             t: strings,
-            glossary: glossary::view(articles, strings),
+            glossary: glossary.view(strings),
         };
         usize::from(self.page("glossary.html", &glossary, "glossary/index.html", sink, out))
     }
@@ -425,6 +498,68 @@ impl Site {
         }
         pages
     }
+}
+
+/// The published editions, in index order, as the site-wide files read
+/// them: the lists all at once (their metadata and paths), the glossary and
+/// the search index one edition at a time, so that a build need not hold
+/// every edition's pairs and terms in memory.
+pub trait Editions {
+    /// How many editions there are.
+    fn count(&self) -> usize;
+    /// Calls `f` with the metadata and path of each edition whose number
+    /// (0-based, in index order) `want` accepts (pairs and terms may be left
+    /// empty); `None` if one could not be read.
+    fn each_lists(
+        &self,
+        want: &dyn Fn(usize) -> bool,
+        f: &mut dyn FnMut(Cow<'_, ArticleEntry>),
+    ) -> Option<()>;
+    /// Calls `f` with each edition's title, path and reviewed pairs; `None`
+    /// if one could not be read.
+    fn each_glossary(&self, f: &mut dyn FnMut(&str, &str, &[glossary::Item])) -> Option<()>;
+    /// Calls `f` with each edition's slug and search terms; `None` if one
+    /// could not be read.
+    fn each_search(&self, f: &mut dyn FnMut(&str, &ArticleTerms)) -> Option<()>;
+}
+
+impl Editions for &[ArticleEntry] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn each_lists(
+        &self,
+        want: &dyn Fn(usize) -> bool,
+        f: &mut dyn FnMut(Cow<'_, ArticleEntry>),
+    ) -> Option<()> {
+        for (i, a) in self.iter().enumerate() {
+            if want(i) {
+                f(Cow::Borrowed(a));
+            }
+        }
+        Some(())
+    }
+    fn each_glossary(&self, f: &mut dyn FnMut(&str, &str, &[glossary::Item])) -> Option<()> {
+        for a in *self {
+            f(&a.info.title, &a.path, &a.glossary);
+        }
+        Some(())
+    }
+    fn each_search(&self, f: &mut dyn FnMut(&str, &ArticleTerms)) -> Option<()> {
+        for a in *self {
+            f(&a.info.slug, &a.search);
+        }
+        Some(())
+    }
+}
+
+/// An edition kept in the build cache could not be read back.
+fn unreadable() -> Diagnostic {
+    Diagnostic::error(
+        Code::TemplateContext,
+        "an edition kept in the build cache could not be read back (an internal error; please report it)",
+    )
+    .help("`emend build --clean` builds without the cache")
 }
 
 /// The site-wide files, in groups by what they are made from. Given the same
@@ -574,18 +709,20 @@ impl GroupKeys {
 }
 
 impl Site {
-    /// The index pages, as (site-relative path, context): the home page
-    /// (`index.html`) with the newest `paginate_by` editions, then
-    /// `page/2/index.html` and on with the next ones (all on the home page when
+    /// Index page `n` of `count` (1-based), as (site-relative path,
+    /// context), listing `articles` of `total`: the home page
+    /// (`index.html`) has the newest `paginate_by` editions, then
+    /// `page/2/index.html` and on the next ones (all on the home page when
     /// `paginate_by` is 0). There is no `page/1/`: the home page is the first page.
-    fn index_pages<'a>(&'a self, articles: &'a [ArticleEntry]) -> Vec<(String, ListPage<'a>)> {
+    fn index_page<'a>(
+        &'a self,
+        n: usize,
+        count: usize,
+        total: usize,
+        articles: &'a [ArticleEntry],
+    ) -> (String, ListPage<'a>) {
         let config = &self.config;
         let per_page = config.paginate_by;
-        let count = if per_page == 0 {
-            1
-        } else {
-            articles.len().div_ceil(per_page).max(1)
-        };
         let path = |n: usize| {
             if n == 1 {
                 String::new()
@@ -593,53 +730,44 @@ impl Site {
                 format!("{PAGE_DIR}/{n}/")
             }
         };
-        (1..=count)
-            .map(|n| {
-                let (title, description) = if n == 1 {
-                    (config.title.clone(), config.description.clone())
-                } else {
-                    let title = fill(
-                        &self.theme.strings.index_page_title,
-                        &[("site", &config.title), ("n", &n.to_string())],
-                    );
-                    (title, config.description.clone())
-                };
-                let page = PageView::new(config, PageKind::Index, &path(n), title, description);
-                let link = |k: usize| {
-                    if k == 1 {
-                        page.home.clone()
-                    } else {
-                        format!("{}{}{}", page.root, path(k), page.index)
-                    }
-                };
-                let offset = if per_page == 0 { 0 } else { (n - 1) * per_page };
-                let end = if per_page == 0 {
-                    articles.len()
-                } else {
-                    (offset + per_page).min(articles.len())
-                };
-                let pagination = Pagination {
-                    number: n,
-                    pages: count,
-                    per_page,
-                    offset,
-                    prev: (n > 1).then(|| link(n - 1)),
-                    next: (n < count).then(|| link(n + 1)),
-                    first: link(1),
-                    last: link(count),
-                };
-                let rel = format!("{}index.html", path(n));
-                let context = ListPage {
-                    site: &self.site_view,
-                    page,
-                    t: &self.theme.strings,
-                    articles: &articles[offset..end],
-                    total: articles.len(),
-                    pagination: Some(pagination),
-                };
-                (rel, context)
-            })
-            .collect()
+        let (title, description) = if n == 1 {
+            (config.title.clone(), config.description.clone())
+        } else {
+            let title = fill(
+                &self.theme.strings.index_page_title,
+                &[("site", &config.title), ("n", &n.to_string())],
+            );
+            (title, config.description.clone())
+        };
+        let page = PageView::new(config, PageKind::Index, &path(n), title, description);
+        let link = |k: usize| {
+            if k == 1 {
+                page.home.clone()
+            } else {
+                format!("{}{}{}", page.root, path(k), page.index)
+            }
+        };
+        let offset = if per_page == 0 { 0 } else { (n - 1) * per_page };
+        let pagination = Pagination {
+            number: n,
+            pages: count,
+            per_page,
+            offset,
+            prev: (n > 1).then(|| link(n - 1)),
+            next: (n < count).then(|| link(n + 1)),
+            first: link(1),
+            last: link(count),
+        };
+        let rel = format!("{}index.html", path(n));
+        let context = ListPage {
+            site: &self.site_view,
+            page,
+            t: &self.theme.strings,
+            articles,
+            total,
+            pagination: Some(pagination),
+        };
+        (rel, context)
     }
 }
 

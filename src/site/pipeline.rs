@@ -5,20 +5,24 @@
 //! discovery and loading ([`content::discover()`], [`content::load_all`]). What a run does beyond validating everything
 //! is a set of [`Tasks`], not a mode compared with `==`.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use super::Site;
-use super::cache::{self, BuildCache, Built, CachedArticle, CachedGroup, EntryHashes, StoredEntry};
-use super::pages::{self, Group, GroupKeys, NoReuse, Reuse};
+use super::cache::{
+    self, BuildCache, Built, CachedArticle, CachedGroup, EntryHashes, EntryStore, StoredEntry,
+};
+use super::pages::{self, Editions, Group, GroupKeys, NoReuse, Reuse};
 use crate::config::{Overrides, PolicyAction, SourcePolicy};
 use crate::content::{self, Article, Loaded};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 use crate::engine::{self, Edition};
 use crate::outputs::{ArticleEntry, index_order_of};
 use crate::render::edition_view;
+use crate::source::io_diagnostic;
 use crate::writer::{Claims, NullSink, OutputDir, Recording, Sink};
 
 /// What to build and how.
@@ -359,10 +363,7 @@ pub fn run(opts: &BuildOptions, tasks: Tasks) -> Outcome {
 /// Opens the output folder and decides how to build into it: in place,
 /// reusing unchanged articles, when the saved build cache is for this site
 /// as it is now (and `--clean` was not given); otherwise as a whole new folder.
-fn open_output(
-    site: &Site,
-    opts: &BuildOptions,
-) -> Result<(OutputDir, Option<BuildCache>, [u64; 2]), Diagnostic> {
+fn open_output(site: &Site, opts: &BuildOptions) -> Result<(OutputDir, RunCache), Diagnostic> {
     let mut output = OutputDir::open(&site.config.output_dir, &site.config.root)?;
     let key = cache::site_key(site, opts);
     // Taken either way, so that its file is closed before the commit replaces it.
@@ -372,15 +373,81 @@ fn open_output(
     } else {
         saved.and_then(|saved| BuildCache::decode(saved, key))
     };
+    // The entries of the last build's articles, to which this build's are
+    // appended; a full build starts a new store.
+    let store = match previous
+        .as_ref()
+        .and_then(|p| EntryStore::open(output.cache_dir(), p.entries()).ok())
+    {
+        Some(store) => store,
+        None => EntryStore::create(output.cache_dir())
+            .map_err(|e| io_diagnostic(output.cache_dir(), "write to", &e))?,
+    };
     output.begin(previous.is_some())?;
-    Ok((output, previous, key))
+    Ok((
+        output,
+        RunCache {
+            previous,
+            next: BuildCache::new(key),
+            store,
+        },
+    ))
+}
+
+/// What building (or keeping) one article left for the rest of the run.
+struct Done {
+    diagnostics: Diagnostics,
+    pages: usize,
+    skipped_draft: bool,
+    has_code: bool,
+    /// Boxed: `None` but for `check`, and a list of these is as long as the site.
+    knowledge: Option<Box<crate::suggest::Knowledge>>,
+    /// Its entry in the site-wide outputs, if it was published.
+    entry: Option<SiteEntry>,
+    /// Whether it was kept from the build cache without being read.
+    reused: bool,
+    /// What to remember of it for the next build besides its entry.
+    built: Option<Built>,
+}
+
+impl Done {
+    /// An article built now; its entry encoded into `store` when there is one
+    /// (so that the editions are not all decoded in memory until the site
+    /// pages are made), else kept decoded.
+    fn built(
+        outcome: ArticleOutcome,
+        built: Option<Built>,
+        files: &[String],
+        store: Option<&EntryStore>,
+    ) -> Done {
+        let entry = outcome.entry.map(|entry| {
+            let hashes = EntryHashes::of(&entry);
+            match store.map(|s| StoredEntry::new(&entry, hashes, files, s)) {
+                Some(Ok(stored)) => SiteEntry::Stored(stored),
+                // Not stored (the disk is full?): kept decoded, and not cached.
+                _ => SiteEntry::Built {
+                    entry: Box::new(entry),
+                    hashes,
+                },
+            }
+        });
+        Done {
+            diagnostics: outcome.diagnostics,
+            pages: outcome.pages,
+            skipped_draft: outcome.skipped_draft,
+            has_code: outcome.has_code,
+            knowledge: outcome.knowledge.map(Box::new),
+            entry,
+            reused: false,
+            built,
+        }
+    }
 }
 
 /// Builds one article into the output folder, or keeps what the last build
-/// wrote for it (`kept`) when nothing it depends on changed. Returns the
-/// outcome, what to remember of it for the next build besides its entry,
-/// and, when it was kept, its entry as the cache stored it (the outcome then
-/// has none).
+/// wrote for it (`kept`) when nothing it depends on changed (its entry still
+/// in `store`).
+#[allow(clippy::too_many_arguments)]
 fn build_cached(
     site: &Site,
     dir: &Path,
@@ -389,28 +456,32 @@ fn build_cached(
     kept: Option<CachedArticle>,
     drafts: bool,
     started_at: std::time::SystemTime,
-) -> (ArticleOutcome, Option<Built>, Option<StoredEntry>) {
+    store: &EntryStore,
+) -> Done {
     // Taken before reading anything: an edit during the build shows next time.
     let fingerprint = cache::fingerprint(dir, started_at);
     if let (Some(kept), Some(now)) = (kept, &fingerprint)
         && &kept.fingerprint == now
-        && kept.intact()
-        && output.all_reusable(kept.files.iter().map(String::as_str))
+        && let Some(files) = kept.files(store)
+        && output.all_reusable(files.iter())
     {
         let (entry, built) = kept.into_parts();
-        let mut outcome = ArticleOutcome {
-            pages: built.pages,
-            has_code: built.has_code,
-            ..Default::default()
-        };
-        outcome
-            .diagnostics
-            .extend(built.diagnostics.iter().cloned());
-        match claims.claim_kept(built.files.iter().map(String::as_str)) {
-            Ok(()) => output.keep_all(built.files.iter().map(String::as_str)),
-            Err(d) => outcome.diagnostics.push(d),
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.extend(built.diagnostics.iter().cloned());
+        match claims.claim_kept(files.iter()) {
+            Ok(()) => output.keep_all(files.iter()),
+            Err(d) => diagnostics.push(d),
         }
-        return (outcome, Some(built), Some(entry));
+        return Done {
+            diagnostics,
+            pages: built.pages,
+            skipped_draft: false,
+            has_code: built.has_code,
+            knowledge: None,
+            entry: Some(SiteEntry::Stored(entry)),
+            reused: true,
+            built: Some(built),
+        };
     }
     let recording = Recording::new(claims);
     let outcome = build_article(site, dir, &recording, drafts, false);
@@ -422,7 +493,6 @@ fn build_cached(
         Some(fingerprint) if outcome.entry.is_some() && !outcome.diagnostics.has_errors() => {
             Some(Built {
                 fingerprint,
-                files,
                 pages: outcome.pages,
                 has_code: outcome.has_code,
                 diagnostics: outcome.diagnostics.clone().into_vec(),
@@ -430,35 +500,27 @@ fn build_cached(
         }
         _ => None,
     };
-    (outcome, built, None)
+    Done::built(outcome, built, &files, Some(store))
 }
 
 /// A published edition's entry during a build.
 enum SiteEntry {
-    /// Built by this run: decoded (until the site pages take it), with its
-    /// share of the site-file group keys.
+    /// Decoded in memory (`check`, which keeps no cache), with its share of
+    /// the site-file group keys.
     Built {
-        entry: Option<Box<ArticleEntry>>,
+        entry: Box<ArticleEntry>,
         hashes: EntryHashes,
     },
-    /// Kept from the build cache, or built now and encoded for it.
+    /// Encoded in the build's [`EntryStore`]: kept from the build cache, or
+    /// built now and stored.
     Stored(StoredEntry),
 }
 
 impl SiteEntry {
-    fn built(entry: ArticleEntry) -> SiteEntry {
-        SiteEntry::Built {
-            hashes: EntryHashes::of(&entry),
-            entry: Some(Box::new(entry)),
-        }
-    }
-
     /// What its place in the index is decided by.
     fn order(&self) -> (Option<&str>, &str) {
         match self {
-            SiteEntry::Built { entry: Some(e), .. } => (e.index_date(), &e.info.slug),
-            // Taken by the site pages, after sorting.
-            SiteEntry::Built { entry: None, .. } => (None, ""),
+            SiteEntry::Built { entry, .. } => (entry.index_date(), &entry.info.slug),
             SiteEntry::Stored(stored) => stored.order(),
         }
     }
@@ -470,31 +532,85 @@ impl SiteEntry {
         }
     }
 
-    /// The decoded entry, for the site pages: an entry built now is moved
-    /// out (see [`SiteEntry::store`]), a stored one decoded.
-    fn take_entry(&mut self) -> Option<ArticleEntry> {
-        match self {
-            SiteEntry::Stored(stored) => stored.decode(),
-            SiteEntry::Built { entry, .. } => entry.take().map(|e| *e),
-        }
-    }
-
-    /// Encodes an entry built now for the build cache; `taken` is the entry
-    /// [`SiteEntry::take_entry`] moved out, if it did.
-    fn store(&mut self, taken: Option<ArticleEntry>) {
-        if let SiteEntry::Built { entry, hashes } = self
-            && let Some(entry) = entry.as_deref().or(taken.as_ref())
-        {
-            *self = SiteEntry::Stored(StoredEntry::new(entry, *hashes));
-        }
-    }
-
     fn stored(&self) -> Option<&StoredEntry> {
         match self {
             SiteEntry::Stored(stored) => Some(stored),
             SiteEntry::Built { .. } => None,
         }
     }
+}
+
+/// The published editions of a run, in index order, read by the site-wide
+/// files one at a time: a stored entry is read from the store for each
+/// group that needs it, and only the parts that group reads are decoded.
+struct Published<'a> {
+    entries: &'a [(SiteEntry, &'a PathBuf, Option<Built>)],
+    store: Option<&'a EntryStore>,
+}
+
+impl Editions for Published<'_> {
+    fn count(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn each_lists(
+        &self,
+        want: &dyn Fn(usize) -> bool,
+        f: &mut dyn FnMut(Cow<'_, ArticleEntry>),
+    ) -> Option<()> {
+        for (i, (entry, _, _)) in self.entries.iter().enumerate() {
+            if !want(i) {
+                continue;
+            }
+            match entry {
+                SiteEntry::Built { entry, .. } => f(Cow::Borrowed(entry)),
+                SiteEntry::Stored(stored) => f(Cow::Owned(stored.decode_lists(self.store?)?)),
+            }
+        }
+        Some(())
+    }
+
+    fn each_glossary(
+        &self,
+        f: &mut dyn FnMut(&str, &str, &[crate::outputs::glossary::Item]),
+    ) -> Option<()> {
+        for (entry, _, _) in self.entries {
+            match entry {
+                SiteEntry::Built { entry, .. } => {
+                    f(&entry.info.title, &entry.path, &entry.glossary)
+                }
+                SiteEntry::Stored(stored) => {
+                    let (title, path, items) = stored.decode_glossary(self.store?)?;
+                    f(&title, &path, &items);
+                }
+            }
+        }
+        Some(())
+    }
+
+    fn each_search(
+        &self,
+        f: &mut dyn FnMut(&str, &crate::outputs::search::ArticleTerms),
+    ) -> Option<()> {
+        for (entry, _, _) in self.entries {
+            match entry {
+                SiteEntry::Built { entry, .. } => f(&entry.info.slug, &entry.search),
+                SiteEntry::Stored(stored) => {
+                    let (slug, terms) = stored.decode_search(self.store?)?;
+                    f(&slug, &terms);
+                }
+            }
+        }
+        Some(())
+    }
+}
+
+/// The build cache of a run that writes one: the last build's (if it may be
+/// reused), the next one's, and the store of the editions' entries.
+struct RunCache {
+    previous: Option<BuildCache>,
+    next: BuildCache,
+    store: EntryStore,
 }
 
 /// An incremental build's site-wide files: a group is kept when the last
@@ -568,11 +684,11 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
     let phase = Instant::now();
     let target = if tasks.write {
         match open_output(&site, opts) {
-            Ok((output, previous, key)) => {
-                if previous.is_some() {
+            Ok((output, run_cache)) => {
+                if run_cache.previous.is_some() {
                     timings.push(("read build cache", phase.elapsed()));
                 }
-                cache = Some((previous, BuildCache::new(key)));
+                cache = Some(run_cache);
                 Target::Disk(Box::new(output))
             }
             Err(d) => {
@@ -598,52 +714,61 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
     let started_at = std::time::SystemTime::now();
     // What the last build kept of each article, taken out of the cache: it
     // becomes the article's entry and is not copied.
-    let kept: Vec<Option<CachedArticle>> = match &mut cache {
-        Some((Some(previous), _)) => dirs
-            .iter()
-            .map(|dir| previous.take(&site.config.root, dir))
-            .collect(),
-        _ => dirs.iter().map(|_| None).collect(),
+    // (None for a full build: no list of nothing per article.)
+    let kept: Option<Vec<Option<CachedArticle>>> = match &mut cache {
+        Some(RunCache {
+            previous: Some(previous),
+            ..
+        }) => Some(
+            dirs.iter()
+                .map(|dir| previous.take(&site.config.root, dir))
+                .collect(),
+        ),
+        _ => None,
     };
-    let results: Vec<(ArticleOutcome, Option<Built>, Option<StoredEntry>)> = dirs
-        .par_iter()
-        .zip(kept)
-        .map(|(dir, kept)| {
-            let result = match (&target, &cache) {
-                (Target::Disk(output), Some(_)) => {
-                    build_cached(&site, dir, output, &claims, kept, opts.drafts, started_at)
-                }
-                _ => (
-                    build_article(&site, dir, &claims, opts.drafts, tasks.site_checks),
-                    None,
-                    None,
-                ),
-            };
-            progress.advance();
-            result
-        })
-        .collect();
+    let build = |(dir, kept): (&PathBuf, Option<CachedArticle>)| {
+        let result = match (&target, &cache) {
+            (Target::Disk(output), Some(c)) => build_cached(
+                &site,
+                dir,
+                output,
+                &claims,
+                kept,
+                opts.drafts,
+                started_at,
+                &c.store,
+            ),
+            _ => Done::built(
+                build_article(&site, dir, &claims, opts.drafts, tasks.site_checks),
+                None,
+                &[],
+                None,
+            ),
+        };
+        progress.advance();
+        result
+    };
+    let results: Vec<Done> = match kept {
+        Some(kept) => dirs.par_iter().zip(kept).map(build).collect(),
+        None => dirs.par_iter().map(|dir| build((dir, None))).collect(),
+    };
     progress.finish();
     timings.push(("articles", phase.elapsed()));
 
     let mut summary = Summary::default();
     // Each published entry with its folder and what the cache keeps of it.
-    let mut published: Vec<(SiteEntry, &PathBuf, Option<Built>)> = Vec::new();
+    let mut published: Vec<(SiteEntry, &PathBuf, Option<Built>)> = Vec::with_capacity(dirs.len());
     let mut has_code = false;
     let mut knowledge = Vec::new();
-    for (dir, (mut r, built, stored)) in dirs.iter().zip(results) {
-        summary.reused += usize::from(stored.is_some());
+    for (dir, mut r) in dirs.iter().zip(results) {
+        summary.reused += usize::from(r.reused);
         out.append(&mut r.diagnostics);
-        knowledge.extend(r.knowledge);
+        knowledge.extend(r.knowledge.map(|k| *k));
         summary.pages += r.pages;
         summary.drafts_skipped += usize::from(r.skipped_draft);
         has_code |= r.has_code;
-        let entry = match (r.entry, stored) {
-            (Some(entry), _) => Some(SiteEntry::built(entry)),
-            (None, stored) => stored.map(SiteEntry::Stored),
-        };
-        if let Some(entry) = entry {
-            published.push((entry, dir, built));
+        if let Some(entry) = r.entry {
+            published.push((entry, dir, r.built));
         }
     }
     published.sort_by(|a, b| index_order_of(a.0.order(), b.0.order()));
@@ -658,17 +783,29 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
 
     let phase = Instant::now();
     let keys = GroupKeys::from_hashes(published.iter().map(|p| p.0.hashes()), has_code);
-    // A build that saves a cache keeps every entry encoded for it.
-    let store = cache.is_some();
-    let mut cached = match (&target, &mut cache) {
-        (Target::Disk(output), Some((previous, next))) => Some(CachedGroups {
-            output,
-            claims: &claims,
-            previous: previous.as_ref(),
-            next,
-            kept: Vec::new(),
-        }),
-        _ => None,
+    let (mut cached, store) = match (&target, &mut cache) {
+        (
+            Target::Disk(output),
+            Some(RunCache {
+                previous,
+                next,
+                store,
+            }),
+        ) => (
+            Some(CachedGroups {
+                output,
+                claims: &claims,
+                previous: previous.as_ref(),
+                next,
+                kept: Vec::new(),
+            }),
+            Some(&*store),
+        ),
+        _ => (None, None),
+    };
+    let editions = Published {
+        entries: &published,
+        store,
     };
     let mut no_reuse = NoReuse;
     let reuse: &mut dyn Reuse = match &mut cached {
@@ -677,35 +814,9 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
     };
     let written = out.checked(|out| {
         let kept = pages::keep_site_groups(&keys, reuse, out);
-        // The editions' data is decoded only when a group made from it must be
+        // The editions' data is read only when a group made from it must be
         // written again: an edit that changes no site-wide file never needs it.
-        let editions: Vec<ArticleEntry> = if kept.needs_editions() {
-            let decoded: Option<Vec<ArticleEntry>> =
-                published.iter_mut().map(|p| p.0.take_entry()).collect();
-            let Some(decoded) = decoded else {
-                out.push(Diagnostic::error(
-                    Code::TemplateContext,
-                    "an edition kept in the build cache could not be read back (an internal error; please report it)",
-                ).help("`emend build --clean` builds without the cache"));
-                return None;
-            };
-            decoded
-        } else {
-            Vec::new()
-        };
-        let written = site.write_site_groups(&kept, &keys, &editions, has_code, &claims, reuse, out);
-        // Entries built now are encoded for the cache one at a time, each
-        // dropped once encoded: the decoded and the encoded editions are never
-        // all in memory together.
-        let mut editions = editions.into_iter();
-        for p in &mut published {
-            // One edition per entry, in the same order; none if not needed.
-            let taken = editions.next();
-            if store {
-                p.0.store(taken);
-            }
-        }
-        written
+        site.write_site_groups(&kept, &keys, &editions, has_code, &claims, reuse, out)
     });
     if let Some(cached) = cached {
         summary.kept_site_files = cached.kept;
@@ -728,14 +839,26 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
         Target::Disk(output) if out.has_errors() => {
             let diagnostics = output.summarize_disk_full(out.into_vec());
             output.abort();
+            if let Some(c) = cache {
+                c.store.discard();
+            }
             return failed(diagnostics.into());
         }
         Target::Disk(output) => {
             summary.output = Some(output.target().to_path_buf());
             let phase = Instant::now();
-            let state = cache.as_ref().map(|(_, next)| {
-                next.to_save(
+            // The entries the saved cache names must be on disk first.
+            if let Some(c) = &cache
+                && let Err(e) = c.store.sync()
+            {
+                out.push(io_diagnostic(output.cache_dir(), "write to", &e));
+                output.abort();
+                return failed(out);
+            }
+            let state = cache.as_ref().map(|c| {
+                c.next.to_save(
                     &site.config.root,
+                    &c.store,
                     published.iter().filter_map(|(entry, dir, built)| {
                         Some((dir.as_path(), entry.stored()?, built.as_ref()?))
                     }),
@@ -749,6 +872,10 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
                 Ok(done) => {
                     summary.files = done.written;
                     summary.removed = done.removed;
+                    drop(state);
+                    if let Some(c) = &cache {
+                        c.store.remove_others();
+                    }
                 }
                 Err(d) => {
                     out.push(d);

@@ -23,7 +23,7 @@
 //! journal while a commit is in progress. emend only ever deletes folders
 //! that carry its marker file, and files its manifest says it wrote.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -32,6 +32,7 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
+use super::manifest::{self, Manifest, Next};
 use super::{Sink, check_output_dir, normalize};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::folder::{EntryKind, Folder};
@@ -116,7 +117,7 @@ struct Saved {
     /// The output folder this describes.
     marker: MarkerId,
     /// Site path → stamp of every file emend wrote there.
-    files: BTreeMap<String, Stamp>,
+    files: Manifest,
 }
 
 /// [`Saved`] as written, borrowing the manifest (large: copying it only to
@@ -125,7 +126,7 @@ struct Saved {
 struct SavedRef<'a> {
     format: u32,
     marker: MarkerId,
-    files: &'a BTreeMap<String, Stamp>,
+    files: &'a Next<'a>,
 }
 
 /// The site layer's build cache, as [`OutputDir::commit`] saves it after the
@@ -160,9 +161,9 @@ struct Journal {
 enum Mode {
     /// Everything into the staging folder, swapped in at the end. `previous`
     /// is the live output's manifest, if known (identical files are linked).
-    Whole { previous: BTreeMap<String, Stamp> },
+    Whole { previous: Manifest },
     /// Changed files only, moved into the live output at the end.
-    InPlace { previous: BTreeMap<String, Stamp> },
+    InPlace { previous: Manifest },
 }
 
 /// What a commit did, for the summary line.
@@ -193,12 +194,16 @@ pub struct OutputDir {
     /// The rest of its file: the site layer's build cache.
     state: Option<SavedState>,
     mode: Mode,
-    /// The new manifest.
-    files: Mutex<BTreeMap<String, Stamp>>,
+    /// The new manifest: the files written…
+    files: Mutex<Manifest>,
+    /// …and, in place, the previous manifest's files kept (a bit each).
+    kept: Mutex<Vec<u64>>,
     /// In place: the files staged.
     moves: Mutex<Vec<String>>,
     written: AtomicUsize,
-    created_dirs: Mutex<HashSet<PathBuf>>,
+    /// The xxh3-128 of each folder created in the staging folder (16 bytes
+    /// a folder, not its path: two for each article).
+    created_dirs: Mutex<HashSet<u128>>,
     /// In place: the live output folder, opened once for
     /// [`all_reusable`](OutputDir::all_reusable)'s looks (`None`: unreadable).
     live: OnceLock<Option<Folder>>,
@@ -295,17 +300,13 @@ fn prune_empty_parents(root: &Path, rel: &str) {
 
 impl Paths {
     /// Swaps the staging folder in as the output and saves the manifest.
-    fn commit_whole(
-        &self,
-        files: BTreeMap<String, Stamp>,
-        state: &dyn SaveState,
-    ) -> Result<(), Diagnostic> {
+    fn commit_whole(&self, files: &Next<'_>, state: &dyn SaveState) -> Result<(), Diagnostic> {
         // The staging marker becomes the live marker (a rename keeps its
         // identity), so the saved manifest names the right folder.
         let saved = SavedRef {
             format: FORMAT,
             marker: marker_id(&self.staging).unwrap_or_default(),
-            files: &files,
+            files,
         };
         let state_path = self.cache.join("state");
         // The old cache no longer describes the output once the swap starts:
@@ -434,9 +435,10 @@ impl OutputDir {
             saved,
             state,
             mode: Mode::Whole {
-                previous: BTreeMap::new(),
+                previous: Manifest::new(),
             },
-            files: Mutex::new(BTreeMap::new()),
+            files: Mutex::new(Manifest::new()),
+            kept: Mutex::new(Vec::new()),
             moves: Mutex::new(Vec::new()),
             written: AtomicUsize::new(0),
             created_dirs: Mutex::new(HashSet::new()),
@@ -462,6 +464,7 @@ impl OutputDir {
             .as_mut()
             .map(|s| std::mem::take(&mut s.files))
             .unwrap_or_default();
+        self.kept = Mutex::new(manifest::bits(previous.len()));
         self.mode = if in_place && self.saved.is_some() {
             Mode::InPlace { previous }
         } else {
@@ -481,6 +484,12 @@ impl OutputDir {
     /// The final output folder.
     pub fn target(&self) -> &Path {
         &self.paths.target
+    }
+
+    /// The cache folder beside it (`.<name>.emend-cache/`), where the site
+    /// layer keeps what its build cache refers to.
+    pub fn cache_dir(&self) -> &Path {
+        &self.paths.cache
     }
 
     /// Number of files whose bytes were written so far.
@@ -513,7 +522,7 @@ impl OutputDir {
         };
         let mut opened: Option<(&str, Folder)> = None;
         rels.into_iter().all(|rel| {
-            let Some(stamp) = previous.get(rel) else {
+            let Some((_, stamp)) = previous.get(rel) else {
                 return false;
             };
             let seen = match rel.split_once('/') {
@@ -544,10 +553,10 @@ impl OutputDir {
     /// lock: an unchanged article keeps a dozen).
     pub fn keep_all<'p>(&self, rels: impl IntoIterator<Item = &'p str>) {
         if let Mode::InPlace { previous } = &self.mode {
-            let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+            let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
             for rel in rels {
-                if let Some(stamp) = previous.get(rel) {
-                    files.insert(rel.to_string(), *stamp);
+                if let Some((i, _)) = previous.get(rel) {
+                    manifest::set_bit(&mut kept, i);
                 }
             }
         }
@@ -557,20 +566,21 @@ impl OutputDir {
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.to_string(), stamp);
+            .push(rel, stamp);
     }
 
     fn ensure_parent(&self, path: &Path) -> Result<(), Diagnostic> {
         if let Some(parent) = path.parent() {
+            let key = xxhash_rust::xxh3::xxh3_128(parent.as_os_str().as_encoded_bytes());
             let known = self
                 .created_dirs
                 .lock()
-                .map(|s| s.contains(parent))
+                .map(|s| s.contains(&key))
                 .unwrap_or(false);
             if !known {
                 std::fs::create_dir_all(parent).map_err(|e| io_diagnostic(parent, "create", &e))?;
                 if let Ok(mut s) = self.created_dirs.lock() {
-                    s.insert(parent.to_path_buf());
+                    s.insert(key);
                 }
             }
         }
@@ -597,23 +607,30 @@ impl OutputDir {
     /// Commits the build: the output becomes what was written and kept, and
     /// `state` is saved as the site layer's build cache for the next build.
     pub fn commit(self, state: &dyn SaveState) -> Result<Committed, Diagnostic> {
-        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut fresh = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        fresh.sort();
+        let kept = self.kept.into_inner().unwrap_or_else(|e| e.into_inner());
         let written = self.written.load(Ordering::Relaxed);
         let moves = self.moves.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (Mode::Whole { previous } | Mode::InPlace { previous }) = &self.mode;
+        let files = Next {
+            previous,
+            kept: &kept,
+            written: &fresh,
+        };
+        let removed = || previous.iter().filter(|(r, _)| !files.contains(r)).count();
         match &self.mode {
-            Mode::Whole { previous } => {
-                let removed = previous.keys().filter(|r| !files.contains_key(*r)).count();
-                self.paths.commit_whole(files, state)?;
+            Mode::Whole { .. } => {
+                let removed = removed();
+                self.paths.commit_whole(&files, state)?;
                 Ok(Committed { written, removed })
             }
-            Mode::InPlace { previous }
-                if moves.len() > IN_PLACE_MAX || moves.len() * 4 > files.len() =>
-            {
+            Mode::InPlace { .. } if moves.len() > IN_PLACE_MAX || moves.len() * 4 > files.len() => {
                 // Many files changed: rather than a long in-place update,
                 // link the unchanged files beside the changed ones and swap
                 // the whole folder in one step, as a clean build does.
                 let staged: HashSet<&str> = moves.iter().map(String::as_str).collect();
-                for rel in files.keys().filter(|r| !staged.contains(r.as_str())) {
+                for (rel, _) in files.iter().filter(|(r, _)| !staged.contains(r)) {
                     let (from, to) = (self.paths.target.join(rel), self.paths.staging.join(rel));
                     if let Some(parent) = to.parent() {
                         std::fs::create_dir_all(parent)
@@ -623,15 +640,15 @@ impl OutputDir {
                         std::fs::copy(&from, &to).map_err(|e| io_diagnostic(&to, "write", &e))?;
                     }
                 }
-                let removed = previous.keys().filter(|r| !files.contains_key(*r)).count();
-                self.paths.commit_whole(files, state)?;
+                let removed = removed();
+                self.paths.commit_whole(&files, state)?;
                 Ok(Committed { written, removed })
             }
-            Mode::InPlace { previous } => {
+            Mode::InPlace { .. } => {
                 let deletes: Vec<String> = previous
-                    .keys()
-                    .filter(|rel| !files.contains_key(*rel))
-                    .cloned()
+                    .iter()
+                    .filter(|(rel, _)| !files.contains(rel))
+                    .map(|(rel, _)| rel.to_string())
                     .collect();
                 let saved = SavedRef {
                     format: FORMAT,
@@ -768,7 +785,7 @@ impl Sink for OutputDir {
             Mode::Whole { previous } => {
                 // Reuse the live output's file when identical: same inode, same
                 // mtime (the manifest says so without reading it).
-                if previous.get(rel) == Some(&stamp) {
+                if previous.get(rel).map(|(_, s)| s) == Some(stamp) {
                     let dest = self.paths.staging.join(rel);
                     self.ensure_parent(&dest)?;
                     let live = self.paths.target.join(rel);
@@ -783,7 +800,7 @@ impl Sink for OutputDir {
                 self.stage(rel, bytes)?;
             }
             Mode::InPlace { previous } => {
-                let unchanged = previous.get(rel) == Some(&stamp)
+                let unchanged = previous.get(rel).map(|(_, s)| s) == Some(stamp)
                     && std::fs::symlink_metadata(self.paths.target.join(rel))
                         .is_ok_and(|m| m.is_file() && m.len() == stamp.len);
                 if !unchanged {
@@ -838,7 +855,7 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 pub fn manifest_paths(target: &Path) -> BTreeSet<String> {
     let target = normalize(target);
     read_saved(&sibling(&target, "cache").join("state"))
-        .map(|(s, _)| s.files.into_keys().collect())
+        .map(|(s, _)| s.files.iter().map(|(rel, _)| rel.to_string()).collect())
         .unwrap_or_default()
 }
 
@@ -994,7 +1011,7 @@ mod tests {
         let saved = Saved {
             format: FORMAT,
             marker: marker_id(&target).unwrap_or_default(),
-            files: BTreeMap::from([("a.html".to_string(), Stamp::of(b"new a"))]),
+            files: Manifest::from_iter([("a.html".to_string(), Stamp::of(b"new a"))]),
         };
         let mut bytes = encode(&saved);
         bytes.extend_from_slice(b"s2");
