@@ -80,6 +80,10 @@ impl EntryStat {
 pub struct Folder {
     #[cfg(unix)]
     fd: rustix::fd::OwnedFd,
+    /// Whether [`names`](Folder::names) read the descriptor's entries
+    /// before (its position must then be rewound).
+    #[cfg(unix)]
+    listed: std::sync::atomic::AtomicBool,
     #[cfg(not(unix))]
     path: std::path::PathBuf,
 }
@@ -104,7 +108,10 @@ impl Folder {
             OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
             Mode::empty(),
         )?;
-        Ok(Folder { fd })
+        Ok(Folder {
+            fd,
+            listed: std::sync::atomic::AtomicBool::new(false),
+        })
     }
 
     /// What `rel` is, not following it if it is a link.
@@ -136,12 +143,31 @@ impl Folder {
     /// The names of the folder's entries ("." and ".." left out), unsorted.
     pub fn names(&self) -> io::Result<Vec<std::ffi::OsString>> {
         use std::os::unix::ffi::OsStrExt;
-        let mut dir = rustix::fs::Dir::read_from(&self.fd)?;
         let mut names = Vec::new();
-        while let Some(entry) = dir.read() {
-            let name = entry?.file_name().to_bytes().to_vec();
+        let mut push = |name: &[u8]| {
             if name != b"." && name != b".." {
-                names.push(std::ffi::OsStr::from_bytes(&name).to_os_string());
+                names.push(std::ffi::OsStr::from_bytes(name).to_os_string());
+            }
+        };
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            // Read straight from this folder's descriptor (its position is
+            // used by nothing else): `Dir` would reopen the folder, three
+            // more system calls per article folder.
+            if self.listed.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                rustix::fs::seek(&self.fd, rustix::fs::SeekFrom::Start(0))?;
+            }
+            let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); 4096];
+            let mut dir = rustix::fs::RawDir::new(&self.fd, &mut buf);
+            while let Some(entry) = dir.next() {
+                push(entry?.file_name().to_bytes());
+            }
+        }
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        {
+            let mut dir = rustix::fs::Dir::read_from(&self.fd)?;
+            while let Some(entry) = dir.read() {
+                push(entry?.file_name().to_bytes());
             }
         }
         Ok(names)
@@ -212,6 +238,9 @@ mod tests {
         let mut names = folder.names().unwrap();
         names.sort();
         assert_eq!(names, ["a.txt", "sub"]);
+        let mut again = folder.names().unwrap();
+        again.sort();
+        assert_eq!(again, names, "a second listing starts from the first entry");
     }
 
     #[cfg(unix)]

@@ -22,7 +22,6 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -295,8 +294,11 @@ impl StoredEntry {
 pub struct EntryStore {
     name: String,
     path: PathBuf,
-    /// The file, and where the next entry goes.
-    file: Mutex<(File, u64)>,
+    /// The file, read and written at positions (no shared cursor, so
+    /// reads from several threads need no lock).
+    file: File,
+    /// Where the next entry goes (held while appending).
+    end: Mutex<u64>,
     /// Whether this build created the file.
     created: bool,
 }
@@ -320,7 +322,8 @@ impl EntryStore {
         Ok(EntryStore {
             name,
             path,
-            file: Mutex::new((file, 0)),
+            file,
+            end: Mutex::new(0),
             created: true,
         })
     }
@@ -340,7 +343,8 @@ impl EntryStore {
         Ok(EntryStore {
             name: name.to_string(),
             path,
-            file: Mutex::new((file, end)),
+            file,
+            end: Mutex::new(end),
             created: false,
         })
     }
@@ -352,7 +356,7 @@ impl EntryStore {
 
     /// Its size in bytes.
     pub fn len(&self) -> u64 {
-        self.file.lock().map_or(0, |f| f.1)
+        *self.end.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Whether it holds nothing.
@@ -362,35 +366,27 @@ impl EntryStore {
 
     /// Appends `bytes`; returns where they start.
     fn append(&self, bytes: &[u8]) -> std::io::Result<u64> {
-        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        let (file, end) = &mut *guard;
+        let mut end = self.end.lock().unwrap_or_else(|e| e.into_inner());
         let at = *end;
-        file.seek(SeekFrom::Start(at))?;
-        file.write_all(bytes)?;
+        write_all_at(&self.file, bytes, at)?;
         *end += bytes.len() as u64;
         Ok(at)
     }
 
-    /// Reads `len` bytes at `at`.
+    /// Reads `len` bytes at `at`: one positioned read, no lock held (an
+    /// unchanged rebuild reads one record per article, on every thread).
     fn read(&self, at: u64, len: u32) -> std::io::Result<Vec<u8>> {
-        let mut bytes = vec![0; len as usize];
-        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        let (file, end) = &mut *guard;
-        if at + u64::from(len) > *end {
+        if at + u64::from(len) > self.len() {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
-        file.seek(SeekFrom::Start(at))?;
-        file.read_exact(&mut bytes)?;
+        let mut bytes = vec![0; len as usize];
+        read_exact_at(&self.file, &mut bytes, at)?;
         Ok(bytes)
     }
 
     /// Makes what was appended durable (before a cache naming it is saved).
     pub fn sync(&self) -> std::io::Result<()> {
-        self.file
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .0
-            .sync_data()
+        self.file.sync_data()
     }
 
     /// Removes the cache folder's other entry stores (once a cache naming
@@ -418,6 +414,46 @@ impl EntryStore {
             let _ = std::fs::remove_file(&self.path);
         }
     }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(unix)]
+fn write_all_at(file: &File, buf: &[u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, at)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(windows)]
+fn write_all_at(file: &File, mut buf: &[u8], mut at: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_write(buf, at)? {
+            0 => return Err(std::io::ErrorKind::WriteZero.into()),
+            n => {
+                buf = &buf[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The output paths an article wrote, in the order written, as one string

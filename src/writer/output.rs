@@ -520,25 +520,36 @@ impl OutputDir {
         else {
             return false;
         };
+        let rels: Vec<&str> = rels.into_iter().collect();
+        let top = |rel: &'p str| rel.split_once('/').map(|(top, rest)| (top, rest));
         let mut opened: Option<(&str, Folder)> = None;
-        rels.into_iter().all(|rel| {
+        rels.iter().enumerate().all(|(i, &rel)| {
             let Some((_, stamp)) = previous.get(rel) else {
                 return false;
             };
-            let seen = match rel.split_once('/') {
-                None => live.lstat(rel),
-                Some((top, rest)) => {
+            // A folder is opened when several files in a row are in it (an
+            // article's folder); a lone file elsewhere (its search shard) is
+            // looked up from the output folder, not worth an open and a close.
+            let seen = match top(rel) {
+                Some((dir, rest))
+                    if opened.as_ref().is_some_and(|(name, _)| *name == dir)
+                        || rels
+                            .get(i + 1)
+                            .and_then(|r| top(r))
+                            .is_some_and(|(d, _)| d == dir) =>
+                {
                     let folder = match opened.take() {
-                        Some((name, folder)) if name == top => folder,
-                        _ => match live.open_in(top) {
+                        Some((name, folder)) if name == dir => folder,
+                        _ => match live.open_in(dir) {
                             Ok(folder) => folder,
                             Err(_) => return false,
                         },
                     };
                     let seen = folder.lstat(rest);
-                    opened = Some((top, folder));
+                    opened = Some((dir, folder));
                     seen
                 }
+                _ => live.lstat(rel),
             };
             seen.is_ok_and(|s| s.kind == EntryKind::File && s.len == stamp.len)
         })
