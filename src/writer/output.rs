@@ -521,7 +521,7 @@ impl OutputDir {
             return false;
         };
         let rels: Vec<&str> = rels.into_iter().collect();
-        let top = |rel: &'p str| rel.split_once('/').map(|(top, rest)| (top, rest));
+        let top = |rel: &'p str| rel.split_once('/');
         let mut opened: Option<(&str, Folder)> = None;
         rels.iter().enumerate().all(|(i, &rel)| {
             let Some((_, stamp)) = previous.get(rel) else {
