@@ -82,7 +82,7 @@ pub struct Folder {
     fd: rustix::fd::OwnedFd,
     /// Whether [`names`](Folder::names) read the descriptor's entries
     /// before (its position must then be rewound).
-    #[cfg(unix)]
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     listed: std::sync::atomic::AtomicBool,
     #[cfg(not(unix))]
     path: std::path::PathBuf,
@@ -110,6 +110,7 @@ impl Folder {
         )?;
         Ok(Folder {
             fd,
+            #[cfg(any(target_os = "linux", target_os = "android"))]
             listed: std::sync::atomic::AtomicBool::new(false),
         })
     }

@@ -353,7 +353,7 @@ pub fn replace_unrepresentable(text: String) -> String {
 /// or 0xF0–0xF4 (the other noncharacters). Non-short-circuiting operators, so
 /// that a block of bytes is tested without branches.
 #[inline]
-fn is_suspect(b: u8) -> bool {
+pub(crate) fn is_suspect(b: u8) -> bool {
     ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))
         | (b == 0x7f)
         | (b == 0xc2)

@@ -96,14 +96,11 @@ fn push_text(out: &mut String, text: &str) {
     out.push_str(&text[last..]);
 }
 
-/// Whether byte `b` of a text may need escaping or replacing in XML.
+/// Whether byte `b` of a text may need escaping or replacing in XML: a
+/// special, a carriage return, or what may start an unrepresentable character.
 #[inline]
 fn needs_a_look(b: u8) -> bool {
-    matches!(b, b'&' | b'<' | b'>' | b'\r')
-        || b < 0x20 && b != b'\t' && b != b'\n'
-        || b == 0x7f
-        || b == 0xc2
-        || b >= 0xef
+    matches!(b, b'&' | b'<' | b'>' | b'\r') || crate::text::is_suspect(b)
 }
 
 /// Appends `text` as a double-quoted attribute value (whitespace characters

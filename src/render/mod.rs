@@ -560,7 +560,7 @@ fn note_ref(number: usize, strings: &Strings) -> Point {
 
 /// A change's siglum in a text: its number, linking to its entry in the
 /// apparatus. Like note references, the number is drawn from `data-n`.
-fn siglum(at: usize, number: usize, kind: &str, strings: &Strings) -> Point {
+fn siglum(at: usize, number: usize, entry: &str, kind: &str, strings: &Strings) -> Point {
     // One per change per column on every page: concatenated, not formatted.
     let mut digits = itoa::Buffer::new();
     let n = digits.format(number);
@@ -570,8 +570,8 @@ fn siglum(at: usize, number: usize, kind: &str, strings: &Strings) -> Point {
         html: [
             "<a class=\"sig k-",
             kind,
-            "\" href=\"#c",
-            n,
+            "\" href=\"#",
+            entry,
             "\" data-c=\"",
             n,
             "\" data-n=\"",
@@ -804,7 +804,13 @@ impl<'a> EditionRenderer<'a> {
                 open_rest: ["<del class=\"", &class, "\" ", &orig_data, ">"].concat(),
                 close: "</del>",
             });
-            orig_points.push(siglum(change.original.end, n, kind, self.strings));
+            orig_points.push(siglum(
+                change.original.end,
+                n,
+                &ids.entry,
+                kind,
+                self.strings,
+            ));
             if change.corrected.is_empty() {
                 corr_points.push(Point {
                     at: change.corrected.start,
@@ -840,7 +846,13 @@ impl<'a> EditionRenderer<'a> {
                     close: "</ins>",
                 });
             }
-            corr_points.push(siglum(change.corrected.end, n, kind, self.strings));
+            corr_points.push(siglum(
+                change.corrected.end,
+                n,
+                &ids.entry,
+                kind,
+                self.strings,
+            ));
         }
         for (i, note) in self.edition.notes.iter().enumerate() {
             let number = number_of[i];
