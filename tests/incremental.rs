@@ -472,3 +472,79 @@ proptest! {
         }
     }
 }
+
+/// The cache folder's store of entries (its path and size); there is one.
+fn entry_store(root: &Path) -> (std::path::PathBuf, u64) {
+    let stores: Vec<_> = std::fs::read_dir(root.join(".public.emend-cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("entries-")
+        })
+        .collect();
+    assert_eq!(stores.len(), 1, "{stores:?}");
+    let size = std::fs::metadata(&stores[0]).unwrap().len();
+    (stores[0].clone(), size)
+}
+
+/// An incremental build appends the entries it makes to the last build's
+/// store, and the entries they replace stay there: without compaction a
+/// long `serve` session would grow the cache folder with every save.
+#[test]
+fn the_store_of_entries_stays_within_twice_what_the_editions_need() {
+    let site = fixture("basic");
+    let root = site.path();
+    // A long article: its entry (its search terms) takes tens of kilobytes.
+    let original = root.join("content/alpha/original.txt");
+    let text = std::fs::read_to_string(&original).unwrap();
+    let words: String = (0..6000).map(|i| format!("term{i} ")).collect();
+    std::fs::write(&original, format!("{text}\n{words}\n")).unwrap();
+    settle(root, past(0));
+    assert!(build(root, &[]).0);
+    // A full build's store holds only the live entries.
+    let (first, live) = entry_store(root);
+    assert!(live > 40_000, "{live}");
+
+    let mut stores = vec![first];
+    for step in 1..=6u64 {
+        let text = std::fs::read_to_string(&original).unwrap();
+        std::fs::write(
+            &original,
+            format!(
+                "{text}\nEdit {}.\n",
+                ["one", "two", "three", "four", "five", "six"][step as usize - 1]
+            ),
+        )
+        .unwrap();
+        settle(&root.join("content/alpha"), past(step * 10));
+        let (ok, err) = build(root, &[]);
+        assert!(ok, "{err}");
+        assert!(err.contains("Built 2 articles, 1 unchanged"), "{err}");
+        let (store, size) = entry_store(root);
+        assert!(
+            size <= 2 * (live + 1024) + 64 * 1024,
+            "step {step}: {size} bytes for {live} live"
+        );
+        stores.push(store);
+    }
+    stores.dedup();
+    assert!(stores.len() > 1, "the store was compacted at least once");
+    // What the compacted store holds is what the site pages read: make
+    // the lists again (beta's title) and compare with a clean build.
+    let meta = root.join("content/beta/meta.yaml");
+    let yaml = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(
+        &meta,
+        yaml.replace("a Markdown edition", "a Markdown Edition"),
+    )
+    .unwrap();
+    settle(&root.join("content/beta"), past(100));
+    let (ok, err) = build(root, &[]);
+    assert!(ok, "{err}");
+    let before = snapshot_dir(&root.join("public"));
+    assert!(build(root, &["--clean"]).0);
+    assert_eq!(snapshot_dir(&root.join("public")), before);
+}

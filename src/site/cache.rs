@@ -212,6 +212,11 @@ impl StoredEntry {
         (self.index_date.as_deref(), &self.slug)
     }
 
+    /// How many bytes of the store it takes.
+    pub fn stored_len(&self) -> u64 {
+        u64::from(self.len)
+    }
+
     /// Its share of the site-file group keys.
     pub fn hashes(&self) -> &EntryHashes {
         &self.hashes
@@ -305,6 +310,11 @@ pub struct EntryStore {
 
 /// File names of entry stores start with this.
 const ENTRIES: &str = "entries-";
+
+/// Bytes of replaced entries a store may hold beyond its live ones before
+/// it is compacted ([`EntryStore::wasteful`]): a small site is not rewritten
+/// at every edit.
+const COMPACT_SLACK: u64 = 64 * 1024;
 
 impl EntryStore {
     /// Starts a new, empty store in the cache folder `dir`.
@@ -403,6 +413,49 @@ impl EntryStore {
             let name = name.to_string_lossy();
             if name.starts_with(ENTRIES) && name != self.name {
                 let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// Whether the store is worth rewriting with only `live` bytes of
+    /// entries: an incremental build appends the entries it makes and the
+    /// ones they replace stay, so a long `serve` session would otherwise
+    /// grow it without bound. Rewritten once the replaced ones outweigh the
+    /// live ones (and [`COMPACT_SLACK`]), the store never holds more than
+    /// twice what it needs, and the copy's cost is spread over as many
+    /// edits as the store has bytes.
+    pub fn wasteful(&self, live: u64) -> bool {
+        self.len() > live.saturating_mul(2).saturating_add(COMPACT_SLACK)
+    }
+
+    /// A new store in the same folder holding only `entries`, in their
+    /// order, and the entries as it holds them. Nothing changes in this
+    /// store; the new one is removed again if a copy fails (an entry that is
+    /// no longer as it was stored fails too: it must not travel on).
+    pub fn compacted<'a>(
+        &self,
+        entries: impl IntoIterator<Item = &'a StoredEntry>,
+    ) -> std::io::Result<(EntryStore, Vec<StoredEntry>)> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let new = EntryStore::create(dir)?;
+        let copied = entries
+            .into_iter()
+            .map(|entry| {
+                let bytes = self.read(entry.at, entry.len)?;
+                if xxhash_rust::xxh3::xxh3_64(&bytes) != entry.check {
+                    return Err(std::io::Error::other("a stored entry changed"));
+                }
+                Ok(StoredEntry {
+                    at: new.append(&bytes)?,
+                    ..entry.clone()
+                })
+            })
+            .collect::<std::io::Result<Vec<_>>>();
+        match copied {
+            Ok(copied) => Ok((new, copied)),
+            Err(e) => {
+                new.discard();
+                Err(e)
             }
         }
     }
@@ -1134,6 +1187,48 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, [kept.name()]);
+    }
+
+    #[test]
+    fn a_store_mostly_of_replaced_entries_is_compacted_to_the_live_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = EntryStore::create(tmp.path()).unwrap();
+        let (a, b) = (sample("alpha", "Alpha"), sample("beta", "Beta"));
+        let files = ["alpha/index.html".to_string()];
+        let sa = StoredEntry::new(&a, EntryHashes::of(&a), &files, &store).unwrap();
+        let mut sb = StoredEntry::new(&b, EntryHashes::of(&b), &[], &store).unwrap();
+        let live = sa.stored_len() + sb.stored_len();
+        assert_eq!(store.len(), live);
+        assert!(!store.wasteful(live));
+        // Beta edited again and again: each build appends its new entry.
+        while store.len() <= 2 * live + COMPACT_SLACK {
+            assert!(!store.wasteful(live));
+            sb = StoredEntry::new(&b, EntryHashes::of(&b), &[], &store).unwrap();
+        }
+        assert!(store.wasteful(live));
+
+        let (new, moved) = store.compacted([&sa, &sb]).unwrap();
+        assert_ne!(new.name(), store.name());
+        assert_eq!(new.len(), live);
+        assert_eq!(moved.len(), 2);
+        assert_eq!(
+            moved[0].files(&new).unwrap().iter().collect::<Vec<_>>(),
+            files
+        );
+        assert_eq!(moved[1].decode(&new).unwrap().info.title, "Beta");
+        assert_eq!(moved[1].order(), sb.order());
+        // The old store is as it was until the cache naming the new one is saved.
+        assert!(sb.intact(&store) && sa.intact(&store));
+
+        // An entry no longer as it was stored stops the copy, and the new
+        // store is removed again.
+        let damaged = StoredEntry {
+            check: sb.check ^ 1,
+            ..sb.clone()
+        };
+        assert!(store.compacted([&sa, &damaged]).is_err());
+        let stores = std::fs::read_dir(tmp.path()).unwrap().count();
+        assert_eq!(stores, 2, "the old store and the first compacted one");
     }
 
     #[test]

@@ -394,6 +394,22 @@ fn open_output(site: &Site, opts: &BuildOptions) -> Result<(OutputDir, RunCache)
     ))
 }
 
+/// The stored entries a build's cache will name, copied into a new store
+/// when the build's store is mostly entries they replaced
+/// ([`EntryStore::wasteful`]). `None` when it is not, or when the copy
+/// failed: the entries then stay where they are, as a build that does not
+/// compact leaves them.
+fn compact_store<'a>(
+    store: &EntryStore,
+    entries: impl Iterator<Item = &'a StoredEntry> + Clone,
+) -> Option<(EntryStore, Vec<StoredEntry>)> {
+    let live = entries.clone().map(StoredEntry::stored_len).sum();
+    if !store.wasteful(live) {
+        return None;
+    }
+    store.compacted(entries).ok()
+}
+
 /// What building (or keeping) one article left for the rest of the run.
 struct Done {
     diagnostics: Diagnostics,
@@ -847,38 +863,62 @@ pub fn run_with_progress(opts: &BuildOptions, tasks: Tasks, progress: &dyn Progr
         Target::Disk(output) => {
             summary.output = Some(output.target().to_path_buf());
             let phase = Instant::now();
+            let saved: Vec<(&Path, &StoredEntry, &Built)> = published
+                .iter()
+                .filter_map(|(entry, dir, built)| {
+                    Some((dir.as_path(), entry.stored()?, built.as_ref()?))
+                })
+                .collect();
+            let compacted = cache
+                .as_ref()
+                .and_then(|c| compact_store(&c.store, saved.iter().map(|s| s.1)));
+            let store = match (&compacted, &cache) {
+                (Some((store, _)), _) => Some(store),
+                (None, Some(c)) => Some(&c.store),
+                (None, None) => None,
+            };
             // The entries the saved cache names must be on disk first.
-            if let Some(c) = &cache
-                && let Err(e) = c.store.sync()
+            if let Some(store) = store
+                && let Err(e) = store.sync()
             {
                 out.push(io_diagnostic(output.cache_dir(), "write to", &e));
                 output.abort();
+                if let Some((store, _)) = compacted {
+                    store.discard();
+                }
                 return failed(out);
             }
-            let state = cache.as_ref().map(|c| {
-                c.next.to_save(
+            let state = cache.as_ref().map(|c| match &compacted {
+                Some((store, moved)) => c.next.to_save(
                     &site.config.root,
-                    &c.store,
-                    published.iter().filter_map(|(entry, dir, built)| {
-                        Some((dir.as_path(), entry.stored()?, built.as_ref()?))
-                    }),
-                )
+                    store,
+                    saved
+                        .iter()
+                        .zip(moved)
+                        .map(|(&(dir, _, built), entry)| (dir, entry, built)),
+                ),
+                None => c
+                    .next
+                    .to_save(&site.config.root, &c.store, saved.iter().copied()),
             });
             let committed = match &state {
                 Some(state) => output.commit(state),
                 None => output.commit(b""),
             };
+            drop(state);
             match committed {
                 Ok(done) => {
                     summary.files = done.written;
                     summary.removed = done.removed;
-                    drop(state);
-                    if let Some(c) = &cache {
-                        c.store.remove_others();
+                    if let Some(store) = store {
+                        store.remove_others();
                     }
                 }
                 Err(d) => {
                     out.push(d);
+                    if let Some((store, _)) = compacted {
+                        store.discard();
+                    }
                     return failed(out);
                 }
             }
