@@ -1209,6 +1209,35 @@ mod tests {
     }
 
     #[test]
+    fn published_spinner_output_is_restored_by_the_builtin_dictionary() {
+        // Spun sentences as their sources quote them (issue 18, round five):
+        // NewsBuzzr's copy of a HuffPost story, a BBC story scraped by the
+        // "Observer Chronicle", SpinBot on a Wall Street Journal paragraph.
+        let d = Dictionary::builtin(&mut crate::diagnostics::Diagnostics::new()).unwrap();
+        let text = "She felt a pressing faucet on her shoulder.\nThe story was filed by the Residence Editor Mark Easton.\nObserving the most limited course for my tasks is hard.";
+        let got = choose(text, &[], Some(&d), None, None, None, 0.5);
+        let pairs: Vec<(&str, &str)> = got
+            .suggestions
+            .iter()
+            .map(|s| (s.find.as_str(), s.replace.as_str()))
+            .collect();
+        for want in [
+            ("pressing faucet", "urgent tap"),
+            ("Residence Editor", "Home Editor"),
+            ("most limited course", "shortest route"),
+        ] {
+            assert!(pairs.contains(&want), "{want:?} not in {pairs:?}");
+        }
+        // The first clause of each line is left alone.
+        assert!(
+            pairs
+                .iter()
+                .all(|(f, _)| !["She", "felt", "story", "filed", "Observing"].contains(f)),
+            "{pairs:?}"
+        );
+    }
+
+    #[test]
     fn sure_swaps_outside_their_listed_contexts_need_a_spun_article_and_the_model() {
         let d = dict(
             "entries:\n  - {find: mentioned, replace: said, kind: synonym}\n  - {find: hearth, replace: fire, kind: synonym, next: [department], not_prev: [stone]}\n",
