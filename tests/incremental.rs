@@ -491,8 +491,8 @@ fn entry_store(root: &Path) -> (std::path::PathBuf, u64) {
 }
 
 /// An incremental build appends the entries it makes to the last build's
-/// store, and the entries they replace stay there: without compaction a
-/// long `serve` session would grow the cache folder with every save.
+/// store, and the entries they replace stay there: without compaction,
+/// building after every edit would grow the cache folder without bound.
 #[test]
 fn the_store_of_entries_stays_within_twice_what_the_editions_need() {
     let site = fixture("basic");

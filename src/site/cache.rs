@@ -419,8 +419,9 @@ impl EntryStore {
 
     /// Whether the store is worth rewriting with only `live` bytes of
     /// entries: an incremental build appends the entries it makes and the
-    /// ones they replace stay, so a long `serve` session would otherwise
-    /// grow it without bound. Rewritten once the replaced ones outweigh the
+    /// ones they replace stay, so building after every edit (an editor's
+    /// habit, or a script watching `content/`) would otherwise grow it
+    /// without bound. Rewritten once the replaced ones outweigh the
     /// live ones (and [`COMPACT_SLACK`]), the store never holds more than
     /// twice what it needs, and the copy's cost is spread over as many
     /// edits as the store has bytes.
