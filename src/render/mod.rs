@@ -397,7 +397,13 @@ pub struct EditionView {
 /// A passage quoted outside its text (apparatus, notes) with CRLF line breaks
 /// as plain line feeds: pages carry no carriage returns.
 fn lf(passage: &str) -> String {
-    passage.replace("\r\n", "\n")
+    // Most texts have no CR at all: a copy, without setting up a substring
+    // search for every change and note.
+    if passage.contains('\r') {
+        passage.replace("\r\n", "\n")
+    } else {
+        passage.to_string()
+    }
 }
 
 /// Computes an article's statistics.
@@ -875,7 +881,9 @@ impl<'a> EditionRenderer<'a> {
     /// same explanation) refers back to it instead of repeating the explanation.
     fn changes_by_row(&self) -> Vec<Vec<ChangeView>> {
         let mut by_row: Vec<Vec<ChangeView>> = vec![Vec::new(); self.layout.rows.len()];
-        let mut first_seen: HashMap<(&str, &str, Option<&str>), usize> = HashMap::new();
+        // Only looked up, never iterated: the faster hash changes nothing written.
+        let mut first_seen: foldhash::HashMap<(&str, &str, Option<&str>), usize> =
+            foldhash::HashMap::default();
         for change in &self.edition.changes {
             let spec = &self.article.corrections[change.entry];
             let r = self.row_of(Side::Original, change.original.start);
@@ -1184,6 +1192,13 @@ pub fn edition_view(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passages_are_shown_with_line_feeds_whether_or_not_they_hold_a_cr() {
+        assert_eq!(lf("a\r\nb\rc\n"), "a\nb\rc\n");
+        assert_eq!(lf("a\nb"), "a\nb");
+        assert_eq!(lf(""), "");
+    }
 
     #[test]
     fn the_density_strip_names_each_changed_passage_with_its_count() {
