@@ -46,7 +46,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::cite;
-use crate::anchors::{self, ChangeIds};
+use crate::anchors;
 use crate::config::SiteConfig;
 use crate::content::{Article, Format, Side, SourceRef, Status};
 use crate::engine::Edition;
@@ -875,7 +875,7 @@ pub fn tei_xml(
             Some(ChoiceData {
                 original: c.original.clone(),
                 corrected: c.corrected.clone(),
-                id: ChangeIds::of(c.number).entry,
+                id: anchors::change(c.number),
                 kind: spec.kind.as_str(),
                 suggested: spec.status == Status::Suggested,
                 confidence: spec.confidence,

@@ -765,8 +765,10 @@ impl<'a> EditionRenderer<'a> {
         }
     }
 
-    /// The overlays of both columns: changes (with their ids) and notes.
-    fn column_overlays(&self, number_of: &[usize]) -> (Overlay, Overlay) {
+    /// The overlays of both columns: changes (with their ids) and notes; and
+    /// the ids of the changes, in order (for [`Self::changes_by_row`]).
+    fn column_overlays(&self, number_of: &[usize]) -> (Overlay, Overlay, Vec<ChangeIds>) {
+        let mut all_ids = Vec::with_capacity(self.edition.changes.len());
         let mut orig_marks = Vec::new();
         let mut corr_marks = Vec::new();
         let mut orig_points = Vec::new();
@@ -859,6 +861,7 @@ impl<'a> EditionRenderer<'a> {
                 kind,
                 self.strings,
             ));
+            all_ids.push(ids);
         }
         for (i, note) in self.edition.notes.iter().enumerate() {
             let number = number_of[i];
@@ -874,17 +877,19 @@ impl<'a> EditionRenderer<'a> {
         (
             Overlay::new(orig_marks, orig_points),
             Overlay::new(corr_marks, corr_points),
+            all_ids,
         )
     }
 
     /// Each row's changes. A change identical to an earlier one (same text,
     /// same explanation) refers back to it instead of repeating the explanation.
-    fn changes_by_row(&self) -> Vec<Vec<ChangeView>> {
+    /// `ids` are the changes' ids, in order (made once, for the overlays).
+    fn changes_by_row(&self, ids: Vec<ChangeIds>) -> Vec<Vec<ChangeView>> {
         let mut by_row: Vec<Vec<ChangeView>> = vec![Vec::new(); self.layout.rows.len()];
         // Only looked up, never iterated: the faster hash changes nothing written.
         let mut first_seen: foldhash::HashMap<(&str, &str, Option<&str>), usize> =
             foldhash::HashMap::default();
-        for change in &self.edition.changes {
+        for (change, ids) in self.edition.changes.iter().zip(ids) {
             let spec = &self.article.corrections[change.entry];
             let r = self.row_of(Side::Original, change.original.start);
             let (was, now) = (
@@ -898,7 +903,7 @@ impl<'a> EditionRenderer<'a> {
             if let Some(list) = by_row.get_mut(r) {
                 list.push(ChangeView {
                     number: change.number,
-                    ids: ChangeIds::of(change.number),
+                    ids,
                     original: lf(was),
                     corrected: lf(now),
                     kind: spec.kind.as_str(),
@@ -915,7 +920,7 @@ impl<'a> EditionRenderer<'a> {
 
     /// The side-by-side rows.
     fn rows(&self, number_of: &[usize]) -> Vec<RowView> {
-        let (mut orig_overlay, mut corr_overlay) = self.column_overlays(number_of);
+        let (mut orig_overlay, mut corr_overlay, ids) = self.column_overlays(number_of);
         let orig_style = self.style();
         let corr_style = MarkdownStyle {
             id_prefix: "c-",
@@ -924,7 +929,7 @@ impl<'a> EditionRenderer<'a> {
         self.layout
             .rows
             .iter()
-            .zip(self.changes_by_row())
+            .zip(self.changes_by_row(ids))
             .enumerate()
             .map(|(r, (span, changes))| {
                 let section_break = self
