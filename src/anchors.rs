@@ -43,6 +43,17 @@ pub fn note_ref_end(n: usize) -> String {
     format!("ref-{n}-end")
 }
 
+/// The id of change `n`'s entry in the apparatus (`c4`): what links from
+/// the exports point to ([`ChangeIds::of`]`(n).entry` without the other two).
+pub fn change(n: usize) -> String {
+    let mut digits = itoa::Buffer::new();
+    let n = digits.format(n);
+    let mut id = String::with_capacity(1 + n.len());
+    id.push('c');
+    id.push_str(n);
+    id
+}
+
 /// The ids of one change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChangeIds {
@@ -87,6 +98,8 @@ mod tests {
         assert_eq!(note(2), "note-2");
         assert_eq!(note_ref(2), "ref-2");
         assert_eq!(note_ref_end(2), "ref-2-end");
+        assert_eq!(change(4), "c4");
+        assert_eq!(change(1234), ChangeIds::of(1234).entry);
         let ids = ChangeIds::of(4);
         assert_eq!(
             (

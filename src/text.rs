@@ -362,22 +362,31 @@ pub(crate) fn is_suspect(b: u8) -> bool {
 
 /// The positions from `from` on of the bytes that may start an unrepresentable
 /// character (each is ASCII or a lead byte, so each starts a character).
+pub(crate) fn suspects(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
+    positions(bytes, from, is_suspect)
+}
+
+/// The positions from `from` on of the bytes for which `wanted` holds.
 ///
 /// Pages are large and almost always clean, so the scan tests 32 bytes at a
-/// time with no branch per byte (which the compiler vectorises), and looks at
-/// single bytes only in a block that holds a suspect.
-pub(crate) fn suspects(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
+/// time with no branch per byte (which the compiler vectorises when `wanted`
+/// is branch-free), and looks at single bytes only in a block that holds one.
+pub(crate) fn positions<'a>(
+    bytes: &'a [u8],
+    from: usize,
+    wanted: impl Fn(u8) -> bool + Copy + 'a,
+) -> impl Iterator<Item = usize> + 'a {
     const BLOCK: usize = 32;
     let mut at = from;
     std::iter::from_fn(move || {
         while at + BLOCK <= bytes.len() {
             let block = &bytes[at..at + BLOCK];
-            if block.iter().fold(false, |any, &b| any | is_suspect(b)) {
+            if block.iter().fold(false, |any, &b| any | wanted(b)) {
                 break;
             }
             at += BLOCK;
         }
-        let found = bytes[at..].iter().position(|&b| is_suspect(b))? + at;
+        let found = bytes[at..].iter().position(|&b| wanted(b))? + at;
         at = found + 1;
         Some(found)
     })

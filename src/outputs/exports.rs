@@ -253,7 +253,7 @@ pub fn edition_export<'a>(
                 replace: &corrected[c.corrected.clone()],
                 original: range(&oi, &c.original),
                 corrected: range(&ci, &c.corrected),
-                url: format!("{}#{}", urls.page, anchors::ChangeIds::of(c.number).entry),
+                url: format!("{}#{}", urls.page, anchors::change(c.number)),
                 origin: spec.origin.as_deref(),
                 confidence: spec.confidence,
             }

@@ -8,7 +8,6 @@
 
 use serde::Serialize;
 
-use crate::anchors::ChangeIds;
 use crate::config::SiteConfig;
 use crate::content::Article;
 use crate::engine::Edition;
@@ -203,7 +202,7 @@ pub fn news_article(
                     text: spec.why.clone().unwrap_or_else(|| {
                         fill(&strings.correction_no_why, &[("kind", spec.kind.as_str())])
                     }),
-                    url: format!("{url}#{}", ChangeIds::of(change.number).entry),
+                    url: format!("{url}#{}", crate::anchors::change(change.number)),
                 },
             ))
         })

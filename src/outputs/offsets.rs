@@ -26,9 +26,21 @@ impl<'a> CharIndex<'a> {
         let bytes = text.as_bytes();
         let mut checkpoints = Vec::with_capacity(bytes.len() / STEP + 1);
         let mut count = 0;
-        for chunk in bytes.chunks(STEP) {
+        // Counted in whole 64-byte chunks into a byte (at most 64), which the
+        // compiler vectorises; then the partial chunk at the end, if any.
+        let mut chunks = bytes.chunks_exact(STEP);
+        for chunk in &mut chunks {
             checkpoints.push(count);
-            count += chunk.iter().filter(|b| is_char_start(**b)).count();
+            count += usize::from(
+                chunk
+                    .iter()
+                    .fold(0u8, |n, &b| n + u8::from(is_char_start(b))),
+            );
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            checkpoints.push(count);
+            count += rest.iter().filter(|b| is_char_start(**b)).count();
         }
         checkpoints.push(count);
         CharIndex { text, checkpoints }
@@ -100,5 +112,19 @@ mod tests {
         assert_eq!(idx.before(2, 32), "aa");
         assert_eq!(idx.after(text.len() - 2, 32), "ü");
         assert_eq!(idx.before(5, 0), "");
+    }
+
+    #[test]
+    fn checkpoints_hold_whether_the_text_ends_on_a_chunk_or_not() {
+        // Whole 64-byte chunks only, and with a partial chunk after them.
+        for len in [0, 1, 63, 64, 65, 128, 130] {
+            let text: String = "é".repeat(len / 2) + &"a".repeat(len % 2);
+            let idx = CharIndex::new(&text);
+            assert_eq!(idx.len(), text.chars().count(), "{len}");
+            for (byte, _) in text.char_indices() {
+                assert_eq!(idx.chars_at(byte), text[..byte].chars().count());
+            }
+            assert_eq!(idx.chars_at(text.len()), text.chars().count());
+        }
     }
 }

@@ -70,8 +70,12 @@ pub const TITLE_WEIGHT: u32 = 3;
 /// Calls `f` with each search term of `text`, in order: lowercased runs of
 /// letters and digits; one-letter terms are skipped (one-digit terms are kept).
 /// `search.js` tokenizes queries the same way.
-pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
-    let lower = text.to_lowercase();
+pub fn for_each_term(text: &str, f: impl FnMut(&str)) {
+    terms_of_lowercase(&text.to_lowercase(), f);
+}
+
+/// [`for_each_term`] of a text already lowercased: the terms are slices of it.
+fn terms_of_lowercase<'a>(lower: &'a str, mut f: impl FnMut(&'a str)) {
     for term in lower.split(|c: char| !c.is_alphanumeric()) {
         let mut chars = term.chars();
         match (chars.next(), chars.next()) {
@@ -144,28 +148,30 @@ impl ArticleTerms {
     /// Indexes passages: each term's weight is the number of passages it
     /// occurs in, the title counting [`TITLE_WEIGHT`].
     pub fn new(passages: &[Passage]) -> ArticleTerms {
+        // The passages lowercased, kept while the terms (slices of them) are
+        // counted: no allocation per term.
+        let lowered: Vec<String> = passages.iter().map(|p| p.text.to_lowercase()).collect();
         // term → (last passage it was counted in, weight)
-        let mut map: HashMap<String, (usize, u32)> = HashMap::new();
-        for (i, p) in passages.iter().enumerate() {
+        let mut map: HashMap<&str, (usize, u32)> = HashMap::new();
+        for (i, (p, lower)) in passages.iter().zip(&lowered).enumerate() {
             let w = if p.kind == PassageKind::Title {
                 TITLE_WEIGHT
             } else {
                 1
             };
-            for_each_term(&p.text, |t| match map.get_mut(t) {
+            terms_of_lowercase(lower, |t| match map.get_mut(t) {
                 Some((last, _)) if *last == i => {}
                 Some((last, weight)) => {
                     *last = i;
                     *weight += w;
                 }
-                // Allocate only for a term's first occurrence.
                 None => {
-                    map.insert(t.to_string(), (i, w));
+                    map.insert(t, (i, w));
                 }
             });
         }
-        let mut sorted: Vec<(String, u32)> = map.into_iter().map(|(t, (_, w))| (t, w)).collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut sorted: Vec<(&str, u32)> = map.into_iter().map(|(t, (_, w))| (t, w)).collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut packed = ArticleTerms {
             bytes: Vec::new(),
             len: sorted.len(),

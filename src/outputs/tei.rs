@@ -46,7 +46,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::cite;
-use crate::anchors::{self, ChangeIds};
+use crate::anchors;
 use crate::config::SiteConfig;
 use crate::content::{Article, Format, Side, SourceRef, Status};
 use crate::engine::Edition;
@@ -71,11 +71,10 @@ fn push_text(out: &mut String, text: &str) {
     // Text is pushed in runs between the bytes that need a look: the three
     // specials, carriage returns, and what may start an unrepresentable
     // character (all ASCII or lead bytes, so each starts a character).
-    let bytes = text.as_bytes();
+    // Continuation bytes (0x80–0xBF) never need a look, so every position
+    // found starts a character.
     let mut last = 0;
-    let mut i = 0;
-    while let Some(offset) = bytes[i..].iter().position(|&b| needs_a_look(b)) {
-        let at = i + offset;
+    for at in crate::text::positions(text.as_bytes(), 0, needs_a_look) {
         let c = text[at..].chars().next().unwrap_or_default();
         let replacement = match c {
             '&' => "&amp;",
@@ -83,15 +82,11 @@ fn push_text(out: &mut String, text: &str) {
             '>' => "&gt;",
             '\r' => "&#13;",
             c if is_unrepresentable(c) => "\u{fffd}",
-            c => {
-                i = at + c.len_utf8();
-                continue;
-            }
+            _ => continue,
         };
         out.push_str(&text[last..at]);
         out.push_str(replacement);
-        i = at + c.len_utf8();
-        last = i;
+        last = at + c.len_utf8();
     }
     out.push_str(&text[last..]);
 }
@@ -100,7 +95,9 @@ fn push_text(out: &mut String, text: &str) {
 /// special, a carriage return, or what may start an unrepresentable character.
 #[inline]
 fn needs_a_look(b: u8) -> bool {
-    matches!(b, b'&' | b'<' | b'>' | b'\r') || crate::text::is_suspect(b)
+    // Non-short-circuiting, like `is_suspect`, so that the block scan of
+    // `positions` has no branch per byte.
+    (b == b'&') | (b == b'<') | (b == b'>') | (b == b'\r') | crate::text::is_suspect(b)
 }
 
 /// Appends `text` as a double-quoted attribute value (whitespace characters
@@ -878,7 +875,7 @@ pub fn tei_xml(
             Some(ChoiceData {
                 original: c.original.clone(),
                 corrected: c.corrected.clone(),
-                id: ChangeIds::of(c.number).entry,
+                id: anchors::change(c.number),
                 kind: spec.kind.as_str(),
                 suggested: spec.status == Status::Suggested,
                 confidence: spec.confidence,
@@ -1129,6 +1126,39 @@ mod tests {
         let mut ma = String::new();
         push_attr(&mut ma, "·\"\u{fffe}é\t");
         assert_eq!(ma, "·&quot;\u{fffd}é&#9;");
+    }
+
+    #[test]
+    fn text_is_escaped_wherever_it_falls_in_the_block_scan() {
+        // Specials and lead bytes on every side of the scan's 32-byte blocks,
+        // against a character-by-character reference.
+        let reference = |text: &str| -> String {
+            text.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '\r' => "&#13;".to_string(),
+                    c if is_unrepresentable(c) => "\u{fffd}".to_string(),
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        for len in [0, 1, 31, 32, 33, 64, 65, 100] {
+            for at in 0..len {
+                for special in [
+                    "&", "<", ">", "\r", "\u{1b}", "\u{fffe}", "é", "😀", "\u{85}",
+                ] {
+                    let mut text = "a".repeat(at);
+                    text.push_str(special);
+                    text.push_str(&"b".repeat(len - at));
+                    text.push('>');
+                    let mut out = String::new();
+                    push_text(&mut out, &text);
+                    assert_eq!(out, reference(&text), "{special:?} at {at} of {len}");
+                }
+            }
+        }
     }
 
     #[test]

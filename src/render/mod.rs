@@ -397,7 +397,13 @@ pub struct EditionView {
 /// A passage quoted outside its text (apparatus, notes) with CRLF line breaks
 /// as plain line feeds: pages carry no carriage returns.
 fn lf(passage: &str) -> String {
-    passage.replace("\r\n", "\n")
+    // Most texts have no CR at all: a copy, without setting up a substring
+    // search for every change and note.
+    if passage.contains('\r') {
+        passage.replace("\r\n", "\n")
+    } else {
+        passage.to_string()
+    }
 }
 
 /// Computes an article's statistics.
@@ -759,8 +765,10 @@ impl<'a> EditionRenderer<'a> {
         }
     }
 
-    /// The overlays of both columns: changes (with their ids) and notes.
-    fn column_overlays(&self, number_of: &[usize]) -> (Overlay, Overlay) {
+    /// The overlays of both columns: changes (with their ids) and notes; and
+    /// the ids of the changes, in order (for [`Self::changes_by_row`]).
+    fn column_overlays(&self, number_of: &[usize]) -> (Overlay, Overlay, Vec<ChangeIds>) {
+        let mut all_ids = Vec::with_capacity(self.edition.changes.len());
         let mut orig_marks = Vec::new();
         let mut corr_marks = Vec::new();
         let mut orig_points = Vec::new();
@@ -853,6 +861,7 @@ impl<'a> EditionRenderer<'a> {
                 kind,
                 self.strings,
             ));
+            all_ids.push(ids);
         }
         for (i, note) in self.edition.notes.iter().enumerate() {
             let number = number_of[i];
@@ -868,15 +877,19 @@ impl<'a> EditionRenderer<'a> {
         (
             Overlay::new(orig_marks, orig_points),
             Overlay::new(corr_marks, corr_points),
+            all_ids,
         )
     }
 
     /// Each row's changes. A change identical to an earlier one (same text,
     /// same explanation) refers back to it instead of repeating the explanation.
-    fn changes_by_row(&self) -> Vec<Vec<ChangeView>> {
+    /// `ids` are the changes' ids, in order (made once, for the overlays).
+    fn changes_by_row(&self, ids: Vec<ChangeIds>) -> Vec<Vec<ChangeView>> {
         let mut by_row: Vec<Vec<ChangeView>> = vec![Vec::new(); self.layout.rows.len()];
-        let mut first_seen: HashMap<(&str, &str, Option<&str>), usize> = HashMap::new();
-        for change in &self.edition.changes {
+        // Only looked up, never iterated: the faster hash changes nothing written.
+        let mut first_seen: foldhash::HashMap<(&str, &str, Option<&str>), usize> =
+            foldhash::HashMap::default();
+        for (change, ids) in self.edition.changes.iter().zip(ids) {
             let spec = &self.article.corrections[change.entry];
             let r = self.row_of(Side::Original, change.original.start);
             let (was, now) = (
@@ -890,7 +903,7 @@ impl<'a> EditionRenderer<'a> {
             if let Some(list) = by_row.get_mut(r) {
                 list.push(ChangeView {
                     number: change.number,
-                    ids: ChangeIds::of(change.number),
+                    ids,
                     original: lf(was),
                     corrected: lf(now),
                     kind: spec.kind.as_str(),
@@ -907,7 +920,7 @@ impl<'a> EditionRenderer<'a> {
 
     /// The side-by-side rows.
     fn rows(&self, number_of: &[usize]) -> Vec<RowView> {
-        let (mut orig_overlay, mut corr_overlay) = self.column_overlays(number_of);
+        let (mut orig_overlay, mut corr_overlay, ids) = self.column_overlays(number_of);
         let orig_style = self.style();
         let corr_style = MarkdownStyle {
             id_prefix: "c-",
@@ -916,7 +929,7 @@ impl<'a> EditionRenderer<'a> {
         self.layout
             .rows
             .iter()
-            .zip(self.changes_by_row())
+            .zip(self.changes_by_row(ids))
             .enumerate()
             .map(|(r, (span, changes))| {
                 let section_break = self
@@ -1184,6 +1197,13 @@ pub fn edition_view(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passages_are_shown_with_line_feeds_whether_or_not_they_hold_a_cr() {
+        assert_eq!(lf("a\r\nb\rc\n"), "a\nb\rc\n");
+        assert_eq!(lf("a\nb"), "a\nb");
+        assert_eq!(lf(""), "");
+    }
 
     #[test]
     fn the_density_strip_names_each_changed_passage_with_its_count() {

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
@@ -70,6 +71,9 @@ pub struct Theme {
     pub statics: BTreeMap<String, StaticSource>,
     /// The words emend writes from Rust, in the site's language.
     pub strings: Strings,
+    /// Template name → the size of the largest page rendered from it so far,
+    /// to size the next page's buffer.
+    sizes: BTreeMap<String, AtomicUsize>,
 }
 
 impl Theme {
@@ -84,8 +88,13 @@ impl Theme {
             out,
         )?;
         let tera = compile(&templates, &strings, out)?;
+        let sizes = templates
+            .keys()
+            .map(|name| (name.clone(), AtomicUsize::new(0)))
+            .collect();
         Some(Theme {
             tera,
+            sizes,
             origins: templates,
             statics,
             strings,
@@ -106,18 +115,29 @@ impl Theme {
                 format!("cannot prepare data for {name}: {e}"),
             )
         })?;
-        let rendered = self.tera.render(name, &context).map_err(|e| {
-            let origin = match e.kind() {
-                ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r) => {
-                    self.origins.get(r.filename())
+        // Into a buffer as large as this template's largest page so far: a
+        // side-by-side page is hundreds of kilobytes, which Tera's own buffer
+        // (sized for the template's text) would reach by many reallocations.
+        let hint = self.sizes.get(name);
+        let mut buffer = Vec::with_capacity(hint.map_or(0, |size| size.load(Ordering::Relaxed)));
+        let rendered = self.tera.render_to(name, &context, &mut buffer);
+        if let Some(size) = hint {
+            size.fetch_max(buffer.len(), Ordering::Relaxed);
+        }
+        let rendered = rendered
+            .and_then(|()| Ok(String::from_utf8(buffer)?))
+            .map_err(|e| {
+                let origin = match e.kind() {
+                    ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r) => {
+                        self.origins.get(r.filename())
+                    }
+                    _ => self.origins.get(name),
+                };
+                match origin {
+                    Some((path, content)) => template_diagnostic(&e, path, content, Some(page)),
+                    None => Diagnostic::error(Code::Template, format!("rendering {page}: {e}")),
                 }
-                _ => self.origins.get(name),
-            };
-            match origin {
-                Some((path, content)) => template_diagnostic(&e, path, content, Some(page)),
-                None => Diagnostic::error(Code::Template, format!("rendering {page}: {e}")),
-            }
-        })?;
+            })?;
         // Content may hold characters no HTML or XML document can carry.
         Ok(crate::text::replace_unrepresentable(rendered))
     }
