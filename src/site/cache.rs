@@ -222,13 +222,17 @@ impl StoredEntry {
         &self.hashes
     }
 
+    /// Its whole record (paths, then the entry), if `store` still holds it
+    /// as it was stored.
+    fn record(&self, store: &EntryStore) -> Option<Vec<u8>> {
+        let bytes = store.read(self.at, self.len).ok()?;
+        (xxhash_rust::xxh3::xxh3_64(&bytes) == self.check).then_some(bytes)
+    }
+
     /// Its entry's bytes (after the paths), if `store` still holds them as
     /// they were stored.
     fn bytes(&self, store: &EntryStore) -> Option<Vec<u8>> {
-        let mut bytes = store.read(self.at, self.len).ok()?;
-        if xxhash_rust::xxh3::xxh3_64(&bytes) != self.check {
-            return None;
-        }
+        let mut bytes = self.record(store)?;
         bytes.drain(..(self.files_len as usize).min(bytes.len()));
         Some(bytes)
     }
@@ -236,10 +240,7 @@ impl StoredEntry {
     /// The output paths its article wrote, if `store` still holds the entry
     /// as it was stored.
     pub fn files(&self, store: &EntryStore) -> Option<FileList> {
-        let mut bytes = store.read(self.at, self.len).ok()?;
-        if xxhash_rust::xxh3::xxh3_64(&bytes) != self.check {
-            return None;
-        }
+        let mut bytes = self.record(store)?;
         bytes.truncate(self.files_len as usize);
         String::from_utf8(bytes)
             .ok()
@@ -442,10 +443,9 @@ impl EntryStore {
         let copied = entries
             .into_iter()
             .map(|entry| {
-                let bytes = self.read(entry.at, entry.len)?;
-                if xxhash_rust::xxh3::xxh3_64(&bytes) != entry.check {
-                    return Err(std::io::Error::other("a stored entry changed"));
-                }
+                let bytes = entry
+                    .record(self)
+                    .ok_or_else(|| std::io::Error::other("a stored entry changed"))?;
                 Ok(StoredEntry {
                     at: new.append(&bytes)?,
                     ..entry.clone()
@@ -1084,19 +1084,23 @@ mod tests {
         }
     }
 
+    /// Alpha (which wrote `alpha/index.html`) and beta (no files), stored
+    /// in `store` in that order: each entry with its stored form.
+    fn alpha_and_beta(
+        store: &EntryStore,
+    ) -> ((ArticleEntry, StoredEntry), (ArticleEntry, StoredEntry)) {
+        let (a, b) = (sample("alpha", "Alpha"), sample("beta", "Beta"));
+        let files = ["alpha/index.html".to_string()];
+        let sa = StoredEntry::new(&a, EntryHashes::of(&a), &files, store).unwrap();
+        let sb = StoredEntry::new(&b, EntryHashes::of(&b), &[], store).unwrap();
+        ((a, sa), (b, sb))
+    }
+
     #[test]
     fn entries_round_trip_through_the_store_and_a_reopened_store() {
         let tmp = tempfile::tempdir().unwrap();
         let store = EntryStore::create(tmp.path()).unwrap();
-        let (a, b) = (sample("alpha", "Alpha"), sample("beta", "Beta"));
-        let sa = StoredEntry::new(
-            &a,
-            EntryHashes::of(&a),
-            &["alpha/index.html".into()],
-            &store,
-        )
-        .unwrap();
-        let sb = StoredEntry::new(&b, EntryHashes::of(&b), &[], &store).unwrap();
+        let ((a, sa), (b, sb)) = alpha_and_beta(&store);
         assert_eq!(sa.order(), (Some("2020-01-02"), "alpha"));
         let files = sa.files(&store).unwrap();
         assert_eq!(files.iter().collect::<Vec<_>>(), ["alpha/index.html"]);
@@ -1136,16 +1140,7 @@ mod tests {
     fn a_damaged_or_missing_store_is_an_unreadable_entry_not_a_panic() {
         let tmp = tempfile::tempdir().unwrap();
         let store = EntryStore::create(tmp.path()).unwrap();
-        let a = sample("alpha", "Alpha");
-        let b = sample("beta", "Beta");
-        let sa = StoredEntry::new(
-            &a,
-            EntryHashes::of(&a),
-            &["alpha/index.html".into()],
-            &store,
-        )
-        .unwrap();
-        let sb = StoredEntry::new(&b, EntryHashes::of(&b), &[], &store).unwrap();
+        let ((_, sa), (_, sb)) = alpha_and_beta(&store);
         let name = store.name().to_string();
         drop(store);
         // One byte of beta's entry changed.
@@ -1194,10 +1189,7 @@ mod tests {
     fn a_store_mostly_of_replaced_entries_is_compacted_to_the_live_ones() {
         let tmp = tempfile::tempdir().unwrap();
         let store = EntryStore::create(tmp.path()).unwrap();
-        let (a, b) = (sample("alpha", "Alpha"), sample("beta", "Beta"));
-        let files = ["alpha/index.html".to_string()];
-        let sa = StoredEntry::new(&a, EntryHashes::of(&a), &files, &store).unwrap();
-        let mut sb = StoredEntry::new(&b, EntryHashes::of(&b), &[], &store).unwrap();
+        let ((_, sa), (b, mut sb)) = alpha_and_beta(&store);
         let live = sa.stored_len() + sb.stored_len();
         assert_eq!(store.len(), live);
         assert!(!store.wasteful(live));
@@ -1214,7 +1206,7 @@ mod tests {
         assert_eq!(moved.len(), 2);
         assert_eq!(
             moved[0].files(&new).unwrap().iter().collect::<Vec<_>>(),
-            files
+            ["alpha/index.html"]
         );
         assert_eq!(moved[1].decode(&new).unwrap().info.title, "Beta");
         assert_eq!(moved[1].order(), sb.order());
